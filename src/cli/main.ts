@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+import { readFileSync, writeFileSync } from 'node:fs';
+import { InvalidDataSetError } from '../domain/errors.js';
+import { startMock } from '../server.js';
+import { formatDataSet } from '../store/data-file.js';
+import { generateCustomers } from '../store/seed.js';
+import { HELP, parseCommand, UsageError } from './options.js';
+import { progressReporter } from './progress.js';
+
+/** Counts below this start fast enough that a progress bar would only flicker. */
+const PROGRESS_THRESHOLD = 50_000;
+
+async function main(): Promise<void> {
+  const command = parseCommand(process.argv.slice(2), process.env);
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(HELP);
+      return;
+    case 'version':
+      process.stdout.write(`${packageVersion()}\n`);
+      return;
+    case 'generate': {
+      const customers = generateCustomers({
+        ...command,
+        onProgress: command.count >= PROGRESS_THRESHOLD ? progressReporter('generating') : undefined,
+      });
+      const text = formatDataSet(customers, true);
+      if (command.out) writeFileSync(command.out, text);
+      else process.stdout.write(text);
+      return;
+    }
+    case 'serve': {
+      const { config } = command;
+      const mock = await startMock(config, {
+        onSeedProgress: config.count >= PROGRESS_THRESHOLD && !config.dataFile ? progressReporter('seeding') : undefined,
+      });
+      const source = config.stateFile && mock.store.size > 0 && !config.dataFile ? `state file ${config.stateFile}` : config.dataFile ? `data file ${config.dataFile}` : `seed ${config.seed}`;
+      process.stdout.write(banner(mock.url, config, mock.store.size, source));
+      const shutdown = (signal: string) => {
+        process.stdout.write(`\n${signal}: finishing in-flight requests, then stopping\n`);
+        mock.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      return;
+    }
+  }
+}
+
+function banner(url: string, config: { clientKey: string; clientSecret: string; host: string; rateLimit: number }, count: number, source: string): string {
+  const local = config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1';
+  return `customers-mock listening on ${url} (${local ? 'this machine only' : `bound to ${config.host}: reachable from the network`})
+  customers:     ${count.toLocaleString('en-US')} from ${source}
+  client key:    ${config.clientKey}
+  client secret: ${config.clientSecret}
+  rate limit:    ${config.rateLimit === 0 ? 'off' : `${config.rateLimit} requests/minute per client key`}
+
+Try it:
+  curl -s '${url}/api/v0/customers?take=2' \\
+    -H 'x-client-key: ${config.clientKey}' \\
+    -H 'x-client-secret: ${config.clientSecret}'
+`;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`customers-mock: ${error.message}\nRun customers-mock --help for the options.\n`);
+    process.exit(2);
+  }
+  if (error instanceof InvalidDataSetError) {
+    process.stderr.write(`customers-mock: ${error.message}\n`);
+    process.exit(1);
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    process.stderr.write(`customers-mock: cannot listen: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  throw error;
+});

@@ -1,0 +1,54 @@
+import type { components } from '../spec/openapi-types.js';
+
+// Every type here is generated from the OpenAPI document (`npm run types:spec`); none is retyped.
+export type Customer = components['schemas']['Customer'];
+export type CustomerStatus = components['schemas']['CustomerStatus'];
+export type CustomerType = components['schemas']['CustomerType'];
+export type CreateCustomerInput = components['schemas']['CreateCustomer'];
+export type UpdateCustomerInput = components['schemas']['UpdateCustomer'];
+export type CustomerList = components['schemas']['CustomerList'];
+export type DeleteResult = components['schemas']['DeleteResult'];
+
+export const CUSTOMER_DEFAULTS = {
+  customer_type: 'Individual',
+  status: 'ACTIVE',
+} as const satisfies Pick<Customer, 'customer_type' | 'status'>;
+
+/** The customer a create produces: the server owns id, appId, spend and timestamps. */
+export function newCustomer(input: CreateCustomerInput, server: { id: string; appId: string; now: Date }): Customer {
+  const at = server.now.toISOString();
+  return {
+    id: server.id,
+    first_name: input.first_name,
+    last_name: input.last_name,
+    email: input.email ?? null,
+    phone_number: input.phone_number,
+    customer_type: input.customer_type ?? CUSTOMER_DEFAULTS.customer_type,
+    status: input.status ?? CUSTOMER_DEFAULTS.status,
+    last_spent: 0,
+    last_purchase_date: null,
+    appId: server.appId,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/**
+ * The customer after a partial update. `reason` is accepted but not stored; `id`, `createdAt` and
+ * the server-owned fields never change; `updatedAt` always moves forward, even within a millisecond.
+ */
+export function applyUpdate(customer: Customer, patch: UpdateCustomerInput, now: Date): Customer {
+  const { reason: _notStored, ...fields } = patch;
+  const previous = Date.parse(customer.updatedAt);
+  const updatedAt = new Date(Math.max(now.getTime(), previous + 1)).toISOString();
+  return { ...customer, ...definedOnly(fields), id: customer.id, createdAt: customer.createdAt, updatedAt };
+}
+
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Emails are unique per application, compared case-insensitively. */
+export function emailKey(email: string): string {
+  return email.toLowerCase();
+}

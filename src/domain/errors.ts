@@ -1,0 +1,22 @@
+/** Outcomes of store operations that the caller must turn into a response. */
+export class CustomerNotFoundError extends Error {
+  constructor(readonly customerId: string) {
+    super('Customer not found');
+    this.name = 'CustomerNotFoundError';
+  }
+}
+
+export class EmailTakenError extends Error {
+  constructor(readonly email: string) {
+    super('Customer with the same email already exists');
+    this.name = 'EmailTakenError';
+  }
+}
+
+/** A data set (fixtures file, state file, admin replace) that breaks the store's invariants. */
+export class InvalidDataSetError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid data set: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`);
+    this.name = 'InvalidDataSetError';
+  }
+}

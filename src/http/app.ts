@@ -1,0 +1,78 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { Clock } from '../domain/clock.js';
+import type { Customer } from '../domain/customer.js';
+import type { SpecModel } from '../spec/index.js';
+import { toRouterPath } from '../spec/index.js';
+import type { CustomerStore } from '../store/customer-store.js';
+import type { MockConfig } from '../config.js';
+import { requireCredentials } from './auth.js';
+import { HttpError, respondWithError, toHttpError } from './errors.js';
+import { idempotency, IdempotencyStore } from './idempotency.js';
+import { FixedWindowRateLimiter, rateLimit } from './rate-limit.js';
+import { recordRequests, RequestLog, type RequestObserver } from './request-log.js';
+import { adminHandlers } from './routes/admin.js';
+import { customerHandlers, type OperationHandler } from './routes/customers.js';
+import { validateRequest } from './validation.js';
+
+export interface AppDeps {
+  readonly config: MockConfig;
+  readonly spec: SpecModel;
+  readonly store: CustomerStore;
+  readonly clock: Clock;
+  readonly initialCustomers: () => readonly Customer[];
+  readonly observers?: readonly RequestObserver[];
+}
+
+export interface MockApp {
+  readonly app: Hono;
+  readonly requestLog: RequestLog;
+  readonly idempotency: IdempotencyStore;
+  readonly rateLimiter: FixedWindowRateLimiter | undefined;
+}
+
+/**
+ * The HTTP face of the mock. Routes come from the OpenAPI document: each operation gets
+ * auth -> rate limit -> validation -> idempotency -> handler, and an operation in the document
+ * without a handler (or the reverse) stops start-up.
+ */
+export function createApp(deps: AppDeps): MockApp {
+  const { config, spec, store, clock } = deps;
+  const requestLog = new RequestLog();
+  const idempotencyStore = new IdempotencyStore(clock);
+  const rateLimiter = config.rateLimit > 0 ? new FixedWindowRateLimiter(config.rateLimit, clock) : undefined;
+  const handlers: Record<string, OperationHandler> = {
+    ...customerHandlers(store),
+    ...adminHandlers({ store, initialCustomers: deps.initialCustomers, idempotency: idempotencyStore, rateLimiter, requestLog }),
+  };
+
+  const app = new Hono();
+  app.use(recordRequests(requestLog, clock, deps.observers ?? []));
+
+  const authenticate = requireCredentials(config);
+  const limit = rateLimiter ? rateLimit(rateLimiter) : undefined;
+  const replay = idempotency(idempotencyStore);
+  const unhandled = new Set(Object.keys(handlers));
+  for (const operation of spec.operations) {
+    const handler = handlers[operation.operationId];
+    if (!handler) throw new Error(`No handler for operation ${operation.operationId} of the OpenAPI document`);
+    unhandled.delete(operation.operationId);
+    const isAdmin = operation.tags.includes('Admin');
+    const acceptsIdempotencyKey = operation.parameters.some((p) => p.in === 'header' && p.name === 'idempotency-key');
+    // Rate limiting comes first so that every response, a 401 included, carries the limit headers.
+    const chain: [MiddlewareHandler, ...MiddlewareHandler[]] = limit && !isAdmin ? [limit, authenticate] : [authenticate];
+    chain.push(validateRequest(spec.requestValidator(operation.operationId), isAdmin ? config.adminBodyLimitBytes : config.bodyLimitBytes));
+    if (acceptsIdempotencyKey) chain.push(replay);
+    app.on(operation.method.toUpperCase(), toRouterPath(operation.path), ...chain, async (c) => handler(c));
+  }
+  if (unhandled.size > 0) throw new Error(`Handlers without an operation in the OpenAPI document: ${[...unhandled].join(', ')}`);
+
+  // Like the real API (NestJS), a wrong method on a known path is an unknown route.
+  app.notFound((c) => respondWithError(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`)));
+  app.onError((error, c) => {
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500) console.error('customers-mock: unexpected error', error);
+    return respondWithError(c, httpError);
+  });
+
+  return { app, requestLog, idempotency: idempotencyStore, rateLimiter };
+}

@@ -1,0 +1,37 @@
+import { HttpError } from './errors.js';
+
+/** Reads the body as text, refusing (413) as soon as it is known to exceed the limit. */
+export async function readBodyText(request: Request, limitBytes: number): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes);
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limitBytes) {
+      await reader.cancel();
+      throw tooLarge(limitBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(limitBytes: number): HttpError {
+  return new HttpError(413, `Request body is larger than ${limitBytes} bytes`);
+}
+
+/** Parses a JSON body; anything that is not JSON is a 400 in the API's error format. */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') throw new HttpError(400, ['body must be a JSON object']);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Deep nesting can exhaust the parser too; either way the client sent something unusable.
+    throw new HttpError(400, ['body must be valid JSON']);
+  }
+}

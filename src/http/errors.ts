@@ -1,0 +1,43 @@
+import { STATUS_CODES } from 'node:http';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
+
+/** The one error body of the API: `{statusCode, message, error}`, plus a few documented extras. */
+export interface ErrorBody {
+  statusCode: number;
+  message: string | string[];
+  error: string;
+  [extra: string]: unknown;
+}
+
+/** A failure that already knows its response. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly detail: string | string[],
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(Array.isArray(detail) ? detail.join('; ') : detail);
+    this.name = 'HttpError';
+  }
+}
+
+export function errorBody(status: number, message: string | string[], extra: Record<string, unknown> = {}): ErrorBody {
+  return { statusCode: status, message, error: STATUS_CODES[status] ?? 'Error', ...extra };
+}
+
+/** Maps anything thrown while serving a request to its response; the only place error bodies are made. */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof CustomerNotFoundError) return new HttpError(404, error.message);
+  if (error instanceof EmailTakenError) return new HttpError(409, error.message);
+  if (error instanceof InvalidDataSetError) return new HttpError(400, [...error.problems]);
+  return new HttpError(500, 'Internal server error');
+}
+
+export function respondWithError(c: Context, error: HttpError): Response {
+  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  return c.json(errorBody(error.status, error.detail, error.extra), error.status);
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Clock } from '../domain/clock.js';
+import { HttpError } from './errors.js';
+
+export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+/** Oldest keys go first past this many, so a client minting keys forever cannot exhaust memory. */
+const MAX_KEYS = 100_000;
+
+interface Recorded {
+  readonly fingerprint: string;
+  readonly expiresAt: number;
+  /** Undefined while the first request is still being served. */
+  response?: { status: number; body: string; contentType: string };
+}
+
+/** The first response to each (client key, idempotency key), replayed for 24 hours. */
+export class IdempotencyStore {
+  private readonly records = new Map<string, Recorded>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs = IDEMPOTENCY_TTL_MS,
+  ) {}
+
+  lookup(key: string): Recorded | undefined {
+    const record = this.records.get(key);
+    if (record && record.expiresAt <= this.clock.now()) {
+      this.records.delete(key);
+      return undefined;
+    }
+    return record;
+  }
+
+  begin(key: string, fingerprint: string): Recorded {
+    if (this.records.size >= MAX_KEYS) this.evictOldest();
+    const record: Recorded = { fingerprint, expiresAt: this.clock.now() + this.ttlMs };
+    this.records.set(key, record);
+    return record;
+  }
+
+  forget(key: string): void {
+    this.records.delete(key);
+  }
+
+  clear(): void {
+    this.records.clear();
+  }
+
+  private evictOldest(): void {
+    const now = this.clock.now();
+    for (const [key, record] of this.records) {
+      if (record.expiresAt <= now || this.records.size >= MAX_KEYS) this.records.delete(key);
+      else break;
+    }
+  }
+}
+
+/**
+ * Same key, same request: the first response again, with no second write. Same key, different
+ * request: 409. Only responses the operation itself produced are kept; a 5xx is not, so a retry
+ * with the same key runs the operation again.
+ */
+export function idempotency(store: IdempotencyStore): MiddlewareHandler {
+  return async (c, next) => {
+    const header = c.req.header('idempotency-key');
+    if (header === undefined) return next();
+    const key = `${c.req.header('x-client-key') ?? ''}\u0000${header}`;
+    const fingerprint = createHash('sha256')
+      .update(`${c.req.method}\u0000${c.req.path}\u0000${c.get('valid').rawBody}`)
+      .digest('hex');
+    const existing = store.lookup(key);
+    if (existing) {
+      if (existing.fingerprint !== fingerprint) {
+        throw new HttpError(409, 'Conflict: Idempotency key already used with different request data');
+      }
+      if (!existing.response) {
+        throw new HttpError(409, 'Conflict: A request with this idempotency key is still being processed');
+      }
+      c.header('Idempotent-Replayed', 'true');
+      c.header('Content-Type', existing.response.contentType);
+      return c.body(existing.response.body, existing.response.status as 200);
+    }
+    const record = store.begin(key, fingerprint);
+    // Hono turns a thrown error into its response before next() returns, so 404s and 409s are kept too.
+    await next();
+    const response = c.res;
+    if (response.status >= 500) {
+      store.forget(key);
+      return;
+    }
+    const body = await response.clone().text();
+    record.response = {
+      status: response.status,
+      body,
+      contentType: response.headers.get('content-type') ?? 'application/json',
+    };
+  };
+}

@@ -1,0 +1,73 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Clock } from '../domain/clock.js';
+import { HttpError } from './errors.js';
+
+const WINDOW_MS = 60_000;
+/** Beyond this many distinct keys in one window, the rest share a bucket: memory stays bounded. */
+const MAX_TRACKED_KEYS = 10_000;
+const OVERFLOW_BUCKET = '\u0000overflow';
+
+export interface RateDecision {
+  readonly allowed: boolean;
+  readonly limit: number;
+  readonly remaining: number;
+  /** Unix seconds at which the window ends. */
+  readonly resetAt: number;
+  readonly retryAfterSeconds: number;
+}
+
+/** The real API's limiter: a fixed window per client key that resets on the minute boundary. */
+export class FixedWindowRateLimiter {
+  private window = -1;
+  private counts = new Map<string, number>();
+
+  constructor(
+    readonly limit: number,
+    private readonly clock: Clock,
+  ) {}
+
+  hit(clientKey: string): RateDecision {
+    const now = this.clock.now();
+    const window = Math.floor(now / WINDOW_MS);
+    if (window !== this.window) {
+      this.window = window;
+      this.counts = new Map();
+    }
+    const bucket = this.counts.has(clientKey) || this.counts.size < MAX_TRACKED_KEYS ? clientKey : OVERFLOW_BUCKET;
+    const used = (this.counts.get(bucket) ?? 0) + 1;
+    this.counts.set(bucket, used);
+    const resetMs = (window + 1) * WINDOW_MS;
+    return {
+      allowed: used <= this.limit,
+      limit: this.limit,
+      remaining: Math.max(0, this.limit - used),
+      resetAt: Math.ceil(resetMs / 1000),
+      retryAfterSeconds: Math.max(1, Math.ceil((resetMs - now) / 1000)),
+    };
+  }
+
+  reset(): void {
+    this.counts = new Map();
+  }
+}
+
+export function rateLimit(limiter: FixedWindowRateLimiter): MiddlewareHandler {
+  return async (c, next) => {
+    const decision = limiter.hit(c.req.header('x-client-key') ?? '');
+    const headers = {
+      'X-RateLimit-Limit': String(decision.limit),
+      'X-RateLimit-Remaining': String(decision.remaining),
+      'X-RateLimit-Reset': String(decision.resetAt),
+    };
+    if (!decision.allowed) {
+      throw new HttpError(
+        429,
+        'Rate limit exceeded',
+        { retryAfter: decision.retryAfterSeconds },
+        { ...headers, 'Retry-After': String(decision.retryAfterSeconds) },
+      );
+    }
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    await next();
+  };
+}

@@ -1,0 +1,51 @@
+import type { Context } from 'hono';
+import type { CreateCustomerInput, CustomerStatus, DeleteResult, UpdateCustomerInput } from '../../domain/customer.js';
+import type { ListQuery } from '../../domain/query.js';
+import type { CustomerStore } from '../../store/customer-store.js';
+import { HttpError } from '../errors.js';
+
+export type OperationHandler = (c: Context) => Response | Promise<Response>;
+
+/** Translates validated requests into store calls and store results into responses. */
+export function customerHandlers(store: CustomerStore): Record<string, OperationHandler> {
+  return {
+    listCustomers(c) {
+      const q = c.get('valid').query;
+      // The validator applied the document's defaults, so skip and take are always set.
+      const query: ListQuery = {
+        skip: q.skip as number,
+        take: q.take as number,
+        status: q.status as CustomerStatus | undefined,
+        name: q.name as string | undefined,
+        email: q.email as string | undefined,
+      };
+      return c.json(store.list(query));
+    },
+    createCustomer(c) {
+      return c.json(store.create(c.get('valid').body as CreateCustomerInput), 201);
+    },
+    fetchCustomer(c) {
+      const id = customerId(c);
+      const customer = store.get(id);
+      if (!customer) throw new HttpError(404, 'Customer not found');
+      return c.json(customer);
+    },
+    updateCustomer(c) {
+      return c.json(store.update(customerId(c), c.get('valid').body as UpdateCustomerInput));
+    },
+    deleteCustomer(c) {
+      const { customer, deletedAt } = store.delete(customerId(c));
+      const result: DeleteResult = {
+        success: true,
+        message: 'Customer successfully deleted',
+        deletedAt: deletedAt.toISOString(),
+        customerId: customer.id,
+      };
+      return c.json(result);
+    },
+  };
+}
+
+function customerId(c: Context): string {
+  return c.get('valid').path.id as string;
+}

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { DEFAULT_CONFIG, type MockConfig } from './config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import type { Customer } from './domain/customer.js';
+import { createApp, type MockApp } from './http/app.js';
+import type { RequestObserver } from './http/request-log.js';
+import { describeErrors, getSpecModel, type SpecModel } from './spec/index.js';
+import { CustomerStore } from './store/customer-store.js';
+import { formatDataSet, readDataSet, writeFileAtomically, type CustomerCheck } from './store/data-file.js';
+import { generateCustomers } from './store/seed.js';
+
+export interface StartOptions {
+  readonly clock?: Clock;
+  readonly observers?: readonly RequestObserver[];
+  /** Told how generation is going, for a progress bar. */
+  readonly onSeedProgress?: (done: number, total: number) => void;
+}
+
+export interface MockInstance extends MockApp {
+  readonly config: MockConfig;
+  readonly store: CustomerStore;
+  readonly spec: SpecModel;
+}
+
+export interface RunningMock extends MockInstance {
+  readonly url: string;
+  readonly server: ServerType;
+  /** Stops accepting connections and resolves once in-flight requests are answered. */
+  close(): Promise<void>;
+}
+
+export function customerCheck(spec: SpecModel): CustomerCheck {
+  const validate = spec.schemaValidator('Customer');
+  return (value) => (validate(value) ? [] : describeErrors(validate.errors ?? [], 'customer'));
+}
+
+/** The initial data set: the state file if it exists, else the data file, else generated from the seed. */
+export function initialDataSet(config: MockConfig, spec: SpecModel, options: StartOptions = {}): Customer[] {
+  const check = customerCheck(spec);
+  if (config.dataFile !== undefined) return readDataSet(config.dataFile, check);
+  return generateCustomers({ seed: config.seed, count: config.count, appId: config.appId, onProgress: options.onSeedProgress });
+}
+
+/** Builds the store and the app without opening a socket (in-process tests use `app.request`). */
+export async function createMock(overrides: Partial<MockConfig> = {}, options: StartOptions = {}): Promise<MockInstance> {
+  const config: MockConfig = { ...DEFAULT_CONFIG, ...overrides };
+  const spec = await getSpecModel();
+  const clock = options.clock ?? systemClock;
+  const initial = initialDataSet(config, spec, options);
+  const store = new CustomerStore({ clock, appId: config.appId });
+  if (config.stateFile !== undefined && existsSync(config.stateFile)) {
+    store.replaceAll(readDataSet(config.stateFile, customerCheck(spec)));
+  } else {
+    store.replaceAll(initial);
+  }
+  if (config.stateFile !== undefined) {
+    const stateFile = config.stateFile;
+    const save = () => writeFileAtomically(stateFile, formatDataSet(store.snapshot(), false));
+    save();
+    store.onChange(save);
+  }
+  const mock = createApp({ config, spec, store, clock, initialCustomers: () => initial, observers: options.observers });
+  return { ...mock, config, store, spec };
+}
+
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Starts the mock on its host and port; port 0 picks a free one. */
+export async function startMock(overrides: Partial<MockConfig> = {}, options: StartOptions = {}): Promise<RunningMock> {
+  const mock = await createMock(overrides, options);
+  const { config } = mock;
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve(
+      {
+        fetch: mock.app.fetch,
+        hostname: config.host,
+        port: config.port,
+        serverOptions: { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+      },
+      () => resolve(s),
+    );
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    ...mock,
+    server,
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+      }),
+  };
+}

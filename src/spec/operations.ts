@@ -1,0 +1,49 @@
+import type { oas31 } from 'openapi3-ts';
+import type { OpenApiDocument } from './document.js';
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** One operation of the dereferenced document, with its path-level parameters merged in. */
+export interface SpecOperation {
+  readonly operationId: string;
+  readonly method: HttpMethod;
+  /** The OpenAPI path template, e.g. `/api/v0/customers/{id}`. */
+  readonly path: string;
+  readonly parameters: readonly oas31.ParameterObject[];
+  readonly requestBodySchema: oas31.SchemaObject | undefined;
+  readonly responses: Readonly<Record<string, oas31.ResponseObject>>;
+  readonly tags: readonly string[];
+}
+
+export function listOperations(doc: OpenApiDocument): SpecOperation[] {
+  const operations: SpecOperation[] = [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    const pathItem = item as oas31.PathItemObject;
+    for (const method of HTTP_METHODS) {
+      const op = pathItem[method];
+      if (!op) continue;
+      if (!op.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
+      const merged = new Map<string, oas31.ParameterObject>();
+      for (const p of [...(pathItem.parameters ?? []), ...(op.parameters ?? [])] as oas31.ParameterObject[]) {
+        merged.set(`${p.in}:${p.name}`, p);
+      }
+      const body = op.requestBody as oas31.RequestBodyObject | undefined;
+      operations.push({
+        operationId: op.operationId,
+        method,
+        path,
+        parameters: [...merged.values()],
+        requestBodySchema: body?.content?.['application/json']?.schema as oas31.SchemaObject | undefined,
+        responses: (op.responses ?? {}) as Record<string, oas31.ResponseObject>,
+        tags: op.tags ?? [],
+      });
+    }
+  }
+  return operations;
+}
+
+/** `/api/v0/customers/{id}` -> `/api/v0/customers/:id`, the router's spelling. */
+export function toRouterPath(template: string): string {
+  return template.replace(/\{([^}]+)\}/g, ':$1');
+}

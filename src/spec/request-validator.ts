@@ -1,0 +1,122 @@
+import type { oas31 } from 'openapi3-ts';
+import { describeErrors, type Schema, type ValidateFunction } from './ajv.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { SpecOperation } from './operations.js';
+
+/** What a request carries before validation: every value as the wire gave it. */
+export interface RawRequest {
+  /** Every value of every query parameter, in order (a repeated parameter has several). */
+  readonly query: ReadonlyMap<string, readonly string[]>;
+  readonly path: Readonly<Record<string, string>>;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ValidParameters {
+  readonly query: Record<string, unknown>;
+  readonly path: Record<string, unknown>;
+  readonly headers: Record<string, unknown>;
+}
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; messages: string[] };
+
+export interface RequestValidator {
+  readonly operation: SpecOperation;
+  parameters(raw: RawRequest): Validation<ValidParameters>;
+  /** Undefined when the operation takes no body. */
+  readonly body: ((body: unknown) => Validation<unknown>) | undefined;
+}
+
+type Location = 'query' | 'path' | 'header';
+
+/** Compiles the operation's parameter and body schemas from the document, once. */
+export function compileRequestValidator(ajv: Ajv2020, operation: SpecOperation): RequestValidator {
+  const locations: Location[] = ['query', 'path', 'header'];
+  const compiled = new Map<Location, { params: oas31.ParameterObject[]; validate: ValidateFunction }>();
+  for (const location of locations) {
+    const params = operation.parameters.filter((p) => p.in === location);
+    compiled.set(location, { params, validate: ajv.compile(objectSchemaOf(params, location)) });
+  }
+  const bodySchema = operation.requestBodySchema;
+  const validateBody = bodySchema ? ajv.compile(bodySchema) : undefined;
+
+  return {
+    operation,
+    parameters(raw) {
+      const messages: string[] = [];
+      const values: Record<Location, Record<string, unknown>> = { query: {}, path: {}, header: {} };
+      for (const location of locations) {
+        const { params, validate } = compiled.get(location)!;
+        const collected = collect(params, location, raw, messages);
+        if (!validate(collected)) messages.push(...describeErrors(validate.errors ?? [], location));
+        values[location] = collected;
+      }
+      if (messages.length > 0) return { ok: false, messages };
+      return { ok: true, value: { query: values.query, path: values.path, headers: values.header } };
+    },
+    body: validateBody
+      ? (body) => {
+          // Validation fills in defaults, so it works on a copy and never on the caller's value.
+          const copy = structuredClone(body);
+          return validateBody(copy)
+            ? { ok: true, value: copy }
+            : { ok: false, messages: describeErrors(validateBody.errors ?? [], 'body') };
+        }
+      : undefined,
+  };
+}
+
+function objectSchemaOf(params: readonly oas31.ParameterObject[], location: Location): Schema {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(params.map((p) => [keyOf(p.name, location), p.schema ?? {}])),
+    required: params.filter((p) => p.required).map((p) => keyOf(p.name, location)),
+  };
+}
+
+function keyOf(name: string, location: Location): string {
+  return location === 'header' ? name.toLowerCase() : name;
+}
+
+/** Gathers the declared parameters, turning wire strings into the types their schemas declare. */
+function collect(
+  params: readonly oas31.ParameterObject[],
+  location: Location,
+  raw: RawRequest,
+  messages: string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const param of params) {
+    const key = keyOf(param.name, location);
+    let value: string | undefined;
+    if (location === 'query') {
+      const values = raw.query.get(param.name);
+      if (values && values.length > 1) {
+        messages.push(`${param.name} must be given once, not ${values.length} times`);
+        continue;
+      }
+      value = values?.[0];
+    } else if (location === 'path') {
+      value = raw.path[param.name];
+    } else {
+      value = raw.headers[key];
+    }
+    if (value !== undefined) out[key] = coerce(value, param.schema as Schema | undefined);
+  }
+  return out;
+}
+
+const INTEGER = /^-?\d+$/;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * Query and path values are strings on the wire. Only plain decimal literals become numbers:
+ * `1.5`, `1e3`, `0x10` and `` stay strings, so the schema rejects them by type.
+ */
+function coerce(value: string, schema: Schema | undefined): unknown {
+  const type = schema?.type;
+  if (type === 'integer' && INTEGER.test(value)) return Number(value);
+  if (type === 'number' && DECIMAL.test(value)) return Number(value);
+  if (type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  return value;
+}

@@ -1,0 +1,46 @@
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { describeErrors, type Schema, type ValidateFunction } from './ajv.js';
+import type { SpecOperation } from './operations.js';
+
+/** What came back, as a checker sees it. */
+export interface ObservedResponse {
+  readonly status: number;
+  readonly contentType: string | null;
+  /** The parsed JSON body, or the text when it was not JSON. */
+  readonly body: unknown;
+  readonly bodyIsJson: boolean;
+}
+
+export type ResponseValidator = (response: ObservedResponse) => string[];
+
+/** Compiles, once, every documented response of the operation; the result lists what deviates. */
+export function compileResponseValidator(ajv: Ajv2020, operation: SpecOperation): ResponseValidator {
+  const byStatus = new Map<string, ValidateFunction | null>();
+  for (const [status, response] of Object.entries(operation.responses)) {
+    const schema = response.content?.['application/json']?.schema as Schema | undefined;
+    byStatus.set(status, schema ? ajv.compile(schema) : null);
+  }
+  const documented = [...byStatus.keys()].join(', ');
+  const label = `${operation.method.toUpperCase()} ${operation.path}`;
+
+  return (response) => {
+    const status = String(response.status);
+    const validate = byStatus.has(status) ? byStatus.get(status) : byStatus.get(`${status[0]}XX`);
+    if (validate === undefined) {
+      return [`status ${status} is not documented for ${label} (documented: ${documented})`];
+    }
+    if (validate === null) return [];
+    const problems: string[] = [];
+    if (!response.contentType || !/^application\/json\b/i.test(response.contentType)) {
+      problems.push(`content-type is ${response.contentType ?? 'missing'}, expected application/json`);
+    }
+    if (!response.bodyIsJson) {
+      problems.push('body is not JSON');
+      return problems;
+    }
+    if (!validate(response.body)) {
+      problems.push(...describeErrors(validate.errors ?? [], 'body').map((m) => `response ${m}`));
+    }
+    return problems;
+  };
+}

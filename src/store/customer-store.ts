@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../domain/clock.js';
+import {
+  applyUpdate,
+  emailKey,
+  newCustomer,
+  type CreateCustomerInput,
+  type Customer,
+  type CustomerList,
+  type CustomerStatus,
+  type UpdateCustomerInput,
+} from '../domain/customer.js';
+import { CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
+import { matches, type ListQuery } from '../domain/query.js';
+import { entryOf, OrderedEntries, type Entry } from './ordered-entries.js';
+
+export interface StoreOptions {
+  readonly clock: Clock;
+  /** The application every created customer belongs to. */
+  readonly appId: string;
+  readonly newId?: () => string;
+}
+
+export type ChangeListener = () => void;
+
+/**
+ * The customers and their indexes. Every read answers exactly what `listCustomers` in
+ * `domain/query` would over the same customers; every write keeps all indexes in step and either
+ * happens whole or not at all.
+ */
+export class CustomerStore {
+  private readonly byId = new Map<string, Entry>();
+  private readonly byEmail = new Map<string, Entry>();
+  private readonly all = new OrderedEntries();
+  private readonly byStatus = new Map<CustomerStatus, OrderedEntries>();
+  private readonly listeners = new Set<ChangeListener>();
+  private readonly newId: () => string;
+
+  constructor(private readonly options: StoreOptions) {
+    this.newId = options.newId ?? randomUUID;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get appId(): string {
+    return this.options.appId;
+  }
+
+  /** Replaces every customer at once; rejects, changing nothing, a set with clashing ids or emails. */
+  replaceAll(customers: readonly Customer[]): void {
+    const problems = findClashes(customers);
+    if (problems.length > 0) throw new InvalidDataSetError(problems);
+    const entries = customers.map(entryOf);
+    this.byId.clear();
+    this.byEmail.clear();
+    this.byStatus.clear();
+    const perStatus = new Map<CustomerStatus, Entry[]>();
+    for (const entry of entries) {
+      this.byId.set(entry.customer.id, entry);
+      if (entry.customer.email !== null) this.byEmail.set(emailKey(entry.customer.email), entry);
+      const list = perStatus.get(entry.customer.status) ?? [];
+      list.push(entry);
+      perStatus.set(entry.customer.status, list);
+    }
+    this.all.reset(entries);
+    for (const [status, list] of perStatus) this.statusIndex(status).reset(list);
+    this.changed();
+  }
+
+  get(id: string): Customer | undefined {
+    return this.byId.get(id)?.customer;
+  }
+
+  list(query: ListQuery): CustomerList {
+    const { skip, take } = query;
+    if (query.email !== undefined) {
+      const entry = this.byEmail.get(emailKey(query.email));
+      const found = entry && matches(query, entry.customer) ? [entry.customer] : [];
+      const data = found.slice(skip, skip + take);
+      return { data, total: found.length, skip, take: data.length };
+    }
+    const base = query.status === undefined ? this.all : (this.byStatus.get(query.status) ?? new OrderedEntries());
+    if (query.name === undefined) {
+      const data = base.slice(skip, skip + take).map((e) => e.customer);
+      return { data, total: base.length, skip, take: data.length };
+    }
+    const data: Customer[] = [];
+    let total = 0;
+    for (const entry of base) {
+      if (!matches(query, entry.customer)) continue;
+      if (total >= skip && data.length < take) data.push(entry.customer);
+      total++;
+    }
+    return { data, total, skip, take: data.length };
+  }
+
+  create(input: CreateCustomerInput): Customer {
+    if (input.email !== undefined) this.assertEmailFree(input.email, undefined);
+    const customer = newCustomer(input, {
+      id: this.newId(),
+      appId: this.options.appId,
+      now: new Date(this.options.clock.now()),
+    });
+    this.insert(entryOf(customer));
+    this.changed();
+    return customer;
+  }
+
+  update(id: string, patch: UpdateCustomerInput): Customer {
+    const current = this.byId.get(id);
+    if (!current) throw new CustomerNotFoundError(id);
+    if (patch.email !== undefined) this.assertEmailFree(patch.email, id);
+    const updated = applyUpdate(current.customer, patch, new Date(this.options.clock.now()));
+    this.remove(current);
+    this.insert(entryOf(updated));
+    this.changed();
+    return updated;
+  }
+
+  delete(id: string): { customer: Customer; deletedAt: Date } {
+    const current = this.byId.get(id);
+    if (!current) throw new CustomerNotFoundError(id);
+    this.remove(current);
+    this.changed();
+    return { customer: current.customer, deletedAt: new Date(this.options.clock.now()) };
+  }
+
+  /** Every customer, in list order. */
+  snapshot(): Customer[] {
+    return [...this.all].map((e) => e.customer);
+  }
+
+  /** Called after every successful write. */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every way the indexes could disagree with each other; empty when the store is sound. */
+  checkInvariants(): string[] {
+    const problems: string[] = [];
+    if (this.all.length !== this.byId.size) problems.push(`order index has ${this.all.length}, id index ${this.byId.size}`);
+    if (!this.all.isOrdered()) problems.push('order index is out of order');
+    let perStatus = 0;
+    for (const [status, index] of this.byStatus) {
+      perStatus += index.length;
+      if (!index.isOrdered()) problems.push(`${status} index is out of order`);
+      for (const entry of index) {
+        if (entry.customer.status !== status) problems.push(`${entry.customer.id} is in the ${status} index`);
+        if (this.byId.get(entry.customer.id) !== entry) problems.push(`${entry.customer.id} is stale in ${status}`);
+      }
+    }
+    if (perStatus !== this.byId.size) problems.push(`status indexes hold ${perStatus}, id index ${this.byId.size}`);
+    let withEmail = 0;
+    for (const entry of this.byId.values()) {
+      if (entry.customer.email === null) continue;
+      withEmail++;
+      if (this.byEmail.get(emailKey(entry.customer.email)) !== entry) problems.push(`${entry.customer.id} missing from email index`);
+    }
+    if (withEmail !== this.byEmail.size) problems.push(`email index holds ${this.byEmail.size}, customers with email ${withEmail}`);
+    return problems;
+  }
+
+  private assertEmailFree(email: string, ownerId: string | undefined): void {
+    const holder = this.byEmail.get(emailKey(email));
+    if (holder && holder.customer.id !== ownerId) throw new EmailTakenError(email);
+  }
+
+  private statusIndex(status: CustomerStatus): OrderedEntries {
+    let index = this.byStatus.get(status);
+    if (!index) {
+      index = new OrderedEntries();
+      this.byStatus.set(status, index);
+    }
+    return index;
+  }
+
+  private insert(entry: Entry): void {
+    const { customer } = entry;
+    this.byId.set(customer.id, entry);
+    if (customer.email !== null) this.byEmail.set(emailKey(customer.email), entry);
+    this.all.insert(entry);
+    this.statusIndex(customer.status).insert(entry);
+  }
+
+  private remove(entry: Entry): void {
+    const { customer } = entry;
+    this.byId.delete(customer.id);
+    if (customer.email !== null) this.byEmail.delete(emailKey(customer.email));
+    this.all.remove(entry);
+    this.statusIndex(customer.status).remove(entry);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function findClashes(customers: readonly Customer[]): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  const emails = new Set<string>();
+  for (const [index, customer] of customers.entries()) {
+    if (ids.has(customer.id)) problems.push(`[${index}].id ${customer.id} is used twice`);
+    ids.add(customer.id);
+    if (customer.email === null) continue;
+    const key = emailKey(customer.email);
+    if (emails.has(key)) problems.push(`[${index}].email ${customer.email} is used twice (case-insensitively)`);
+    emails.add(key);
+  }
+  return problems;
+}
