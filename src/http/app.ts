@@ -6,6 +6,7 @@ import { toRouterPath } from '../spec/index.js';
 import type { CustomerStore } from '../store/customer-store.js';
 import type { MockConfig } from '../config.js';
 import { requireCredentials } from './auth.js';
+import { mountDocs } from './docs.js';
 import { HttpError, respondWithError, toHttpError } from './errors.js';
 import { idempotency, IdempotencyStore } from './idempotency.js';
 import { FixedWindowRateLimiter, rateLimit } from './rate-limit.js';
@@ -33,7 +34,8 @@ export interface MockApp {
 /**
  * The HTTP face of the mock. Routes come from the OpenAPI document: each operation gets
  * auth -> rate limit -> validation -> idempotency -> handler, and an operation in the document
- * without a handler (or the reverse) stops start-up.
+ * without a handler (or the reverse) stops start-up. The docs page and the document itself are
+ * served beside the API.
  */
 export function createApp(deps: AppDeps): MockApp {
   const { config, spec, store, clock } = deps;
@@ -65,6 +67,7 @@ export function createApp(deps: AppDeps): MockApp {
     app.on(operation.method.toUpperCase(), toRouterPath(operation.path), ...chain, async (c) => handler(c));
   }
   if (unhandled.size > 0) throw new Error(`Handlers without an operation in the OpenAPI document: ${[...unhandled].join(', ')}`);
+  mountDocs(app, { document: spec.spec.raw, credentials: config });
 
   // Like the real API (NestJS), a wrong method on a known path is an unknown route.
   app.notFound((c) => respondWithError(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`)));
