@@ -372,31 +372,20 @@ export interface components {
         };
     };
     parameters: {
-        /**
-         * @description Number of matching records to skip. No maximum (one guide page says 10,000; the others say none).
-         * @example 20
-         */
+        /** @description Number of matching records to skip. No maximum (one guide page says 10,000; the others say none). */
         Skip: number;
-        /**
-         * @description Number of records to return.
-         * @example 50
-         */
+        /** @description Number of records to return. */
         Take: number;
-        /**
-         * @description Only customers with this status.
-         * @example ACTIVE
-         */
+        /** @description Only customers with this status. */
         StatusFilter: components["schemas"]["CustomerStatus"];
         /**
          * @description Case-insensitive partial match against `first_name`, `last_name`, or
          *     `first_name + " " + last_name` (so `john d` finds John Doe).
-         * @example John
          */
         NameFilter: string;
         /**
          * @description Exact match, case-insensitive. (One guide page describes a substring match; the API
          *     reference and every SDK say exact, and so does this document.)
-         * @example john.doe@example.com
          */
         EmailFilter: string;
         /** @description The customer's id, a UUID v4; anything else is a 400. */
@@ -434,31 +423,20 @@ export interface operations {
     listCustomers: {
         parameters: {
             query?: {
-                /**
-                 * @description Number of matching records to skip. No maximum (one guide page says 10,000; the others say none).
-                 * @example 20
-                 */
+                /** @description Number of matching records to skip. No maximum (one guide page says 10,000; the others say none). */
                 skip?: components["parameters"]["Skip"];
-                /**
-                 * @description Number of records to return.
-                 * @example 50
-                 */
+                /** @description Number of records to return. */
                 take?: components["parameters"]["Take"];
-                /**
-                 * @description Only customers with this status.
-                 * @example ACTIVE
-                 */
+                /** @description Only customers with this status. */
                 status?: components["parameters"]["StatusFilter"];
                 /**
                  * @description Case-insensitive partial match against `first_name`, `last_name`, or
                  *     `first_name + " " + last_name` (so `john d` finds John Doe).
-                 * @example John
                  */
                 name?: components["parameters"]["NameFilter"];
                 /**
                  * @description Exact match, case-insensitive. (One guide page describes a substring match; the API
                  *     reference and every SDK say exact, and so does this document.)
-                 * @example john.doe@example.com
                  */
                 email?: components["parameters"]["EmailFilter"];
             };
