@@ -77,6 +77,12 @@ describe('the API reference and the document, served beside the API', () => {
     }
   });
 
+  it('sends /docs/ to /docs', async () => {
+    const res = await mock.request('GET', '/docs/', { auth: false });
+    expect(res.status).toBe(301);
+    expect(res.headers.get('location')).toBe('/docs');
+  });
+
   it('answers unknown routes next to them with the API\'s 404 error', async () => {
     for (const path of ['/docs/assets/index.html', '/docs/assets/../package.json', '/docs/other', '/openapi.yml']) {
       const res = await mock.request('GET', path, { auth: false });
