@@ -69,7 +69,9 @@ export function loadConfigFile(explicitPath: string | undefined, cwd: string): P
     throw new ConfigFileError(`config file ${label} is not valid JSON: ${(error as Error).message}`);
   }
   validate ??= createAjv().compile(configSchema());
-  if (!validate(value)) {
+  // The shared Ajv fills in `default`s, which are there for editors: the settings come from what
+  // the file says, so a default changed in the code is never overridden by a stale schema.
+  if (!validate(structuredClone(value))) {
     throw new ConfigFileError(`config file ${label}: ${describeErrors(validate.errors ?? [], 'the file').join('; ')}`);
   }
   return toOverrides(value as ConfigFile, dirname(path), label);

@@ -115,6 +115,18 @@ describe('customers-mock.config.json', () => {
     expect(Object.keys(schema.properties).filter((key) => key !== '$schema').sort()).toEqual(keys.sort());
   });
 
+  it('shows editors the defaults the mock really uses', () => {
+    const fromFile = (key: string): unknown => {
+      const defaults = DEFAULT_CONFIG as unknown as Record<string, unknown>;
+      return key === 'latency' ? DEFAULT_CONFIG.latency.maxMs : defaults[key];
+    };
+    const properties = Object.entries(schema.properties as Record<string, { default?: unknown }>);
+    const documented = properties.filter(([, property]) => 'default' in property);
+    expect(documented.length).toBeGreaterThan(10);
+    for (const [key, property] of documented) expect(property.default, key).toEqual(fromFile(key));
+    expect(DEFAULT_CONFIG.latency.minMs).toBe(DEFAULT_CONFIG.latency.maxMs);
+  });
+
   it('sets the same bounds as the flags', () => {
     expect(usageError(['--port', '65536'])).toBe('--port must be between 0 and 65535, got 65536');
     writeConfig({ port: 65536 });
