@@ -76,7 +76,7 @@ function simulation(config: MockConfig): string {
     ...(maxMs > 0 ? [`latency ${minMs === maxMs ? minMs : `${minMs}-${maxMs}`} ms`] : []),
     ...(config.errorRate > 0 ? [`error rate ${config.errorRate}`] : []),
   ];
-  return `${parts.length > 0 ? `${parts.join(', ')}; ` : ''}per request with a Prefer header (code=429, delay=300)`;
+  return `${parts.length > 0 ? parts.join(', ') : 'off'} (per request: Prefer: code=429, delay=300)`;
 }
 
 function packageVersion(): string {

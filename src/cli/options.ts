@@ -109,8 +109,8 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
       clientSecret:
         nonEmpty('--client-secret', values['client-secret']) ?? nonEmpty('MOCK_CLIENT_SECRET', env.MOCK_CLIENT_SECRET) ?? base.clientSecret,
       rateLimit: integer('--rate-limit', values['rate-limit'], base.rateLimit, ...integerBounds('rateLimit')),
-      latency: values.latency === undefined ? base.latency : checked('--latency', parseLatency(values.latency), `milliseconds (250) or a range MIN-MAX (100-400), at most ${MAX_DELAY_MS}`, values.latency),
-      errorRate: values['error-rate'] === undefined ? base.errorRate : checked('--error-rate', parseErrorRate(values['error-rate']), 'a probability from 0 to 1 (e.g. 0.05)', values['error-rate']),
+      latency: readFlag('--latency', values.latency, parseLatency, `milliseconds (250) or a range MIN-MAX (100-400), at most ${MAX_DELAY_MS}`) ?? base.latency,
+      errorRate: readFlag('--error-rate', values['error-rate'], parseErrorRate, 'a probability from 0 to 1 (e.g. 0.05)') ?? base.errorRate,
       log: values.log ?? base.log,
     },
   };
@@ -124,9 +124,12 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
   return value;
 }
 
-function checked<T>(name: string, parsed: T | undefined, expected: string, raw: string): T {
-  if (parsed === undefined) throw new UsageError(`${name} must be ${expected}, got "${raw}"`);
-  return parsed;
+/** The flag's value read by `parse`; undefined when the flag is absent, a usage error when malformed. */
+function readFlag<T>(name: string, raw: string | undefined, parse: (text: string) => T | undefined, expected: string): T | undefined {
+  if (raw === undefined) return undefined;
+  const value = parse(raw);
+  if (value === undefined) throw new UsageError(`${name} must be ${expected}, got "${raw}"`);
+  return value;
 }
 
 function nonEmpty(name: string, raw: string | undefined): string | undefined {
