@@ -22,13 +22,13 @@ const ASSETS: Readonly<Record<string, string>> = {
 };
 
 const assetDirectory = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-const assetCache = new Map<string, Buffer>();
+const assetCache = new Map<string, Uint8Array<ArrayBuffer>>();
 
-function asset(name: string): Buffer {
+function asset(name: string): Uint8Array<ArrayBuffer> {
   let content = assetCache.get(name);
   if (!content) {
     // Read on first use, not at start-up: most mocks never serve the page (1.7 MB of script).
-    content = readFileSync(join(assetDirectory, name));
+    content = new Uint8Array(readFileSync(join(assetDirectory, name)));
     assetCache.set(name, content);
   }
   return content;
@@ -56,7 +56,7 @@ export function mountDocs(app: Hono, deps: DocsDeps): void {
     app.get(`/docs/assets/${name}`, (c) => {
       c.header('Content-Type', contentType);
       c.header('Cache-Control', 'public, max-age=3600');
-      return c.body(new Uint8Array(asset(name)));
+      return c.body(asset(name));
     });
   }
 }
