@@ -1,7 +1,7 @@
 import { pino, type Level } from 'pino';
 import pretty from 'pino-pretty';
 import type { Credentials } from '../http/auth.js';
-import type { LoggedRequest, RequestObserver } from '../http/request-log.js';
+import type { RequestObserver } from '../http/request-log.js';
 
 export interface TerminalLogOptions {
   /** Values that must never be printed, wherever a client puts them. */
@@ -30,15 +30,20 @@ export function terminalLog(options: TerminalLogOptions): RequestObserver {
     translateTime: 'SYS:HH:MM:ss.l',
   });
   const logger = pino({ base: undefined, level: 'info' }, stream);
-  const secrets = [options.credentials.clientKey, options.credentials.clientSecret];
+  const scrub = scrubber([options.credentials.clientKey, options.credentials.clientSecret]);
   return (entry) => {
-    const safe = redact(entry, secrets);
-    // Decoded, as a reader wants it (`name=john d`); the line is for eyes, not for replaying.
-    const query = Object.entries(safe.query).map(([name, value]) => `${name}=${value}`);
-    const target = query.length > 0 ? `${safe.path}?${query.join('&')}` : safe.path;
-    logger[levelOf(entry.status)](
-      { method: safe.method, path: safe.path, query: safe.query, status: safe.status, durationMs: safe.durationMs },
-      `${safe.method} ${target} ${safe.status} ${safe.durationMs.toFixed(1)} ms`,
+    const { method, status, durationMs } = entry;
+    // Decoded, as a reader wants it (`name=john d`): the line is for eyes, not for replaying.
+    const path = scrub(safeDecode(entry.path));
+    const query = Object.entries(entry.query).map(([name, value]): [string, string] => [
+      scrub(name),
+      SECRET_NAME.test(name) ? REDACTED : scrub(value),
+    ]);
+    const target = query.length > 0 ? `${path}?${query.map(([name, value]) => `${name}=${value}`).join('&')}` : path;
+    // Scrubbed once more as a whole, in case a credential straddles the joins.
+    logger[levelOf(status)](
+      { method, path, query: Object.fromEntries(query), status, durationMs },
+      scrub(`${method} ${target} ${status} ${durationMs.toFixed(1)} ms`),
     );
   };
 }
@@ -49,25 +54,16 @@ function levelOf(status: number): Level {
   return 'info';
 }
 
-/** The entry with secret-named query values, and anything holding a credential, masked. */
-export function redact(entry: LoggedRequest, secrets: readonly string[]): LoggedRequest {
-  const holdsSecret = (text: string) => secrets.some((secret) => secret !== '' && text.includes(secret));
-  const query: Record<string, string> = {};
-  for (const [name, value] of Object.entries(entry.query)) {
-    const key = holdsSecret(name) ? REDACTED : name;
-    query[key] = SECRET_NAME.test(name) || holdsSecret(name) || holdsSecret(value) ? REDACTED : value;
-  }
-  const path = entry.path
-    .split('/')
-    .map((segment) => (holdsSecret(safeDecode(segment)) ? REDACTED : segment))
-    .join('/');
-  return { ...entry, path, query };
+/** Replaces every occurrence of each secret, longest first so none survives inside another. */
+export function scrubber(secrets: readonly string[]): (text: string) => string {
+  const ordered = secrets.filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
+  return (text) => ordered.reduce((scrubbed, secret) => scrubbed.replaceAll(secret, REDACTED), text);
 }
 
-function safeDecode(segment: string): string {
+function safeDecode(text: string): string {
   try {
-    return decodeURIComponent(segment);
+    return decodeURIComponent(text);
   } catch {
-    return segment;
+    return text;
   }
 }
