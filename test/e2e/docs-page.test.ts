@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMock } from '../../src/server.js';
 import { listeningMock } from '../support/mock.js';
 
-const SCREENSHOT = 'test-results/docs-page.png';
+const SCREENSHOTS = { top: 'test-results/docs-page-top.png', response: 'test-results/docs-page-response.png' };
 
 describe('the /docs page in a real browser', () => {
   let mock: RunningMock;
@@ -49,6 +49,11 @@ describe('the /docs page in a real browser', () => {
     await page.goto(`${mock.url}/docs`);
 
     const list = page.locator('#operations-Customers-listCustomers');
+    await list.waitFor();
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: SCREENSHOTS.top });
+    // The first server offered is the address the page was opened on.
+    expect(await page.locator('.servers select option').first().getAttribute('value')).toBe(mock.url);
     await list.locator('.opblock-summary').click();
     // tryItOutEnabled opens the form at once; the credentials were filled in by the page.
     await list.locator('input[placeholder="take"]').fill('3');
@@ -63,9 +68,8 @@ describe('the /docs page in a real browser', () => {
     const emails = body.data.map((customer) => customer.email);
     expect(emails.every((email) => mock.store.snapshot().some((c) => c.email === email))).toBe(true);
 
-    mkdirSync('test-results', { recursive: true });
     await responseBody.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: SCREENSHOT, fullPage: false });
+    await page.screenshot({ path: SCREENSHOTS.response });
     expect(foreign).toEqual([]);
   });
 });
