@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,9 +44,14 @@ describe('the packed tarball', () => {
     expect(stdout.trim()).toBe(pkg.version);
   });
 
-  it('npx customers-mock serves the API and its docs', async () => {
+  it('npx customers-mock serves the API and its docs, set up by a config file', async () => {
+    const schema = './node_modules/customers-mock/customers-mock.config.schema.json';
+    expect(existsSync(join(project, schema))).toBe(true);
+    writeFileSync(join(project, 'customers-mock.config.json'), JSON.stringify({ $schema: schema, count: 5, log: true }));
     // Its own process group, so the npx wrapper and the node under it stop together.
-    const child = spawn('npx', ['--no-install', 'customers-mock', '--port', '0', '--count', '5'], { cwd: project, env: npmEnv, detached: true });
+    const child = spawn('npx', ['--no-install', 'customers-mock', '--port', '0'], { cwd: project, env: npmEnv, detached: true });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     try {
       const url = await listeningUrl(child);
       const res = await fetch(`${url}/api/v0/customers?take=2`, { headers: { 'x-client-key': 'mock-client-key', 'x-client-secret': 'mock-client-secret' } });
@@ -55,6 +60,11 @@ describe('the packed tarball', () => {
       const docs = await fetch(`${url}/docs/assets/swagger-ui-bundle.js`);
       expect(docs.status).toBe(200);
       await docs.arrayBuffer();
+      // --log, from the file: the request line, and never the secret sent in the headers.
+      await expect.poll(() => output, { timeout: 5_000 }).toMatch(/INFO: GET \/api\/v0\/customers\?take=2 200 [\d.]+ ms/);
+      const logLines = output.split('\n').filter((line) => /\] (INFO|WARN|ERROR): /.test(line));
+      expect(logLines.length).toBeGreaterThan(0);
+      expect(logLines.join('\n')).not.toContain('mock-client-secret');
     } finally {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((done) => child.once('exit', done));
