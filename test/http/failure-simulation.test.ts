@@ -78,6 +78,20 @@ describe('Prefer forces a failure in the documented error format', () => {
     expect(mock.store.get(id)).toBeDefined();
   });
 
+  it('lets a client retry with the same idempotency key: the write happens once, on the retry', async () => {
+    const { mock } = await simulatingMock();
+    const body = { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', phone_number: '+14155550100' };
+    const key = { 'idempotency-key': 'a5b0f0de-7c1e-4f67-9b1a-0c8d3e2f4a51' };
+    const failed = await mock.request('POST', '/api/v0/customers', { headers: { ...key, prefer: 'code=500' }, body });
+    expect(failed.status).toBe(500);
+    const retried = await mock.request('POST', '/api/v0/customers', { headers: key, body });
+    const replayed = await mock.request('POST', '/api/v0/customers', { headers: key, body });
+    expect(retried.status).toBe(201);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(replayed.body).toEqual(retried.body);
+    expect(mock.store.snapshot().filter((c) => c.email === 'ada@example.com')).toHaveLength(1);
+  });
+
   it('fails in front of authentication, as a gateway would', async () => {
     const { mock } = await simulatingMock();
     const res = await mock.request('GET', LIST, { auth: false, headers: { prefer: 'code=502' } });
