@@ -1,3 +1,9 @@
+/** Added response latency in milliseconds, drawn uniformly from the range; a fixed latency has min = max. */
+export interface LatencyRange {
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
 /** Everything that shapes a running mock; the CLI, the config file and tests all produce one of these. */
 export interface MockConfig {
   readonly host: string;
@@ -16,6 +22,12 @@ export interface MockConfig {
   readonly bodyLimitBytes: number;
   /** Larger limit for the admin data-set upload. */
   readonly adminBodyLimitBytes: number;
+  /** Failure simulation: latency added to every API request ({0, 0} = none). */
+  readonly latency: LatencyRange;
+  /** Failure simulation: probability that an API request fails with a simulated 500 or 503. */
+  readonly errorRate: number;
+  /** Print a line per request on standard output. */
+  readonly log: boolean;
 }
 
 export const DEFAULT_CONFIG: MockConfig = {
@@ -32,4 +44,8 @@ export const DEFAULT_CONFIG: MockConfig = {
   rateLimit: 100,
   bodyLimitBytes: 100 * 1024,
   adminBodyLimitBytes: 64 * 1024 * 1024,
+  // Failure simulation is for rehearsals and stays off unless asked for.
+  latency: { minMs: 0, maxMs: 0 },
+  errorRate: 0,
+  log: false,
 };

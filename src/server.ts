@@ -16,6 +16,9 @@ export interface StartOptions {
   readonly observers?: readonly RequestObserver[];
   /** Told how generation is going, for a progress bar. */
   readonly onSeedProgress?: (done: number, total: number) => void;
+  /** Chance and waiting for failure simulation (tests inject seeded and instant ones). */
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface MockInstance extends MockApp {
@@ -61,7 +64,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
     save();
     store.onChange(save);
   }
-  const mock = createApp({ config, spec, store, clock, initialCustomers: () => initial, observers: options.observers });
+  const mock = createApp({ config, spec, store, clock, initialCustomers: () => initial, observers: options.observers, random: options.random, sleep: options.sleep });
   return { ...mock, config, store, spec };
 }
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { MockConfig } from '../config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
 import { startMock } from '../server.js';
 import { formatDataSet } from '../store/data-file.js';
 import { generateCustomers } from '../store/seed.js';
 import { HELP, parseCommand, UsageError } from './options.js';
 import { progressReporter } from './progress.js';
+import { terminalLog } from './terminal-log.js';
 
 /** Counts below this start fast enough that a progress bar would only flicker. */
 const PROGRESS_THRESHOLD = 50_000;
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
       const { config } = command;
       const mock = await startMock(config, {
         onSeedProgress: config.count >= PROGRESS_THRESHOLD && !config.dataFile ? progressReporter('seeding') : undefined,
+        observers: config.log ? [terminalLog({ credentials: config, colorize: process.stdout.isTTY })] : [],
       });
       const source = config.stateFile && mock.store.size > 0 && !config.dataFile ? `state file ${config.stateFile}` : config.dataFile ? `data file ${config.dataFile}` : `seed ${config.seed}`;
       process.stdout.write(banner(mock.url, config, mock.store.size, source));
@@ -50,19 +53,30 @@ async function main(): Promise<void> {
   }
 }
 
-function banner(url: string, config: { clientKey: string; clientSecret: string; host: string; rateLimit: number }, count: number, source: string): string {
+function banner(url: string, config: MockConfig, count: number, source: string): string {
   const local = config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1';
   return `customers-mock listening on ${url} (${local ? 'this machine only' : `bound to ${config.host}: reachable from the network`})
   customers:     ${count.toLocaleString('en-US')} from ${source}
   client key:    ${config.clientKey}
   client secret: ${config.clientSecret}
   rate limit:    ${config.rateLimit === 0 ? 'off' : `${config.rateLimit} requests/minute per client key`}
+  simulation:    ${simulation(config)}
+  API reference: ${url}/docs
 
 Try it:
   curl -s '${url}/api/v0/customers?take=2' \\
     -H 'x-client-key: ${config.clientKey}' \\
     -H 'x-client-secret: ${config.clientSecret}'
 `;
+}
+
+function simulation(config: MockConfig): string {
+  const { minMs, maxMs } = config.latency;
+  const parts = [
+    ...(maxMs > 0 ? [`latency ${minMs === maxMs ? minMs : `${minMs}-${maxMs}`} ms`] : []),
+    ...(config.errorRate > 0 ? [`error rate ${config.errorRate}`] : []),
+  ];
+  return `${parts.length > 0 ? parts.join(', ') : 'off'} (per request: Prefer: code=429, delay=300)`;
 }
 
 function packageVersion(): string {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type MockConfig } from '../config.js';
+import { MAX_DELAY_MS, parseErrorRate, parseLatency } from '../http/failure-simulation.js';
+import { CONFIG_FILE_NAME, ConfigFileError, integerBounds, loadConfigFile } from './config-file.js';
 
 export type Command =
   | { kind: 'serve'; config: MockConfig }
@@ -28,13 +30,22 @@ Options:
   --client-secret S     accepted x-client-secret (default ${d.clientSecret}; env MOCK_CLIENT_SECRET)
   --app-id ID           appId of the customers (default ${d.appId})
   --rate-limit N        requests per minute per client key, 0 = off (default ${d.rateLimit}, as the real API)
+  --latency MS          failure simulation: add MS milliseconds to every API request, or a
+                        uniformly drawn delay with MIN-MAX (e.g. 100-400); at most ${MAX_DELAY_MS}
+  --error-rate P        failure simulation: fail this share of API requests (0 to 1) with 500 or 503
+  --log                 print a line per request: method, path, status, duration (never credentials)
+  --config FILE         read options from FILE (default: ./${CONFIG_FILE_NAME} when it exists);
+                        flags and environment variables override it
   --out FILE            with generate: write to FILE instead of standard output
   -h, --help            show this help
   -v, --version         print the version
 `;
 
-/** Turns argv and the environment into a command; every value is checked, none is guessed. */
-export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
+/**
+ * Turns argv, the environment and the config file into a command; every value is checked, none is
+ * guessed. Flags win over environment variables, which win over the file, which wins over defaults.
+ */
+export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Command {
   let parsed;
   try {
     parsed = parseArgs({
@@ -52,6 +63,10 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
         'client-secret': { type: 'string' },
         'app-id': { type: 'string' },
         'rate-limit': { type: 'string' },
+        latency: { type: 'string' },
+        'error-rate': { type: 'string' },
+        log: { type: 'boolean' },
+        config: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -67,26 +82,36 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
   if (rest.length > 0 || (subcommand !== undefined && subcommand !== 'generate')) {
     throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
   }
-  const seed = integer('--seed', values.seed, d.seed, 0, 2 ** 32 - 1);
-  const count = integer('--count', values.count, d.count, 0, 10_000_000);
-  const appId = nonEmpty('--app-id', values['app-id']) ?? d.appId;
+  let base: MockConfig;
+  try {
+    base = { ...d, ...loadConfigFile(nonEmpty('--config', values.config), cwd) };
+  } catch (error) {
+    if (error instanceof ConfigFileError) throw new UsageError(error.message);
+    throw error;
+  }
+  const seed = integer('--seed', values.seed, base.seed, ...integerBounds('seed'));
+  const count = integer('--count', values.count, base.count, ...integerBounds('count'));
+  const appId = nonEmpty('--app-id', values['app-id']) ?? base.appId;
   if (subcommand === 'generate') return { kind: 'generate', seed, count, appId, out: values.out };
   if (values.out !== undefined) throw new UsageError('--out goes with generate');
   return {
     kind: 'serve',
     config: {
-      ...d,
-      host: nonEmpty('--host', values.host) ?? d.host,
-      port: integer('--port', values.port, d.port, 0, 65535),
+      ...base,
+      host: nonEmpty('--host', values.host) ?? base.host,
+      port: integer('--port', values.port, base.port, ...integerBounds('port')),
       seed,
       count,
       appId,
-      dataFile: nonEmpty('--data', values.data),
-      stateFile: nonEmpty('--state', values.state),
-      clientKey: nonEmpty('--client-key', values['client-key']) ?? nonEmpty('MOCK_CLIENT_KEY', env.MOCK_CLIENT_KEY) ?? d.clientKey,
+      dataFile: nonEmpty('--data', values.data) ?? base.dataFile,
+      stateFile: nonEmpty('--state', values.state) ?? base.stateFile,
+      clientKey: nonEmpty('--client-key', values['client-key']) ?? nonEmpty('MOCK_CLIENT_KEY', env.MOCK_CLIENT_KEY) ?? base.clientKey,
       clientSecret:
-        nonEmpty('--client-secret', values['client-secret']) ?? nonEmpty('MOCK_CLIENT_SECRET', env.MOCK_CLIENT_SECRET) ?? d.clientSecret,
-      rateLimit: integer('--rate-limit', values['rate-limit'], d.rateLimit, 0, 1_000_000_000),
+        nonEmpty('--client-secret', values['client-secret']) ?? nonEmpty('MOCK_CLIENT_SECRET', env.MOCK_CLIENT_SECRET) ?? base.clientSecret,
+      rateLimit: integer('--rate-limit', values['rate-limit'], base.rateLimit, ...integerBounds('rateLimit')),
+      latency: readFlag('--latency', values.latency, parseLatency, `milliseconds (250) or a range MIN-MAX (100-400), at most ${MAX_DELAY_MS}`) ?? base.latency,
+      errorRate: readFlag('--error-rate', values['error-rate'], parseErrorRate, 'a probability from 0 to 1 (e.g. 0.05)') ?? base.errorRate,
+      log: values.log ?? base.log,
     },
   };
 }
@@ -96,6 +121,14 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
   if (!/^\d+$/.test(raw)) throw new UsageError(`${name} must be a whole number, got "${raw}"`);
   const value = Number(raw);
   if (value < min || value > max) throw new UsageError(`${name} must be between ${min} and ${max}, got ${raw}`);
+  return value;
+}
+
+/** The flag's value read by `parse`; undefined when the flag is absent, a usage error when malformed. */
+function readFlag<T>(name: string, raw: string | undefined, parse: (text: string) => T | undefined, expected: string): T | undefined {
+  if (raw === undefined) return undefined;
+  const value = parse(raw);
+  if (value === undefined) throw new UsageError(`${name} must be ${expected}, got "${raw}"`);
   return value;
 }
 

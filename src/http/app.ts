@@ -4,9 +4,11 @@ import type { Customer } from '../domain/customer.js';
 import type { SpecModel } from '../spec/index.js';
 import { toRouterPath } from '../spec/index.js';
 import type { CustomerStore } from '../store/customer-store.js';
-import type { MockConfig } from '../config.js';
+import { DEFAULT_CONFIG, type MockConfig } from '../config.js';
 import { requireCredentials } from './auth.js';
+import { mountDocs } from './docs.js';
 import { HttpError, respondWithError, toHttpError } from './errors.js';
+import { realSleep, simulateFailures, type SimulationEnvironment } from './failure-simulation.js';
 import { idempotency, IdempotencyStore } from './idempotency.js';
 import { FixedWindowRateLimiter, rateLimit } from './rate-limit.js';
 import { recordRequests, RequestLog, type RequestObserver } from './request-log.js';
@@ -21,6 +23,9 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly initialCustomers: () => readonly Customer[];
   readonly observers?: readonly RequestObserver[];
+  /** Chance and waiting for failure simulation; Math.random and real timers unless a test injects its own. */
+  readonly random?: SimulationEnvironment['random'];
+  readonly sleep?: SimulationEnvironment['sleep'];
 }
 
 export interface MockApp {
@@ -32,8 +37,9 @@ export interface MockApp {
 
 /**
  * The HTTP face of the mock. Routes come from the OpenAPI document: each operation gets
- * auth -> rate limit -> validation -> idempotency -> handler, and an operation in the document
- * without a handler (or the reverse) stops start-up.
+ * (failure simulation) -> rate limit -> auth -> validation -> idempotency -> handler, and an
+ * operation in the document without a handler (or the reverse) stops start-up. The docs page and
+ * the document itself are served beside the API.
  */
 export function createApp(deps: AppDeps): MockApp {
   const { config, spec, store, clock } = deps;
@@ -51,6 +57,10 @@ export function createApp(deps: AppDeps): MockApp {
   const authenticate = requireCredentials(config);
   const limit = rateLimiter ? rateLimit(rateLimiter) : undefined;
   const replay = idempotency(idempotencyStore);
+  const simulate = simulateFailures(
+    { latency: config.latency, errorRate: config.errorRate, rateLimit: config.rateLimit || DEFAULT_CONFIG.rateLimit },
+    { random: deps.random ?? Math.random, sleep: deps.sleep ?? realSleep, clock },
+  );
   const unhandled = new Set(Object.keys(handlers));
   for (const operation of spec.operations) {
     const handler = handlers[operation.operationId];
@@ -60,11 +70,14 @@ export function createApp(deps: AppDeps): MockApp {
     const acceptsIdempotencyKey = operation.parameters.some((p) => p.in === 'header' && p.name === 'idempotency-key');
     // Rate limiting comes first so that every response, a 401 included, carries the limit headers.
     const chain: [MiddlewareHandler, ...MiddlewareHandler[]] = limit && !isAdmin ? [limit, authenticate] : [authenticate];
+    // The test harness never fails on purpose; the API does when asked to.
+    if (!isAdmin) chain.unshift(simulate);
     chain.push(validateRequest(spec.requestValidator(operation.operationId), isAdmin ? config.adminBodyLimitBytes : config.bodyLimitBytes));
     if (acceptsIdempotencyKey) chain.push(replay);
     app.on(operation.method.toUpperCase(), toRouterPath(operation.path), ...chain, async (c) => handler(c));
   }
   if (unhandled.size > 0) throw new Error(`Handlers without an operation in the OpenAPI document: ${[...unhandled].join(', ')}`);
+  mountDocs(app, { document: spec.spec.raw, credentials: config });
 
   // Like the real API (NestJS), a wrong method on a known path is an unknown route.
   app.notFound((c) => respondWithError(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`)));

@@ -36,14 +36,7 @@ export class FixedWindowRateLimiter {
     const bucket = this.counts.has(clientKey) || this.counts.size < MAX_TRACKED_KEYS ? clientKey : OVERFLOW_BUCKET;
     const used = (this.counts.get(bucket) ?? 0) + 1;
     this.counts.set(bucket, used);
-    const resetMs = (window + 1) * WINDOW_MS;
-    return {
-      allowed: used <= this.limit,
-      limit: this.limit,
-      remaining: Math.max(0, this.limit - used),
-      resetAt: Math.ceil(resetMs / 1000),
-      retryAfterSeconds: Math.max(1, Math.ceil((resetMs - now) / 1000)),
-    };
+    return windowDecision(this.limit, used, now);
   }
 
   reset(): void {
@@ -51,23 +44,46 @@ export class FixedWindowRateLimiter {
   }
 }
 
+/** The decision for the `used`-th request of the fixed window that `now` falls in. */
+function windowDecision(limit: number, used: number, now: number): RateDecision {
+  const resetMs = (Math.floor(now / WINDOW_MS) + 1) * WINDOW_MS;
+  return {
+    allowed: used <= limit,
+    limit,
+    remaining: Math.max(0, limit - used),
+    resetAt: Math.ceil(resetMs / 1000),
+    retryAfterSeconds: Math.max(1, Math.ceil((resetMs - now) / 1000)),
+  };
+}
+
+/** The decision once a client has used up `limit` requests in the current window. */
+export function exhaustedWindow(limit: number, now: number): RateDecision {
+  return windowDecision(limit, limit + 1, now);
+}
+
+function limitHeaders(decision: RateDecision): Record<string, string> {
+  return {
+    'X-RateLimit-Limit': String(decision.limit),
+    'X-RateLimit-Remaining': String(decision.remaining),
+    'X-RateLimit-Reset': String(decision.resetAt),
+  };
+}
+
+/** The real API's 429: `Retry-After`, the limit headers, and `retryAfter` in the body. */
+export function rateLimitExceeded(decision: RateDecision, extraHeaders: Record<string, string> = {}): HttpError {
+  return new HttpError(
+    429,
+    'Rate limit exceeded',
+    { retryAfter: decision.retryAfterSeconds },
+    { ...limitHeaders(decision), 'Retry-After': String(decision.retryAfterSeconds), ...extraHeaders },
+  );
+}
+
 export function rateLimit(limiter: FixedWindowRateLimiter): MiddlewareHandler {
   return async (c, next) => {
     const decision = limiter.hit(c.req.header('x-client-key') ?? '');
-    const headers = {
-      'X-RateLimit-Limit': String(decision.limit),
-      'X-RateLimit-Remaining': String(decision.remaining),
-      'X-RateLimit-Reset': String(decision.resetAt),
-    };
-    if (!decision.allowed) {
-      throw new HttpError(
-        429,
-        'Rate limit exceeded',
-        { retryAfter: decision.retryAfterSeconds },
-        { ...headers, 'Retry-After': String(decision.retryAfterSeconds) },
-      );
-    }
-    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    if (!decision.allowed) throw rateLimitExceeded(decision);
+    for (const [name, value] of Object.entries(limitHeaders(decision))) c.header(name, value);
     await next();
   };
 }

@@ -330,6 +330,25 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description The server failed. The mock answers with one only when failure simulation asks (a `Prefer`
+         *     header or `--error-rate`); nothing was changed, so the request can be retried.
+         */
+        ServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "statusCode": 503,
+                 *       "message": "Simulated failure (Prefer: code=503)",
+                 *       "error": "Service Unavailable"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Over the rate limit; wait `Retry-After` seconds. */
         TooManyRequests: {
             headers: {
@@ -353,31 +372,20 @@ export interface components {
         };
     };
     parameters: {
-        /**
-         * @description Number of matching records to skip. No maximum (one guide page says 10,000; the others say none).
-         * @example 20
-         */
+        /** @description Number of matching records to skip. No maximum (one guide page says 10,000; the others say none). */
         Skip: number;
-        /**
-         * @description Number of records to return.
-         * @example 50
-         */
+        /** @description Number of records to return. */
         Take: number;
-        /**
-         * @description Only customers with this status.
-         * @example ACTIVE
-         */
+        /** @description Only customers with this status. */
         StatusFilter: components["schemas"]["CustomerStatus"];
         /**
          * @description Case-insensitive partial match against `first_name`, `last_name`, or
          *     `first_name + " " + last_name` (so `john d` finds John Doe).
-         * @example John
          */
         NameFilter: string;
         /**
          * @description Exact match, case-insensitive. (One guide page describes a substring match; the API
          *     reference and every SDK say exact, and so does this document.)
-         * @example john.doe@example.com
          */
         EmailFilter: string;
         /** @description The customer's id, a UUID v4; anything else is a 400. */
@@ -389,6 +397,13 @@ export interface components {
          * @example 550e8400-e29b-41d4-a716-446655440000
          */
         IdempotencyKey: string;
+        /**
+         * @description **customers-mock only** (the real API ignores it): rehearse a failure. `code=429` answers
+         *     as the rate limiter does, `code=500` (or `502`, `503`, `504`) with a server error,
+         *     `delay=300` waits 300 ms first (at most 60000); they combine, comma-separated. Unknown
+         *     preferences are ignored; a bad value is a 400. See "Failure simulation" above.
+         */
+        Prefer: string;
     };
     requestBodies: never;
     headers: {
@@ -408,35 +423,32 @@ export interface operations {
     listCustomers: {
         parameters: {
             query?: {
-                /**
-                 * @description Number of matching records to skip. No maximum (one guide page says 10,000; the others say none).
-                 * @example 20
-                 */
+                /** @description Number of matching records to skip. No maximum (one guide page says 10,000; the others say none). */
                 skip?: components["parameters"]["Skip"];
-                /**
-                 * @description Number of records to return.
-                 * @example 50
-                 */
+                /** @description Number of records to return. */
                 take?: components["parameters"]["Take"];
-                /**
-                 * @description Only customers with this status.
-                 * @example ACTIVE
-                 */
+                /** @description Only customers with this status. */
                 status?: components["parameters"]["StatusFilter"];
                 /**
                  * @description Case-insensitive partial match against `first_name`, `last_name`, or
                  *     `first_name + " " + last_name` (so `john d` finds John Doe).
-                 * @example John
                  */
                 name?: components["parameters"]["NameFilter"];
                 /**
                  * @description Exact match, case-insensitive. (One guide page describes a substring match; the API
                  *     reference and every SDK say exact, and so does this document.)
-                 * @example john.doe@example.com
                  */
                 email?: components["parameters"]["EmailFilter"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description **customers-mock only** (the real API ignores it): rehearse a failure. `code=429` answers
+                 *     as the rate limiter does, `code=500` (or `502`, `503`, `504`) with a server error,
+                 *     `delay=300` waits 300 ms first (at most 60000); they combine, comma-separated. Unknown
+                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above.
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -457,6 +469,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
         };
     };
     createCustomer: {
@@ -470,6 +483,13 @@ export interface operations {
                  * @example 550e8400-e29b-41d4-a716-446655440000
                  */
                 "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description **customers-mock only** (the real API ignores it): rehearse a failure. `code=429` answers
+                 *     as the rate limiter does, `code=500` (or `502`, `503`, `504`) with a server error,
+                 *     `delay=300` waits 300 ms first (at most 60000); they combine, comma-separated. Unknown
+                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above.
+                 */
+                Prefer?: components["parameters"]["Prefer"];
             };
             path?: never;
             cookie?: never;
@@ -497,12 +517,21 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
         };
     };
     fetchCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description **customers-mock only** (the real API ignores it): rehearse a failure. `code=429` answers
+                 *     as the rate limiter does, `code=500` (or `502`, `503`, `504`) with a server error,
+                 *     `delay=300` waits 300 ms first (at most 60000); they combine, comma-separated. Unknown
+                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above.
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 /** @description The customer's id, a UUID v4; anything else is a 400. */
                 id: components["parameters"]["CustomerId"];
@@ -527,6 +556,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
         };
     };
     deleteCustomer: {
@@ -540,6 +570,13 @@ export interface operations {
                  * @example 550e8400-e29b-41d4-a716-446655440000
                  */
                 "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description **customers-mock only** (the real API ignores it): rehearse a failure. `code=429` answers
+                 *     as the rate limiter does, `code=500` (or `502`, `503`, `504`) with a server error,
+                 *     `delay=300` waits 300 ms first (at most 60000); they combine, comma-separated. Unknown
+                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above.
+                 */
+                Prefer?: components["parameters"]["Prefer"];
             };
             path: {
                 /** @description The customer's id, a UUID v4; anything else is a 400. */
@@ -566,6 +603,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
         };
     };
     updateCustomer: {
@@ -579,6 +617,13 @@ export interface operations {
                  * @example 550e8400-e29b-41d4-a716-446655440000
                  */
                 "idempotency-key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description **customers-mock only** (the real API ignores it): rehearse a failure. `code=429` answers
+                 *     as the rate limiter does, `code=500` (or `502`, `503`, `504`) with a server error,
+                 *     `delay=300` waits 300 ms first (at most 60000); they combine, comma-separated. Unknown
+                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above.
+                 */
+                Prefer?: components["parameters"]["Prefer"];
             };
             path: {
                 /** @description The customer's id, a UUID v4; anything else is a 400. */
@@ -610,6 +655,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
         };
     };
     adminReset: {

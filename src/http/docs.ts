@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Context, Hono } from 'hono';
+import type { oas31 } from 'openapi3-ts';
+import { stringify } from 'yaml';
+import type { OpenApiDocument } from '../spec/index.js';
+import type { Credentials } from './auth.js';
+
+export interface DocsDeps {
+  /** The document as written, `$ref`s intact. */
+  readonly document: OpenApiDocument;
+  /** What the page pre-fills, so "Try it out" works against this mock at once. */
+  readonly credentials: Credentials;
+}
+
+/** Swagger UI's files, served from the installed swagger-ui-dist: the page needs no network. */
+const ASSETS: Readonly<Record<string, string>> = {
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+};
+
+const assetDirectory = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const assetCache = new Map<string, Uint8Array<ArrayBuffer>>();
+
+function asset(name: string): Uint8Array<ArrayBuffer> {
+  let content = assetCache.get(name);
+  if (!content) {
+    // Read on first use, not at start-up: most mocks never serve the page (1.7 MB of script).
+    content = new Uint8Array(readFileSync(join(assetDirectory, name)));
+    assetCache.set(name, content);
+  }
+  return content;
+}
+
+/**
+ * `/docs` (the API reference), `/openapi.json` and `/openapi.yaml`. They sit outside the API: no
+ * credentials, no rate limit, and not in the document's `paths`, which describe the API itself.
+ */
+export function mountDocs(app: Hono, deps: DocsDeps): void {
+  const prefill = securityPrefill(deps.document, deps.credentials);
+
+  app.get('/openapi.json', (c) => c.json(servedDocument(deps.document, origin(c))));
+  app.get('/openapi.yaml', (c) => {
+    c.header('Content-Type', 'application/yaml; charset=utf-8');
+    return c.body(stringify(servedDocument(deps.document, origin(c)), { lineWidth: 0 }));
+  });
+  app.get('/docs', (c) => {
+    c.header('Cache-Control', 'no-cache');
+    return c.html(docsPage(deps.document.info.title, prefill));
+  });
+  // Typed with a slash more often than not; the page's asset paths are absolute, so either works.
+  app.get('/docs/', (c) => c.redirect('/docs', 301));
+  for (const [name, contentType] of Object.entries(ASSETS)) {
+    app.get(`/docs/assets/${name}`, (c) => {
+      c.header('Content-Type', contentType);
+      c.header('Cache-Control', 'public, max-age=3600');
+      return c.body(asset(name));
+    });
+  }
+}
+
+/** The address the client reached this mock by, so the page works on any host and port. */
+function origin(c: Context): string {
+  return new URL(c.req.url).origin;
+}
+
+/** The document as written, with this mock's own address as the first (default) server. */
+export function servedDocument(document: OpenApiDocument, selfUrl: string): OpenApiDocument {
+  const self: oas31.ServerObject = { url: selfUrl, description: 'This customers-mock (the address this document was fetched from)' };
+  const others = (document.servers ?? []).filter((server) => server.url !== selfUrl);
+  return { ...document, servers: [self, ...others] };
+}
+
+/**
+ * The value of each API-key scheme of the document, matched by the header it names, so Swagger UI
+ * can authorise every operation before the reader clicks anything.
+ */
+export function securityPrefill(document: OpenApiDocument, credentials: Credentials): Record<string, string> {
+  const byHeader: Record<string, string> = {
+    'x-client-key': credentials.clientKey,
+    'x-client-secret': credentials.clientSecret,
+  };
+  const prefill: Record<string, string> = {};
+  for (const [scheme, definition] of Object.entries(document.components?.securitySchemes ?? {})) {
+    const apiKey = definition as oas31.SecuritySchemeObject;
+    const value = apiKey.type === 'apiKey' && apiKey.in === 'header' ? byHeader[apiKey.name?.toLowerCase() ?? ''] : undefined;
+    if (value !== undefined) prefill[scheme] = value;
+  }
+  return prefill;
+}
+
+/** JSON that is safe inside a `<script>` element whatever the strings hold. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+function docsPage(title: string, prefill: Record<string, string>): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${escapeHtml(title)} · customers-mock</title>
+  <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">
+  <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/assets/swagger-ui-bundle.js"></script>
+  <script>
+    const prefill = ${scriptJson(prefill)};
+    window.ui = SwaggerUIBundle({
+      url: '/openapi.json',
+      dom_id: '#swagger-ui',
+      deepLinking: true,
+      tryItOutEnabled: true,
+      displayRequestDuration: true,
+      // Swagger UI would otherwise send the document to validator.swagger.io: no network here.
+      validatorUrl: null,
+      onComplete() {
+        for (const [scheme, value] of Object.entries(prefill)) window.ui.preauthorizeApiKey(scheme, value);
+      },
+    });
+  </script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,98 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pkg from '../../package.json' with { type: 'json' };
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const npmEnv = { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
+
+/**
+ * What a user gets from `npm pack` / the registry, installed in an empty project and run with npx.
+ * `npm test` builds dist first; the pack skips the prepare script so it does not build twice.
+ */
+describe('the packed tarball', () => {
+  let project: string;
+  let files: string[];
+
+  beforeAll(async () => {
+    project = mkdtempSync(join(tmpdir(), 'customers-mock-pack-'));
+    const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], { cwd: ROOT, env: npmEnv });
+    const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+    files = packed!.files.map((f) => f.path);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tarball-user', private: true }));
+    await run('npm', ['install', '--prefer-offline', '--no-save', '--ignore-scripts', join(project, packed!.filename)], { cwd: project, env: npmEnv });
+  }, 180_000);
+
+  afterAll(() => {
+    if (project) rmSync(project, { recursive: true, force: true });
+  });
+
+  it('ships what the mock reads at run time, and no sources or tests', () => {
+    for (const needed of ['dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'openapi/customers.yaml', 'customers-mock.config.schema.json', 'README.md']) {
+      expect(files).toContain(needed);
+    }
+    expect(files.some((f) => f.startsWith('fixtures/'))).toBe(true);
+    expect(files.filter((f) => /^(src|test)\//.test(f))).toEqual([]);
+  });
+
+  it('npx customers-mock --version prints the version', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'customers-mock', '--version'], { cwd: project, env: npmEnv });
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  it('npx customers-mock serves the API and its docs, set up by a config file', async () => {
+    const schema = './node_modules/customers-mock/customers-mock.config.schema.json';
+    expect(existsSync(join(project, schema))).toBe(true);
+    writeFileSync(join(project, 'customers-mock.config.json'), JSON.stringify({ $schema: schema, count: 5, log: true }));
+    // Its own process group, so the npx wrapper and the node under it stop together.
+    const child = spawn('npx', ['--no-install', 'customers-mock', '--port', '0'], { cwd: project, env: npmEnv, detached: true });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    try {
+      const url = await listeningUrl(child);
+      const res = await fetch(`${url}/api/v0/customers?take=2`, { headers: { 'x-client-key': 'mock-client-key', 'x-client-secret': 'mock-client-secret' } });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { total: number }).total).toBe(5);
+      const docs = await fetch(`${url}/docs/assets/swagger-ui-bundle.js`);
+      expect(docs.status).toBe(200);
+      await docs.arrayBuffer();
+      // --log, from the file: the request line, and never the secret sent in the headers.
+      await expect.poll(() => output, { timeout: 5_000 }).toMatch(/INFO: GET \/api\/v0\/customers\?take=2 200 [\d.]+ ms/);
+      const logLines = output.split('\n').filter((line) => /\] (INFO|WARN|ERROR): /.test(line));
+      expect(logLines.length).toBeGreaterThan(0);
+      expect(logLines.join('\n')).not.toContain('mock-client-secret');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((done) => child.once('exit', done));
+        process.kill(-child.pid!, 'SIGTERM');
+        await exited;
+      }
+    }
+  });
+});
+
+/** The URL from the banner, or the reason it never came (bounded: 30 s). */
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolveUrl, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`no banner within 30 s:\n${output}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]!);
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before listening:\n${output}`));
+    });
+  });
+}

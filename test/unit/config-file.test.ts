@@ -1,0 +1,136 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HELP, parseCommand, UsageError } from '../../src/cli/options.js';
+import { DEFAULT_CONFIG, type MockConfig } from '../../src/config.js';
+import schema from '../../customers-mock.config.schema.json' with { type: 'json' };
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'customers-mock-config-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeConfig(content: unknown, name = 'customers-mock.config.json'): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+function serve(argv: string[] = [], env: NodeJS.ProcessEnv = {}): MockConfig {
+  const command = parseCommand(argv, env, dir);
+  if (command.kind !== 'serve') throw new Error(`expected serve, got ${command.kind}`);
+  return command.config;
+}
+
+function usageError(argv: string[]): string {
+  try {
+    parseCommand(argv, {}, dir);
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a usage error');
+}
+
+describe('the failure simulation and log flags', () => {
+  it('are off by default', () => {
+    expect(serve()).toMatchObject({ latency: { minMs: 0, maxMs: 0 }, errorRate: 0, log: false });
+  });
+
+  it('read a fixed latency, a range, an error rate and --log', () => {
+    expect(serve(['--latency', '250', '--error-rate', '0.05', '--log'])).toMatchObject({
+      latency: { minMs: 250, maxMs: 250 },
+      errorRate: 0.05,
+      log: true,
+    });
+    expect(serve(['--latency', '100-400']).latency).toEqual({ minMs: 100, maxMs: 400 });
+  });
+
+  it('explain what they expected', () => {
+    expect(usageError(['--latency', '400-100'])).toBe('--latency must be milliseconds (250) or a range MIN-MAX (100-400), at most 60000, got "400-100"');
+    expect(usageError(['--error-rate', '5%'])).toBe('--error-rate must be a probability from 0 to 1 (e.g. 0.05), got "5%"');
+  });
+});
+
+describe('customers-mock.config.json', () => {
+  it('is read from the working directory, with paths relative to the file', () => {
+    mkdirSync(join(dir, 'data'));
+    writeConfig({ port: 5050, count: 20, rateLimit: 0, data: 'data/customers.json', latency: '10-20', errorRate: 0.1, log: true });
+    expect(serve()).toMatchObject({
+      port: 5050,
+      count: 20,
+      rateLimit: 0,
+      dataFile: join(dir, 'data', 'customers.json'),
+      latency: { minMs: 10, maxMs: 20 },
+      errorRate: 0.1,
+      log: true,
+      seed: DEFAULT_CONFIG.seed,
+    });
+  });
+
+  it('is overridden by flags and by the environment', () => {
+    writeConfig({ port: 5050, clientKey: 'from-file', clientSecret: 'from-file', latency: 30 });
+    expect(serve(['--port', '6060', '--latency', '0'], { MOCK_CLIENT_SECRET: 'from-env' })).toMatchObject({
+      port: 6060,
+      clientKey: 'from-file',
+      clientSecret: 'from-env',
+      latency: { minMs: 0, maxMs: 0 },
+    });
+  });
+
+  it('can be named with --config, and must then exist', () => {
+    writeConfig({ seed: 7 }, 'rehearsal.json');
+    expect(serve(['--config', 'rehearsal.json']).seed).toBe(7);
+    expect(usageError(['--config', 'missing.json'])).toMatch(/^cannot read config file missing\.json: ENOENT/);
+  });
+
+  it('also seeds generate', () => {
+    writeConfig({ seed: 9, count: 3 });
+    expect(parseCommand(['generate'], {}, dir)).toMatchObject({ kind: 'generate', seed: 9, count: 3 });
+  });
+
+  it('says clearly what is wrong with it', () => {
+    writeConfig({ port: 70000, prot: 1, errorRate: 'often', log: 'yes' });
+    expect(usageError([])).toBe(
+      'config file customers-mock.config.json: property prot should not exist; port must not be greater than 65535; errorRate must be a number; log must be a boolean',
+    );
+    writeConfig('{ "port": 4010, }');
+    expect(usageError([])).toMatch(/^config file customers-mock\.config\.json is not valid JSON: /);
+    writeConfig({ latency: '500-100' });
+    expect(usageError([])).toBe('config file customers-mock.config.json: latency must be at most 60000 ms, with MIN no greater than MAX');
+  });
+
+  it('accepts its own $schema reference, so editors can help', () => {
+    writeConfig({ $schema: './node_modules/customers-mock/customers-mock.config.schema.json', port: 0 });
+    expect(serve().port).toBe(0);
+  });
+
+  it('has a key for every option the flags set, so nothing is flag-only', () => {
+    const flagOnly = new Set(['help', 'version', 'out', 'config']);
+    const flags = [...HELP.matchAll(/^ {2}(?:-\w, )?--([\w-]+)/gm)].map((m) => m[1]!).filter((flag) => !flagOnly.has(flag));
+    const keys = flags.map((flag) => flag.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase()));
+    expect(keys).toContain('rateLimit');
+    expect(Object.keys(schema.properties).filter((key) => key !== '$schema').sort()).toEqual(keys.sort());
+  });
+
+  it('shows editors the defaults the mock really uses', () => {
+    const fromFile = (key: string): unknown => {
+      const defaults = DEFAULT_CONFIG as unknown as Record<string, unknown>;
+      return key === 'latency' ? DEFAULT_CONFIG.latency.maxMs : defaults[key];
+    };
+    const properties = Object.entries(schema.properties as Record<string, { default?: unknown }>);
+    const documented = properties.filter(([, property]) => 'default' in property);
+    expect(documented.length).toBeGreaterThan(10);
+    for (const [key, property] of documented) expect(property.default, key).toEqual(fromFile(key));
+    expect(DEFAULT_CONFIG.latency.minMs).toBe(DEFAULT_CONFIG.latency.maxMs);
+  });
+
+  it('sets the same bounds as the flags', () => {
+    expect(usageError(['--port', '65536'])).toBe('--port must be between 0 and 65535, got 65536');
+    writeConfig({ port: 65536 });
+    expect(usageError([])).toBe('config file customers-mock.config.json: port must not be greater than 65535');
+  });
+});
+
