@@ -59,8 +59,8 @@ export interface paths {
          * Update, blacklist or restore a customer
          * @description Changes only the given fields; `updatedAt` moves forward, `id` and `createdAt` never
          *     change. Blacklisting is `{"status": "BLACKLISTED"}` with an optional `reason`, which is
-         *     accepted but not stored; `{"status": "ACTIVE"}` restores the customer. An empty body is a
-         *     400; an email already used by another customer is a 409.
+         *     accepted but not stored; `{"status": "ACTIVE"}` restores the customer. An empty body, or a
+         *     `reason` without a `status`, is a 400; an email already used by another customer is a 409.
          */
         patch: operations["updateCustomer"];
         trace?: never;
@@ -204,6 +204,11 @@ export interface components {
             /** @default ACTIVE */
             status: components["schemas"]["CustomerStatus"];
         };
+        /**
+         * @description Any subset of the create fields, at least one. `reason` only explains a status change, so
+         *     it needs `status` beside it: `{"reason": "..."}` alone would change nothing and is a 400
+         *     (`status is required when reason is given`), like an empty body.
+         */
         UpdateCustomer: {
             first_name?: string;
             last_name?: string;

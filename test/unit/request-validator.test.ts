@@ -114,7 +114,9 @@ describe('bodies', () => {
     expect(create.body!(body)).toEqual({ ok: false, messages });
   });
 
-  it('rejects an empty update', () => {
+  it('rejects an empty update, and a reason without the status it explains', () => {
     expect(update.body!({})).toEqual({ ok: false, messages: ['body must contain at least 1 property'] });
+    expect(update.body!({ reason: 'fraud' })).toEqual({ ok: false, messages: ['status is required when reason is given'] });
+    expect(update.body!({ status: 'BLACKLISTED', reason: 'fraud' }).ok).toBe(true);
   });
 });
