@@ -149,8 +149,10 @@ describe('idempotency keys are scoped per client key', () => {
       idempotency(store),
       (c) => c.json({ write: ++writes }, 201),
     );
-    const post = (client: string) =>
-      app.request('/x', { method: 'POST', headers: { 'x-client-key': client, 'idempotency-key': 'shared' }, body: '{}' }).then((r) => r.json());
+    const post = async (client: string) => {
+      const res = await app.request('/x', { method: 'POST', headers: { 'x-client-key': client, 'idempotency-key': 'shared' }, body: '{}' });
+      return res.json();
+    };
     expect(await post('client-a')).toEqual({ write: 1 });
     expect(await post('client-b')).toEqual({ write: 2 });
     expect(await post('client-a')).toEqual({ write: 1 });

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 function url(query: Record<string, string | number>): string {
-  const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+  const params = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
   return `/api/v0/customers?${params}`;
 }
 
