@@ -34,8 +34,7 @@ async function main(): Promise<void> {
       const mock = await startMock(config, {
         onSeedProgress: config.count >= PROGRESS_THRESHOLD && !config.dataFile ? progressReporter('seeding') : undefined,
       });
-      const source = config.stateFile && mock.store.size > 0 && !config.dataFile ? `state file ${config.stateFile}` : config.dataFile ? `data file ${config.dataFile}` : `seed ${config.seed}`;
-      process.stdout.write(banner(mock.url, config, mock.store.size, source));
+      process.stdout.write(banner(mock.url, config, mock.store.size, mock.dataSource));
       const shutdown = (signal: string) => {
         process.stdout.write(`\n${signal}: finishing in-flight requests, then stopping\n`);
         mock.close().then(
@@ -50,11 +49,16 @@ async function main(): Promise<void> {
   }
 }
 
-function banner(url: string, config: { clientKey: string; clientSecret: string; host: string; rateLimit: number }, count: number, source: string): string {
+function banner(
+  url: string,
+  config: { clientKey: string; clientSecret: string; host: string; rateLimit: number; stateFile: string | undefined },
+  count: number,
+  source: string,
+): string {
   const local = config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1';
   return `customers-mock listening on ${url} (${local ? 'this machine only' : `bound to ${config.host}: reachable from the network`})
   customers:     ${count.toLocaleString('en-US')} from ${source}
-  client key:    ${config.clientKey}
+${config.stateFile === undefined ? '' : `  saving to:     ${config.stateFile} (every change)\n`}  client key:    ${config.clientKey}
   client secret: ${config.clientSecret}
   rate limit:    ${config.rateLimit === 0 ? 'off' : `${config.rateLimit} requests/minute per client key`}
 
