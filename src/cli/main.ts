@@ -36,7 +36,8 @@ async function main(): Promise<void> {
       });
       process.stdout.write(banner(mock.url, config, mock.store.size, mock.dataSource));
       const shutdown = (signal: string) => {
-        process.stdout.write(`\n${signal}: finishing in-flight requests, then stopping\n`);
+        // stderr: a diagnostic, and stdout may be a pipe whose reader is gone (EPIPE would crash the shutdown).
+        process.stderr.write(`\n${signal}: finishing in-flight requests, then stopping\n`);
         mock.close().then(
           () => process.exit(0),
           () => process.exit(1),
