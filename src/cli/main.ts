@@ -34,7 +34,6 @@ async function main(): Promise<void> {
       const mock = await startMock(config, {
         onSeedProgress: config.count >= PROGRESS_THRESHOLD && !config.dataFile ? progressReporter('seeding') : undefined,
       });
-      process.stdout.write(banner(mock.url, config, mock.store.size, mock.dataSource));
       const shutdown = (signal: string) => {
         // stderr: a diagnostic, and stdout may be a pipe whose reader is gone (EPIPE would crash the shutdown).
         process.stderr.write(`\n${signal}: finishing in-flight requests, then stopping\n`);
@@ -45,6 +44,8 @@ async function main(): Promise<void> {
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
+      // Only now: a supervisor may send SIGTERM the moment it reads the banner.
+      process.stdout.write(banner(mock.url, config, mock.store.size, mock.dataSource));
       return;
     }
   }
