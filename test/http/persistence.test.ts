@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateCustomers } from '../../src/store/seed.js';
 import { runCli, spawnCli, type SpawnedMock } from '../support/cli.js';
-import { CREDENTIALS } from '../support/mock.js';
+import { CREDENTIALS, inProcessMock } from '../support/mock.js';
+import { aCustomer } from '../support/customers.js';
 
 let folder: string;
 let files = 0;
@@ -138,5 +139,30 @@ describe('--state FILE', () => {
     expect(stderr).toContain(state);
     expect(stderr).toMatch(message);
     expect(readFileSync(state, 'utf8')).toBe(text);
+  });
+});
+
+describe('--state FILE, in process', () => {
+  it('saves every accepted write, admin replace and reset included, and never a refused one', async () => {
+    const state = freshPath();
+    const mock = await inProcessMock({ count: 10, stateFile: state });
+    const saved = () => readFileSync(state, 'utf8');
+    expect(JSON.parse(saved())).toEqual(mock.store.snapshot());
+
+    const created = await mock.request('POST', '/api/v0/customers', { body: { first_name: 'A', last_name: 'B', phone_number: '+123456' } });
+    expect(JSON.parse(saved())).toContainEqual(created.body);
+
+    const before = saved();
+    const taken = mock.store.snapshot().find((c) => c.email !== null)!.email;
+    expect((await mock.request('POST', '/api/v0/customers', { body: { first_name: 'A', last_name: 'B', phone_number: '+123456', email: taken } })).status).toBe(409);
+    expect((await mock.request('PATCH', `/api/v0/customers/${created.body.id}`, { body: {} })).status).toBe(400);
+    expect((await mock.request('PUT', '/__admin/customers', { body: [{ id: 'bad' }] })).status).toBe(400);
+    expect(saved()).toBe(before);
+
+    const replacement = [aCustomer()];
+    await mock.request('PUT', '/__admin/customers', { body: replacement });
+    expect(JSON.parse(saved())).toEqual(replacement);
+    await mock.request('POST', '/__admin/reset');
+    expect(JSON.parse(saved())).toHaveLength(10);
   });
 });

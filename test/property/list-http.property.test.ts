@@ -30,9 +30,21 @@ const nameFragment = () =>
       return [...fragment].map((ch, i) => (upper[i % upper.length] ? ch.toUpperCase() : ch.toLowerCase())).join('');
     });
 
+/** Someone's email in random case, or one nobody has; the store answers email lookups from its own index. */
+const emailFilter = () =>
+  fc.oneof(
+    fc.tuple(fc.nat(), fc.boolean()).map(([who, upper]) => {
+      const withEmail = all.filter((c) => c.email !== null);
+      const email = withEmail[who % withEmail.length]!.email!;
+      return upper ? email.toUpperCase() : email;
+    }),
+    fc.constant('nobody@example.com'),
+  );
+
 const filters: fc.Arbitrary<CustomerFilter> = fc.record({
   status: statuses,
   name: fc.option(nameFragment(), { nil: undefined }),
+  email: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: emailFilter(), weight: 1 }),
 });
 
 describe('paging over HTTP (fast-check)', () => {
