@@ -26,7 +26,7 @@ describe('rate limit', () => {
     expect(limitHeaders(await mock.get('/api/v0/customers'))).toEqual({ limit: '100', remaining: '99', reset: String(NEXT_WINDOW_SECONDS) });
   });
 
-  it('puts the headers on every response of every operation: 200, 201, 400, 401, 404, 409', async () => {
+  it('puts the headers on every response of every operation: 200, 201, 400, 401, 404, 409, replays', async () => {
     const { mock } = await limitedMock(50);
     const [existing, other] = mock.store.snapshot().filter((c) => c.email !== null);
     const responses = [
@@ -38,8 +38,11 @@ describe('rate limit', () => {
       await mock.get(`/api/v0/customers/${UNKNOWN_ID}`),
       await mock.request('PATCH', `/api/v0/customers/${other!.id}`, { body: { email: existing!.email } }),
       await mock.request('DELETE', `/api/v0/customers/${UNKNOWN_ID}`),
+      await mock.request('POST', '/api/v0/customers', { body: { first_name: 'C', last_name: 'D', phone_number: '+123456' }, headers: { 'idempotency-key': 'k' } }),
+      // An idempotent replay is a response like any other.
+      await mock.request('POST', '/api/v0/customers', { body: { first_name: 'C', last_name: 'D', phone_number: '+123456' }, headers: { 'idempotency-key': 'k' } }),
     ];
-    expect(responses.map((r) => r.status)).toEqual([200, 201, 400, 401, 404, 409, 404]);
+    expect(responses.map((r) => r.status)).toEqual([200, 201, 400, 401, 404, 409, 404, 201, 201]);
     responses.forEach((res, i) => {
       expect(limitHeaders(res), `response ${i}`).toEqual({ limit: '50', remaining: String(49 - i), reset: String(NEXT_WINDOW_SECONDS) });
     });
