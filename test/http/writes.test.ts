@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
 import { listCustomers } from '../../src/domain/query.js';
-import { inProcessMock, ManualClock, type InProcessMock } from '../support/mock.js';
+import { inProcessMock, ManualClock, type InProcessMock, type TestResponse } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
 
 const NOW = Date.UTC(2026, 2, 1, 9, 30);
@@ -22,12 +22,12 @@ const update = (id: string, body: unknown) => mock.request('PATCH', `/api/v0/cus
 const remove = (id: string) => mock.request('DELETE', `/api/v0/customers/${id}`);
 const someone = (): Customer => mock.store.snapshot().find((c) => c.email !== null && c.status === 'ACTIVE')!;
 
-/** Runs a request that must be refused and checks that the store did not move. */
-async function expectRefused(send: () => Promise<{ status: number }>, status: number): Promise<void> {
+/** Sends a request that must be refused, checks that the store did not move, and hands back the response. */
+async function refused(send: () => Promise<TestResponse<any>>): Promise<TestResponse<any>> {
   const before = mock.store.snapshot();
   const res = await send();
-  expect(res.status).toBe(status);
   expect(mock.store.snapshot()).toEqual(before);
+  return res;
 }
 
 describe('POST /api/v0/customers', () => {
@@ -86,10 +86,9 @@ describe('POST /api/v0/customers', () => {
     ['an unknown customer_type', { ...NEW, customer_type: 'Business' }, [expect.stringMatching(/^customer_type must be one of the following values: Individual, /)]],
     ['a number for a name', { ...NEW, first_name: 42 }, ['first_name must be a string']],
   ])('refuses %s -> 400 naming it, changing nothing', async (_what, body, messages) => {
-    let res: Awaited<ReturnType<typeof create>> | undefined;
-    await expectRefused(async () => (res = await create(body)), 400);
-    expectError(res!, 400, messages as string[]);
-    await expectDocumented('createCustomer', res!);
+    const res = await refused(() => create(body));
+    expectError(res, 400, messages as string[]);
+    await expectDocumented('createCustomer', res);
   });
 
   it.each([
@@ -110,11 +109,10 @@ describe('POST /api/v0/customers', () => {
   it('refuses an email in use, compared case-insensitively -> 409, changing nothing', async () => {
     const taken = someone().email!;
     for (const email of [taken, taken.toUpperCase()]) {
-      let res: Awaited<ReturnType<typeof create>> | undefined;
-      await expectRefused(async () => (res = await create({ ...NEW, email })), 409);
-      expectError(res!, 409, 'Customer with the same email already exists');
-      expect(res!.body.error).toBe('Conflict');
-      await expectDocumented('createCustomer', res!);
+      const res = await refused(() => create({ ...NEW, email }));
+      expectError(res, 409, 'Customer with the same email already exists');
+      expect(res.body.error).toBe('Conflict');
+      await expectDocumented('createCustomer', res);
     }
   });
 
@@ -197,10 +195,9 @@ describe('PATCH /api/v0/customers/{id}', () => {
 
   it("refuses another customer's email -> 409, changing nothing", async () => {
     const [a, b] = mock.store.snapshot().filter((c) => c.email !== null);
-    let res: Awaited<ReturnType<typeof update>> | undefined;
-    await expectRefused(async () => (res = await update(a!.id, { email: b!.email!.toUpperCase(), first_name: 'Changed' })), 409);
-    expectError(res!, 409, 'Customer with the same email already exists');
-    await expectDocumented('updateCustomer', res!);
+    const res = await refused(() => update(a!.id, { email: b!.email!.toUpperCase(), first_name: 'Changed' }));
+    expectError(res, 409, 'Customer with the same email already exists');
+    await expectDocumented('updateCustomer', res);
   });
 
   it.each([
@@ -216,10 +213,9 @@ describe('PATCH /api/v0/customers/{id}', () => {
     ['a null email', { email: null }, ['email must be a string']],
     ['an over-long reason', { status: 'BLACKLISTED', reason: 'r'.repeat(501) }, ['reason must be shorter than or equal to 500 characters']],
   ])('refuses %s -> 400, changing nothing', async (_what, body, messages) => {
-    let res: Awaited<ReturnType<typeof update>> | undefined;
-    await expectRefused(async () => (res = await update(someone().id, body)), 400);
-    expectError(res!, 400, messages);
-    await expectDocumented('updateCustomer', res!);
+    const res = await refused(() => update(someone().id, body));
+    expectError(res, 400, messages);
+    await expectDocumented('updateCustomer', res);
   });
 
   it('refuses a body that is not a JSON object -> 400', async () => {
