@@ -57,6 +57,15 @@ describe('the CLI', () => {
     expect(res.body.total).toBe(7);
   });
 
+  it('starts from a --data file', async () => {
+    const fixture = join(import.meta.dirname, '..', '..', 'fixtures', 'customers.seed-42.json');
+    const mock = await start(['--data', fixture]);
+    expect(mock.banner).toContain(`50 from data file ${fixture}`);
+    const page = await api(mock, 'GET', '/api/v0/customers?take=100');
+    const expected = JSON.parse(readFileSync(fixture, 'utf8')) as Array<{ id: string }>;
+    expect(new Set(page.body.data.map((c: { id: string }) => c.id))).toEqual(new Set(expected.map((c) => c.id)));
+  });
+
   it('takes credentials from the environment and shows them', async () => {
     const mock = await start(['--count', '1'], { MOCK_CLIENT_KEY: 'env-key', MOCK_CLIENT_SECRET: 'env-secret' });
     expect(mock.banner).toContain("-H 'x-client-key: env-key'");
