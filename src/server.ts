@@ -25,6 +25,8 @@ export interface MockInstance extends MockApp {
   readonly config: MockConfig;
   readonly store: CustomerStore;
   readonly spec: SpecModel;
+  /** Where the customers the mock started with came from, e.g. `seed 42` or `state file s.json`. */
+  readonly dataSource: string;
 }
 
 export interface RunningMock extends MockInstance {
@@ -53,8 +55,10 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   const clock = options.clock ?? systemClock;
   const initial = initialDataSet(config, spec, options);
   const store = new CustomerStore({ clock, appId: config.appId });
+  let dataSource = config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
   if (config.stateFile !== undefined && existsSync(config.stateFile)) {
     store.replaceAll(readDataSet(config.stateFile, customerCheck(spec)));
+    dataSource = `state file ${config.stateFile}`;
   } else {
     store.replaceAll(initial);
   }
@@ -65,7 +69,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
     store.onChange(save);
   }
   const mock = createApp({ config, spec, store, clock, initialCustomers: () => initial, observers: options.observers, random: options.random, sleep: options.sleep });
-  return { ...mock, config, store, spec };
+  return { ...mock, config, store, spec, dataSource };
 }
 
 const HEADERS_TIMEOUT_MS = 10_000;

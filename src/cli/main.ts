@@ -37,10 +37,9 @@ async function main(): Promise<void> {
         onSeedProgress: config.count >= PROGRESS_THRESHOLD && !config.dataFile ? progressReporter('seeding') : undefined,
         observers: config.log ? [terminalLog({ credentials: config, colorize: process.stdout.isTTY })] : [],
       });
-      const source = config.stateFile && mock.store.size > 0 && !config.dataFile ? `state file ${config.stateFile}` : config.dataFile ? `data file ${config.dataFile}` : `seed ${config.seed}`;
-      process.stdout.write(banner(mock.url, config, mock.store.size, source));
       const shutdown = (signal: string) => {
-        process.stdout.write(`\n${signal}: finishing in-flight requests, then stopping\n`);
+        // stderr: a diagnostic, and stdout may be a pipe whose reader is gone (EPIPE would crash the shutdown).
+        process.stderr.write(`\n${signal}: finishing in-flight requests, then stopping\n`);
         mock.close().then(
           () => process.exit(0),
           () => process.exit(1),
@@ -48,6 +47,8 @@ async function main(): Promise<void> {
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
+      // Only now: a supervisor may send SIGTERM the moment it reads the banner.
+      process.stdout.write(banner(mock.url, config, mock.store.size, mock.dataSource));
       return;
     }
   }
@@ -57,7 +58,7 @@ function banner(url: string, config: MockConfig, count: number, source: string):
   const local = config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1';
   return `customers-mock listening on ${url} (${local ? 'this machine only' : `bound to ${config.host}: reachable from the network`})
   customers:     ${count.toLocaleString('en-US')} from ${source}
-  client key:    ${config.clientKey}
+${config.stateFile === undefined ? '' : `  saving to:     ${config.stateFile} (every change)\n`}  client key:    ${config.clientKey}
   client secret: ${config.clientSecret}
   rate limit:    ${config.rateLimit === 0 ? 'off' : `${config.rateLimit} requests/minute per client key`}
   simulation:    ${simulation(config)}

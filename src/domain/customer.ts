@@ -52,3 +52,22 @@ function definedOnly<T extends object>(fields: T): Partial<T> {
 export function emailKey(email: string): string {
   return email.toLowerCase();
 }
+
+/**
+ * What breaks uniqueness in a data set: a repeated id, or an email used twice (compared
+ * case-insensitively). Empty when the set can be loaded.
+ */
+export function findClashes(customers: readonly Customer[]): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  const emails = new Set<string>();
+  for (const [index, customer] of customers.entries()) {
+    if (ids.has(customer.id)) problems.push(`[${index}].id ${customer.id} is used twice`);
+    ids.add(customer.id);
+    if (customer.email === null) continue;
+    const key = emailKey(customer.email);
+    if (emails.has(key)) problems.push(`[${index}].email ${customer.email} is used twice (case-insensitively)`);
+    emails.add(key);
+  }
+  return problems;
+}

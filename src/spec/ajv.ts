@@ -49,7 +49,7 @@ function rank(error: ErrorObject): number {
 
 function nameOf(error: ErrorObject, root: string): string {
   const segments = error.instancePath.split('/').slice(1).map(unescapePointer);
-  if (error.keyword === 'required') segments.push(String(error.params.missingProperty));
+  if (error.keyword === 'required' || error.keyword === 'dependentRequired') segments.push(String(error.params.missingProperty));
   if (error.keyword === 'additionalProperties') return `property ${String(error.params.additionalProperty)}`;
   if (segments.length === 0) return root;
   return segments.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
@@ -64,6 +64,8 @@ function phrase(error: ErrorObject): string {
   switch (error.keyword) {
     case 'required':
       return 'is required';
+    case 'dependentRequired':
+      return `is required when ${String(p.property)} is given`;
     case 'additionalProperties':
       return 'should not exist';
     case 'type':

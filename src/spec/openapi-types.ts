@@ -59,8 +59,8 @@ export interface paths {
          * Update, blacklist or restore a customer
          * @description Changes only the given fields; `updatedAt` moves forward, `id` and `createdAt` never
          *     change. Blacklisting is `{"status": "BLACKLISTED"}` with an optional `reason`, which is
-         *     accepted but not stored; `{"status": "ACTIVE"}` restores the customer. An empty body is a
-         *     400; an email already used by another customer is a 409.
+         *     accepted but not stored; `{"status": "ACTIVE"}` restores the customer. An empty body, or a
+         *     `reason` without a `status`, is a 400; an email already used by another customer is a 409.
          */
         patch: operations["updateCustomer"];
         trace?: never;
@@ -204,6 +204,11 @@ export interface components {
             /** @default ACTIVE */
             status: components["schemas"]["CustomerStatus"];
         };
+        /**
+         * @description Any subset of the create fields, at least one. `reason` only explains a status change, so
+         *     it needs `status` beside it: `{"reason": "..."}` alone would change nothing and is a 400
+         *     (`status is required when reason is given`), like an empty body.
+         */
         UpdateCustomer: {
             first_name?: string;
             last_name?: string;
@@ -413,6 +418,11 @@ export interface components {
         "X-RateLimit-Remaining": number;
         /** @description When the current window ends, in unix seconds. */
         "X-RateLimit-Reset": number;
+        /**
+         * @description `true` when this response is the replay of an earlier request with the same
+         *     `idempotency-key` (a mock extension; nothing was written this time).
+         */
+        "Idempotent-Replayed": "true";
         /** @description Seconds to wait before the next request. */
         "Retry-After": number;
     };
@@ -506,6 +516,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -592,6 +603,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -643,6 +655,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import {
   applyUpdate,
   emailKey,
+  findClashes,
   newCustomer,
   type CreateCustomerInput,
   type Customer,
@@ -196,19 +197,4 @@ export class CustomerStore {
   private changed(): void {
     for (const listener of this.listeners) listener();
   }
-}
-
-function findClashes(customers: readonly Customer[]): string[] {
-  const problems: string[] = [];
-  const ids = new Set<string>();
-  const emails = new Set<string>();
-  for (const [index, customer] of customers.entries()) {
-    if (ids.has(customer.id)) problems.push(`[${index}].id ${customer.id} is used twice`);
-    ids.add(customer.id);
-    if (customer.email === null) continue;
-    const key = emailKey(customer.email);
-    if (emails.has(key)) problems.push(`[${index}].email ${customer.email} is used twice (case-insensitively)`);
-    emails.add(key);
-  }
-  return problems;
 }

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Customer } from '../domain/customer.js';
+import { findClashes, type Customer } from '../domain/customer.js';
 import { InvalidDataSetError } from '../domain/errors.js';
 
 /** Checks one record against the document's Customer schema; returns what is wrong, or nothing. */
@@ -8,7 +8,8 @@ export type CustomerCheck = (value: unknown) => string[];
 
 /**
  * Reads a data set (a JSON array of customers, as `generate` writes and the state file keeps).
- * A file that is unreadable, not JSON or not customers is an error naming the file, never an empty store.
+ * A file that is unreadable, not JSON, not customers or holding duplicate ids or emails is an error
+ * naming the file, never an empty store.
  */
 export function readDataSet(path: string, check: CustomerCheck): Customer[] {
   let text: string;
@@ -29,6 +30,9 @@ export function readDataSet(path: string, check: CustomerCheck): Customer[] {
     for (const problem of check(item)) problems.push(`${path}: [${index}] ${problem}`);
   });
   if (problems.length > 0) throw new InvalidDataSetError(problems);
+  // Checked here too, not only by the store, so the error names the file the duplicates are in.
+  const clashes = findClashes(parsed as Customer[]).map((problem) => `${path}: ${problem}`);
+  if (clashes.length > 0) throw new InvalidDataSetError(clashes);
   return parsed as Customer[];
 }
 

@@ -1,0 +1,162 @@
+import { Hono } from 'hono';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_TTL_MS, idempotency, IdempotencyStore } from '../../src/http/idempotency.js';
+import { inProcessMock, listeningMock, ManualClock, CREDENTIALS, type InProcessMock } from '../support/mock.js';
+import { expectDocumented, expectError } from '../support/documented.js';
+
+const NEW = { first_name: 'Alan', last_name: 'Turing', phone_number: '+441234567890' };
+const REUSED = 'Conflict: Idempotency key already used with different request data';
+
+let mock: InProcessMock;
+let clock: ManualClock;
+beforeEach(async () => {
+  clock = new ManualClock(Date.UTC(2026, 2, 1));
+  mock = await inProcessMock({ count: 20 }, clock);
+});
+
+function send(method: string, path: string, key: string, body?: unknown) {
+  return mock.request(method, path, { body, headers: { 'idempotency-key': key } });
+}
+
+describe('idempotency-key', () => {
+  it('replays the first create exactly, without a second write', async () => {
+    const first = await send('POST', '/api/v0/customers', 'k1', NEW);
+    expect(first.status).toBe(201);
+    clock.advance(5000);
+    const again = await send('POST', '/api/v0/customers', 'k1', NEW);
+    expect(again.status).toBe(201);
+    expect(again.text).toBe(first.text);
+    expect(again.headers.get('content-type')).toBe(first.headers.get('content-type'));
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(mock.store.size).toBe(21);
+    await expectDocumented('createCustomer', again);
+  });
+
+  it('replays an update and a delete without running them again', async () => {
+    const [a, b] = mock.store.snapshot();
+    const patched = await send('PATCH', `/api/v0/customers/${a!.id}`, 'p', { first_name: 'Once' });
+    clock.advance(1000);
+    const replayed = await send('PATCH', `/api/v0/customers/${a!.id}`, 'p', { first_name: 'Once' });
+    expect(replayed.text).toBe(patched.text);
+    expect(mock.store.get(a!.id)!.updatedAt).toBe(patched.body.updatedAt);
+
+    const deleted = await send('DELETE', `/api/v0/customers/${b!.id}`, 'd');
+    expect(deleted.status).toBe(200);
+    const again = await send('DELETE', `/api/v0/customers/${b!.id}`, 'd');
+    expect(again.status).toBe(200);
+    expect(again.text).toBe(deleted.text);
+    // Without the key the second delete is a plain 404.
+    expectError(await mock.request('DELETE', `/api/v0/customers/${b!.id}`), 404);
+  });
+
+  it('replays the first response even when it was an error the operation produced', async () => {
+    const taken = mock.store.snapshot().find((c) => c.email !== null)!.email!;
+    const first = await send('POST', '/api/v0/customers', 'e', { ...NEW, email: taken });
+    expectError(first, 409, 'Customer with the same email already exists');
+    await mock.request('DELETE', `/api/v0/customers/${mock.store.snapshot().find((c) => c.email === taken)!.id}`);
+    const again = await send('POST', '/api/v0/customers', 'e', { ...NEW, email: taken });
+    expect(again.status).toBe(409);
+    expect(again.text).toBe(first.text);
+  });
+
+  it.each([
+    ['a different body', 'POST', '/api/v0/customers', { ...NEW, first_name: 'Other' }],
+    ['the same fields in another order', 'POST', '/api/v0/customers', { last_name: NEW.last_name, first_name: NEW.first_name, phone_number: NEW.phone_number }],
+    ['a different method and path', 'DELETE', '/api/v0/customers/6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10', undefined],
+  ])('refuses the same key with %s -> 409, changing nothing', async (_what, method, path, body) => {
+    await send('POST', '/api/v0/customers', 'same', NEW);
+    const before = mock.store.snapshot();
+    const res = await send(method, path, 'same', body);
+    expectError(res, 409, REUSED);
+    expect(res.body.error).toBe('Conflict');
+    await expectDocumented(method === 'POST' ? 'createCustomer' : 'deleteCustomer', res);
+    expect(mock.store.snapshot()).toEqual(before);
+  });
+
+  it('refuses the same key on another customer (a different path)', async () => {
+    const [a, b] = mock.store.snapshot();
+    await send('PATCH', `/api/v0/customers/${a!.id}`, 'path', { status: 'DEACTIVATED' });
+    expectError(await send('PATCH', `/api/v0/customers/${b!.id}`, 'path', { status: 'DEACTIVATED' }), 409, REUSED);
+    expect(mock.store.get(b!.id)!.status).toBe(b!.status);
+  });
+
+  it('forgets a key after 24 hours', async () => {
+    const first = await send('POST', '/api/v0/customers', 'ttl', NEW);
+    clock.advance(IDEMPOTENCY_TTL_MS - 1);
+    expect((await send('POST', '/api/v0/customers', 'ttl', NEW)).text).toBe(first.text);
+    expect(mock.store.size).toBe(21);
+    clock.advance(1);
+    const fresh = await send('POST', '/api/v0/customers', 'ttl', NEW);
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.id).not.toBe(first.body.id);
+    expect(mock.store.size).toBe(22);
+    // The expired key is free for a different request too.
+    clock.advance(IDEMPOTENCY_TTL_MS);
+    expect((await send('POST', '/api/v0/customers', 'ttl', { ...NEW, first_name: 'New' })).status).toBe(201);
+  });
+
+  it('does not keep a request refused by validation, so a corrected retry with the key goes through', async () => {
+    expectError(await send('POST', '/api/v0/customers', 'fix', { ...NEW, phone_number: 'x' }), 400);
+    expect((await send('POST', '/api/v0/customers', 'fix', NEW)).status).toBe(201);
+  });
+
+  it('refuses an empty or over-long key -> 400 naming the header', async () => {
+    expectError(await send('POST', '/api/v0/customers', 'k'.repeat(256), NEW), 400, ['idempotency-key must be shorter than or equal to 255 characters']);
+    expect(mock.store.size).toBe(20);
+  });
+
+  it('does not apply to reads: GET ignores the header', async () => {
+    const id = mock.store.snapshot()[0]!.id;
+    await send('GET', `/api/v0/customers/${id}`, 'read');
+    expect((await send('GET', '/api/v0/customers', 'read')).status).toBe(200);
+  });
+
+  it('writes once when the same request races itself on a real socket', async () => {
+    const running = await listeningMock({ count: 5 });
+    try {
+      const responses = await Promise.all(
+        Array.from({ length: 25 }, () =>
+          fetch(`${running.url}/api/v0/customers`, {
+            method: 'POST',
+            headers: { ...CREDENTIALS, 'content-type': 'application/json', 'idempotency-key': 'race' },
+            body: JSON.stringify(NEW),
+          }).then(async (r) => ({ status: r.status, text: await r.text() })),
+        ),
+      );
+      expect(running.store.size).toBe(6);
+      const created = responses.filter((r) => r.status === 201);
+      expect(created.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(created.map((r) => r.text)).size).toBe(1);
+      // A request arriving while the first is still being served is told so, never served twice.
+      expect(responses.filter((r) => r.status !== 201).every((r) => r.status === 409)).toBe(true);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
+describe('idempotency keys are scoped per client key', () => {
+  it('lets two clients use the same key independently', async () => {
+    const store = new IdempotencyStore(new ManualClock(0));
+    let writes = 0;
+    const app = new Hono();
+    app.post(
+      '/x',
+      async (c, next) => {
+        c.set('valid', { query: {}, path: {}, headers: {}, body: undefined, rawBody: await c.req.text() });
+        await next();
+      },
+      idempotency(store),
+      (c) => c.json({ write: ++writes }, 201),
+    );
+    const post = async (client: string) => {
+      const res = await app.request('/x', { method: 'POST', headers: { 'x-client-key': client, 'idempotency-key': 'shared' }, body: '{}' });
+      return res.json();
+    };
+    expect(await post('client-a')).toEqual({ write: 1 });
+    expect(await post('client-b')).toEqual({ write: 2 });
+    expect(await post('client-a')).toEqual({ write: 1 });
+    expect(await post('client-b')).toEqual({ write: 2 });
+    expect(writes).toBe(2);
+  });
+});

@@ -1,0 +1,96 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidDataSetError } from '../../src/domain/errors.js';
+import { customerCheck } from '../../src/server.js';
+import { getSpecModel } from '../../src/spec/index.js';
+import { formatDataSet, readDataSet, writeFileAtomically, type CustomerCheck } from '../../src/store/data-file.js';
+import { aCustomer } from '../support/customers.js';
+
+let check: CustomerCheck;
+let folder: string;
+beforeAll(async () => {
+  check = customerCheck(await getSpecModel());
+});
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'data-file-'));
+});
+afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+function fileWith(content: string): string {
+  const path = join(folder, 'customers.json');
+  writeFileSync(path, content);
+  return path;
+}
+
+function failureOf(path: string): InvalidDataSetError {
+  try {
+    readDataSet(path, check);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidDataSetError);
+    return error as InvalidDataSetError;
+  }
+  throw new Error(`${path} was accepted`);
+}
+
+describe('readDataSet', () => {
+  it('reads what formatDataSet wrote', () => {
+    const customers = [aCustomer(), aCustomer({ email: null })];
+    for (const pretty of [true, false]) {
+      expect(readDataSet(fileWith(formatDataSet(customers, pretty)), check)).toEqual(customers);
+    }
+  });
+
+  it('reads an empty array as an empty data set', () => {
+    expect(readDataSet(fileWith('[]'), check)).toEqual([]);
+  });
+
+  it.each([
+    ['not JSON', '{"oops', /is not valid JSON/],
+    ['empty', '', /is not valid JSON/],
+    ['not an array', '{"customers": []}', /must hold a JSON array of customers/],
+    ['an invalid customer', JSON.stringify([aCustomer(), { ...aCustomer(), status: 'DELETED' }]), /\[1\] status must be one of/],
+    ['a non-object entry', JSON.stringify([42]), /\[0\] customer must be a JSON object/],
+  ])('rejects a file that is %s, naming the file', (_what, content, message) => {
+    const path = fileWith(content);
+    const error = failureOf(path);
+    expect(error.message).toContain(path);
+    expect(error.message).toMatch(message);
+  });
+
+  it('rejects a missing file, naming it', () => {
+    const path = join(folder, 'absent.json');
+    expect(failureOf(path).message).toContain(`cannot read ${path}`);
+  });
+
+  it('rejects duplicate ids, naming the file', () => {
+    const first = aCustomer();
+    const path = fileWith(JSON.stringify([first, aCustomer({ id: first.id })]));
+    const error = failureOf(path);
+    expect(error.message).toContain(path);
+    expect(error.message).toContain(`${first.id} is used twice`);
+  });
+
+  it('rejects emails that differ only in case, naming the file', () => {
+    const path = fileWith(JSON.stringify([aCustomer({ email: 'Ann@Example.com' }), aCustomer({ email: 'ann@example.COM' })]));
+    const error = failureOf(path);
+    expect(error.message).toContain(path);
+    expect(error.message).toMatch(/email ann@example\.COM is used twice/);
+  });
+
+  it('allows any number of customers without an email', () => {
+    const customers = [aCustomer({ email: null }), aCustomer({ email: null })];
+    expect(readDataSet(fileWith(JSON.stringify(customers)), check)).toEqual(customers);
+  });
+});
+
+describe('writeFileAtomically', () => {
+  it('replaces the content and leaves no temporary file behind', () => {
+    const path = join(folder, 'state.json');
+    writeFileAtomically(path, 'first');
+    writeFileAtomically(path, 'second');
+    expect(readFileSync(path, 'utf8')).toBe('second');
+    expect(readdirSync(folder)).toEqual(['state.json']);
+  });
+});

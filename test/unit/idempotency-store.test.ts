@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
+import { IDEMPOTENCY_TTL_MS, IdempotencyStore } from '../../src/http/idempotency.js';
+
+describe('IdempotencyStore', () => {
+  it('keeps a key for 24 hours and forgets it after', () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const store = new IdempotencyStore(clock);
+    store.begin('k', 'fingerprint');
+    clock.advance(IDEMPOTENCY_TTL_MS - 1);
+    expect(store.lookup('k')?.fingerprint).toBe('fingerprint');
+    clock.advance(1);
+    expect(store.lookup('k')).toBeUndefined();
+  });
+
+  it('holds IDEMPOTENCY_TTL_MS at 24 hours, as documented', () => {
+    expect(IDEMPOTENCY_TTL_MS).toBe(24 * 60 * 60 * 1000);
+  });
+
+  it('forgets one key, or all of them', () => {
+    const store = new IdempotencyStore(new ManualClock(0));
+    store.begin('a', 'x');
+    store.begin('b', 'y');
+    store.forget('a');
+    expect(store.lookup('a')).toBeUndefined();
+    expect(store.lookup('b')).toBeDefined();
+    store.clear();
+    expect(store.lookup('b')).toBeUndefined();
+  });
+});
