@@ -51,7 +51,8 @@ export function createApp(deps: AppDeps): MockApp {
     ...adminHandlers({ store, initialCustomers: deps.initialCustomers, idempotency: idempotencyStore, rateLimiter, requestLog }),
   };
 
-  const app = new Hono();
+  // Not strict, like the real API's router (Express under NestJS): `/api/v0/customers/` is the list too.
+  const app = new Hono({ strict: false });
   app.use(recordRequests(requestLog, clock, deps.observers ?? []));
 
   const authenticate = requireCredentials(config);

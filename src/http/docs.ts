@@ -50,8 +50,6 @@ export function mountDocs(app: Hono, deps: DocsDeps): void {
     c.header('Cache-Control', 'no-cache');
     return c.html(docsPage(deps.document.info.title, prefill));
   });
-  // Typed with a slash more often than not; the page's asset paths are absolute, so either works.
-  app.get('/docs/', (c) => c.redirect('/docs', 301));
   for (const [name, contentType] of Object.entries(ASSETS)) {
     app.get(`/docs/assets/${name}`, (c) => {
       c.header('Content-Type', contentType);

@@ -201,6 +201,13 @@ describe('unknown routes and wrong methods', () => {
     expect(res.body.error).toBe('Not Found');
   });
 
+  it('ignores a trailing slash, as the Express router under the real API does', async () => {
+    const plain = await mock.request('GET', '/api/v0/customers?take=3');
+    const slashed = await mock.request('GET', '/api/v0/customers/?take=3');
+    expect(slashed.status).toBe(200);
+    expect(slashed.body).toEqual(plain.body);
+  });
+
   it('answers an unknown route in the error format without credentials too', async () => {
     expectError(await mock.request('GET', '/nope', { auth: false }), 404, 'Cannot GET /nope');
   });
