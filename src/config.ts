@@ -16,6 +16,12 @@ export interface MockConfig {
   readonly bodyLimitBytes: number;
   /** Larger limit for the admin data-set upload. */
   readonly adminBodyLimitBytes: number;
+  /** Browser origins allowed by CORS (`*` for any); empty turns CORS off. */
+  readonly corsOrigins: readonly string[];
+  /** A client must have sent its headers within this time, else 408 and the connection closes. */
+  readonly headersTimeoutMs: number;
+  /** A client must have sent its whole request within this time, else 408 and the connection closes. */
+  readonly requestTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: MockConfig = {
@@ -32,4 +38,7 @@ export const DEFAULT_CONFIG: MockConfig = {
   rateLimit: 100,
   bodyLimitBytes: 100 * 1024,
   adminBodyLimitBytes: 64 * 1024 * 1024,
+  corsOrigins: [],
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
 };

@@ -28,6 +28,7 @@ Options:
   --client-secret S     accepted x-client-secret (default ${d.clientSecret}; env MOCK_CLIENT_SECRET)
   --app-id ID           appId of the customers (default ${d.appId})
   --rate-limit N        requests per minute per client key, 0 = off (default ${d.rateLimit}, as the real API)
+  --cors ORIGINS        allow browser apps on these origins (comma-separated, or *); off by default
   --out FILE            with generate: write to FILE instead of standard output
   -h, --help            show this help
   -v, --version         print the version
@@ -52,6 +53,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
         'client-secret': { type: 'string' },
         'app-id': { type: 'string' },
         'rate-limit': { type: 'string' },
+        cors: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -87,6 +89,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
       clientSecret:
         nonEmpty('--client-secret', values['client-secret']) ?? nonEmpty('MOCK_CLIENT_SECRET', env.MOCK_CLIENT_SECRET) ?? d.clientSecret,
       rateLimit: integer('--rate-limit', values['rate-limit'], d.rateLimit, 0, 1_000_000_000),
+      corsOrigins: values.cors === undefined ? d.corsOrigins : corsOrigins(values.cors),
     },
   };
 }
@@ -97,6 +100,24 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
   const value = Number(raw);
   if (value < min || value > max) throw new UsageError(`${name} must be between ${min} and ${max}, got ${raw}`);
   return value;
+}
+
+/** `*`, or a comma-separated list of origins such as `http://localhost:3000` (scheme, host, port only). */
+function corsOrigins(raw: string): string[] {
+  const origins = raw.split(',').map((origin) => origin.trim());
+  if (origins.length === 1 && origins[0] === '*') return origins;
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.origin !== origin) {
+      throw new UsageError(`--cors takes * or origins like http://localhost:3000 (scheme, host and port only), got "${origin}"`);
+    }
+  }
+  return origins;
 }
 
 function nonEmpty(name: string, raw: string | undefined): string | undefined {

@@ -6,8 +6,10 @@ import { toRouterPath } from '../spec/index.js';
 import type { CustomerStore } from '../store/customer-store.js';
 import type { MockConfig } from '../config.js';
 import { requireCredentials } from './auth.js';
+import { corsFor } from './cors.js';
 import { HttpError, respondWithError, toHttpError } from './errors.js';
 import { idempotency, IdempotencyStore } from './idempotency.js';
+import { limitRequestTarget } from './limits.js';
 import { FixedWindowRateLimiter, rateLimit } from './rate-limit.js';
 import { recordRequests, RequestLog, type RequestObserver } from './request-log.js';
 import { adminHandlers } from './routes/admin.js';
@@ -47,6 +49,8 @@ export function createApp(deps: AppDeps): MockApp {
 
   const app = new Hono();
   app.use(recordRequests(requestLog, clock, deps.observers ?? []));
+  app.use(limitRequestTarget());
+  if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins, spec));
 
   const authenticate = requireCredentials(config);
   const limit = rateLimiter ? rateLimit(rateLimiter) : undefined;

@@ -1,0 +1,23 @@
+import type { MiddlewareHandler } from 'hono';
+import { HttpError } from './errors.js';
+
+/**
+ * Longest request target (path and query) the app accepts. Well below the Node parser's header
+ * limit (`MAX_HEADER_BYTES`, which counts the request line too), so a long URL meets this clear
+ * 414 before it meets the parser's 431.
+ */
+export const MAX_REQUEST_TARGET_LENGTH = 16 * 1024;
+
+/** What Node's HTTP parser buffers for the request line and headers together. */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+/** Refuses a request whose path and query together are longer than `maxLength` characters (414). */
+export function limitRequestTarget(maxLength: number = MAX_REQUEST_TARGET_LENGTH): MiddlewareHandler {
+  return async (c, next) => {
+    const url = c.req.url;
+    // The URL is absolute here; the origin is not part of what the client sent as its target.
+    const targetLength = url.length - url.indexOf('/', url.indexOf('//') + 2);
+    if (targetLength > maxLength) throw new HttpError(414, `Request URI is longer than ${maxLength} characters`);
+    await next();
+  };
+}

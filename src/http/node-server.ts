@@ -1,0 +1,94 @@
+import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { errorBody } from './errors.js';
+import { MAX_HEADER_BYTES } from './limits.js';
+
+export interface NodeServerOptions {
+  /** Answers for requests that carry no Host header (HTTP/1.0 clients). */
+  readonly hostname: string;
+  /** A client must send its complete headers within this many milliseconds. */
+  readonly headersTimeoutMs: number;
+  /** A client must send its complete request, body included, within this many milliseconds. */
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * The Node HTTP server in front of the app. Requests the app never sees (malformed HTTP, headers
+ * over the parser's limit, clients too slow to finish their request, CONNECT) are answered in the
+ * API's JSON error format too, where Node would send a bare status line or drop the connection.
+ */
+export function createNodeServer(app: Hono, options: NodeServerOptions): Server {
+  const listener = getRequestListener(app.fetch, {
+    hostname: options.hostname,
+    // A target or Host header @hono/node-server cannot turn into a URL; otherwise an empty 400.
+    errorHandler: () => Response.json(errorBody(400, 'Malformed request URL or Host header'), { status: 400 }),
+  });
+  const server = createServer(
+    {
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      // Node checks the two timeouts on this interval (30 s by default), so a short timeout needs it shorter.
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(Math.min(options.headersTimeoutMs, options.requestTimeoutMs) / 4))),
+      maxHeaderSize: MAX_HEADER_BYTES,
+      // Node's own 400 for a missing Host is a bare status line; the fallback hostname serves instead.
+      requireHostHeader: false,
+    },
+    listener,
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const status = protocolErrorStatus(error.code);
+    writeRawError(socket, status, protocolErrorMessage(status));
+  });
+  // Without a listener Node drops CONNECT requests silently; the mock is no proxy, and says so.
+  server.on('connect', (request: IncomingMessage, socket: Duplex) => {
+    writeRawError(socket, 400, `${request.method ?? 'CONNECT'} is not supported: this is not a proxy`);
+  });
+  return server;
+}
+
+/** The status Node's default `clientError` handler would send, for the same parser errors. */
+export function protocolErrorStatus(code: string | undefined): 400 | 408 | 413 | 431 {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return 431;
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return 413;
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return 408;
+    default:
+      return 400;
+  }
+}
+
+function protocolErrorMessage(status: 400 | 408 | 413 | 431): string {
+  switch (status) {
+    case 408:
+      return 'The request was not received in time';
+    case 413:
+      return 'Chunk extensions are larger than the server accepts';
+    case 431:
+      return `Request line and headers are larger than ${MAX_HEADER_BYTES} bytes`;
+    case 400:
+      return 'Malformed HTTP request';
+  }
+}
+
+/** Writes a complete JSON error response straight to the socket and closes it. */
+function writeRawError(socket: Duplex, status: number, message: string): void {
+  // A response already under way (a timeout while answering) cannot be replaced; only cut short.
+  const busy = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (!socket.writable || busy) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(errorBody(status, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Content-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}
