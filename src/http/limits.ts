@@ -21,3 +21,21 @@ export function limitRequestTarget(maxLength: number = MAX_REQUEST_TARGET_LENGTH
     await next();
   };
 }
+
+/**
+ * Deepest JSON nesting a body may have. The documented bodies nest three levels; far deeper ones
+ * would exhaust the stack of the recursive steps after parsing (cloning, validating).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a parsed JSON value nests objects and arrays deeper than `maxDepth`; checked without recursion. */
+export function nestsDeeperThan(value: unknown, maxDepth: number = MAX_JSON_DEPTH): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= maxDepth) return true;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
