@@ -10,7 +10,10 @@ export async function readBodyText(request: Request, limitBytes: number): Promis
   const chunks: Uint8Array[] = [];
   let received = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(() => {
+      // The client closed the connection mid-body (or was timed out): nobody is left to answer.
+      throw new HttpError(400, 'The request body ended before it was complete');
+    });
     if (done) break;
     received += value.byteLength;
     if (received > limitBytes) {

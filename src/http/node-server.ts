@@ -1,4 +1,4 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -20,10 +20,13 @@ export interface NodeServerOptions {
  * API's JSON error format too, where Node would send a bare status line or drop the connection.
  */
 export function createNodeServer(app: Hono, options: NodeServerOptions): Server {
-  const listener = getRequestListener(app.fetch, {
+  const malformed = () => Response.json(errorBody(400, 'Malformed request URL or Host header'), { status: 400 });
+  // @hono/node-server trusts a Host header made of host characters (`.0.0.1`) and builds a URL
+  // nothing can parse; every route parses it, so such a request stops here.
+  const listener = getRequestListener((request, env) => (URL.canParse(request.url) ? app.fetch(request, env) : malformed()), {
     hostname: options.hostname,
-    // A target or Host header @hono/node-server cannot turn into a URL; otherwise an empty 400.
-    errorHandler: () => Response.json(errorBody(400, 'Malformed request URL or Host header'), { status: 400 }),
+    // A target or Host header @hono/node-server itself rejects; without this, an empty 400.
+    errorHandler: malformed,
   });
   const server = createServer(
     {
@@ -39,7 +42,12 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): Server 
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const status = protocolErrorStatus(error.code);
-    writeRawError(socket, status, protocolErrorMessage(status));
+    const answer = () => writeRawError(socket, status, protocolErrorMessage(status));
+    // Garbage pipelined after a request that is still being served: that request is answered
+    // first (its write may already be done), then the error. A timeout cannot wait.
+    const inFlight = responseOn(socket);
+    if (inFlight && !inFlight.writableEnded && status !== 408) inFlight.once('close', answer);
+    else answer();
   });
   // Without a listener Node drops CONNECT requests silently; the mock is no proxy, and says so.
   server.on('connect', (request: IncomingMessage, socket: Duplex) => {
@@ -75,11 +83,15 @@ function protocolErrorMessage(status: 400 | 408 | 413 | 431): string {
   }
 }
 
+/** The response Node is writing on this socket, if any (Node keeps it there, undocumented but stable since 0.x). */
+function responseOn(socket: Duplex): ServerResponse | undefined {
+  return (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage ?? undefined;
+}
+
 /** Writes a complete JSON error response straight to the socket and closes it. */
 function writeRawError(socket: Duplex, status: number, message: string): void {
   // A response already under way (a timeout while answering) cannot be replaced; only cut short.
-  const busy = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-  if (!socket.writable || busy) {
+  if (!socket.writable || responseOn(socket)?.headersSent) {
     socket.destroy();
     return;
   }
