@@ -1,0 +1,9 @@
+// Preloaded (`node --expose-gc --import`) into a mock started by a test, so the test can read the
+// mock's own memory after a full collection, not the load generator's.
+process.on('message', (message) => {
+  if (message !== 'memory') return;
+  globalThis.gc?.();
+  process.send?.({ memory: process.memoryUsage() });
+});
+// The server keeps the process alive; the channel must not, or it would outlive a SIGTERM.
+process.channel?.unref();
