@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG, type MockConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
 import { createApp, type MockApp } from './http/app.js';
-import { createNodeServer } from './http/node-server.js';
+import { closeGracefully, createNodeServer } from './http/node-server.js';
 import type { RequestObserver } from './http/request-log.js';
 import { describeErrors, getSpecModel, type SpecModel } from './spec/index.js';
 import { CustomerStore } from './store/customer-store.js';
@@ -88,11 +88,6 @@ export async function startMock(overrides: Partial<MockConfig> = {}, options: St
     ...mock,
     server,
     url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
-        server.closeIdleConnections();
-      }),
+    close: () => closeGracefully(server),
   };
 }

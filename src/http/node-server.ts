@@ -49,6 +49,12 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): Server 
     if (inFlight && !inFlight.writableEnded && status !== 408) inFlight.once('close', answer);
     else answer();
   });
+  const answering = new Set<ServerResponse>();
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    answering.add(response);
+    response.once('close', () => answering.delete(response));
+  });
+  responsesInProgress.set(server, answering);
   // Without a listener Node drops CONNECT requests silently; the mock is no proxy, and says so.
   server.on('connect', (request: IncomingMessage, socket: Duplex) => {
     writeRawError(socket, 400, `${request.method ?? 'CONNECT'} is not supported: this is not a proxy`);
@@ -56,8 +62,26 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): Server 
   return server;
 }
 
+/** Responses not yet finished, per server, so a shutdown can make each one its connection's last. */
+const responsesInProgress = new WeakMap<Server, Set<ServerResponse>>();
+
+/**
+ * Stops accepting connections, closes idle ones, lets requests in flight finish and resolves once
+ * the last connection is gone. A connection answering a request is closed right after its answer
+ * instead of idling on keep-alive for seconds.
+ */
+export function closeGracefully(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+    for (const response of responsesInProgress.get(server) ?? []) {
+      if (!response.headersSent) response.setHeader('Connection', 'close');
+    }
+  });
+}
+
 /** The status Node's default `clientError` handler would send, for the same parser errors. */
-export function protocolErrorStatus(code: string | undefined): 400 | 408 | 413 | 431 {
+function protocolErrorStatus(code: string | undefined): 400 | 408 | 413 | 431 {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
       return 431;

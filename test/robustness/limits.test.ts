@@ -133,6 +133,9 @@ describe('URL and header limits', () => {
 
 describe('slow and stalled clients', () => {
   it('times out a stalled client with a JSON 408 while serving everyone else meanwhile', async () => {
+    // Its own server, with a headers timeout long enough that the others finish first even on a busy machine.
+    const patient = await listeningMock({ count: 30, headersTimeoutMs: 2_500, requestTimeoutMs: 5_000 });
+    const port = Number(new URL(patient.url).port);
     const events: string[] = [];
     // Headers that never end: the client went silent.
     const stalled = rawExchange(port, `GET /api/v0/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}`, { timeoutMs: 10_000 }).then((result) => {
@@ -140,7 +143,7 @@ describe('slow and stalled clients', () => {
       return result;
     });
     const others = Array.from({ length: 20 }, async (_, i) => {
-      const response = await fetch(`${mock.url}/api/v0/customers?take=1&skip=${i}`, { headers: CREDENTIALS });
+      const response = await fetch(`${patient.url}/api/v0/customers?take=1&skip=${i}`, { headers: CREDENTIALS });
       events.push(`request ${response.status}`);
       return response.status;
     });
@@ -149,6 +152,7 @@ describe('slow and stalled clients', () => {
     expectJsonError(responses[0], 408);
     expect(closed).toBe(true);
     expect(events.at(-1)).toBe('stalled client cut off');
+    await patient.close();
   });
 
   it('times out a client that trickles its body past the request timeout', async () => {
