@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG, type MockConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
 import { createApp, type MockApp } from './http/app.js';
-import { closeGracefully, createNodeServer } from './http/node-server.js';
+import { createNodeServer } from './http/node-server.js';
 import type { RequestObserver } from './http/request-log.js';
 import { describeErrors, getSpecModel, type SpecModel } from './spec/index.js';
 import { CustomerStore } from './store/customer-store.js';
@@ -70,7 +70,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
 export async function startMock(overrides: Partial<MockConfig> = {}, options: StartOptions = {}): Promise<RunningMock> {
   const mock = await createMock(overrides, options);
   const { config } = mock;
-  const server = createNodeServer(mock.app, {
+  const { server, close } = createNodeServer(mock.app, {
     hostname: config.host,
     headersTimeoutMs: config.headersTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
@@ -88,6 +88,6 @@ export async function startMock(overrides: Partial<MockConfig> = {}, options: St
     ...mock,
     server,
     url: `http://${host}:${address.port}`,
-    close: () => closeGracefully(server),
+    close,
   };
 }

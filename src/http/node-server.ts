@@ -6,7 +6,7 @@ import { errorBody } from './errors.js';
 import { MAX_HEADER_BYTES } from './limits.js';
 
 export interface NodeServerOptions {
-  /** Answers for requests that carry no Host header (HTTP/1.0 clients). */
+  /** The host name assumed for requests that carry no Host header (HTTP/1.0 clients). */
   readonly hostname: string;
   /** A client must send its complete headers within this many milliseconds. */
   readonly headersTimeoutMs: number;
@@ -14,12 +14,22 @@ export interface NodeServerOptions {
   readonly requestTimeoutMs: number;
 }
 
+export interface NodeServer {
+  readonly server: Server;
+  /**
+   * Stops accepting connections, closes idle ones, lets requests in flight finish and resolves
+   * once the last connection is gone. The answer to each request in flight is its connection's
+   * last, so no keep-alive timeout holds the shutdown up.
+   */
+  close(): Promise<void>;
+}
+
 /**
  * The Node HTTP server in front of the app. Requests the app never sees (malformed HTTP, headers
  * over the parser's limit, clients too slow to finish their request, CONNECT) are answered in the
  * API's JSON error format too, where Node would send a bare status line or drop the connection.
  */
-export function createNodeServer(app: Hono, options: NodeServerOptions): Server {
+export function createNodeServer(app: Hono, options: NodeServerOptions): NodeServer {
   const malformed = () => Response.json(errorBody(400, 'Malformed request URL or Host header'), { status: 400 });
   // @hono/node-server trusts a Host header made of host characters (`.0.0.1`) and builds a URL
   // nothing can parse; every route parses it, so such a request stops here.
@@ -32,8 +42,7 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): Server 
     {
       headersTimeout: options.headersTimeoutMs,
       requestTimeout: options.requestTimeoutMs,
-      // Node checks the two timeouts on this interval (30 s by default), so a short timeout needs it shorter.
-      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(Math.min(options.headersTimeoutMs, options.requestTimeoutMs) / 4))),
+      connectionsCheckingInterval: checkingInterval(Math.min(options.headersTimeoutMs, options.requestTimeoutMs)),
       maxHeaderSize: MAX_HEADER_BYTES,
       // Node's own 400 for a missing Host is a bare status line; the fallback hostname serves instead.
       requireHostHeader: false,
@@ -54,30 +63,27 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): Server 
     answering.add(response);
     response.once('close', () => answering.delete(response));
   });
-  responsesInProgress.set(server, answering);
   // Without a listener Node drops CONNECT requests silently; the mock is no proxy, and says so.
-  server.on('connect', (request: IncomingMessage, socket: Duplex) => {
-    writeRawError(socket, 400, `${request.method ?? 'CONNECT'} is not supported: this is not a proxy`);
+  server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
+    writeRawError(socket, 400, 'CONNECT is not supported: this is not a proxy');
   });
-  return server;
+  return {
+    server,
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+        for (const response of answering) if (!response.headersSent) response.setHeader('Connection', 'close');
+      }),
+  };
 }
 
-/** Responses not yet finished, per server, so a shutdown can make each one its connection's last. */
-const responsesInProgress = new WeakMap<Server, Set<ServerResponse>>();
-
 /**
- * Stops accepting connections, closes idle ones, lets requests in flight finish and resolves once
- * the last connection is gone. A connection answering a request is closed right after its answer
- * instead of idling on keep-alive for seconds.
+ * Node checks the headers and request timeouts only every `connectionsCheckingInterval` (30 s by
+ * default), so a timeout fires up to that much late: check at a quarter of the shortest, at most every second.
  */
-export function closeGracefully(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeIdleConnections();
-    for (const response of responsesInProgress.get(server) ?? []) {
-      if (!response.headersSent) response.setHeader('Connection', 'close');
-    }
-  });
+function checkingInterval(shortestTimeoutMs: number): number {
+  return Math.max(10, Math.min(1_000, Math.floor(shortestTimeoutMs / 4)));
 }
 
 /** The status Node's default `clientError` handler would send, for the same parser errors. */
@@ -107,7 +113,7 @@ function protocolErrorMessage(status: 400 | 408 | 413 | 431): string {
   }
 }
 
-/** The response Node is writing on this socket, if any (Node keeps it there, undocumented but stable since 0.x). */
+/** The response Node is writing on this socket, if any: undocumented, but Node's own clientError handling reads it too. */
 function responseOn(socket: Duplex): ServerResponse | undefined {
   return (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage ?? undefined;
 }
