@@ -6,7 +6,7 @@ import { errorBody } from './errors.js';
 import { MAX_HEADER_BYTES } from './limits.js';
 
 export interface NodeServerOptions {
-  /** The host name assumed for requests that carry no Host header (HTTP/1.0 clients). */
+  /** The host name assumed for HTTP/1.0 requests, which may come without a Host header. */
   readonly hostname: string;
   /** A client must send its complete headers within this many milliseconds. */
   readonly headersTimeoutMs: number;
@@ -30,10 +30,15 @@ export interface NodeServer {
  * API's JSON error format too, where Node would send a bare status line or drop the connection.
  */
 export function createNodeServer(app: Hono, options: NodeServerOptions): NodeServer {
-  const malformed = () => Response.json(errorBody(400, 'Malformed request URL or Host header'), { status: 400 });
-  // @hono/node-server trusts a Host header made of host characters (`.0.0.1`) and builds a URL
-  // nothing can parse; every route parses it, so such a request stops here.
-  const listener = getRequestListener((request, env) => (URL.canParse(request.url) ? app.fetch(request, env) : malformed()), {
+  const malformed = () => Response.json(errorBody(400, 'The request URL or Host header is missing or malformed'), { status: 400 });
+  const listener = getRequestListener((request, env) => {
+    // HTTP/1.1 requires a Host header (Node's own check answers with a bare status line, so it is off).
+    if (env.incoming.httpVersion === '1.1' && env.incoming.headers.host === undefined) return malformed();
+    // @hono/node-server trusts a Host header made of host characters (`.0.0.1`) and builds a URL
+    // nothing can parse; every route parses it, so such a request stops here.
+    if (!URL.canParse(request.url)) return malformed();
+    return app.fetch(request, env);
+  }, {
     hostname: options.hostname,
     // A target or Host header @hono/node-server itself rejects; without this, an empty 400.
     errorHandler: malformed,
@@ -44,7 +49,6 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
       requestTimeout: options.requestTimeoutMs,
       connectionsCheckingInterval: checkingInterval(Math.min(options.headersTimeoutMs, options.requestTimeoutMs)),
       maxHeaderSize: MAX_HEADER_BYTES,
-      // Node's own 400 for a missing Host is a bare status line; the fallback hostname serves instead.
       requireHostHeader: false,
     },
     listener,

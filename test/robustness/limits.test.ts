@@ -126,14 +126,18 @@ describe('URL and header limits', () => {
     for (const request of [
       `GET /api/v0/customers HTTP/1.1\r\nHost: .0.0.1\r\n${AUTH}\r\n`,
       `GET /api/v0/customers HTTP/1.1\r\nHost: a b\r\n${AUTH}\r\n`,
-      'GET /api\\v0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n','HELLO\r\n\r\n', 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n', 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n']) {
-      const { responses, closed } = await rawExchange(port, request, { responses: 1 });
+      'GET /api\\v0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+      `GET /api/v0/customers HTTP/1.1\r\n${AUTH}\r\n`,
+      'HELLO\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n',
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n',
+    ]) {
+      const { responses } = await rawExchange(port, request, { responses: 1 });
       expectJsonError(responses[0], 400);
-      expect(closed || responses.length === 1).toBe(true);
     }
   });
 
-  it('serves an HTTP/1.0 request without a Host header, as Node would answer it with a bare 400', async () => {
+  it('serves an HTTP/1.0 request without a Host header (only HTTP/1.1 requires one)', async () => {
     const { responses } = await rawExchange(port, `GET /api/v0/customers?take=1 HTTP/1.0\r\n${AUTH}\r\n`, { responses: 1 });
     expect(responses[0]?.status).toBe(200);
   });
