@@ -28,6 +28,12 @@ export interface MockConfig {
   readonly errorRate: number;
   /** Print a line per request on standard output. */
   readonly log: boolean;
+  /** Browser origins allowed by CORS (`*` for any); empty turns CORS off. */
+  readonly corsOrigins: readonly string[];
+  /** A client must have sent its headers within this time, else 408 and the connection closes. */
+  readonly headersTimeoutMs: number;
+  /** A client must have sent its whole request within this time, else 408 and the connection closes. */
+  readonly requestTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: MockConfig = {
@@ -48,4 +54,7 @@ export const DEFAULT_CONFIG: MockConfig = {
   latency: { minMs: 0, maxMs: 0 },
   errorRate: 0,
   log: false,
+  corsOrigins: [],
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
 };

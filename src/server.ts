@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { DEFAULT_CONFIG, type MockConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
 import { createApp, type MockApp } from './http/app.js';
+import { createNodeServer } from './http/node-server.js';
 import type { RequestObserver } from './http/request-log.js';
 import { describeErrors, getSpecModel, type SpecModel } from './spec/index.js';
 import { CustomerStore } from './store/customer-store.js';
@@ -31,7 +32,7 @@ export interface MockInstance extends MockApp {
 
 export interface RunningMock extends MockInstance {
   readonly url: string;
-  readonly server: ServerType;
+  readonly server: Server;
   /** Stops accepting connections and resolves once in-flight requests are answered. */
   close(): Promise<void>;
 }
@@ -72,24 +73,21 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   return { ...mock, config, store, spec, dataSource };
 }
 
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 30_000;
-
 /** Starts the mock on its host and port; port 0 picks a free one. */
 export async function startMock(overrides: Partial<MockConfig> = {}, options: StartOptions = {}): Promise<RunningMock> {
   const mock = await createMock(overrides, options);
   const { config } = mock;
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve(
-      {
-        fetch: mock.app.fetch,
-        hostname: config.host,
-        port: config.port,
-        serverOptions: { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-      },
-      () => resolve(s),
-    );
-    s.once('error', reject);
+  const { server, close } = createNodeServer(mock.app, {
+    hostname: config.host,
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -97,11 +95,6 @@ export async function startMock(overrides: Partial<MockConfig> = {}, options: St
     ...mock,
     server,
     url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
-      }),
+    close,
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { MockConfig } from '../config.js';
+import { parseCorsOrigins } from '../http/cors.js';
 import { MAX_DELAY_MS, parseLatency } from '../http/failure-simulation.js';
 import { createAjv, describeErrors, type ValidateFunction } from '../spec/ajv.js';
 
@@ -29,6 +30,7 @@ interface ConfigFile {
   latency?: number | string;
   errorRate?: number;
   log?: boolean;
+  cors?: string;
 }
 
 export class ConfigFileError extends Error {}
@@ -96,5 +98,10 @@ function toOverrides(file: ConfigFile, directory: string, label: string): Partia
   }
   if (file.errorRate !== undefined) overrides.errorRate = file.errorRate;
   if (file.log !== undefined) overrides.log = file.log;
+  if (file.cors !== undefined) {
+    const origins = parseCorsOrigins(file.cors);
+    if (!origins) throw new ConfigFileError(`config file ${label}: cors must be * or comma-separated origins like http://localhost:3000`);
+    overrides.corsOrigins = origins;
+  }
   return overrides;
 }

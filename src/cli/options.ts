@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type MockConfig } from '../config.js';
+import { parseCorsOrigins } from '../http/cors.js';
 import { MAX_DELAY_MS, parseErrorRate, parseLatency } from '../http/failure-simulation.js';
 import { CONFIG_FILE_NAME, ConfigFileError, integerBounds, loadConfigFile } from './config-file.js';
 
@@ -36,6 +37,7 @@ Options:
   --log                 print a line per request: method, path, status, duration (never credentials)
   --config FILE         read options from FILE (default: ./${CONFIG_FILE_NAME} when it exists);
                         flags and environment variables override it
+  --cors ORIGINS        allow browser apps on these origins (comma-separated, or *); off by default
   --out FILE            with generate: write to FILE instead of standard output
   -h, --help            show this help
   -v, --version         print the version
@@ -67,6 +69,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
         'error-rate': { type: 'string' },
         log: { type: 'boolean' },
         config: { type: 'string' },
+        cors: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -112,6 +115,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
       latency: readFlag('--latency', values.latency, parseLatency, `milliseconds (250) or a range MIN-MAX (100-400), at most ${MAX_DELAY_MS}`) ?? base.latency,
       errorRate: readFlag('--error-rate', values['error-rate'], parseErrorRate, 'a probability from 0 to 1 (e.g. 0.05)') ?? base.errorRate,
       log: values.log ?? base.log,
+      corsOrigins: readFlag('--cors', values.cors, parseCorsOrigins, '* or comma-separated origins like http://localhost:3000 (scheme, host and port only)') ?? base.corsOrigins,
     },
   };
 }

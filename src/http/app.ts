@@ -7,9 +7,11 @@ import type { CustomerStore } from '../store/customer-store.js';
 import { DEFAULT_CONFIG, type MockConfig } from '../config.js';
 import { requireCredentials } from './auth.js';
 import { mountDocs } from './docs.js';
+import { corsFor } from './cors.js';
 import { HttpError, respondWithError, toHttpError } from './errors.js';
 import { realSleep, simulateFailures, type SimulationEnvironment } from './failure-simulation.js';
 import { idempotency, IdempotencyStore } from './idempotency.js';
+import { limitRequestTarget } from './limits.js';
 import { FixedWindowRateLimiter, rateLimit } from './rate-limit.js';
 import { recordRequests, RequestLog, type RequestObserver } from './request-log.js';
 import { adminHandlers } from './routes/admin.js';
@@ -54,6 +56,8 @@ export function createApp(deps: AppDeps): MockApp {
   // Not strict, like the real API's router (Express under NestJS): `/api/v0/customers/` is the list too.
   const app = new Hono({ strict: false });
   app.use(recordRequests(requestLog, clock, deps.observers ?? []));
+  app.use(limitRequestTarget());
+  if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins, spec));
 
   const authenticate = requireCredentials(config);
   const limit = rateLimiter ? rateLimit(rateLimiter) : undefined;

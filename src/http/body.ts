@@ -1,4 +1,5 @@
 import { HttpError } from './errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './limits.js';
 
 /** Reads the body as text, refusing (413) as soon as it is known to exceed the limit. */
 export async function readBodyText(request: Request, limitBytes: number): Promise<string> {
@@ -9,7 +10,10 @@ export async function readBodyText(request: Request, limitBytes: number): Promis
   const chunks: Uint8Array[] = [];
   let received = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(() => {
+      // The client closed the connection mid-body (or was timed out): nobody is left to answer.
+      throw new HttpError(400, 'The request body ended before it was complete');
+    });
     if (done) break;
     received += value.byteLength;
     if (received > limitBytes) {
@@ -28,10 +32,13 @@ function tooLarge(limitBytes: number): HttpError {
 /** Parses a JSON body; anything that is not JSON is a 400 in the API's error format. */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') throw new HttpError(400, ['body must be a JSON object']);
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch {
     // Deep nesting can exhaust the parser too; either way the client sent something unusable.
     throw new HttpError(400, ['body must be valid JSON']);
   }
+  if (nestsDeeperThan(parsed)) throw new HttpError(400, [`body must not nest deeper than ${MAX_JSON_DEPTH} levels`]);
+  return parsed;
 }

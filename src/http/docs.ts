@@ -34,6 +34,13 @@ function asset(name: string): Uint8Array<ArrayBuffer> {
   return content;
 }
 
+/** Every path served beside the API, for anything that must tell them from unknown routes. */
+export const DOCS_PATHS: readonly string[] = ['/openapi.json', '/openapi.yaml', '/docs', ...Object.keys(ASSETS).map(assetPath)];
+
+function assetPath(name: string): string {
+  return `/docs/assets/${name}`;
+}
+
 /**
  * `/docs` (the API reference), `/openapi.json` and `/openapi.yaml`. They sit outside the API: no
  * credentials, no rate limit, and not in the document's `paths`, which describe the API itself.
@@ -51,7 +58,7 @@ export function mountDocs(app: Hono, deps: DocsDeps): void {
     return c.html(docsPage(deps.document.info.title, prefill));
   });
   for (const [name, contentType] of Object.entries(ASSETS)) {
-    app.get(`/docs/assets/${name}`, (c) => {
+    app.get(assetPath(name), (c) => {
       c.header('Content-Type', contentType);
       c.header('Cache-Control', 'public, max-age=3600');
       return c.body(asset(name));

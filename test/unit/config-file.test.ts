@@ -57,7 +57,7 @@ describe('the failure simulation and log flags', () => {
 describe('customers-mock.config.json', () => {
   it('is read from the working directory, with paths relative to the file', () => {
     mkdirSync(join(dir, 'data'));
-    writeConfig({ port: 5050, count: 20, rateLimit: 0, data: 'data/customers.json', latency: '10-20', errorRate: 0.1, log: true });
+    writeConfig({ port: 5050, count: 20, rateLimit: 0, data: 'data/customers.json', latency: '10-20', errorRate: 0.1, log: true, cors: 'http://localhost:3000' });
     expect(serve()).toMatchObject({
       port: 5050,
       count: 20,
@@ -66,6 +66,7 @@ describe('customers-mock.config.json', () => {
       latency: { minMs: 10, maxMs: 20 },
       errorRate: 0.1,
       log: true,
+      corsOrigins: ['http://localhost:3000'],
       seed: DEFAULT_CONFIG.seed,
     });
   });
@@ -100,6 +101,8 @@ describe('customers-mock.config.json', () => {
     expect(usageError([])).toMatch(/^config file customers-mock\.config\.json is not valid JSON: /);
     writeConfig({ latency: '500-100' });
     expect(usageError([])).toBe('config file customers-mock.config.json: latency must be at most 60000 ms, with MIN no greater than MAX');
+    writeConfig({ cors: 'localhost:3000' });
+    expect(usageError([])).toBe('config file customers-mock.config.json: cors must be * or comma-separated origins like http://localhost:3000');
   });
 
   it('accepts its own $schema reference, so editors can help', () => {

@@ -1,0 +1,50 @@
+import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import type { oas31 } from 'openapi3-ts';
+import type { SpecModel } from '../spec/index.js';
+
+/**
+ * `*`, or comma-separated origins such as `http://localhost:3000` (scheme, host and port only, as a
+ * browser sends them); undefined when any entry is not such an origin.
+ */
+export function parseCorsOrigins(text: string): string[] | undefined {
+  const origins = text.split(',').map((origin) => origin.trim());
+  if (origins.length === 1 && origins[0] === '*') return origins;
+  return origins.every(isOrigin) ? origins : undefined;
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    return new URL(text).origin === text;
+  } catch {
+    return false;
+  }
+}
+
+/** How long a browser may cache a preflight answer. */
+const PREFLIGHT_MAX_AGE_SECONDS = 600;
+
+/**
+ * CORS for browser apps on the given origins (`*` for any). Methods, request headers and exposed
+ * response headers are read from the OpenAPI document, so a header added there is allowed here.
+ */
+export function corsFor(origins: readonly string[], spec: SpecModel): MiddlewareHandler {
+  const document = spec.spec.dereferenced;
+  const schemes = Object.values(document.components?.securitySchemes ?? {}) as oas31.SecuritySchemeObject[];
+  const allowHeaders = new Set(['content-type']);
+  for (const scheme of schemes) if (scheme.type === 'apiKey' && scheme.in === 'header' && scheme.name) allowHeaders.add(scheme.name.toLowerCase());
+  const exposeHeaders = new Set<string>();
+  const methods = new Set<string>();
+  for (const operation of spec.operations) {
+    methods.add(operation.method.toUpperCase());
+    for (const parameter of operation.parameters) if (parameter.in === 'header') allowHeaders.add(parameter.name.toLowerCase());
+    for (const response of Object.values(operation.responses)) for (const name of Object.keys(response.headers ?? {})) exposeHeaders.add(name);
+  }
+  return cors({
+    origin: origins.includes('*') ? '*' : [...origins],
+    allowMethods: [...methods],
+    allowHeaders: [...allowHeaders],
+    exposeHeaders: [...exposeHeaders],
+    maxAge: PREFLIGHT_MAX_AGE_SECONDS,
+  });
+}

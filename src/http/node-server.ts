@@ -1,0 +1,140 @@
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { errorBody } from './errors.js';
+import { MAX_HEADER_BYTES } from './limits.js';
+
+export interface NodeServerOptions {
+  /** The host name assumed for HTTP/1.0 requests, which may come without a Host header. */
+  readonly hostname: string;
+  /** A client must send its complete headers within this many milliseconds. */
+  readonly headersTimeoutMs: number;
+  /** A client must send its complete request, body included, within this many milliseconds. */
+  readonly requestTimeoutMs: number;
+}
+
+export interface NodeServer {
+  readonly server: Server;
+  /**
+   * Stops accepting connections, closes idle ones, lets requests in flight finish and resolves
+   * once the last connection is gone. The answer to each request in flight is its connection's
+   * last, so no keep-alive timeout holds the shutdown up.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * The Node HTTP server in front of the app. Requests the app never sees (malformed HTTP, headers
+ * over the parser's limit, clients too slow to finish their request, CONNECT) are answered in the
+ * API's JSON error format too, where Node would send a bare status line or drop the connection.
+ */
+export function createNodeServer(app: Hono, options: NodeServerOptions): NodeServer {
+  const malformed = () => Response.json(errorBody(400, 'The request URL or Host header is missing or malformed'), { status: 400 });
+  const listener = getRequestListener((request, env) => {
+    // HTTP/1.1 requires a Host header (Node's own check answers with a bare status line, so it is off).
+    if (env.incoming.httpVersion === '1.1' && env.incoming.headers.host === undefined) return malformed();
+    // @hono/node-server trusts a Host header made of host characters (`.0.0.1`) and builds a URL
+    // nothing can parse; every route parses it, so such a request stops here.
+    if (!URL.canParse(request.url)) return malformed();
+    return app.fetch(request, env);
+  }, {
+    hostname: options.hostname,
+    // A target or Host header @hono/node-server itself rejects; without this, an empty 400.
+    errorHandler: malformed,
+  });
+  const server = createServer(
+    {
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      connectionsCheckingInterval: checkingInterval(Math.min(options.headersTimeoutMs, options.requestTimeoutMs)),
+      maxHeaderSize: MAX_HEADER_BYTES,
+      requireHostHeader: false,
+    },
+    listener,
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const status = protocolErrorStatus(error.code);
+    const answer = () => writeRawError(socket, status, protocolErrorMessage(status));
+    // Garbage pipelined after a request that is still being served: that request is answered
+    // first (its write may already be done), then the error. A timeout cannot wait.
+    const inFlight = responseOn(socket);
+    if (inFlight && !inFlight.writableEnded && status !== 408) inFlight.once('close', answer);
+    else answer();
+  });
+  const answering = new Set<ServerResponse>();
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    answering.add(response);
+    response.once('close', () => answering.delete(response));
+  });
+  // Without a listener Node drops CONNECT requests silently; the mock is no proxy, and says so.
+  server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
+    writeRawError(socket, 400, 'CONNECT is not supported: this is not a proxy');
+  });
+  return {
+    server,
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+        for (const response of answering) if (!response.headersSent) response.setHeader('Connection', 'close');
+      }),
+  };
+}
+
+/**
+ * Node checks the headers and request timeouts only every `connectionsCheckingInterval` (30 s by
+ * default), so a timeout fires up to that much late: check at a quarter of the shortest, at most every second.
+ */
+function checkingInterval(shortestTimeoutMs: number): number {
+  return Math.max(10, Math.min(1_000, Math.floor(shortestTimeoutMs / 4)));
+}
+
+/** The status Node's default `clientError` handler would send, for the same parser errors. */
+function protocolErrorStatus(code: string | undefined): 400 | 408 | 413 | 431 {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return 431;
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return 413;
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return 408;
+    default:
+      return 400;
+  }
+}
+
+function protocolErrorMessage(status: 400 | 408 | 413 | 431): string {
+  switch (status) {
+    case 408:
+      return 'The request was not received in time';
+    case 413:
+      return 'Chunk extensions are larger than the server accepts';
+    case 431:
+      return `Request line and headers are larger than ${MAX_HEADER_BYTES} bytes`;
+    case 400:
+      return 'Malformed HTTP request';
+  }
+}
+
+/** The response Node is writing on this socket, if any: undocumented, but Node's own clientError handling reads it too. */
+function responseOn(socket: Duplex): ServerResponse | undefined {
+  return (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage ?? undefined;
+}
+
+/** Writes a complete JSON error response straight to the socket and closes it. */
+function writeRawError(socket: Duplex, status: number, message: string): void {
+  // A response already under way (a timeout while answering) cannot be replaced; only cut short.
+  if (!socket.writable || responseOn(socket)?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(errorBody(status, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Content-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}

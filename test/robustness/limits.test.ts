@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/config.js';
+import { MAX_HEADER_BYTES, MAX_JSON_DEPTH, MAX_REQUEST_TARGET_LENGTH, nestsDeeperThan } from '../../src/http/limits.js';
+import type { RunningMock } from '../../src/server.js';
+import { CREDENTIALS, listeningMock } from '../support/mock.js';
+import { rawExchange, type RawResponse } from '../support/raw-http.js';
+
+const LIMIT = DEFAULT_CONFIG.bodyLimitBytes;
+const AUTH = `x-client-key: ${CREDENTIALS['x-client-key']}\r\nx-client-secret: ${CREDENTIALS['x-client-secret']}\r\n`;
+const VALID_BODY = '{"first_name":"Ada","last_name":"Lovelace","phone_number":"+14155550123"}';
+/** Short, so stalled clients are cut off quickly; ample for the small requests that must pass. */
+const TIMEOUTS = { headersTimeoutMs: 600, requestTimeoutMs: 1_200 };
+
+let mock: RunningMock;
+let port: number;
+
+beforeAll(async () => {
+  mock = await listeningMock({ count: 30, ...TIMEOUTS });
+  port = Number(new URL(mock.url).port);
+});
+
+afterAll(() => mock.close());
+
+function expectJsonError(response: RawResponse | undefined, status: number): void {
+  expect(response, 'no response').toBeDefined();
+  expect(response!.status, response!.body).toBe(status);
+  expect(response!.headers['content-type']).toMatch(/^application\/json/);
+  const body = JSON.parse(response!.body) as Record<string, unknown>;
+  expect(Object.keys(body).sort()).toEqual(['error', 'message', 'statusCode']);
+  expect(body.statusCode).toBe(status);
+}
+
+async function fetchJson(path: string, init: RequestInit = {}): Promise<{ status: number; type: string | null; body: any }> {
+  const response = await fetch(`${mock.url}${path}`, { ...init, headers: { ...CREDENTIALS, 'content-type': 'application/json', ...init.headers } });
+  return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
+}
+
+describe('request body limit', () => {
+  it('refuses a body over the limit with a JSON 413, changing nothing', async () => {
+    const before = JSON.stringify(mock.store.snapshot());
+    const body = JSON.stringify({ first_name: 'x'.repeat(LIMIT), last_name: 'L', phone_number: '+14155550123' });
+    const res = await fetchJson('/api/v0/customers', { method: 'POST', body });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ statusCode: 413, message: `Request body is larger than ${LIMIT} bytes`, error: 'Payload Too Large' });
+    expect(JSON.stringify(mock.store.snapshot())).toBe(before);
+  });
+
+  it('accepts a body just under the limit (the limit is on bytes, not on what the body says)', async () => {
+    const padding = ' '.repeat(LIMIT - VALID_BODY.length - 1);
+    const res = await fetchJson('/api/v0/customers', { method: 'POST', body: `${VALID_BODY}${padding}` });
+    expect(res.status).toBe(201);
+    await fetchJson(`/api/v0/customers/${res.body.id}`, { method: 'DELETE' });
+  });
+
+  it('counts chunked bodies as they arrive: 413 without a Content-Length', async () => {
+    const chunk = 'x'.repeat(16 * 1024);
+    const chunks = Array.from({ length: 10 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    const head = `POST /api/v0/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    const { responses } = await rawExchange(port, head, { chunks: [...chunks, '0\r\n\r\n'], responses: 1 });
+    expectJsonError(responses[0], 413);
+  });
+
+  it('refuses at once a Content-Length over the limit, without waiting for the body', async () => {
+    const head = `POST /api/v0/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}Content-Type: application/json\r\nContent-Length: ${LIMIT * 10}\r\n\r\n{}`;
+    const { responses } = await rawExchange(port, head, { responses: 1 });
+    expectJsonError(responses[0], 413);
+  });
+
+  it('reads no more than a Content-Length that is too small, and refuses the rest as a malformed request', async () => {
+    const body = `${VALID_BODY}${'x'.repeat(LIMIT * 2)}`;
+    const request = `POST /api/v0/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}Content-Type: application/json\r\nContent-Length: 10\r\n\r\n${body}`;
+    const before = JSON.stringify(mock.store.snapshot());
+    const { responses } = await rawExchange(port, request, { halfClose: true });
+    expect(responses.length).toBeGreaterThan(0);
+    for (const response of responses) expectJsonError(response, 400);
+    expect(JSON.stringify(mock.store.snapshot())).toBe(before);
+  });
+
+  it('refuses JSON nested deeper than the documented bodies could ever be', async () => {
+    const deep = `${'['.repeat(40_000)}${']'.repeat(40_000)}`;
+    const res = await fetchJson('/api/v0/customers', { method: 'POST', body: deep });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toEqual([`body must not nest deeper than ${MAX_JSON_DEPTH} levels`]);
+  });
+
+  it('measures nesting without recursion', () => {
+    const nest = (depth: number): unknown => {
+      let value: unknown = 1;
+      for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { a: value };
+      return value;
+    };
+    expect(nestsDeeperThan(nest(MAX_JSON_DEPTH))).toBe(false);
+    expect(nestsDeeperThan(nest(MAX_JSON_DEPTH + 1))).toBe(true);
+    expect(nestsDeeperThan(nest(1_000_000))).toBe(true);
+    expect(nestsDeeperThan([1, 'a', null, { b: [true] }], 3)).toBe(false);
+    expect(nestsDeeperThan([1, 'a', null, { b: [true] }], 2)).toBe(true);
+  });
+});
+
+describe('URL and header limits', () => {
+  const listPath = (length: number) => {
+    const prefix = '/api/v0/customers?name=';
+    return `${prefix}${'a'.repeat(length - prefix.length)}`;
+  };
+
+  it('serves a target exactly at the limit and refuses one character more with a JSON 414', async () => {
+    expect((await fetchJson(listPath(MAX_REQUEST_TARGET_LENGTH))).status).toBe(400); // name is longer than its schema allows
+    const over = await fetchJson(listPath(MAX_REQUEST_TARGET_LENGTH + 1));
+    expect(over.status).toBe(414);
+    expect(over.body).toEqual({ statusCode: 414, message: `Request URI is longer than ${MAX_REQUEST_TARGET_LENGTH} characters`, error: 'URI Too Long' });
+  });
+
+  it("answers the app's 414, not the parser's 431, for URLs past Node's default header limit", async () => {
+    const { responses } = await rawExchange(port, `GET ${listPath(40_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}\r\n`, { responses: 1 });
+    expectJsonError(responses[0], 414);
+  });
+
+  it("answers the parser's own limit (request line and headers) in JSON too: 431", async () => {
+    const url = await rawExchange(port, `GET ${listPath(MAX_HEADER_BYTES + 1_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, { responses: 1 });
+    expectJsonError(url.responses[0], 431);
+    const header = await rawExchange(port, `GET /api/v0/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nx-big: ${'b'.repeat(MAX_HEADER_BYTES)}\r\n\r\n`, { responses: 1 });
+    expectJsonError(header.responses[0], 431);
+  });
+
+  it('answers malformed HTTP and CONNECT in JSON, where Node would send a bare line or hang up', async () => {
+    for (const request of [
+      `GET /api/v0/customers HTTP/1.1\r\nHost: .0.0.1\r\n${AUTH}\r\n`,
+      `GET /api/v0/customers HTTP/1.1\r\nHost: a b\r\n${AUTH}\r\n`,
+      'GET /api\\v0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+      `GET /api/v0/customers HTTP/1.1\r\n${AUTH}\r\n`,
+      'HELLO\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n',
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n',
+    ]) {
+      const { responses } = await rawExchange(port, request, { responses: 1 });
+      expectJsonError(responses[0], 400);
+    }
+  });
+
+  it('serves an HTTP/1.0 request without a Host header (only HTTP/1.1 requires one)', async () => {
+    const { responses } = await rawExchange(port, `GET /api/v0/customers?take=1 HTTP/1.0\r\n${AUTH}\r\n`, { responses: 1 });
+    expect(responses[0]?.status).toBe(200);
+  });
+});
+
+describe('slow and stalled clients', () => {
+  it('times out a stalled client with a JSON 408 while serving everyone else meanwhile', async () => {
+    // Its own server, with a headers timeout long enough that the others finish first even on a busy machine.
+    const patient = await listeningMock({ count: 30, headersTimeoutMs: 2_500, requestTimeoutMs: 5_000 });
+    const port = Number(new URL(patient.url).port);
+    const events: string[] = [];
+    // Headers that never end: the client went silent.
+    const stalled = rawExchange(port, `GET /api/v0/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}`, { timeoutMs: 10_000 }).then((result) => {
+      events.push('stalled client cut off');
+      return result;
+    });
+    const others = Array.from({ length: 20 }, async (_, i) => {
+      const response = await fetch(`${patient.url}/api/v0/customers?take=1&skip=${i}`, { headers: CREDENTIALS });
+      events.push(`request ${response.status}`);
+      return response.status;
+    });
+    expect(await Promise.all(others)).toEqual(Array(20).fill(200));
+    const { responses, closed } = await stalled;
+    expectJsonError(responses[0], 408);
+    expect(closed).toBe(true);
+    expect(events.at(-1)).toBe('stalled client cut off');
+    await patient.close();
+  });
+
+  it('times out a client that trickles its body past the request timeout', async () => {
+    const head = `POST /api/v0/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}Content-Type: application/json\r\nContent-Length: ${VALID_BODY.length}\r\n\r\n`;
+    const trickle = [...VALID_BODY].slice(0, 40);
+    const before = JSON.stringify(mock.store.snapshot());
+    const { responses, closed } = await rawExchange(port, head, { chunks: trickle, gapMs: 100, timeoutMs: 10_000 });
+    expectJsonError(responses[0], 408);
+    expect(closed).toBe(true);
+    expect(JSON.stringify(mock.store.snapshot())).toBe(before);
+    // And the server is still there.
+    expect((await fetchJson('/api/v0/customers?take=1')).status).toBe(200);
+  });
+});
