@@ -3,3 +3,4 @@ export { createMock, startMock, type MockInstance, type RunningMock, type StartO
 export { ManualClock, systemClock, type Clock } from './domain/clock.js';
 export type { Customer, CustomerStatus, CustomerType, CreateCustomerInput, UpdateCustomerInput, CustomerList } from './domain/customer.js';
 export { generateCustomers, REFERENCE_DATE } from './store/seed.js';
+export * from './client/index.js';
