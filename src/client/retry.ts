@@ -11,6 +11,11 @@ export interface RetryPolicy {
    * the caller, who can decide better than a client stalled for minutes.
    */
   readonly maxRetryAfterMs: number;
+  /**
+   * Whether a timeout or a lost connection is retried like a 503. A contract check turns it off:
+   * a server that does not answer is the finding, not something to wait out.
+   */
+  readonly retryTransportErrors: boolean;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -18,6 +23,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 250,
   maxDelayMs: 10_000,
   maxRetryAfterMs: 120_000,
+  retryTransportErrors: true,
 };
 
 /**

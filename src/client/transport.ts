@@ -125,7 +125,7 @@ export function createTransport(options: TransportOptions): Transport {
       try {
         response = await attemptOnce(fetchImpl, { url, method, headers, body }, sent, attempt, timeoutMs, maxBytes, request.signal);
       } catch (error) {
-        if (!(error instanceof TransportError) || error.kind === 'too-large' || !canRetry) throw error;
+        if (!(error instanceof TransportError) || error.kind === 'too-large' || !canRetry || !policy.retryTransportErrors) throw error;
         const delay = retryDelayMs(attempt, policy, random);
         await sleep(delay ?? 0, request.signal);
         continue;

@@ -1,0 +1,60 @@
+import { fileURLToPath } from 'node:url';
+import { BaseSequencer, startVitest, type TestSpecification } from 'vitest/node';
+import { ContractReporter, type RunSummary } from './reporter.js';
+import type { ContractSettings } from './settings.js';
+
+/** The package root: the suite's files live in its `contract-tests/` folder. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The suite file whose checks change data; every other file only reads. */
+const WRITES_FILE = /writes\.contract\.ts$/;
+
+/**
+ * Runs the write lifecycle after every read check, so a read check never sees the suite's own
+ * customer come and go (totals would move under it).
+ */
+class WritesLastSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    return [...sorted.filter((f) => !WRITES_FILE.test(f.moduleId)), ...sorted.filter((f) => WRITES_FILE.test(f.moduleId))];
+  }
+}
+
+export interface RunOptions {
+  /** Also write a JUnit XML report here. */
+  readonly junitFile?: string;
+  readonly out?: NodeJS.WritableStream;
+}
+
+/**
+ * Runs the contract suite (vitest tests in `contract-tests/`) against the server in `settings`,
+ * through vitest's Node API, and returns what it came to. Passing means every check passed and
+ * at least one ran.
+ */
+export async function runContractSuite(settings: ContractSettings, options: RunOptions = {}): Promise<RunSummary & { ok: boolean }> {
+  const reporter = new ContractReporter(options.out);
+  // A check may wait out a rate-limit window (up to a minute) between its requests.
+  const testTimeout = 3 * 60_000 + 4 * settings.timeoutMs;
+  const vitest = await startVitest(
+    'test',
+    [],
+    {
+      root: PACKAGE_ROOT,
+      config: false,
+      watch: false,
+      include: ['contract-tests/**/*.contract.ts'],
+      provide: { contract: settings },
+      reporters: options.junitFile ? [reporter, ['junit', { outputFile: options.junitFile, suiteName: 'contract' }]] : [reporter],
+      testTimeout,
+      hookTimeout: testTimeout,
+      // Reads may run side by side; with writes, files run one at a time and the writes come last.
+      maxWorkers: 2,
+      fileParallelism: !settings.allowWrites,
+      sequence: { sequencer: WritesLastSequencer },
+    },
+    { logLevel: 'error' },
+  );
+  await vitest.close();
+  const { summary } = reporter;
+  return { ...summary, ok: summary.failed === 0 && summary.errors === 0 && summary.passed > 0 };
+}
