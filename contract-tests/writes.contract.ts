@@ -17,14 +17,20 @@ function requireCreated(context: TestContext): Customer {
 }
 
 describe.sequential('write lifecycle (only with --allow-writes; always cleaned up)', () => {
-  // Whatever failed midway, every customer carrying the marker is deleted again. The lookup is by
-  // email, so even a create whose response was lost is found.
+  // Whatever failed midway, every customer carrying the marker is deleted again. It is looked up
+  // by email, so even a create whose response was lost or malformed is found; the lookup reads
+  // ids leniently, since the list response may be the very thing that is broken.
   afterAll(async () => {
     if (!kit.settings.allowWrites) return;
-    const { page } = await kit.list({ email: MARKER_EMAIL });
-    for (const leftover of page.data) {
-      kit.expectStatus(await kit.send('deleteCustomer', { params: { id: leftover.id } }), 200);
+    const lookup = await kit.send('listCustomers', { query: { email: MARKER_EMAIL } });
+    const listed = (lookup.response.body as { data?: { id?: unknown }[] } | null)?.data ?? [];
+    const ids = new Set([...(created ? [created.id] : []), ...listed.map((c) => c?.id).filter((id): id is string => typeof id === 'string')]);
+    const leftovers: string[] = [];
+    for (const id of ids) {
+      const { response } = await kit.send('deleteCustomer', { params: { id } });
+      if (response.status !== 200 && response.status !== 404) leftovers.push(`${id} (delete answered ${response.status})`);
     }
+    kit.check(leftovers.length === 0, 'every customer the suite created deleted again', `left on the server: ${leftovers.join(', ')}`);
   });
 
   it('create -> 201 with the server-set fields', async (context) => {
@@ -72,6 +78,7 @@ describe.sequential('write lifecycle (only with --allow-writes; always cleaned u
     const exchange = await kit.send('deleteCustomer', { params: { id: customer.id } });
     const result = kit.expectStatus<{ customerId: string }>(exchange, 200);
     kit.check(result.customerId === customer.id, `customerId ${customer.id}`, result.customerId, exchange);
+    created = undefined;
     kit.expectStatus(await kit.send('fetchCustomer', { params: { id: customer.id } }), 404);
     const { exchange: list, page } = await kit.list({ email: MARKER_EMAIL });
     kit.check(page.total === 0, 'no customer with the marker email', `total ${page.total}`, list);

@@ -51,6 +51,8 @@ export async function createKit(settings: ContractSettings): Promise<ContractKit
     clientKey: settings.clientKey,
     clientSecret: settings.clientSecret,
     timeoutMs: settings.timeoutMs,
+    // A full page is some 100 KB; a body far beyond that is a broken server, not one to buffer.
+    maxResponseBytes: 4 * 1024 * 1024,
     // A rate-limit window is a minute; anything longer is the server misbehaving.
     retry: { maxAttempts: 3, maxRetryAfterMs: 65_000, retryTransportErrors: false },
     onAttempt: () => {
