@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'vitest';
 import { changeCase, discoverSample, matches, type Customer, type CustomerStatus, type Exchange } from '#contract-kit';
 import { kit } from './support.js';
@@ -78,6 +79,13 @@ describe('name filter: case-insensitive, partial, on first name, last name or "f
     const customer = await sampleWith('name');
     if (!customer) return context.skip('no customer on the first page has a name with ASCII letters');
     await expectNameFinds(customer, changeCase(`${customer.first_name} ${customer.last_name}`));
+  });
+
+  // A filter that is ignored returns records anyway; a name nobody is likely to have shows it.
+  it('a name fragment no listed customer has returns only records that match it', async () => {
+    const fragment = `zq${randomUUID().slice(0, 8)}`;
+    const { exchange, page } = await kit.list({ name: fragment });
+    expectAllMatch(exchange, { name: fragment }, page.data);
   });
 });
 

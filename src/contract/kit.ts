@@ -53,8 +53,9 @@ export async function createKit(settings: ContractSettings): Promise<ContractKit
     timeoutMs: settings.timeoutMs,
     // A full page is some 100 KB; a body far beyond that is a broken server, not one to buffer.
     maxResponseBytes: 4 * 1024 * 1024,
-    // A rate-limit window is a minute; anything longer is the server misbehaving.
-    retry: { maxAttempts: 3, maxRetryAfterMs: 65_000, retryTransportErrors: false },
+    // A rate-limit window is a minute; anything longer is the server misbehaving. Short backoff
+    // and no retry of timeouts: a failing server should fail the run soon, not slowly.
+    retry: { maxAttempts: 3, baseDelayMs: 100, maxRetryAfterMs: 65_000, retryTransportErrors: false },
     onAttempt: () => {
       sent++;
     },

@@ -113,6 +113,11 @@ export const FAULTS: readonly Fault[] = [
     }),
   },
   {
+    name: 'name filter ignored',
+    bug: 'reads the name parameter but never applies it',
+    inject: storeList((list) => (q) => list({ ...q, name: undefined })),
+  },
+  {
     name: 'partial email',
     bug: 'matches the email filter as a substring (as one guide page reads)',
     inject: storeList((list, store) => (q) => {
