@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { describe, it } from 'vitest';
 import { discoverSample, type Customer } from '#contract-kit';
 import { kit } from './support.js';
@@ -10,7 +11,7 @@ describe('fetch by id', () => {
     if (!listed) return context.skip('the server has no customers to fetch');
     const exchange = await kit.send('fetchCustomer', { params: { id: listed.id } });
     const fetched = kit.expectStatus<Customer>(exchange, 200);
-    kit.check(JSON.stringify(fetched) === JSON.stringify(listed), `the customer as the list showed it: ${JSON.stringify(listed)}`, JSON.stringify(fetched), exchange);
+    kit.check(isDeepStrictEqual(fetched, listed), `the customer as the list showed it: ${JSON.stringify(listed)}`, JSON.stringify(fetched), exchange);
   });
 
   it('an id that is not a UUID -> 400', async () => {

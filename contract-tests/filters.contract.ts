@@ -24,21 +24,15 @@ async function sampleWith(field: 'name' | 'email'): Promise<Customer | undefined
 }
 
 /**
- * The name filter finds `customer` when given `fragment`. A common name may match more records
- * than a page holds; then the same filter narrowed by the customer's exact email (filters combine
- * with AND) must still find it.
+ * The name filter finds `customer` when given `fragment`. The customer comes from the first page
+ * (100) of the unfiltered list, and a filter keeps the list's order, so a correct server has it
+ * among the first 100 matches: on the page this asks for.
  */
 async function expectNameFinds(customer: Customer, fragment: string): Promise<void> {
   const { exchange, page } = await kit.list({ name: fragment, take: 100 });
   expectAllMatch(exchange, { name: fragment }, page.data);
-  if (page.data.some((c) => c.id === customer.id)) return;
-  if (page.total > page.data.length && customer.email !== null) {
-    const narrowed = await kit.list({ name: fragment, email: customer.email, take: 100 });
-    const found = narrowed.page.data.some((c) => c.id === customer.id);
-    kit.check(found, `customer ${customer.id} (${customer.first_name} ${customer.last_name}) in the result`, `${narrowed.page.total} records without it`, narrowed.exchange);
-    return;
-  }
-  kit.check(false, `customer ${customer.id} (${customer.first_name} ${customer.last_name}) in the result`, `${page.total} records without it`, exchange);
+  const found = page.data.some((c) => c.id === customer.id);
+  kit.check(found, `customer ${customer.id} (${customer.first_name} ${customer.last_name}) among the matches`, `${page.total} matches without it`, exchange);
 }
 
 describe('status filter', () => {
@@ -55,8 +49,9 @@ describe('status filter', () => {
     kit.check(sum === total, `totals per status adding up to the unfiltered total ${total}`, `they add up to ${sum}`, last);
   });
 
+  // Not `DELETED`: the real API's own spec lists it, so a correct deployment may accept it.
   it('an unknown status -> 400', async () => {
-    kit.expectStatus(await kit.send('listCustomers', { query: { status: 'DELETED' } }), 400);
+    kit.expectStatus(await kit.send('listCustomers', { query: { status: 'NOT_A_STATUS' } }), 400);
   });
 });
 

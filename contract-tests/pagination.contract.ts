@@ -26,7 +26,8 @@ describe('pagination', () => {
     expectPageShape(exchange, page, 0, take);
   });
 
-  it.each(['take=0', 'take=101', 'take=-1', 'skip=-1', 'take=1.5', 'take=ten', 'skip=2.5', 'take=1e1'])('%s -> 400 naming the parameter', async (query) => {
+  // Only values no reading of the document could accept: `1e1`, say, is 10 to a server that parses numbers loosely.
+  it.each(['take=0', 'take=101', 'take=-1', 'skip=-1', 'take=1.5', 'take=ten', 'skip=2.5'])('%s -> 400 naming the parameter', async (query) => {
     const exchange = await kit.send('listCustomers', { query });
     const body = kit.expectStatus<{ message: string | string[] }>(exchange, 400);
     const name = query.split('=')[0]!;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, it, type TestContext } from 'vitest';
 import type { Customer } from '#contract-kit';
 import { kit } from './support.js';
@@ -40,15 +41,14 @@ describe.sequential('write lifecycle (only with --allow-writes; always cleaned u
     created = customer;
     const expected = { ...INPUT, status: 'ACTIVE', customer_type: 'Individual', last_spent: 0, last_purchase_date: null };
     const got = Object.fromEntries(Object.keys(expected).map((k) => [k, customer[k as keyof Customer]]));
-    kit.check(JSON.stringify(got) === JSON.stringify(expected), JSON.stringify(expected), JSON.stringify(got), exchange);
-    kit.check(customer.createdAt === customer.updatedAt, 'createdAt equal to updatedAt', `${customer.createdAt} / ${customer.updatedAt}`, exchange);
+    kit.check(isDeepStrictEqual(got, expected), JSON.stringify(expected), JSON.stringify(got), exchange);
   });
 
   it('the new customer is fetched, and found by its email', async (context) => {
     const customer = requireCreated(context);
     const fetch = await kit.send('fetchCustomer', { params: { id: customer.id } });
     const fetched = kit.expectStatus<Customer>(fetch, 200);
-    kit.check(JSON.stringify(fetched) === JSON.stringify(customer), JSON.stringify(customer), JSON.stringify(fetched), fetch);
+    kit.check(isDeepStrictEqual(fetched, customer), JSON.stringify(customer), JSON.stringify(fetched), fetch);
     const { exchange, page } = await kit.list({ email: MARKER_EMAIL });
     kit.check(page.total === 1 && page.data[0]?.id === customer.id, `exactly ${customer.id}`, `total ${page.total}`, exchange);
   });
@@ -58,7 +58,7 @@ describe.sequential('write lifecycle (only with --allow-writes; always cleaned u
     const exchange = await kit.send('updateCustomer', { params: { id: before.id }, body: { last_name: 'Kit-Updated' } });
     const after = kit.expectStatus<Customer>(exchange, 200);
     const expected = { ...before, last_name: 'Kit-Updated', updatedAt: after.updatedAt };
-    kit.check(JSON.stringify(after) === JSON.stringify(expected), JSON.stringify(expected), JSON.stringify(after), exchange);
+    kit.check(isDeepStrictEqual(after, expected), JSON.stringify(expected), JSON.stringify(after), exchange);
     kit.check(Date.parse(after.updatedAt) > Date.parse(before.updatedAt), `updatedAt after ${before.updatedAt}`, after.updatedAt, exchange);
     created = after;
   });

@@ -46,7 +46,8 @@ describe('the contract kit against Prism serving our document', () => {
     const url = `http://127.0.0.1:${port}`;
     await waitForPrism(url, 45_000);
     run = await runContractCli(url);
-    console.log(`Contract kit against Prism:\n${run.stdout.split('\n').filter((l) => /^ {2}(pass|FAIL|skip) /.test(l) || l.startsWith('Contract ')).join('\n')}`);
+    const summary = run.stdout.split('\n').find((l) => /^Contract (PASSED|FAILED)/.test(l)) ?? '(no summary)';
+    console.log(`What the contract kit reports against Prism: ${summary}\n${run.failed.map((name) => `  kit failed Prism on: ${name}`).join('\n')}`);
   }, 90_000);
 
   afterAll(() => {

@@ -134,7 +134,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'unknown status accepted',
     bug: 'drops a status it does not know instead of rejecting it',
-    inject: wire({ request: (r) => withQuery(r, (p) => p.get('status') === 'DELETED' && p.delete('status')) }),
+    inject: wire({ request: (r) => withQuery(r, (p) => p.get('status') === 'NOT_A_STATUS' && p.delete('status')) }),
   },
   {
     name: 'total equals page size',
