@@ -53,7 +53,10 @@ describe('the contract kit against the mock', () => {
       rmSync(junit, { force: true });
     }
   });
+});
 
+// Each of these brings its own server, so they run side by side.
+describe.concurrent('the contract kit against mocks of its own', () => {
   it('cleans up what it created even when the write lifecycle fails midway', async () => {
     // The create response comes back malformed, so the kit never learns the id from it.
     const broken = await faultyServer(FAULTS.find((f) => f.name === 'renamed field'));
@@ -66,6 +69,27 @@ describe('the contract kit against the mock', () => {
       expect(broken.mock.store.snapshot()).toEqual(before);
     } finally {
       await broken.close();
+    }
+  });
+
+  it('waits out 429s as Retry-After asks, retries, and counts the retries', async () => {
+    // A correct but busy server: every 8th request is turned away for a second.
+    let seen = 0;
+    const throttled = await faultyServer({
+      inject: (m) => async (request) =>
+        ++seen % 8 === 0
+          ? Response.json({ statusCode: 429, message: 'Rate limit exceeded', error: 'Too Many Requests', retryAfter: 1 }, { status: 429, headers: { 'retry-after': '1' } })
+          : m.app.fetch(request),
+    });
+    try {
+      const run = await runContractCli(throttled.url);
+      expect(run.failed).toEqual([]);
+      expect(run.code).toBe(0);
+      const answered = throttled.mock.requestLog.list().length;
+      expect(run.requests).toBe(seen);
+      expect(seen - answered).toBe(Math.floor(seen / 8));
+    } finally {
+      await throttled.close();
     }
   });
 

@@ -229,8 +229,8 @@ export interface FaultyServer {
   close(): Promise<void>;
 }
 
-/** A mock with the fault injected, on a loopback socket (port 0). */
-export async function faultyServer(fault: Fault | undefined): Promise<FaultyServer> {
+/** A mock with the fault (or any other behaviour) injected, on a loopback socket (port 0). */
+export async function faultyServer(fault: Pick<Fault, 'inject'> | undefined): Promise<FaultyServer> {
   const mock = await createMock({ rateLimit: 0, count: 200 });
   const handler: FetchHandler = fault ? fault.inject(mock) : async (request) => mock.app.fetch(request);
   const server = await new Promise<ServerType>((resolve) => {
