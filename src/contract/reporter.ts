@@ -11,6 +11,11 @@ export interface RunSummary {
   requests: number;
 }
 
+/** A run passes when every check that ran passed, nothing else went wrong, and at least one ran. */
+export function runPassed(summary: RunSummary): boolean {
+  return summary.failed === 0 && summary.errors === 0 && summary.passed > 0;
+}
+
 /**
  * Prints each check as it finishes (progress), then the report: every failing check with its
  * request, expectation and response, every skipped check with its reason, and the number of
@@ -53,7 +58,7 @@ export class ContractReporter implements Reporter {
     const lines = ['', ...this.failures.flatMap((f) => [f, '']), ...problems.flatMap((p) => [p, ''])];
     if (this.skips.length > 0) lines.push('Skipped (not enough data on the server, or not enabled):', ...this.skips.map((s) => `  - ${s}`), '');
     const { passed, failed, skipped, errors, requests } = this.summary;
-    const verdict = failed === 0 && errors === 0 && passed > 0 ? 'PASSED' : 'FAILED';
+    const verdict = runPassed(this.summary) ? 'PASSED' : 'FAILED';
     lines.push(`Contract ${verdict}: ${passed} passed, ${failed} failed, ${skipped} skipped${errors ? `, ${errors} errors` : ''}; ${requests} requests sent`, '');
     this.out.write(lines.join('\n'));
   }
