@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'vitest';
-import { changeCase, discoverSample, matches, type Customer, type CustomerStatus, type Exchange } from '#contract-kit';
+import { changeCase, discoverSample, matches, PAGE_SIZE, type Customer, type CustomerStatus, type Exchange } from '#contract-kit';
 import { kit } from './support.js';
 
 const STATUSES: readonly CustomerStatus[] = ['ACTIVE', 'BLACKLISTED', 'DEACTIVATED'];
@@ -25,11 +25,11 @@ async function sampleWith(field: 'name' | 'email'): Promise<Customer | undefined
 
 /**
  * The name filter finds `customer` when given `fragment`. The customer comes from the first page
- * (100) of the unfiltered list, and a filter keeps the list's order, so a correct server has it
- * among the first 100 matches: on the page this asks for.
+ * of the unfiltered list, and a filter keeps the list's order, so a correct server has it on the
+ * first page of matches too.
  */
 async function expectNameFinds(customer: Customer, fragment: string): Promise<void> {
-  const { exchange, page } = await kit.list({ name: fragment, take: 100 });
+  const { exchange, page } = await kit.list({ name: fragment, take: PAGE_SIZE });
   expectAllMatch(exchange, { name: fragment }, page.data);
   const found = page.data.some((c) => c.id === customer.id);
   kit.check(found, `customer ${customer.id} (${customer.first_name} ${customer.last_name}) among the matches`, `${page.total} matches without it`, exchange);
@@ -41,7 +41,7 @@ describe('status filter', () => {
     let sum = 0;
     let last: Exchange | undefined;
     for (const status of STATUSES) {
-      const { exchange, page } = await kit.list({ status, take: 100 });
+      const { exchange, page } = await kit.list({ status, take: PAGE_SIZE });
       expectAllMatch(exchange, { status }, page.data);
       sum += page.total;
       last = exchange;

@@ -4,13 +4,26 @@ import type { ContractKit, Exchange } from './kit.js';
 /** The largest page the document allows: discovery reads as much as it can per request. */
 export const PAGE_SIZE = 100;
 
+export interface Sample {
+  readonly exchange: Exchange;
+  readonly customers: readonly Customer[];
+  readonly total: number;
+}
+
+const samples = new WeakMap<ContractKit, Promise<Sample>>();
+
 /**
  * The first page of the unfiltered list: the suite's sample of the server's data. The suite
- * cannot know the data in advance, so every data-dependent check starts from here.
+ * cannot know the data in advance, so every data-dependent check starts from here. Read once per
+ * kit, so checks that need a sample cost no requests of their own.
  */
-export async function discoverSample(kit: ContractKit): Promise<{ exchange: Exchange; customers: Customer[]; total: number }> {
-  const { exchange, page } = await kit.list({ take: PAGE_SIZE });
-  return { exchange, customers: page.data, total: page.total };
+export function discoverSample(kit: ContractKit): Promise<Sample> {
+  let sample = samples.get(kit);
+  if (!sample) {
+    sample = kit.list({ take: PAGE_SIZE }).then(({ exchange, page }) => ({ exchange, customers: page.data, total: page.total }));
+    samples.set(kit, sample);
+  }
+  return sample;
 }
 
 export interface Walk {
@@ -20,15 +33,15 @@ export interface Walk {
   readonly complete: boolean;
 }
 
-/** Reads the list page by page from the start, up to the configured cap. */
-export async function walkPages(kit: ContractKit, filters: Record<string, string> = {}, pageSize = PAGE_SIZE): Promise<Walk> {
+/** Reads the unfiltered list page by page from the start, up to the configured cap. */
+export async function walkPages(kit: ContractKit): Promise<Walk> {
   const pages: Walk['pages'][number][] = [];
   const customers: Customer[] = [];
   for (let index = 0; index < kit.settings.maxPages; index++) {
-    const { exchange, page } = await kit.list({ ...filters, skip: index * pageSize, take: pageSize });
+    const { exchange, page } = await kit.list({ skip: index * PAGE_SIZE, take: PAGE_SIZE });
     pages.push({ exchange, page });
     customers.push(...page.data);
-    if (page.data.length < pageSize || (index + 1) * pageSize >= page.total) return { pages, customers, complete: true };
+    if (page.data.length < PAGE_SIZE || (index + 1) * PAGE_SIZE >= page.total) return { pages, customers, complete: true };
   }
   return { pages, customers, complete: false };
 }
