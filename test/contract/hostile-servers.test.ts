@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { runContractCli } from '../support/contract-cli.js';
+import { CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -60,7 +60,7 @@ async function listen(handler: Handler): Promise<{ url: string; close: () => Pro
   };
 }
 
-describe.concurrent('the contract kit against hostile or broken servers', () => {
+describe.concurrent('the contract kit against hostile or broken servers', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
   it.each(HOSTILE.map((h) => [h.name, h] as const))('a server that %s: clear failures, in time, no crash', async (_name, hostile) => {
     const server = await listen(hostile.handler);
     try {

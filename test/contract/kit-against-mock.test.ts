@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMock } from '../../src/server.js';
-import { runContractCli } from '../support/contract-cli.js';
+import { CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { FAULTS, faultyServer } from '../support/faults.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 
-describe('the contract kit against the mock', () => {
+describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
   let mock: RunningMock;
   beforeAll(async () => {
     mock = await listeningMock();
@@ -56,7 +56,7 @@ describe('the contract kit against the mock', () => {
 });
 
 // Each of these brings its own server, so they run side by side.
-describe.concurrent('the contract kit against mocks of its own', () => {
+describe.concurrent('the contract kit against mocks of its own', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
   it('cleans up what it created even when the write lifecycle fails midway', async () => {
     // The create response comes back malformed, so the kit never learns the id from it.
     const broken = await faultyServer(FAULTS.find((f) => f.name === 'renamed field'));

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Customer, CustomerStatus } from '../../src/domain/customer.js';
 import { getSpecModel } from '../../src/spec/index.js';
-import { runContractCli } from '../support/contract-cli.js';
+import { CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { listeningMock } from '../support/mock.js';
 
 const STATUSES: readonly CustomerStatus[] = ['ACTIVE', 'BLACKLISTED', 'DEACTIVATED'];
@@ -61,7 +61,7 @@ const DATA_SETS: Record<string, () => Customer[]> = {
     }),
 };
 
-describe.concurrent('the contract kit never fails a correct server, whatever data it holds', () => {
+describe.concurrent('the contract kit never fails a correct server, whatever data it holds', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
   it.each(Object.keys(DATA_SETS))('%s', async (name) => {
     const customers = DATA_SETS[name]!();
     const validate = (await getSpecModel()).schemaValidator('Customer');

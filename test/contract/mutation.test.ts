@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { runContractCli } from '../support/contract-cli.js';
+import { CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { FAULTS, faultyServer, type Fault } from '../support/faults.js';
 
 /** Which checks caught which fault, for the kill-rate table printed at the end. */
@@ -15,7 +15,7 @@ async function runAgainst(fault: Fault | undefined) {
   }
 }
 
-describe.concurrent('mutation test: the kit fails every injected fault and passes the clean mock', () => {
+describe.concurrent('mutation test: the kit fails every injected fault and passes the clean mock', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
   afterAll(() => {
     const killed = verdicts.filter((v) => v.killed).length;
     const rows = verdicts.map((v) => `  ${v.killed ? 'killed  ' : 'SURVIVED'} ${v.fault.padEnd(34)} ${v.caughtBy}`);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runContractCli, type ContractRun } from '../support/contract-cli.js';
+import { CONTRACT_RUN_TIMEOUT_MS, runContractCli, type ContractRun } from '../support/contract-cli.js';
 
 const PRISM = fileURLToPath(new URL('../../node_modules/@stoplight/prism-cli/dist/index.js', import.meta.url));
 const SPEC = fileURLToPath(new URL('../../openapi/customers.yaml', import.meta.url));
@@ -36,7 +36,7 @@ async function waitForPrism(url: string, limitMs: number): Promise<void> {
  * the document's examples. A kit that judged only shapes would pass it; ours must fail it on
  * behaviour while its shape checks pass.
  */
-describe('the contract kit against Prism serving our document', () => {
+describe('the contract kit against Prism serving our document', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
   let prism: ChildProcess;
   let run: ContractRun;
 
@@ -45,10 +45,10 @@ describe('the contract kit against Prism serving our document', () => {
     prism = spawn(process.execPath, [PRISM, 'mock', SPEC, '-p', String(port), '-h', '127.0.0.1'], { stdio: 'ignore' });
     const url = `http://127.0.0.1:${port}`;
     await waitForPrism(url, 45_000);
-    run = await runContractCli(url);
+    run = await runContractCli(url, { limitMs: 90_000 });
     const summary = run.stdout.split('\n').find((l) => /^Contract (PASSED|FAILED)/.test(l)) ?? '(no summary)';
     console.log(`What the contract kit reports against Prism: ${summary}\n${run.failed.map((name) => `  kit failed Prism on: ${name}`).join('\n')}`);
-  }, 90_000);
+  }, CONTRACT_RUN_TIMEOUT_MS);
 
   afterAll(() => {
     prism?.kill();

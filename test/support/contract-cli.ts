@@ -5,6 +5,9 @@ import { CREDENTIALS } from './mock.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/contract.js', import.meta.url));
 
+/** Test timeout of a test that runs the CLI: past its kill limit, with room for a loaded machine. */
+export const CONTRACT_RUN_TIMEOUT_MS = 150_000;
+
 export interface ContractRun {
   readonly code: number | null;
   readonly stdout: string;
