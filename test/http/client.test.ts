@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, createClient, TransportError, type ClientOptions, type FetchLike } from '../../src/client/index.js';
+import { ApiError, createClient, TransportError, UnexpectedResponseError, type ClientOptions, type FetchLike } from '../../src/client/index.js';
 import { CREDENTIALS, inProcessMock, ManualClock, type InProcessMock } from '../support/mock.js';
 
 const BASE_URL = 'http://mock.test';
@@ -52,6 +52,14 @@ describe('typed client against the mock', () => {
     expect(seen).toEqual(expected);
   });
 
+  it('ends all() at an empty page even when total promises more, so a wrong total cannot loop', async () => {
+    const mock = await inProcessMock();
+    const lying: FetchLike = async () => Response.json({ data: [], total: 1_000_000, skip: 0, take: 0 });
+    const seen = [];
+    for await (const customer of clientFor(mock, { fetch: lying }).customers.all()) seen.push(customer);
+    expect(seen).toEqual([]);
+  });
+
   it('runs the whole write lifecycle', async () => {
     const mock = await inProcessMock();
     const { customers } = clientFor(mock);
@@ -71,6 +79,12 @@ describe('typed client against the mock', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, body: { statusCode: 400, error: 'Bad Request' } });
     expect((error as ApiError).errorBody?.message).toEqual(['id must be a UUID']);
+  });
+
+  it('refuses a success whose body is not JSON', async () => {
+    const mock = await inProcessMock();
+    const html: FetchLike = async () => new Response('<h1>hello</h1>', { status: 200, headers: { 'content-type': 'text/html' } });
+    await expect(clientFor(mock, { fetch: html }).customers.list()).rejects.toThrow(UnexpectedResponseError);
   });
 
   it('lets the low-level request send what the typed methods would not, and masks the secret', async () => {
