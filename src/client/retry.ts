@@ -27,16 +27,21 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 /**
- * The wait before retry number `retry` (1 for the first retry): "full jitter" exponential backoff,
- * a uniform draw in [0, min(max, base * 2^(retry-1))], so clients that failed together do not
- * retry together. A server-given wait is a floor: the client never comes back earlier than asked.
- * Undefined when the server asks for more than the policy allows.
+ * The backoff before retry number `retry` (1 for the first retry): "full jitter", a uniform draw
+ * in [0, min(max, base * 2^(retry-1))], so clients that failed together do not retry together.
+ */
+export function backoffMs(retry: number, policy: RetryPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * The wait before retry number `retry` after a response: the backoff, but never less than the
+ * server asked for. Undefined when the server asks for more than the policy allows.
  */
 export function retryDelayMs(retry: number, policy: RetryPolicy, random: () => number, serverWaitMs?: number): number | undefined {
   if (serverWaitMs !== undefined && serverWaitMs > policy.maxRetryAfterMs) return undefined;
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  const jittered = Math.floor(random() * ceiling);
-  return Math.max(jittered, serverWaitMs ?? 0);
+  return Math.max(backoffMs(retry, policy, random), serverWaitMs ?? 0);
 }
 
 /**

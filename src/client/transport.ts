@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
 import { TransportError } from './errors.js';
-import { DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, serverWaitMs, type RetryPolicy } from './retry.js';
+import { backoffMs, DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, serverWaitMs, type RetryPolicy } from './retry.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -126,8 +126,7 @@ export function createTransport(options: TransportOptions): Transport {
         response = await attemptOnce(fetchImpl, { url, method, headers, body }, sent, attempt, timeoutMs, maxBytes, request.signal);
       } catch (error) {
         if (!(error instanceof TransportError) || error.kind === 'too-large' || !canRetry || !policy.retryTransportErrors) throw error;
-        const delay = retryDelayMs(attempt, policy, random);
-        await sleep(delay ?? 0, request.signal);
+        await sleep(backoffMs(attempt, policy, random), request.signal);
         continue;
       }
       if (!canRetry || !isRetryableStatus(response.status)) return response;

@@ -163,6 +163,11 @@ describe('retries', () => {
     expect(error).toBeInstanceOf(TransportError);
     expect(error).toMatchObject({ kind: 'timeout' });
     expect(calls).toBe(2);
+
+    // The contract kit's setting: a server that does not answer is the finding, not something to retry.
+    calls = 0;
+    await expect(clientFor(mock, { fetch: hang, timeoutMs: 30, retry: { retryTransportErrors: false } }).customers.list()).rejects.toThrow(TransportError);
+    expect(calls).toBe(1);
   });
 
   it('reuses the idempotency key across retries, so a create whose response was lost is not made twice', async () => {

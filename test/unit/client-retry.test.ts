@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, serverWaitMs } from '../../src/client/retry.js';
+import { backoffMs, DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, serverWaitMs } from '../../src/client/retry.js';
 
 const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 60_000 };
 
-describe('retryDelayMs: full-jitter exponential backoff', () => {
+describe('backoff and retry delay: full-jitter exponential backoff', () => {
   it('draws within [0, min(max, base * 2^(retry-1))]', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 30 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (retry, r) => {
         const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-        const delay = retryDelayMs(retry, policy, () => r)!;
+        const delay = backoffMs(retry, policy, () => r);
         expect(delay).toBeGreaterThanOrEqual(0);
         expect(delay).toBeLessThanOrEqual(ceiling);
       }),
@@ -30,7 +30,7 @@ describe('retryDelayMs: full-jitter exponential backoff', () => {
 
   it('doubles the ceiling per retry', () => {
     const almostOne = () => 0.999999;
-    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, policy, almostOne))).toEqual([99, 199, 399, 799, 999]);
+    expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, policy, almostOne))).toEqual([99, 199, 399, 799, 999]);
   });
 });
 
