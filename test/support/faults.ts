@@ -45,17 +45,18 @@ function withQuery(request: Request, edit: (params: URLSearchParams) => void): R
   return new Request(url, request);
 }
 
-async function editJson(response: Response, edit: (body: any) => unknown): Promise<Response> {
+/** The response with its JSON body rewritten (and its status, if given); a non-JSON body passes unchanged. */
+async function editJson<T>(response: Response, edit: (body: T) => unknown, status = response.status): Promise<Response> {
   const text = await response.text();
-  let body: unknown;
+  let body: T;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as T;
   } catch {
     return new Response(text, response);
   }
   const headers = new Headers(response.headers);
   headers.delete('content-length');
-  return new Response(JSON.stringify(edit(body)), { status: response.status, headers });
+  return new Response(JSON.stringify(edit(body)), { status, headers });
 }
 
 /** The list over the whole data set with a different filter rule, paged as the document says. */
@@ -169,7 +170,7 @@ export const FAULTS: readonly Fault[] = [
     bug: 'answers bad credentials with 403',
     inject: wire({
       response: async (response) =>
-        response.status === 401 ? editJson(response, (b: Record<string, unknown>) => ({ ...b, statusCode: 403, error: 'Forbidden' })).then((r) => new Response(r.body, { status: 403, headers: r.headers })) : response,
+        response.status === 401 ? editJson(response, (body: Record<string, unknown>) => ({ ...body, statusCode: 403, error: 'Forbidden' }), 403) : response,
     }),
   },
   {
