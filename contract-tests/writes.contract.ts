@@ -23,10 +23,12 @@ describe.sequential('write lifecycle (only with --allow-writes; always cleaned u
   // ids leniently, since the list response may be the very thing that is broken.
   afterAll(async () => {
     if (!kit.settings.allowWrites) return;
-    const lookup = await kit.send('listCustomers', { query: { email: MARKER_EMAIL } });
-    const listed = (lookup.response.body as { data?: { id?: unknown }[] } | null)?.data ?? [];
-    const ids = new Set([...(created ? [created.id] : []), ...listed.map((c) => c?.id).filter((id): id is string => typeof id === 'string')]);
     const leftovers: string[] = [];
+    const lookup = await kit.send('listCustomers', { query: { email: MARKER_EMAIL } });
+    const data = (lookup.response.body as { data?: unknown } | null)?.data;
+    if (lookup.response.status !== 200 || !Array.isArray(data)) leftovers.push(`unknown: the lookup by ${MARKER_EMAIL} answered ${lookup.response.status}`);
+    const listed = Array.isArray(data) ? data.map((c: { id?: unknown } | null) => c?.id).filter((id): id is string => typeof id === 'string') : [];
+    const ids = new Set([...(created ? [created.id] : []), ...listed]);
     for (const id of ids) {
       const { response } = await kit.send('deleteCustomer', { params: { id } });
       if (response.status !== 200 && response.status !== 404) leftovers.push(`${id} (delete answered ${response.status})`);
