@@ -45,6 +45,12 @@ const MAX_PAGE_SIZE = 100;
  * A client of the Customers API, typed by the OpenAPI document. Reads and writes are retried on
  * 429 and 5xx with backoff that honours `Retry-After`; each write carries an idempotency key that
  * its retries reuse, so a retried create never creates twice.
+ *
+ * @example
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:4010', clientKey: 'mock-client-key', clientSecret: 'mock-client-secret' });
+ * for await (const customer of client.customers.all({ status: 'BLACKLISTED' })) console.log(customer.email);
+ * const ada = await client.customers.create({ first_name: 'Ada', last_name: 'Lovelace', phone_number: '+14155550123' });
+ * await client.customers.blacklist(ada.id, 'chargebacks');
  */
 export function createClient(options: ClientOptions): CustomersClient {
   const transport: Transport = createTransport(options);
