@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+import { runContractSuite } from '../contract/run.js';
+import { CONTRACT_HELP, ContractUsageError, parseContractCommand } from './contract-options.js';
+
+async function main(): Promise<number> {
+  const command = parseContractCommand(process.argv.slice(2), process.env);
+  if (command.kind === 'help') {
+    process.stdout.write(CONTRACT_HELP);
+    return 0;
+  }
+  const { settings, junitFile } = command;
+  process.stdout.write(`Contract suite against ${settings.baseUrl} (${settings.allowWrites ? 'with writes' : 'read-only'})\n`);
+  const result = await runContractSuite(settings, { junitFile });
+  if (junitFile) process.stdout.write(`JUnit report: ${junitFile}\n`);
+  return result.ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ContractUsageError) {
+      process.stderr.write(`customers-contract: ${error.message}\nRun customers-contract --help for the options.\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`customers-contract: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

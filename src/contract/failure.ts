@@ -1,0 +1,49 @@
+import type { RawResponse, SentRequest } from '../client/index.js';
+
+const BODY_PREVIEW_CHARS = 400;
+
+/**
+ * A check that did not hold, worded for a QA reader: the request sent, what the contract
+ * expects, and what came back.
+ */
+export class ContractFailure extends Error {
+  constructor(
+    readonly expected: string,
+    readonly got: string,
+    readonly request?: SentRequest,
+  ) {
+    super(formatFailure(expected, got, request));
+    this.name = 'ContractFailure';
+  }
+}
+
+export function formatFailure(expected: string, got: string, request?: SentRequest): string {
+  const lines = [];
+  if (request) lines.push(`request:  ${describeRequest(request)}`);
+  lines.push(`expected: ${expected}`, `got:      ${indent(got)}`);
+  return lines.join('\n');
+}
+
+export function describeRequest(request: SentRequest): string {
+  const headers = Object.entries(request.headers)
+    .filter(([name]) => name.startsWith('x-client-') || name === 'content-type')
+    .map(([name, value]) => `${name}: ${value}`);
+  const auth = ['x-client-key', 'x-client-secret'].filter((name) => request.headers[name] === undefined).map((name) => `no ${name}`);
+  const extras = [...headers, ...auth].join(', ');
+  const body = request.body === undefined ? '' : ` body ${preview(request.body)}`;
+  return `${request.method} ${request.url}${extras ? ` [${extras}]` : ''}${body}`;
+}
+
+/** Status, content type and the start of the body: enough to see what went wrong. */
+export function describeResponse(response: RawResponse): string {
+  return `${response.status} ${response.headers.get('content-type') ?? '(no content-type)'} ${preview(response.text)}`;
+}
+
+export function preview(text: string): string {
+  if (text === '') return '(empty body)';
+  return text.length > BODY_PREVIEW_CHARS ? `${text.slice(0, BODY_PREVIEW_CHARS)}... (${text.length} chars)` : text;
+}
+
+function indent(text: string): string {
+  return text.replace(/\n/g, '\n          ');
+}

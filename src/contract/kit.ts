@@ -1,0 +1,129 @@
+import { createClient, TransportError, type RawRequestOptions, type RawResponse, type SentRequest } from '../client/index.js';
+import type { CustomerList } from '../domain/customer.js';
+import { getSpecModel, type SpecModel } from '../spec/index.js';
+import { ContractFailure, describeResponse } from './failure.js';
+import type { ContractSettings } from './settings.js';
+
+/** One request and its response, with every way the response deviates from the document. */
+export interface Exchange {
+  readonly operationId: string;
+  readonly request: SentRequest;
+  readonly response: RawResponse;
+  /** Status not documented, wrong content type, body not matching the schema: empty when it conforms. */
+  readonly deviations: readonly string[];
+}
+
+export interface SendOptions extends Pick<RawRequestOptions, 'query' | 'body' | 'rawBody' | 'credentials'> {
+  /** Values of the path template's parameters, e.g. `{ id }`. */
+  readonly params?: Readonly<Record<string, string>>;
+}
+
+export interface ContractKit {
+  readonly settings: ContractSettings;
+  /** Sends a request to an operation of the document and judges the response against it. */
+  send(operationId: string, options?: SendOptions): Promise<Exchange>;
+  /** Fails unless the response has this status and conforms to the document; returns its body. */
+  expectStatus<T = unknown>(exchange: Exchange, status: number): T;
+  /** A list request that must succeed: its page, checked against the document. */
+  list(query?: SendOptions['query']): Promise<{ exchange: Exchange; page: CustomerList }>;
+  /** Fails with the request, the expectation and what came back when the condition is false. */
+  check(condition: boolean, expected: string, got: string, exchange?: Exchange): asserts condition;
+  /** Requests put on the wire since the last call (retries included). */
+  drainRequestCount(): number;
+}
+
+/** After this many requests in a row got no response at all, the rest fail without waiting again. */
+const UNANSWERED_LIMIT = 2;
+
+/**
+ * The contract suite's view of a server. Requests go through the typed client's transport, so a
+ * 429 is waited out as `Retry-After` asks and 5xx are retried a bounded number of times; every
+ * request has a time limit, and a server that stops answering fails the checks quickly instead of
+ * making each of them wait out its own timeout.
+ */
+export async function createKit(settings: ContractSettings): Promise<ContractKit> {
+  const spec: SpecModel = await getSpecModel();
+  let sent = 0;
+  let unansweredInARow = 0;
+  let lastUnanswered = '';
+  const client = createClient({
+    baseUrl: settings.baseUrl,
+    clientKey: settings.clientKey,
+    clientSecret: settings.clientSecret,
+    timeoutMs: settings.timeoutMs,
+    // A full page is some 100 KB; a body far beyond that is a broken server, not one to buffer.
+    maxResponseBytes: 4 * 1024 * 1024,
+    // A rate-limit window is a minute; anything longer is the server misbehaving. Short backoff
+    // and no retry of timeouts: a failing server should fail the run soon, not slowly.
+    retry: { maxAttempts: 3, baseDelayMs: 100, maxRetryAfterMs: 65_000, retryTransportErrors: false },
+    onAttempt: () => {
+      sent++;
+    },
+  });
+
+  const kit: ContractKit = {
+    settings,
+    async send(operationId, options = {}) {
+      const operation = spec.operation(operationId);
+      const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? ''));
+      const method = operation.method.toUpperCase();
+      if (unansweredInARow >= UNANSWERED_LIMIT) {
+        throw new ContractFailure('a response', `not sent: the server gave no response to the previous ${UNANSWERED_LIMIT} requests (last: ${lastUnanswered})`);
+      }
+      let response: RawResponse;
+      try {
+        response = await client.request({ method, path, query: options.query, body: options.body, rawBody: options.rawBody, credentials: options.credentials });
+      } catch (error) {
+        if (!(error instanceof TransportError)) throw error;
+        unansweredInARow++;
+        lastUnanswered = error.message;
+        throw new ContractFailure(`a complete response within ${settings.timeoutMs} ms`, error.message);
+      }
+      unansweredInARow = 0;
+      const deviations = spec.responseValidator(operationId)({
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body: response.body,
+        bodyIsJson: response.bodyIsJson,
+      });
+      return { operationId, request: response.request, response, deviations };
+    },
+    expectStatus<T>(exchange: Exchange, status: number): T {
+      const { response, deviations } = exchange;
+      const described = describeResponse(response);
+      if (response.status !== status) {
+        const detail = deviations.length > 0 ? `\n${deviations.map((d) => `- ${d}`).join('\n')}` : '';
+        throw new ContractFailure(`status ${status} as the document says`, `${described}${detail}`, exchange.request);
+      }
+      const problems = [...deviations, ...statusCodeMismatch(response)];
+      if (problems.length > 0) {
+        throw new ContractFailure(
+          `a ${status} response that matches the document`,
+          `${problems.map((d) => `- ${d}`).join('\n')}\n${described}`,
+          exchange.request,
+        );
+      }
+      return response.body as T;
+    },
+    async list(query) {
+      const exchange = await kit.send('listCustomers', { query });
+      return { exchange, page: kit.expectStatus<CustomerList>(exchange, 200) };
+    },
+    check(condition, expected, got, exchange) {
+      if (!condition) throw new ContractFailure(expected, got, exchange?.request);
+    },
+    drainRequestCount() {
+      const count = sent;
+      sent = 0;
+      return count;
+    },
+  };
+  return kit;
+}
+
+/** The error body's `statusCode` must be the response's status; the schema alone cannot say so. */
+function statusCodeMismatch(response: RawResponse): string[] {
+  const statusCode = (response.body as { statusCode?: unknown } | null)?.statusCode;
+  if (response.status < 400 || !response.bodyIsJson || statusCode === undefined || statusCode === response.status) return [];
+  return [`response body statusCode is ${JSON.stringify(statusCode)}, but the status is ${response.status}`];
+}

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTRACT_RUN_TIMEOUT_MS, runContractCli, type ContractRun } from '../support/contract-cli.js';
+
+const PRISM = fileURLToPath(new URL('../../node_modules/@stoplight/prism-cli/dist/index.js', import.meta.url));
+const SPEC = fileURLToPath(new URL('../../openapi/customers.yaml', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Polls until Prism answers, for at most `limitMs`. */
+async function waitForPrism(url: string, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Prism did not start within ${limitMs} ms`);
+}
+
+/**
+ * Prism serves our document statelessly: it checks requests against the schemas and answers with
+ * the document's examples. A kit that judged only shapes would pass it; ours must fail it on
+ * behaviour while its shape checks pass.
+ */
+describe('the contract kit against Prism serving our document', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
+  let prism: ChildProcess;
+  let run: ContractRun;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    prism = spawn(process.execPath, [PRISM, 'mock', SPEC, '-p', String(port), '-h', '127.0.0.1'], { stdio: 'ignore' });
+    const url = `http://127.0.0.1:${port}`;
+    await waitForPrism(url, 45_000);
+    run = await runContractCli(url, { limitMs: 90_000 });
+    const summary = run.stdout.split('\n').find((l) => /^Contract (PASSED|FAILED)/.test(l)) ?? '(no summary)';
+    console.log(`What the contract kit reports against Prism: ${summary}\n${run.failed.map((name) => `  kit failed Prism on: ${name}`).join('\n')}`);
+  }, CONTRACT_RUN_TIMEOUT_MS);
+
+  afterAll(() => {
+    prism?.kill();
+  });
+
+  it('fails the run', () => {
+    expect(run.killed).toBe(false);
+    expect(run.code).toBe(1);
+  });
+
+  it('fails it on semantics: filters, paging, unknown ids and credentials it cannot check', () => {
+    expect(run.failed).toEqual(
+      expect.arrayContaining([
+        'status filter > returns only customers with the status, and the status totals add up to the whole',
+        'email filter: exact, case-insensitive > an email in changed case finds exactly that customer',
+        'email filter: exact, case-insensitive > a fragment of an email does not match',
+        expect.stringMatching(/a name fragment no listed customer has returns only records that match it$/),
+        'pagination > without skip and take: the first 10 records',
+        'pagination > take=100 is accepted and honoured',
+        'pagination > total is the same on every page, and the pages hold every record once',
+        'pagination > skip past the end gives an empty page with the true total',
+        'fetch by id > an unknown UUID -> 404',
+        expect.stringMatching(/list with a wrong x-client-secret -> 401/),
+      ]),
+    );
+  });
+
+  it('passes it on shapes: its responses match the schemas, and it rejects what the schemas reject', () => {
+    expect(run.passed).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/list without x-client-key -> 401/),
+        expect.stringMatching(/list without x-client-secret -> 401/),
+        'pagination > take=101 -> 400 naming the parameter',
+        'pagination > take=0 -> 400 naming the parameter',
+        'fetch by id > an id that is not a UUID -> 400',
+        'fetch by id > a listed customer is fetched as listed',
+      ]),
+    );
+    // Of the schema deviations, only Prism's own error body for malformed JSON is reported.
+    const schemaFailures = run.stdout.split('\n\n').filter((block) => block.startsWith('FAIL') && block.includes('that matches the document'));
+    expect(schemaFailures).toHaveLength(1);
+    expect(schemaFailures[0]).toContain('create with a body that is not JSON -> 400');
+  });
+});

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CREDENTIALS } from './mock.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli/contract.js', import.meta.url));
+
+/** Test timeout of a test that runs the CLI: past its kill limit, with room for a loaded machine. */
+export const CONTRACT_RUN_TIMEOUT_MS = 150_000;
+
+export interface ContractRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The check names from the progress lines, by outcome. */
+  readonly passed: readonly string[];
+  readonly failed: readonly string[];
+  readonly skipped: readonly string[];
+  /** From the closing summary line; undefined when the run never got there. */
+  readonly requests: number | undefined;
+  /** True when the helper had to kill a run that went past its limit. */
+  readonly killed: boolean;
+}
+
+export interface ContractRunOptions {
+  readonly args?: readonly string[];
+  readonly env?: Record<string, string>;
+  /** The run is killed past this, and the test sees `killed`. */
+  readonly limitMs?: number;
+  /** Credentials go in as flags unless false (then the caller passes them, e.g. by env). */
+  readonly credentials?: boolean;
+}
+
+/** Runs the built `customers-contract` CLI, as CI would, and collects what it printed. */
+export function runContractCli(baseUrl: string | undefined, options: ContractRunOptions = {}): Promise<ContractRun> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
+  const args = [CLI, ...(baseUrl === undefined ? [] : ['--base-url', baseUrl])];
+  if (options.credentials !== false) args.push('--client-key', CREDENTIALS['x-client-key'], '--client-secret', CREDENTIALS['x-client-secret']);
+  args.push(...(options.args ?? []));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, options.limitMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const lines = (marker: string) => stdout.split('\n').filter((l) => l.startsWith(`  ${marker}  `)).map((l) => l.slice(8));
+      const summary = /; (\d+) requests sent/.exec(stdout);
+      resolve({
+        code,
+        stdout,
+        stderr,
+        passed: lines('pass'),
+        failed: lines('FAIL'),
+        skipped: lines('skip'),
+        requests: summary ? Number(summary[1]) : undefined,
+        killed,
+      });
+    });
+  });
+}
