@@ -18,7 +18,8 @@ describe('the /docs page in a real browser', () => {
     profile = mkdtempSync(join(tmpdir(), 'customers-mock-chromium-'));
     // A fresh profile each run, so no state from an earlier run (or another test) leaks in.
     browser = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
+      // test/e2e/ensure-chromium.sh (run by npm test) makes sure it is there.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
         '--headless',
         '--no-sandbox',
