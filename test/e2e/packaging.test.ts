@@ -44,7 +44,7 @@ describe('the packed tarball', () => {
     expect(stdout.trim()).toBe(pkg.version);
   });
 
-  it('npx customers-mock serves the API and its docs, set up by a config file', async () => {
+  it('npx customers-mock serves the API and its docs, set up by a config file, and npx customers-contract passes it', async () => {
     const schema = './node_modules/customers-mock/customers-mock.config.schema.json';
     expect(existsSync(join(project, schema))).toBe(true);
     writeFileSync(join(project, 'customers-mock.config.json'), JSON.stringify({ $schema: schema, count: 5, log: true }));
@@ -65,6 +65,13 @@ describe('the packed tarball', () => {
       const logLines = output.split('\n').filter((line) => /\] (INFO|WARN|ERROR): /.test(line));
       expect(logLines.length).toBeGreaterThan(0);
       expect(logLines.join('\n')).not.toContain('mock-client-secret');
+      // The kit's bin runs its TypeScript suite through the vitest the package depends on.
+      const contract = await run(
+        'npx',
+        ['--no-install', 'customers-contract', '--base-url', url, '--client-key', 'mock-client-key', '--client-secret', 'mock-client-secret'],
+        { cwd: project, env: npmEnv },
+      );
+      expect(contract.stdout).toMatch(/Contract PASSED/);
     } finally {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((done) => child.once('exit', done));
