@@ -9,7 +9,7 @@ import { createNodeServer } from './http/node-server.js';
 import type { RequestObserver } from './http/request-log.js';
 import { describeErrors, getSpecModel, type SpecModel } from './spec/index.js';
 import { CustomerStore } from './store/customer-store.js';
-import { formatDataSet, readDataSet, writeFileAtomically, type CustomerCheck } from './store/data-file.js';
+import { formatDataSet, readDataSet, removeAbandonedTemporaryFiles, writeFileAtomically, type CustomerCheck } from './store/data-file.js';
 import { generateCustomers } from './store/seed.js';
 
 export interface StartOptions {
@@ -65,6 +65,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   }
   if (config.stateFile !== undefined) {
     const stateFile = config.stateFile;
+    removeAbandonedTemporaryFiles(stateFile);
     const save = () => writeFileAtomically(stateFile, formatDataSet(store.snapshot(), false));
     save();
     store.onChange(save);

@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { findClashes, type Customer } from '../domain/customer.js';
 import { InvalidDataSetError } from '../domain/errors.js';
 
@@ -45,7 +45,7 @@ export function formatDataSet(customers: readonly Customer[], pretty: boolean): 
  * the folder. A crash at any point leaves either the old file or the new one, never a torn one.
  */
 export function writeFileAtomically(path: string, content: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
+  const temporary = temporaryFileOf(path, process.pid);
   const fd = openSync(temporary, 'w');
   try {
     writeSync(fd, content);
@@ -59,5 +59,36 @@ export function writeFileAtomically(path: string, content: string): void {
     fsyncSync(folder);
   } finally {
     closeSync(folder);
+  }
+}
+
+function temporaryFileOf(path: string, pid: number): string {
+  return `${path}.${pid}.tmp`;
+}
+
+/**
+ * Removes the temporary siblings that a process killed between writing and renaming left behind
+ * (they hold no state the file lacks: the rename never happened). A live process's is kept.
+ */
+export function removeAbandonedTemporaryFiles(path: string): void {
+  const folder = dirname(path);
+  const pattern = new RegExp(`^${escapeRegExp(basename(path))}\\.(\\d+)\\.tmp$`);
+  for (const name of readdirSync(folder)) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (Number.isInteger(pid) && !isRunning(pid)) rmSync(join(folder, name), { force: true });
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
