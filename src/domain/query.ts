@@ -25,12 +25,17 @@ export function nameKey(customer: Pick<Customer, 'first_name' | 'last_name'>): s
   return `${customer.first_name} ${customer.last_name}`.toLowerCase();
 }
 
+/** What a name filter looks for inside a `nameKey`. */
+export function nameNeedle(name: string): string {
+  return name.toLowerCase();
+}
+
 export function matches(filter: CustomerFilter, customer: Customer): boolean {
   if (filter.status !== undefined && customer.status !== filter.status) return false;
   if (filter.email !== undefined && (customer.email === null || emailKey(customer.email) !== emailKey(filter.email))) {
     return false;
   }
-  if (filter.name !== undefined && !nameKey(customer).includes(filter.name.toLowerCase())) return false;
+  if (filter.name !== undefined && !nameKey(customer).includes(nameNeedle(filter.name))) return false;
   return true;
 }
 

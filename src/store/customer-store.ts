@@ -11,8 +11,9 @@ import {
   type UpdateCustomerInput,
 } from '../domain/customer.js';
 import { CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
-import { matches, type ListQuery } from '../domain/query.js';
-import { entryOf, OrderedEntries, type Entry } from './ordered-entries.js';
+import { matches, nameKey, type ListQuery } from '../domain/query.js';
+import { NameIndex } from './name-index.js';
+import { OrderedEntries, type Entry } from './ordered-entries.js';
 
 export interface StoreOptions {
   readonly clock: Clock;
@@ -33,6 +34,7 @@ export class CustomerStore {
   private readonly byEmail = new Map<string, Entry>();
   private readonly all = new OrderedEntries();
   private readonly byStatus = new Map<CustomerStatus, OrderedEntries>();
+  private readonly names = new NameIndex();
   private readonly listeners = new Set<ChangeListener>();
   private readonly newId: () => string;
 
@@ -52,19 +54,23 @@ export class CustomerStore {
   replaceAll(customers: readonly Customer[]): void {
     const problems = findClashes(customers);
     if (problems.length > 0) throw new InvalidDataSetError(problems);
-    const entries = customers.map(entryOf);
     this.byId.clear();
     this.byEmail.clear();
     this.byStatus.clear();
-    const perStatus = new Map<CustomerStatus, Entry[]>();
+    this.names.clear();
+    const entries = customers.map((customer) => this.entryOf(customer));
     for (const entry of entries) {
       this.byId.set(entry.customer.id, entry);
       if (entry.customer.email !== null) this.byEmail.set(emailKey(entry.customer.email), entry);
-      const list = perStatus.get(entry.customer.status) ?? [];
-      list.push(entry);
-      perStatus.set(entry.customer.status, list);
     }
     this.all.reset(entries);
+    // Taken from the sorted whole, each status list is already in order: its reset sort is one pass.
+    const perStatus = new Map<CustomerStatus, Entry[]>();
+    for (const entry of entries) {
+      const list = perStatus.get(entry.customer.status);
+      if (list) list.push(entry);
+      else perStatus.set(entry.customer.status, [entry]);
+    }
     for (const [status, list] of perStatus) this.statusIndex(status).reset(list);
     this.changed();
   }
@@ -86,13 +92,9 @@ export class CustomerStore {
       const data = base.slice(skip, skip + take).map((e) => e.customer);
       return { data, total: base.length, skip, take: data.length };
     }
-    const data: Customer[] = [];
-    let total = 0;
-    for (const entry of base) {
-      if (!matches(query, entry.customer)) continue;
-      if (total >= skip && data.length < take) data.push(entry.customer);
-      total++;
-    }
+    // The name index counts the matches; the order index only has to find the page.
+    const { matched, total } = this.names.search(query.name, query.status);
+    const data = base.pageOfGroups(matched, total, skip, take).map((e) => e.customer);
     return { data, total, skip, take: data.length };
   }
 
@@ -103,7 +105,7 @@ export class CustomerStore {
       appId: this.options.appId,
       now: new Date(this.options.clock.now()),
     });
-    this.insert(entryOf(customer));
+    this.insert(this.entryOf(customer));
     this.changed();
     return customer;
   }
@@ -114,7 +116,7 @@ export class CustomerStore {
     if (patch.email !== undefined) this.assertEmailFree(patch.email, id);
     const updated = applyUpdate(current.customer, patch, new Date(this.options.clock.now()));
     this.remove(current);
-    this.insert(entryOf(updated));
+    this.insert(this.entryOf(updated));
     this.changed();
     return updated;
   }
@@ -129,7 +131,7 @@ export class CustomerStore {
 
   /** Every customer, in list order. */
   snapshot(): Customer[] {
-    return [...this.all].map((e) => e.customer);
+    return this.all.toArray().map((e) => e.customer);
   }
 
   /** Called after every successful write. */
@@ -147,7 +149,7 @@ export class CustomerStore {
     for (const [status, index] of this.byStatus) {
       perStatus += index.length;
       if (!index.isOrdered()) problems.push(`${status} index is out of order`);
-      for (const entry of index) {
+      for (const entry of index.toArray()) {
         if (entry.customer.status !== status) problems.push(`${entry.customer.id} is in the ${status} index`);
         if (this.byId.get(entry.customer.id) !== entry) problems.push(`${entry.customer.id} is stale in ${status}`);
       }
@@ -160,7 +162,17 @@ export class CustomerStore {
       if (this.byEmail.get(emailKey(entry.customer.email)) !== entry) problems.push(`${entry.customer.id} missing from email index`);
     }
     if (withEmail !== this.byEmail.size) problems.push(`email index holds ${this.byEmail.size}, customers with email ${withEmail}`);
+    const entries = [...this.byId.values()];
+    for (const entry of entries) {
+      if (this.names.keyOf(entry.nameGroup) !== nameKey(entry.customer)) problems.push(`${entry.customer.id} is in the wrong name group`);
+    }
+    problems.push(...this.names.checkCounts(entries.map((entry) => ({ nameGroup: entry.nameGroup, status: entry.customer.status }))));
     return problems;
+  }
+
+  /** Registers the customer's name; the entry must then be inserted, or its group released. */
+  private entryOf(customer: Customer): Entry {
+    return { customer, time: Date.parse(customer.createdAt), nameGroup: this.names.add(customer) };
   }
 
   private assertEmailFree(email: string, ownerId: string | undefined): void {
@@ -191,6 +203,7 @@ export class CustomerStore {
     if (customer.email !== null) this.byEmail.delete(emailKey(customer.email));
     this.all.remove(entry);
     this.statusIndex(customer.status).remove(entry);
+    this.names.remove(entry.nameGroup, customer.status);
   }
 
   private changed(): void {
