@@ -8,8 +8,8 @@ export interface NameSearch {
   readonly total: number;
 }
 
-const FREE = -2;
-const IRREGULAR = -1;
+/** `firstOf` of a group nobody holds, kept for reuse. */
+const FREE = -1;
 
 /**
  * Customers grouped by name key (`nameKey` of `domain/query`), so a search tests each distinct
@@ -19,13 +19,14 @@ const IRREGULAR = -1;
  *
  * The decomposition: the needle occurs in "first last" exactly when it occurs in the first name,
  * in the last name, or across the space (a suffix of the first name, the space, a prefix of the
- * last name). It needs the key to be the two names lower-cased separately and joined by a space;
- * a group whose key is not (a casing rule that looks across the space) is tested on its whole key.
+ * last name). The key is the two names lower-cased separately and joined by a space, because the
+ * one context-dependent case rule (final sigma) never looks past a space (a property test holds
+ * this over arbitrary Unicode).
  */
 export class NameIndex {
   private readonly groupOfKey = new Map<string, number>();
   private keys: string[] = [];
-  /** Per group: the first-name id, IRREGULAR when the key does not decompose, FREE when unused. */
+  /** Per group: the ids of its first and last name in the vocabularies (FREE when unused). */
   private firstOf: number[] = [];
   private lastOf: number[] = [];
   /** Per group: how many customers hold it, in all and per status. */
@@ -89,14 +90,9 @@ export class NameIndex {
     for (let group = 0; group < this.keys.length; group++) {
       const first = this.firstOf[group]!;
       if (first === FREE) continue;
-      let hit: boolean;
-      if (first === IRREGULAR) {
-        hit = this.keys[group]!.includes(needle);
-      } else {
-        const last = this.lastOf[group]!;
-        hit = inFirst[first] === 1 || inLast[last] === 1;
-        for (let s = 0; !hit && s < spans.length; s++) hit = spans[s]!.firstEnds[first] === 1 && spans[s]!.lastStarts[last] === 1;
-      }
+      const last = this.lastOf[group]!;
+      let hit = inFirst[first] === 1 || inLast[last] === 1;
+      for (let s = 0; !hit && s < spans.length; s++) hit = spans[s]!.firstEnds[first] === 1 && spans[s]!.lastStarts[last] === 1;
       if (hit) {
         matched[group] = 1;
         total += counts[group]!;
@@ -127,14 +123,11 @@ export class NameIndex {
   }
 
   private newGroup(key: string, customer: Customer): number {
-    const first = customer.first_name.toLowerCase();
-    const last = customer.last_name.toLowerCase();
-    const decomposes = key === `${first} ${last}`;
     const group = this.freeGroups.pop() ?? this.keys.length;
     this.groupOfKey.set(key, group);
     this.keys[group] = key;
-    this.firstOf[group] = decomposes ? this.firsts.idOf(first) : IRREGULAR;
-    this.lastOf[group] = decomposes ? this.lasts.idOf(last) : IRREGULAR;
+    this.firstOf[group] = this.firsts.idOf(customer.first_name.toLowerCase());
+    this.lastOf[group] = this.lasts.idOf(customer.last_name.toLowerCase());
     this.totals[group] = 0;
     for (const counts of this.perStatus.values()) counts[group] = 0;
     return group;
