@@ -1,0 +1,82 @@
+import { systemClock } from '../dist/domain/clock.js';
+import type { Customer, CustomerStatus } from '../dist/domain/customer.js';
+import type { ListQuery } from '../dist/domain/query.js';
+import { CustomerStore } from '../dist/store/customer-store.js';
+import { generateCustomers } from '../dist/store/seed.js';
+import { percentile, timeCalls } from './stats.js';
+
+/**
+ * Latencies of the store at scale, in its own process (run by run.ts): each timed call is the
+ * store's answer plus its JSON serialisation, the work a request does that grows with the data.
+ * Usage: COUNT SAMPLES. Prints one JSON object.
+ */
+const count = Number(process.argv[2] ?? 1_000_000);
+const samples = Number(process.argv[3] ?? 200);
+
+export interface LatencyRow {
+  readonly operation: string;
+  readonly calls: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+let started = performance.now();
+const customers = generateCustomers({ seed: 42, count, appId: 'app_customers_mock' });
+const generateMs = performance.now() - started;
+started = performance.now();
+const store = new CustomerStore({ clock: systemClock, appId: 'app_customers_mock' });
+store.replaceAll(customers);
+const indexMs = performance.now() - started;
+
+const rows: LatencyRow[] = [];
+const serve = (query: ListQuery) => JSON.stringify(store.list(query));
+function measure(operation: string, calls: number, run: (i: number) => unknown, warmup?: number): void {
+  const times = timeCalls(calls, run, warmup);
+  rows.push({ operation, calls, p50: percentile(times, 50), p99: percentile(times, 99), max: Math.max(...times) });
+}
+
+// A fixed stride through the data set, so every run asks the same questions.
+const sample = (i: number): Customer => customers[(i * 7919) % customers.length]!;
+const withEmail = customers.filter((_, i) => i % 101 === 0).filter((c) => c.email !== null);
+
+measure('email lookup (exact, mixed case)', samples * 5, (i) => {
+  const email = withEmail[i % withEmail.length]!.email!;
+  return serve({ skip: 0, take: 10, email: i % 2 === 0 ? email : email.toUpperCase() });
+});
+measure('email lookup, no such address', samples, (i) => serve({ skip: 0, take: 10, email: `nobody${i}@example.invalid` }));
+for (const status of ['ACTIVE', 'BLACKLISTED'] as CustomerStatus[]) {
+  const total = store.list({ skip: 0, take: 1, status }).total;
+  for (const [label, skip] of [['0', 0], ['middle', Math.floor(total / 2)], ['last page', Math.max(0, total - 100)]] as const) {
+    measure(`status=${status} take=100 skip=${label}`, samples, (i) => serve({ skip: skip + (i % 10), take: 100, status }));
+  }
+}
+measure('no filter take=100 skip=middle', samples, (i) => serve({ skip: Math.floor(count / 2) + i, take: 100 }));
+
+const needles = ['a', 'an', 'son', 'n s', 'lee', 'john d', 'zz', 'Ann', 'er'];
+const nameTimes: number[] = [];
+for (const needle of needles) {
+  for (const status of [undefined, 'ACTIVE'] as const) {
+    const total = store.list({ skip: 0, take: 1, name: needle, status }).total;
+    for (const skip of [0, 5, Math.floor(total / 2), Math.max(0, total - 10)]) {
+      nameTimes.push(...timeCalls(Math.ceil(samples / 10), () => serve({ skip, take: 50, name: needle, status }), 2));
+    }
+  }
+}
+rows.push({ operation: `name search (${needles.length} needles x status x 4 skips, take=50)`, calls: nameTimes.length, p50: percentile(nameTimes, 50), p99: percentile(nameTimes, 99), max: Math.max(...nameTimes) });
+
+// Writes: each timed call is one create, one update (new name and status) or one delete.
+const created: string[] = [];
+measure('write: create', samples * 2, (i) => {
+  const n = created.length;
+  created.push(store.create({ first_name: 'Bench', last_name: `Writer${i % 50}`, phone_number: '+15555550100', email: `bench.${n}@example.invalid`, customer_type: 'Individual', status: 'ACTIVE' }).id);
+});
+measure('write: update (name and status)', samples * 2, (i) => {
+  const target = sample(i + 1);
+  store.update(target.id, { last_name: `Renamed${i % 50}`, status: i % 2 === 0 ? 'BLACKLISTED' : 'ACTIVE' });
+});
+measure('write: delete', created.length, (i) => store.delete(created[i]!), 0);
+
+const problems = count <= 200_000 ? store.checkInvariants() : [];
+if (problems.length > 0) throw new Error(`indexes disagree after the run: ${problems.slice(0, 3).join('; ')}`);
+process.stdout.write(`${JSON.stringify({ count, generateMs, indexMs, rows })}\n`);
