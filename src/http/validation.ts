@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { RequestValidator, ValidParameters } from '../spec/index.js';
 import { parseJsonBody, readBodyText } from './body.js';
 import { HttpError } from './errors.js';
+import { requestUrl } from './request-url.js';
 
 /** A request that passed the document's checks: typed handlers read only this. */
 export interface ValidRequest extends ValidParameters {
@@ -41,7 +42,7 @@ export function validateRequest(validator: RequestValidator, bodyLimitBytes: num
 
 function queryValues(c: Context): Map<string, string[]> {
   const values = new Map<string, string[]>();
-  for (const [name, value] of new URL(c.req.url).searchParams) {
+  for (const [name, value] of requestUrl(c).searchParams) {
     const list = values.get(name);
     if (list) list.push(value);
     else values.set(name, [value]);

