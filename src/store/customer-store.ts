@@ -21,11 +21,13 @@ export interface StoreOptions {
   /** The application every created customer belongs to. */
   readonly appId: string;
   readonly newId?: () => string;
+  /** How many customers' JSON text to keep for answering pages (default 10,000, about 4 MB). */
+  readonly servedJsonCapacity?: number;
 }
 
 export type ChangeListener = () => void;
 
-/** Customers whose JSON text is kept: every page of a 10,000-customer data set, ~4 MB. */
+/** Enough for every page of a 10,000-customer data set; ~4 MB. */
 const SERVED_JSON_CAPACITY = 10_000;
 
 /**
@@ -39,12 +41,13 @@ export class CustomerStore {
   private readonly all = new OrderedEntries();
   private readonly byStatus = new Map<CustomerStatus, OrderedEntries>();
   private readonly names = new NameIndex();
-  private readonly served = new JsonCache(SERVED_JSON_CAPACITY);
+  private readonly served: JsonCache;
   private readonly listeners = new Set<ChangeListener>();
   private readonly newId: () => string;
 
   constructor(private readonly options: StoreOptions) {
     this.newId = options.newId ?? randomUUID;
+    this.served = new JsonCache(options.servedJsonCapacity ?? SERVED_JSON_CAPACITY);
   }
 
   get size(): number {
