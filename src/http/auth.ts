@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { HttpError } from './errors.js';
+import { requestHeaders } from './request-headers.js';
 
 export interface Credentials {
   readonly clientKey: string;
@@ -34,8 +35,9 @@ export function requireCredentials(credentials: Credentials): MiddlewareHandler 
   const keyMatches = constantTimeMatcher(credentials.clientKey);
   const secretMatches = constantTimeMatcher(credentials.clientSecret);
   return async (c, next) => {
-    const key = c.req.header('x-client-key');
-    const secret = c.req.header('x-client-secret');
+    const headers = requestHeaders(c);
+    const key = headers['x-client-key'];
+    const secret = headers['x-client-secret'];
     // Evaluate both comparisons every time, so timing does not tell which header was wrong.
     const keyOk = keyMatches(key ?? '');
     const secretOk = secretMatches(secret ?? '');

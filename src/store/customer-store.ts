@@ -97,25 +97,7 @@ export class CustomerStore {
   /** Exactly `JSON.stringify(this.list(query))`, from the customers' kept JSON where it is kept. */
   listJson(query: ListQuery): string {
     const { entries, total } = this.page(query);
-    return formatPage(
-      entries.map((entry) => this.served.of(entry)),
-      total,
-      query.skip,
-    );
-  }
-
-  private page(query: ListQuery): { entries: Entry[]; total: number } {
-    const { skip, take } = query;
-    if (query.email !== undefined) {
-      const entry = this.byEmail.get(emailKey(query.email));
-      const found = entry && matches(query, entry.customer) ? [entry] : [];
-      return { entries: found.slice(skip, skip + take), total: found.length };
-    }
-    const base = query.status === undefined ? this.all : (this.byStatus.get(query.status) ?? new OrderedEntries());
-    if (query.name === undefined) return { entries: base.slice(skip, skip + take), total: base.length };
-    // The name index counts the matches; the order index only has to find the page.
-    const { matched, total } = this.names.search(query.name, query.status);
-    return { entries: base.pageOfGroups(matched, total, skip, take), total };
+    return formatPage(entries.map((entry) => this.served.of(entry)), total, query.skip);
   }
 
   create(input: CreateCustomerInput): Customer {
@@ -188,6 +170,21 @@ export class CustomerStore {
     }
     problems.push(...this.names.checkCounts(entries.map((entry) => ({ nameGroup: entry.nameGroup, status: entry.customer.status }))));
     return problems;
+  }
+
+  /** The entries of the page and the number of all matches, from whichever index answers fastest. */
+  private page(query: ListQuery): { entries: Entry[]; total: number } {
+    const { skip, take } = query;
+    if (query.email !== undefined) {
+      const entry = this.byEmail.get(emailKey(query.email));
+      const found = entry && matches(query, entry.customer) ? [entry] : [];
+      return { entries: found.slice(skip, skip + take), total: found.length };
+    }
+    const base = query.status === undefined ? this.all : (this.byStatus.get(query.status) ?? new OrderedEntries());
+    if (query.name === undefined) return { entries: base.slice(skip, skip + take), total: base.length };
+    // The name index counts the matches; the order index only has to find the page.
+    const { matched, total } = this.names.search(query.name, query.status);
+    return { entries: base.pageOfGroups(matched, total, skip, take), total };
   }
 
   /** Registers the customer's name; the entry must then be inserted, or its group released. */
