@@ -13,6 +13,7 @@ import type { LatencyRow } from './store-latency.js';
  * customers, and the store's latencies at 1M. Full runs write bench/RESULTS.md.
  */
 const quick = process.argv.includes('--quick');
+const ROOT = join(import.meta.dirname, '..');
 const CREDENTIALS = { 'x-client-key': 'mock-client-key', 'x-client-secret': 'mock-client-secret' };
 const TARGETS = { defaultRatio: 0.6, filteredRatio: 0.5, lookupP99: 5, nameP99: 50, writeP99: 5, start100k: 5000, start1M: 30_000, bytesPerCustomer: 1024 };
 
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const latency = runStoreLatency(storeCount, quick ? 50 : 200);
   const report = render(load, startRows, latency);
   process.stdout.write(`\n${report}\n`);
-  if (!quick) writeFileSync(join(import.meta.dirname, 'RESULTS.md'), report);
+  if (!quick) writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);
 }
 
 /** Spawn to first 200 answer of the list endpoint, then memory and a few sequential requests. */
@@ -82,7 +83,7 @@ interface LatencyReport {
 }
 
 function runStoreLatency(count: number, samples: number): LatencyReport {
-  const output = execFileSync(process.execPath, ['--max-old-space-size=4096', join(import.meta.dirname, 'store-latency.js'), String(count), String(samples)], {
+  const output = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', join(import.meta.dirname, 'store-latency.js'), String(count), String(samples)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     timeout: 600_000,
@@ -130,9 +131,20 @@ function render(load: LoadRow[], startRows: StartRow[], latency: LatencyReport):
     lines.push(table(['request', 'p50 ms', 'p99 ms'], r.http.map((h) => [`\`${h.request}\``, ms(h.p50), ms(h.p99)])), '');
   }
 
-  lines.push(`## Store latencies at ${latency.count.toLocaleString('en-US')} customers (answer + JSON serialisation)`, '');
+  lines.push(`## Store latencies at ${latency.count.toLocaleString('en-US')} customers (the response body, listJson)`, '');
   lines.push(`Generated in ${(latency.generateMs / 1000).toFixed(2)} s, indexed in ${(latency.indexMs / 1000).toFixed(2)} s.`, '');
-  lines.push(table(['operation', 'calls', 'p50 ms', 'p99 ms', 'max ms'], latency.rows.map((r) => [r.operation, String(r.calls), ms(r.p50), ms(r.p99), ms(r.max)])), '');
+  lines.push(
+    table(
+      ['operation', 'calls', 'p50 ms', 'p99 ms', 'max ms', 'p99 CPU ms'],
+      latency.rows.map((r) => [r.operation, String(r.calls), ms(r.p50), ms(r.p99), ms(r.max), ms(r.cpuP99)]),
+    ),
+    '',
+  );
+  lines.push(
+    'p99 is wall-clock time; p99 CPU is the CPU the process used during the call, which leaves out the time the ' +
+      'scheduler gave the cores to other processes. Where they differ a lot, the machine was busy, not the store.',
+    '',
+  );
 
   lines.push('## Targets (issue 5)', '');
   const ratio = (scenario: string) => {
@@ -140,10 +152,14 @@ function render(load: LoadRow[], startRows: StartRow[], latency: LatencyReport):
     return mock.requestsPerSecond / baselineOf(scenario).requestsPerSecond;
   };
   const [defaultScenario, filteredScenario] = [...new Set(load.map((r) => r.scenario))] as [string, string];
-  const p99Of = (match: (row: LatencyRow) => boolean) => Math.max(...latency.rows.filter(match).map((r) => r.p99));
-  const lookupP99 = p99Of((r) => r.operation.startsWith('email') || r.operation.startsWith('status'));
-  const nameP99 = p99Of((r) => r.operation.startsWith('name'));
-  const writeP99 = p99Of((r) => r.operation.startsWith('write'));
+  const worst = (match: (row: LatencyRow) => boolean) => {
+    const rows = latency.rows.filter(match);
+    return { wall: Math.max(...rows.map((r) => r.p99)), cpu: Math.max(...rows.map((r) => r.cpuP99)) };
+  };
+  const lookup = worst((r) => r.operation.startsWith('email') || r.operation.startsWith('status'));
+  const name = worst((r) => r.operation.startsWith('name'));
+  const write = worst((r) => r.operation.startsWith('write'));
+  const p99Detail = (p99: { wall: number; cpu: number }) => `worst p99 ${ms(p99.wall)} ms wall, ${ms(p99.cpu)} ms CPU`;
   const big = startRows.find((r) => r.count === 1_000_000);
   const small = startRows.find((r) => r.count === 100_000);
   const peers = load.filter((r) => r.scenario === defaultScenario && r.server !== 'customers-mock' && !r.server.startsWith('node:http'));
@@ -158,9 +174,9 @@ function render(load: LoadRow[], startRows: StartRow[], latency: LatencyReport):
         load.filter((r) => r.server === peer.server).map((r) => `${(mockRps(r.scenario) / r.requestsPerSecond).toFixed(1)}x`).join(', '),
       ),
     ]),
-    [`email and status lookups p99 <= ${TARGETS.lookupP99} ms at ${latency.count.toLocaleString('en-US')}`, verdict(lookupP99 <= TARGETS.lookupP99, `worst p99 ${ms(lookupP99)} ms`)],
-    [`name searches p99 <= ${TARGETS.nameP99} ms`, verdict(nameP99 <= TARGETS.nameP99, `${ms(nameP99)} ms`)],
-    [`writes p99 <= ${TARGETS.writeP99} ms`, verdict(writeP99 <= TARGETS.writeP99, `worst p99 ${ms(writeP99)} ms`)],
+    [`email and status lookups p99 <= ${TARGETS.lookupP99} ms at ${latency.count.toLocaleString('en-US')}`, verdict(lookup.wall <= TARGETS.lookupP99, p99Detail(lookup))],
+    [`name searches p99 <= ${TARGETS.nameP99} ms`, verdict(name.wall <= TARGETS.nameP99, p99Detail(name))],
+    [`writes p99 <= ${TARGETS.writeP99} ms`, verdict(write.wall <= TARGETS.writeP99, p99Detail(write))],
     ...(small ? [['100,000 customers start in <= 5 s', verdict(small.firstAnswerMs <= TARGETS.start100k, `${(small.firstAnswerMs / 1000).toFixed(2)} s`)]] : []),
     ...(big
       ? [

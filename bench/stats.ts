@@ -9,16 +9,30 @@ export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }
 
-/** Milliseconds each call of `run` takes, `times` times after `warmup` untimed calls. */
-export function timeCalls(times: number, run: (i: number) => unknown, warmup = Math.min(20, times)): number[] {
+export interface CallTimes {
+  /** Wall-clock milliseconds per call. */
+  readonly wall: number[];
+  /**
+   * CPU milliseconds per call (this process, all threads): unlike wall time, not inflated while
+   * the scheduler runs other processes, which on a shared machine is most of the wall p99.
+   */
+  readonly cpu: number[];
+}
+
+/** How long each call of `run` takes, `times` times after `warmup` untimed calls. */
+export function timeCalls(times: number, run: (i: number) => unknown, warmup = Math.min(20, times)): CallTimes {
   for (let i = 0; i < warmup; i++) run(i);
-  const samples: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < times; i++) {
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     run(i);
-    samples.push(performance.now() - started);
+    wall.push(performance.now() - started);
+    const used = process.cpuUsage(cpuBefore);
+    cpu.push((used.user + used.system) / 1000);
   }
-  return samples;
+  return { wall, cpu };
 }
 
 /** A GitHub-flavoured Markdown table. */
