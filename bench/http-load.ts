@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort, memoryOf, startServer, stop, type Started } from './processes.js';
+import { cpuTimeOf, freePort, memoryOf, startServer, stop, type Started } from './processes.js';
 import { median } from './stats.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -37,6 +37,11 @@ export interface LoadRow {
   readonly errors: number;
   readonly peakRss: number | undefined;
   readonly bodyBytes: number;
+  /**
+   * The server's CPU time per request, in microseconds: what a request costs it whatever else the
+   * machine runs, so its ratio to the baseline's holds steadier than the req/s ratio on a busy machine.
+   */
+  readonly cpuPerRequestUs: number;
 }
 
 interface Target {
@@ -60,8 +65,12 @@ export async function measureThroughput(options: { durationS: number; rounds: nu
     const basePort = await freePort();
     const baseline = await startServer('node:http baseline', [join(import.meta.dirname, 'baseline-server.js'), join(work, 'bodies.json'), String(basePort)], /listening on (http:\/\/\S+)/, `http://127.0.0.1:${basePort}`, 10_000);
     started.push(baseline);
+    const floorPort = await freePort();
+    const floor = await startServer('bare Hono route', [join(import.meta.dirname, 'hono-floor-server.js'), join(work, 'bodies.json'), String(floorPort)], /listening on (http:\/\/\S+)/, `http://127.0.0.1:${floorPort}`, 10_000);
+    started.push(floor);
     const targets: Target[] = [
       { server: baseline, pathOf: (s) => s.path },
+      { server: floor, pathOf: (s) => s.path },
       { server: mock, pathOf: (s) => s.path },
     ];
     if (options.peers) {
@@ -75,15 +84,23 @@ export async function measureThroughput(options: { durationS: number; rounds: nu
     }
     const rows: LoadRow[] = [];
     for (const scenario of SCENARIOS) {
-      const samples = new Map<Target, Awaited<ReturnType<typeof autocannon>>[]>(targets.map((t) => [t, []]));
+      const samples = new Map<Target, Array<{ result: Awaited<ReturnType<typeof autocannon>>; cpuPerRequestUs: number }>>(targets.map((t) => [t, []]));
+      // Unmeasured first: lets each server's JIT settle before its figures count.
+      for (const target of targets) {
+        await autocannon({ url: target.server.url + target.pathOf(scenario), connections: CONNECTIONS, duration: 2, headers: CREDENTIALS });
+      }
       for (let round = 0; round < options.rounds; round++) {
         for (const target of targets) {
           const url = target.server.url + target.pathOf(scenario);
-          samples.get(target)!.push(await autocannon({ url, connections: CONNECTIONS, duration: options.durationS, headers: CREDENTIALS }));
+          const cpuBefore = cpuTimeOf(target.server.child.pid) ?? NaN;
+          const result = await autocannon({ url, connections: CONNECTIONS, duration: options.durationS, headers: CREDENTIALS });
+          const cpuUsed = (cpuTimeOf(target.server.child.pid) ?? NaN) - cpuBefore;
+          samples.get(target)!.push({ result, cpuPerRequestUs: cpuUsed / Math.max(1, result.requests.total) });
         }
       }
       for (const target of targets) {
-        const results = samples.get(target)!;
+        const runs = samples.get(target)!;
+        const results = runs.map((run) => run.result);
         const body = await (await fetch(target.server.url + target.pathOf(scenario), { headers: CREDENTIALS })).arrayBuffer();
         rows.push({
           scenario: scenario.name,
@@ -94,6 +111,7 @@ export async function measureThroughput(options: { durationS: number; rounds: nu
           errors: results.reduce((sum, r) => sum + r.errors + r.timeouts + r.non2xx, 0),
           peakRss: memoryOf(target.server.child.pid)?.peak,
           bodyBytes: body.byteLength,
+          cpuPerRequestUs: median(runs.map((run) => run.cpuPerRequestUs)),
         });
       }
     }

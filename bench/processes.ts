@@ -101,3 +101,18 @@ export function memoryOf(pid: number | undefined): { rss: number; peak: number }
     return undefined;
   }
 }
+
+/**
+ * CPU time a process has used so far, in microseconds (Linux /proc, user + system; undefined
+ * elsewhere). /proc counts in USER_HZ ticks, 100 a second on Linux whatever the kernel's own rate.
+ */
+export function cpuTimeOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
+}
