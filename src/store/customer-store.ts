@@ -29,6 +29,8 @@ export type ChangeListener = () => void;
 
 /** Enough for every page of a 10,000-customer data set; ~4 MB. */
 const SERVED_JSON_CAPACITY = 10_000;
+/** Distinct pages whose whole body is kept between writes (a few MB at most). */
+const PAGE_BODY_CAPACITY = 256;
 
 /**
  * The customers and their indexes. Every read answers exactly what `listCustomers` in
@@ -42,6 +44,8 @@ export class CustomerStore {
   private readonly byStatus = new Map<CustomerStatus, OrderedEntries>();
   private readonly names = new NameIndex();
   private readonly served: JsonCache;
+  /** Whole response bodies by query, since the last write: clients and load tests repeat requests. */
+  private readonly pageBodies = new Map<string, string>();
   private readonly listeners = new Set<ChangeListener>();
   private readonly newId: () => string;
 
@@ -94,10 +98,17 @@ export class CustomerStore {
     return { data, total, skip: query.skip, take: data.length };
   }
 
-  /** Exactly `JSON.stringify(this.list(query))`, from the customers' kept JSON where it is kept. */
+  /** Exactly `JSON.stringify(this.list(query))`, from kept JSON where it is kept. */
   listJson(query: ListQuery): string {
-    const { entries, total } = this.page(query);
-    return formatPage(entries.map((entry) => this.served.of(entry)), total, query.skip);
+    const key = JSON.stringify([query.skip, query.take, query.status, query.name, query.email]);
+    let body = this.pageBodies.get(key);
+    if (body === undefined) {
+      const { entries, total } = this.page(query);
+      body = formatPage(entries.map((entry) => this.served.of(entry)), total, query.skip);
+      if (this.pageBodies.size >= PAGE_BODY_CAPACITY) this.pageBodies.clear();
+      this.pageBodies.set(key, body);
+    }
+    return body;
   }
 
   create(input: CreateCustomerInput): Customer {
@@ -224,6 +235,7 @@ export class CustomerStore {
   }
 
   private changed(): void {
+    this.pageBodies.clear();
     for (const listener of this.listeners) listener();
   }
 }
