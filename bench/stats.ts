@@ -19,12 +19,16 @@ export interface CallTimes {
   readonly cpu: number[];
 }
 
-/** How long each call of `run` takes, `times` times after `warmup` untimed calls. */
-export function timeCalls(times: number, run: (i: number) => unknown, warmup = Math.min(20, times)): CallTimes {
+/**
+ * How long each call of `run` takes, `times` times after `warmup` untimed calls; `prepare`, if
+ * given, runs untimed before each call.
+ */
+export function timeCalls(times: number, run: (i: number) => unknown, warmup = Math.min(20, times), prepare?: (i: number) => void): CallTimes {
   for (let i = 0; i < warmup; i++) run(i);
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < times; i++) {
+    prepare?.(i);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     run(i);
