@@ -22,7 +22,8 @@ afterAll(async () => {
 function get(path: string, headers: Record<string, string | string[]>): Promise<{ status: number; body: string }> {
   const url = new URL(mock.url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method: 'GET', headers }, (res) => {
+    // A fresh connection each time: no race with the server closing an idle keep-alive socket.
+    const req = request({ host: url.hostname, port: url.port, path, method: 'GET', headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
