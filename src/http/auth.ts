@@ -1,27 +1,46 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { HttpError } from './errors.js';
+import { requestHeaders } from './request-headers.js';
 
 export interface Credentials {
   readonly clientKey: string;
   readonly clientSecret: string;
 }
 
-/** Compares in time that depends on neither value: both sides are hashed to the same length first. */
+/** Compares in time that depends on neither value's content. */
 export function constantTimeEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return constantTimeMatcher(expected)(given);
+}
+
+/**
+ * A comparison against a fixed value in time that depends only on that value's length: the given
+ * string is written into a buffer of that length (cut short or zero-padded) and compared with
+ * `timingSafeEqual`; unequal lengths are told apart after the comparison, never before it.
+ * Hashing both sides would do the same job, at the cost of two hashes on every request.
+ */
+export function constantTimeMatcher(expected: string): (given: string) => boolean {
+  const expectedBytes = Buffer.from(expected, 'utf8');
+  const scratch = Buffer.alloc(expectedBytes.length);
+  return (given) => {
+    scratch.fill(0);
+    scratch.write(given, 'utf8');
+    const sameBytes = timingSafeEqual(scratch, expectedBytes);
+    return sameBytes && Buffer.byteLength(given, 'utf8') === expectedBytes.length;
+  };
 }
 
 /** Both headers must be present and right; which one failed is not said, so nothing leaks. */
 export function requireCredentials(credentials: Credentials): MiddlewareHandler {
+  const keyMatches = constantTimeMatcher(credentials.clientKey);
+  const secretMatches = constantTimeMatcher(credentials.clientSecret);
   return async (c, next) => {
-    const key = c.req.header('x-client-key');
-    const secret = c.req.header('x-client-secret');
+    const headers = requestHeaders(c);
+    const key = headers['x-client-key'];
+    const secret = headers['x-client-secret'];
     // Evaluate both comparisons every time, so timing does not tell which header was wrong.
-    const keyOk = constantTimeEqual(key ?? '', credentials.clientKey);
-    const secretOk = constantTimeEqual(secret ?? '', credentials.clientSecret);
+    const keyOk = keyMatches(key ?? '');
+    const secretOk = secretMatches(secret ?? '');
     if (key === undefined || secret === undefined || !keyOk || !secretOk) {
       throw new HttpError(401, 'Invalid API credentials');
     }

@@ -2,6 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { RequestValidator, ValidParameters } from '../spec/index.js';
 import { parseJsonBody, readBodyText } from './body.js';
 import { HttpError } from './errors.js';
+import { requestHeaders } from './request-headers.js';
+import { requestUrl } from './request-url.js';
 
 /** A request that passed the document's checks: typed handlers read only this. */
 export interface ValidRequest extends ValidParameters {
@@ -22,7 +24,7 @@ export function validateRequest(validator: RequestValidator, bodyLimitBytes: num
     const params = validator.parameters({
       query: queryValues(c),
       path: c.req.param() as Record<string, string>,
-      headers: c.req.header(),
+      headers: requestHeaders(c),
     });
     let rawBody = '';
     let body: unknown;
@@ -41,7 +43,7 @@ export function validateRequest(validator: RequestValidator, bodyLimitBytes: num
 
 function queryValues(c: Context): Map<string, string[]> {
   const values = new Map<string, string[]>();
-  for (const [name, value] of new URL(c.req.url).searchParams) {
+  for (const [name, value] of requestUrl(c).searchParams) {
     const list = values.get(name);
     if (list) list.push(value);
     else values.set(name, [value]);

@@ -12,17 +12,26 @@ import {
   type UpdateCustomerInput,
 } from '../domain/customer.js';
 import { CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
-import { matches, type ListQuery } from '../domain/query.js';
-import { entryOf, OrderedEntries, type Entry } from './ordered-entries.js';
+import { formatPage, matches, nameKey, type ListQuery } from '../domain/query.js';
+import { JsonCache } from './json-cache.js';
+import { NameIndex } from './name-index.js';
+import { OrderedEntries, type Entry } from './ordered-entries.js';
 
 export interface StoreOptions {
   readonly clock: Clock;
   /** The application every created customer belongs to. */
   readonly appId: string;
   readonly newId?: () => string;
+  /** How many customers' JSON text to keep for answering pages (default 10,000, about 4 MB). */
+  readonly servedJsonCapacity?: number;
 }
 
 export type ChangeListener = () => void;
+
+/** Enough for every page of a 10,000-customer data set; ~4 MB. */
+const SERVED_JSON_CAPACITY = 10_000;
+/** Distinct pages whose whole body is kept between writes (a few MB at most). */
+const PAGE_BODY_CAPACITY = 256;
 
 /**
  * The customers and their indexes. Every read answers exactly what `listCustomers` in
@@ -34,11 +43,16 @@ export class CustomerStore {
   private readonly byEmail = new Map<string, Entry>();
   private readonly all = new OrderedEntries();
   private readonly byStatus = new Map<CustomerStatus, OrderedEntries>();
+  private readonly names = new NameIndex();
+  private readonly served: JsonCache;
+  /** Whole response bodies by query, since the last write: clients and load tests repeat requests. */
+  private readonly pageBodies = new Map<string, string>();
   private readonly listeners = new Set<ChangeListener>();
   private readonly newId: () => string;
 
   constructor(private readonly options: StoreOptions) {
     this.newId = options.newId ?? randomUUID;
+    this.served = new JsonCache(options.servedJsonCapacity ?? SERVED_JSON_CAPACITY);
   }
 
   get size(): number {
@@ -53,19 +67,24 @@ export class CustomerStore {
   replaceAll(customers: readonly Customer[]): void {
     const problems = findClashes(customers);
     if (problems.length > 0) throw new InvalidDataSetError(problems);
-    const entries = customers.map(entryOf);
     this.byId.clear();
     this.byEmail.clear();
     this.byStatus.clear();
-    const perStatus = new Map<CustomerStatus, Entry[]>();
+    this.names.clear();
+    this.served.clear();
+    const entries = customers.map((customer) => this.entryOf(customer));
     for (const entry of entries) {
       this.byId.set(entry.customer.id, entry);
       if (entry.customer.email !== null) this.byEmail.set(emailKey(entry.customer.email), entry);
-      const list = perStatus.get(entry.customer.status) ?? [];
-      list.push(entry);
-      perStatus.set(entry.customer.status, list);
     }
     this.all.reset(entries);
+    // Taken from the sorted whole, each status list is already in order: its reset sort is one pass.
+    const perStatus = new Map<CustomerStatus, Entry[]>();
+    for (const entry of entries) {
+      const list = perStatus.get(entry.customer.status);
+      if (list) list.push(entry);
+      else perStatus.set(entry.customer.status, [entry]);
+    }
     for (const [status, list] of perStatus) this.statusIndex(status).reset(list);
     this.changed();
   }
@@ -75,26 +94,22 @@ export class CustomerStore {
   }
 
   list(query: ListQuery): CustomerList {
-    const { skip, take } = query;
-    if (query.email !== undefined) {
-      const entry = this.byEmail.get(emailKey(query.email));
-      const found = entry && matches(query, entry.customer) ? [entry.customer] : [];
-      const data = found.slice(skip, skip + take);
-      return { data, total: found.length, skip, take: data.length };
+    const { entries, total } = this.page(query);
+    const data = entries.map((entry) => entry.customer);
+    return { data, total, skip: query.skip, take: data.length };
+  }
+
+  /** Exactly `JSON.stringify(this.list(query))`, from kept JSON where it is kept. */
+  listJson(query: ListQuery): string {
+    const key = JSON.stringify([query.skip, query.take, query.status, query.name, query.email]);
+    let body = this.pageBodies.get(key);
+    if (body === undefined) {
+      const { entries, total } = this.page(query);
+      body = formatPage(entries.map((entry) => this.served.of(entry)), total, query.skip);
+      if (this.pageBodies.size >= PAGE_BODY_CAPACITY) this.pageBodies.clear();
+      this.pageBodies.set(key, body);
     }
-    const base = query.status === undefined ? this.all : (this.byStatus.get(query.status) ?? new OrderedEntries());
-    if (query.name === undefined) {
-      const data = base.slice(skip, skip + take).map((e) => e.customer);
-      return { data, total: base.length, skip, take: data.length };
-    }
-    const data: Customer[] = [];
-    let total = 0;
-    for (const entry of base) {
-      if (!matches(query, entry.customer)) continue;
-      if (total >= skip && data.length < take) data.push(entry.customer);
-      total++;
-    }
-    return { data, total, skip, take: data.length };
+    return body;
   }
 
   create(input: CreateCustomerInput): Customer {
@@ -104,7 +119,7 @@ export class CustomerStore {
       appId: this.options.appId,
       now: new Date(this.options.clock.now()),
     });
-    this.insert(entryOf(customer));
+    this.insert(this.entryOf(customer));
     this.changed();
     return customer;
   }
@@ -115,7 +130,7 @@ export class CustomerStore {
     if (patch.email !== undefined) this.assertEmailFree(patch.email, id);
     const updated = applyUpdate(current.customer, patch, new Date(this.options.clock.now()));
     this.remove(current);
-    this.insert(entryOf(updated));
+    this.insert(this.entryOf(updated));
     this.changed();
     return updated;
   }
@@ -130,7 +145,7 @@ export class CustomerStore {
 
   /** Every customer, in list order. */
   snapshot(): Customer[] {
-    return [...this.all].map((e) => e.customer);
+    return this.all.toArray().map((e) => e.customer);
   }
 
   /** Called after every successful write. */
@@ -148,7 +163,7 @@ export class CustomerStore {
     for (const [status, index] of this.byStatus) {
       perStatus += index.length;
       if (!index.isOrdered()) problems.push(`${status} index is out of order`);
-      for (const entry of index) {
+      for (const entry of index.toArray()) {
         if (entry.customer.status !== status) problems.push(`${entry.customer.id} is in the ${status} index`);
         if (this.byId.get(entry.customer.id) !== entry) problems.push(`${entry.customer.id} is stale in ${status}`);
       }
@@ -161,7 +176,32 @@ export class CustomerStore {
       if (this.byEmail.get(emailKey(entry.customer.email)) !== entry) problems.push(`${entry.customer.id} missing from email index`);
     }
     if (withEmail !== this.byEmail.size) problems.push(`email index holds ${this.byEmail.size}, customers with email ${withEmail}`);
+    const entries = [...this.byId.values()];
+    for (const entry of entries) {
+      if (this.names.keyOf(entry.nameGroup) !== nameKey(entry.customer)) problems.push(`${entry.customer.id} is in the wrong name group`);
+    }
+    problems.push(...this.names.checkCounts(entries.map((entry) => ({ nameGroup: entry.nameGroup, status: entry.customer.status }))));
     return problems;
+  }
+
+  /** The entries of the page and the number of all matches, from whichever index answers fastest. */
+  private page(query: ListQuery): { entries: Entry[]; total: number } {
+    const { skip, take } = query;
+    if (query.email !== undefined) {
+      const entry = this.byEmail.get(emailKey(query.email));
+      const found = entry && matches(query, entry.customer) ? [entry] : [];
+      return { entries: found.slice(skip, skip + take), total: found.length };
+    }
+    const base = query.status === undefined ? this.all : (this.byStatus.get(query.status) ?? new OrderedEntries());
+    if (query.name === undefined) return { entries: base.slice(skip, skip + take), total: base.length };
+    // The name index counts the matches; the order index only has to find the page.
+    const { matched, total } = this.names.search(query.name, query.status);
+    return { entries: base.pageOfGroups(matched, total, skip, take), total };
+  }
+
+  /** Registers the customer's name; the entry must then be inserted, or its group released. */
+  private entryOf(customer: Customer): Entry {
+    return { customer, time: Date.parse(customer.createdAt), nameGroup: this.names.add(customer) };
   }
 
   private assertEmailFree(email: string, ownerId: string | undefined): void {
@@ -192,9 +232,11 @@ export class CustomerStore {
     if (customer.email !== null) this.byEmail.delete(emailKey(customer.email));
     this.all.remove(entry);
     this.statusIndex(customer.status).remove(entry);
+    this.names.remove(entry.nameGroup, customer.status);
   }
 
   private changed(): void {
+    this.pageBodies.clear();
     for (const listener of this.listeners) listener();
   }
 }

@@ -30,11 +30,16 @@ function wire(rewrite: { request?: (request: Request) => Request | Response; res
   };
 }
 
-/** Seam 2: decorate the store's list, leaving every other operation as it is. */
+/**
+ * Seam 2: decorate the store's list, leaving every other operation as it is. The list endpoint
+ * serves `listJson` (the same answer, serialised), so it is made to serialise the decorated list.
+ */
 function storeList(decorate: (original: ListFn, store: MockInstance['store']) => ListFn): Fault['inject'] {
   return (mock) => {
     const original = mock.store.list.bind(mock.store);
-    mock.store.list = decorate(original, mock.store);
+    const faulty = decorate(original, mock.store);
+    mock.store.list = faulty;
+    mock.store.listJson = (query) => JSON.stringify(faulty(query));
     return async (request) => mock.app.fetch(request);
   };
 }

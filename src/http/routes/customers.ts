@@ -19,7 +19,8 @@ export function customerHandlers(store: CustomerStore): Record<string, Operation
         name: q.name as string | undefined,
         email: q.email as string | undefined,
       };
-      return c.json(store.list(query));
+      // The same bytes as c.json(store.list(query)), without serialising kept customers again.
+      return c.body(store.listJson(query), 200, { 'Content-Type': 'application/json' });
     },
     createCustomer(c) {
       return c.json(store.create(c.get('valid').body as CreateCustomerInput), 201);

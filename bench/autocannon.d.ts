@@ -1,4 +1,5 @@
-// autocannon ships no types; this declares the part of its programmatic API the soak test uses.
+// autocannon ships no types. This declares the part of its programmatic API that the bench and the
+// soak test (test/robustness/soak.test.ts, which the root tsconfig also compiles) use.
 declare module 'autocannon' {
   export interface RequestContext {
     [key: string]: unknown;
@@ -17,18 +18,23 @@ declare module 'autocannon' {
     url: string;
     connections?: number;
     duration?: number;
+    amount?: number;
     timeout?: number;
     headers?: Record<string, string>;
+    method?: string;
     requests?: SequencedRequest[];
   }
   export interface Histogram {
     average: number;
     total: number;
+    p50: number;
     p99: number;
+    max: number;
   }
   export interface Result {
     requests: Histogram;
     latency: Histogram;
+    throughput: Histogram;
     duration: number;
     errors: number;
     timeouts: number;

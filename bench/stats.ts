@@ -1,0 +1,54 @@
+/** The value below which `p` percent of the samples fall (nearest rank). */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+export interface CallTimes {
+  /** Wall-clock milliseconds per call. */
+  readonly wall: number[];
+  /**
+   * CPU milliseconds per call (this process, all threads): unlike wall time, not inflated while
+   * the scheduler runs other processes, which on a shared machine is most of the wall p99.
+   */
+  readonly cpu: number[];
+}
+
+/**
+ * How long each call of `run` takes, `times` times after `warmup` untimed calls; `prepare`, if
+ * given, runs untimed before each call.
+ */
+export function timeCalls(times: number, run: (i: number) => unknown, warmup = Math.min(20, times), prepare?: (i: number) => void): CallTimes {
+  for (let i = 0; i < warmup; i++) run(i);
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < times; i++) {
+    prepare?.(i);
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    run(i);
+    wall.push(performance.now() - started);
+    const used = process.cpuUsage(cpuBefore);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return { wall, cpu };
+}
+
+/** A GitHub-flavoured Markdown table. */
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function ms(value: number): string {
+  return Number.isFinite(value) ? (value < 10 ? value.toFixed(2) : value.toFixed(1)) : 'n/a';
+}
+
+export function mib(bytes: number | undefined): string {
+  return bytes === undefined || !Number.isFinite(bytes) ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+}
