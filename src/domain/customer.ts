@@ -48,6 +48,14 @@ function definedOnly<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/**
+ * Ids are UUIDs, and UUIDs name the same value in either case (the real API keeps them in a UUID
+ * column), so an id sent in capitals finds its customer.
+ */
+export function idKey(id: string): string {
+  return id.toLowerCase();
+}
+
 /** Emails are unique per application, compared case-insensitively. */
 export function emailKey(email: string): string {
   return email.toLowerCase();
@@ -62,8 +70,9 @@ export function findClashes(customers: readonly Customer[]): string[] {
   const ids = new Set<string>();
   const emails = new Set<string>();
   for (const [index, customer] of customers.entries()) {
-    if (ids.has(customer.id)) problems.push(`[${index}].id ${customer.id} is used twice`);
-    ids.add(customer.id);
+    const id = idKey(customer.id);
+    if (ids.has(id)) problems.push(`[${index}].id ${customer.id} is used twice`);
+    ids.add(id);
     if (customer.email === null) continue;
     const key = emailKey(customer.email);
     if (emails.has(key)) problems.push(`[${index}].email ${customer.email} is used twice (case-insensitively)`);

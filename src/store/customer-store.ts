@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import {
   applyUpdate,
   emailKey,
+  idKey,
   findClashes,
   newCustomer,
   type CreateCustomerInput,
@@ -74,7 +75,7 @@ export class CustomerStore {
     this.served.clear();
     const entries = customers.map((customer) => this.entryOf(customer));
     for (const entry of entries) {
-      this.byId.set(entry.customer.id, entry);
+      this.byId.set(idKey(entry.customer.id), entry);
       if (entry.customer.email !== null) this.byEmail.set(emailKey(entry.customer.email), entry);
     }
     this.all.reset(entries);
@@ -90,7 +91,7 @@ export class CustomerStore {
   }
 
   get(id: string): Customer | undefined {
-    return this.byId.get(id)?.customer;
+    return this.byId.get(idKey(id))?.customer;
   }
 
   list(query: ListQuery): CustomerList {
@@ -125,9 +126,9 @@ export class CustomerStore {
   }
 
   update(id: string, patch: UpdateCustomerInput): Customer {
-    const current = this.byId.get(id);
+    const current = this.byId.get(idKey(id));
     if (!current) throw new CustomerNotFoundError(id);
-    if (patch.email !== undefined) this.assertEmailFree(patch.email, id);
+    if (patch.email !== undefined) this.assertEmailFree(patch.email, current.customer.id);
     const updated = applyUpdate(current.customer, patch, new Date(this.options.clock.now()));
     this.remove(current);
     this.insert(this.entryOf(updated));
@@ -136,7 +137,7 @@ export class CustomerStore {
   }
 
   delete(id: string): { customer: Customer; deletedAt: Date } {
-    const current = this.byId.get(id);
+    const current = this.byId.get(idKey(id));
     if (!current) throw new CustomerNotFoundError(id);
     this.remove(current);
     this.changed();
@@ -165,7 +166,7 @@ export class CustomerStore {
       if (!index.isOrdered()) problems.push(`${status} index is out of order`);
       for (const entry of index.toArray()) {
         if (entry.customer.status !== status) problems.push(`${entry.customer.id} is in the ${status} index`);
-        if (this.byId.get(entry.customer.id) !== entry) problems.push(`${entry.customer.id} is stale in ${status}`);
+        if (this.byId.get(idKey(entry.customer.id)) !== entry) problems.push(`${entry.customer.id} is stale in ${status}`);
       }
     }
     if (perStatus !== this.byId.size) problems.push(`status indexes hold ${perStatus}, id index ${this.byId.size}`);
@@ -220,7 +221,7 @@ export class CustomerStore {
 
   private insert(entry: Entry): void {
     const { customer } = entry;
-    this.byId.set(customer.id, entry);
+    this.byId.set(idKey(customer.id), entry);
     if (customer.email !== null) this.byEmail.set(emailKey(customer.email), entry);
     this.all.insert(entry);
     this.statusIndex(customer.status).insert(entry);
@@ -228,7 +229,7 @@ export class CustomerStore {
 
   private remove(entry: Entry): void {
     const { customer } = entry;
-    this.byId.delete(customer.id);
+    this.byId.delete(idKey(customer.id));
     if (customer.email !== null) this.byEmail.delete(emailKey(customer.email));
     this.all.remove(entry);
     this.statusIndex(customer.status).remove(entry);

@@ -237,6 +237,22 @@ describe('PATCH /api/v0/customers/{id}', () => {
   });
 });
 
+describe('an id sent in capitals', () => {
+  // UUIDs name the same value in either case; the real API keeps them in a UUID column.
+  it('finds, updates (keeping its own email) and deletes the customer it names', async () => {
+    const target = someone();
+    const shouted = target.id.toUpperCase();
+    expect(shouted).not.toBe(target.id);
+    expect((await fetchOne(shouted)).body).toEqual(target);
+    const updated = await update(shouted, { email: target.email!.toUpperCase(), last_name: 'Renamed' });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ id: target.id, last_name: 'Renamed' });
+    expect((await remove(shouted)).body).toMatchObject({ success: true, customerId: target.id });
+    expect((await fetchOne(target.id)).status).toBe(404);
+    expect(mock.store.checkInvariants()).toEqual([]);
+  });
+});
+
 describe('DELETE /api/v0/customers/{id}', () => {
   it('deletes -> 200 with the documented body; then fetch is 404 and the customer is gone from lists and totals', async () => {
     const target = someone();

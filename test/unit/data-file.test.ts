@@ -72,6 +72,13 @@ describe('readDataSet', () => {
     expect(error.message).toContain(`${first.id} is used twice`);
   });
 
+  it('rejects ids that differ only in case, as they name the same UUID', () => {
+    const first = aCustomer();
+    const shouted = first.id.toUpperCase();
+    const error = failureOf(fileWith(JSON.stringify([first, aCustomer({ id: shouted, email: 'someone.else@example.com' })])));
+    expect(error.message).toContain(`${shouted} is used twice`);
+  });
+
   it('rejects emails that differ only in case, naming the file', () => {
     const path = fileWith(JSON.stringify([aCustomer({ email: 'Ann@Example.com' }), aCustomer({ email: 'ann@example.COM' })]));
     const error = failureOf(path);
