@@ -17,6 +17,8 @@ export interface StartOptions {
   readonly observers?: readonly RequestObserver[];
   /** Told how generation is going, for a progress bar. */
   readonly onSeedProgress?: (done: number, total: number) => void;
+  /** Told before the store indexes the initial customers: seconds of silent work at a million. */
+  readonly onIndexing?: (count: number) => void;
   /** Chance and waiting for failure simulation (tests inject seeded and instant ones). */
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -56,13 +58,11 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   const clock = options.clock ?? systemClock;
   const initial = initialDataSet(config, spec, options);
   const store = new CustomerStore({ clock, appId: config.appId });
-  let dataSource = config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
-  if (config.stateFile !== undefined && existsSync(config.stateFile)) {
-    store.replaceAll(readDataSet(config.stateFile, customerCheck(spec)));
-    dataSource = `state file ${config.stateFile}`;
-  } else {
-    store.replaceAll(initial);
-  }
+  const fromState = config.stateFile !== undefined && existsSync(config.stateFile);
+  const customers = fromState ? readDataSet(config.stateFile!, customerCheck(spec)) : initial;
+  const dataSource = fromState ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
+  options.onIndexing?.(customers.length);
+  store.replaceAll(customers);
   if (config.stateFile !== undefined) {
     const stateFile = config.stateFile;
     removeAbandonedTemporaryFiles(stateFile);

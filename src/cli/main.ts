@@ -35,6 +35,9 @@ async function main(): Promise<void> {
       const { config } = command;
       const mock = await startMock(config, {
         onSeedProgress: config.count >= PROGRESS_THRESHOLD && !config.dataFile ? progressReporter('seeding') : undefined,
+        onIndexing: (count) => {
+          if (count >= PROGRESS_THRESHOLD) process.stderr.write(`indexing ${count.toLocaleString('en-US')} customers...\n`);
+        },
         observers: config.log ? [terminalLog({ credentials: config, colorize: process.stdout.isTTY })] : [],
       });
       const shutdown = (signal: string) => {
