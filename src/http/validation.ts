@@ -31,17 +31,25 @@ export function validateRequest(validator: RequestValidator, bodyLimitBytes: num
     // An operation without a body (every read) stays synchronous: no frame or promise of its own.
     if (!validateBody) {
       if (!params.ok) throw new HttpError(400, [...params.messages]);
-      c.set('valid', { ...params.value, body: undefined, rawBody: '' });
+      c.set('valid', validRequest(params.value, undefined, ''));
       return next();
     }
     return readBodyText(c.req.raw, bodyLimitBytes).then((rawBody) => {
       const checked = validateBody(parseJsonBody(rawBody));
       const messages = [...(params.ok ? [] : params.messages), ...(checked.ok ? [] : checked.messages)];
       if (!params.ok || !checked.ok) throw new HttpError(400, messages);
-      c.set('valid', { ...params.value, body: checked.value, rawBody });
+      c.set('valid', validRequest(params.value, checked.value, rawBody));
       return next();
     });
   };
+}
+
+/**
+ * Built field by field: spreading the parameters into a new object (`{ ...params, body }`) took
+ * V8's generic copy and was the largest single cost of a list request in the CPU profile.
+ */
+function validRequest(params: ValidParameters, body: unknown, rawBody: string): ValidRequest {
+  return { query: params.query, path: params.path, headers: params.headers, body, rawBody };
 }
 
 function queryValues(c: Context): Map<string, string[]> {
