@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Clock } from '../domain/clock.js';
 import type { Customer } from '../domain/customer.js';
 import type { SpecModel } from '../spec/index.js';
@@ -12,6 +12,7 @@ import { HttpError, respondWithError, toHttpError } from './errors.js';
 import { realSleep, simulateFailures, type SimulationEnvironment } from './failure-simulation.js';
 import { idempotency, IdempotencyStore } from './idempotency.js';
 import { limitRequestTarget } from './limits.js';
+import { pipeline, type Endpoint, type Step } from './pipeline.js';
 import { FixedWindowRateLimiter, rateLimit } from './rate-limit.js';
 import { recordRequests, RequestLog, type RequestObserver } from './request-log.js';
 import { adminHandlers } from './routes/admin.js';
@@ -55,9 +56,17 @@ export function createApp(deps: AppDeps): MockApp {
 
   // Not strict, like the real API's router (Express under NestJS): `/api/v0/customers/` is the list too.
   const app = new Hono({ strict: false });
-  app.use(recordRequests(requestLog, clock, deps.observers ?? []));
-  app.use(limitRequestTarget());
-  if (config.corsOrigins.length > 0) app.use(corsFor(config.corsOrigins, spec));
+  const answerError = (error: Error, c: Context): Response => {
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500) console.error('customers-mock: unexpected error', error);
+    return respondWithError(c, httpError);
+  };
+  // Every request (API, docs, unknown paths) is logged and has its URL length checked, and gets
+  // CORS when it is on. Each route is one pipeline, not app-wide middleware plus the route's own:
+  // see pipeline() for why.
+  const everyRequest: Step[] = [recordRequests(requestLog, clock, deps.observers ?? []), limitRequestTarget()];
+  if (config.corsOrigins.length > 0) everyRequest.push(corsFor(config.corsOrigins, spec));
+  const serve = (steps: readonly Step[], endpoint: Endpoint): Endpoint => pipeline([...everyRequest, ...steps], endpoint, answerError);
 
   const authenticate = requireCredentials(config);
   const limit = rateLimiter ? rateLimit(rateLimiter) : undefined;
@@ -74,23 +83,18 @@ export function createApp(deps: AppDeps): MockApp {
     const isAdmin = operation.tags.includes('Admin');
     const acceptsIdempotencyKey = operation.parameters.some((p) => p.in === 'header' && p.name === 'idempotency-key');
     // Rate limiting comes first so that every response, a 401 included, carries the limit headers.
-    const chain: [MiddlewareHandler, ...MiddlewareHandler[]] = limit && !isAdmin ? [limit, authenticate] : [authenticate];
+    const chain: Step[] = limit && !isAdmin ? [limit, authenticate] : [authenticate];
     // The test harness never fails on purpose; the API does when asked to.
     if (!isAdmin) chain.unshift(simulate);
     chain.push(validateRequest(spec.requestValidator(operation.operationId), isAdmin ? config.adminBodyLimitBytes : config.bodyLimitBytes));
     if (acceptsIdempotencyKey) chain.push(replay);
-    app.on(operation.method.toUpperCase(), toRouterPath(operation.path), ...chain, async (c) => handler(c));
+    app.on(operation.method.toUpperCase(), toRouterPath(operation.path), serve(chain, handler));
   }
   if (unhandled.size > 0) throw new Error(`Handlers without an operation in the OpenAPI document: ${[...unhandled].join(', ')}`);
-  mountDocs(app, { document: spec.spec.raw, credentials: config });
+  mountDocs(app, { document: spec.spec.raw, credentials: config }, (endpoint) => serve([], endpoint));
 
   // Like the real API (NestJS), a wrong method on a known path is an unknown route.
-  app.notFound((c) => respondWithError(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`)));
-  app.onError((error, c) => {
-    const httpError = toHttpError(error);
-    if (httpError.status >= 500) console.error('customers-mock: unexpected error', error);
-    return respondWithError(c, httpError);
-  });
+  app.notFound(serve([], (c) => respondWithError(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`))));
 
   return { app, requestLog, idempotency: idempotencyStore, rateLimiter };
 }

@@ -1,7 +1,7 @@
-import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { oas31 } from 'openapi3-ts';
 import type { SpecModel } from '../spec/index.js';
+import type { Step } from './pipeline.js';
 
 /**
  * `*`, or comma-separated origins such as `http://localhost:3000` (scheme, host and port only, as a
@@ -28,7 +28,7 @@ const PREFLIGHT_MAX_AGE_SECONDS = 600;
  * CORS for browser apps on the given origins (`*` for any). Methods, request headers and exposed
  * response headers are read from the OpenAPI document, so a header added there is allowed here.
  */
-export function corsFor(origins: readonly string[], spec: SpecModel): MiddlewareHandler {
+export function corsFor(origins: readonly string[], spec: SpecModel): Step {
   const document = spec.spec.dereferenced;
   const schemes = Object.values(document.components?.securitySchemes ?? {}) as oas31.SecuritySchemeObject[];
   const allowHeaders = new Set(['content-type']);
@@ -40,11 +40,13 @@ export function corsFor(origins: readonly string[], spec: SpecModel): Middleware
     for (const parameter of operation.parameters) if (parameter.in === 'header') allowHeaders.add(parameter.name.toLowerCase());
     for (const response of Object.values(operation.responses)) for (const name of Object.keys(response.headers ?? {})) exposeHeaders.add(name);
   }
-  return cors({
+  const middleware = cors({
     origin: origins.includes('*') ? '*' : [...origins],
     allowMethods: [...methods],
     allowHeaders: [...allowHeaders],
     exposeHeaders: [...exposeHeaders],
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
   });
+  // Hono's middleware wants a `next` that always returns a promise.
+  return async (c, next) => middleware(c, async () => next());
 }

@@ -6,6 +6,7 @@ import type { oas31 } from 'openapi3-ts';
 import { stringify } from 'yaml';
 import type { OpenApiDocument } from '../spec/index.js';
 import type { Credentials } from './auth.js';
+import type { Endpoint } from './pipeline.js';
 
 export interface DocsDeps {
   /** The document as written, `$ref`s intact. */
@@ -44,25 +45,35 @@ function assetPath(name: string): string {
 /**
  * `/docs` (the API reference), `/openapi.json` and `/openapi.yaml`. They sit outside the API: no
  * credentials, no rate limit, and not in the document's `paths`, which describe the API itself.
+ * `withAppSteps` puts each behind the steps every request of the app passes (the request log...).
  */
-export function mountDocs(app: Hono, deps: DocsDeps): void {
+export function mountDocs(app: Hono, deps: DocsDeps, withAppSteps: (endpoint: Endpoint) => Endpoint): void {
   const prefill = securityPrefill(deps.document, deps.credentials);
 
-  app.get('/openapi.json', (c) => c.json(servedDocument(deps.document, origin(c))));
-  app.get('/openapi.yaml', (c) => {
-    c.header('Content-Type', 'application/yaml; charset=utf-8');
-    return c.body(stringify(servedDocument(deps.document, origin(c)), { lineWidth: 0 }));
-  });
-  app.get('/docs', (c) => {
-    c.header('Cache-Control', 'no-cache');
-    return c.html(docsPage(deps.document.info.title, prefill));
-  });
+  app.get('/openapi.json', withAppSteps((c) => c.json(servedDocument(deps.document, origin(c)))));
+  app.get(
+    '/openapi.yaml',
+    withAppSteps((c) => {
+      c.header('Content-Type', 'application/yaml; charset=utf-8');
+      return c.body(stringify(servedDocument(deps.document, origin(c)), { lineWidth: 0 }));
+    }),
+  );
+  app.get(
+    '/docs',
+    withAppSteps((c) => {
+      c.header('Cache-Control', 'no-cache');
+      return c.html(docsPage(deps.document.info.title, prefill));
+    }),
+  );
   for (const [name, contentType] of Object.entries(ASSETS)) {
-    app.get(assetPath(name), (c) => {
-      c.header('Content-Type', contentType);
-      c.header('Cache-Control', 'public, max-age=3600');
-      return c.body(asset(name));
-    });
+    app.get(
+      assetPath(name),
+      withAppSteps((c) => {
+        c.header('Content-Type', contentType);
+        c.header('Cache-Control', 'public, max-age=3600');
+        return c.body(asset(name));
+      }),
+    );
   }
 }
 

@@ -1,9 +1,10 @@
-import type { MiddlewareHandler } from 'hono';
 import type { LatencyRange } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import type { Validation } from '../spec/index.js';
 import { HttpError, respondWithError } from './errors.js';
 import { exhaustedWindow, rateLimitExceeded } from './rate-limit.js';
+import { requestHeaders } from './request-headers.js';
+import type { Step } from './pipeline.js';
 
 /**
  * The failures a correct request can meet on the real API, which a client must survive. Others
@@ -136,9 +137,12 @@ export function planRequest(preferences: Preferences, settings: FailureSettings,
  * and may answer in the API's own error format before rate limiting, authentication or the store
  * see it, so a simulated failure changes nothing.
  */
-export function simulateFailures(settings: FailureSettings, environment: SimulationEnvironment): MiddlewareHandler {
-  return async (c, next) => {
-    const preferences = parsePrefer(c.req.header('prefer'));
+export function simulateFailures(settings: FailureSettings, environment: SimulationEnvironment): Step {
+  // With no global latency or error rate, a request without `Prefer` has nothing to simulate: it
+  // passes straight on, without parsing, planning or an async frame of its own on every request.
+  const quiet = settings.latency.maxMs === 0 && settings.errorRate === 0;
+  const simulate: Step = async (c, next) => {
+    const preferences = parsePrefer(requestHeaders(c)['prefer']);
     if (!preferences.ok) return respondWithError(c, new HttpError(400, preferences.messages));
     const plan = planRequest(preferences.value, settings, environment.random);
     const headers: Record<string, string> = plan.applied ? { 'Preference-Applied': plan.applied } : {};
@@ -152,4 +156,5 @@ export function simulateFailures(settings: FailureSettings, environment: Simulat
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
     await next();
   };
+  return quiet ? (c, next) => (requestHeaders(c)['prefer'] === undefined ? next() : simulate(c, next)) : simulate;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../domain/clock.js';
 import { HttpError } from './errors.js';
+import type { Step } from './pipeline.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 /** Oldest keys go first past this many, so a client minting keys forever cannot exhaust memory. */
@@ -61,7 +61,7 @@ export class IdempotencyStore {
  * request: 409. Only responses the operation itself produced are kept; a 5xx is not, so a retry
  * with the same key runs the operation again.
  */
-export function idempotency(store: IdempotencyStore): MiddlewareHandler {
+export function idempotency(store: IdempotencyStore): Step {
   return async (c, next) => {
     const header = c.req.header('idempotency-key');
     if (header === undefined) return next();

@@ -4,6 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { errorBody } from './errors.js';
 import { MAX_HEADER_BYTES } from './limits.js';
+import type { ParsedRequestEnv } from './request-url.js';
 
 export interface NodeServerOptions {
   /** The host name assumed for HTTP/1.0 requests, which may come without a Host header. */
@@ -35,8 +36,11 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
     // HTTP/1.1 requires a Host header (Node's own check answers with a bare status line, so it is off).
     if (env.incoming.httpVersion === '1.1' && env.incoming.headers.host === undefined) return malformed();
     // @hono/node-server trusts a Host header made of host characters (`.0.0.1`) and builds a URL
-    // nothing can parse; every route parses it, so such a request stops here.
-    if (!URL.canParse(request.url)) return malformed();
+    // nothing can parse; every route parses it, so such a request stops here, and the others
+    // hand their parsed URL on (see requestUrl).
+    const requestUrl = parseUrl(request.url);
+    if (!requestUrl) return malformed();
+    (env as typeof env & ParsedRequestEnv).requestUrl = requestUrl;
     return app.fetch(request, env);
   }, {
     hostname: options.hostname,
@@ -62,10 +66,12 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
     if (inFlight && !inFlight.writableEnded && status !== 408) inFlight.once('close', answer);
     else answer();
   });
-  const answering = new Set<ServerResponse>();
-  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
-    answering.add(response);
-    response.once('close', () => answering.delete(response));
+  // Kept per connection, not per request: keep-alive clients send many requests on each one,
+  // and a listener per request cost a list request about 2% of its CPU.
+  const connections = new Set<Duplex>();
+  server.on('connection', (socket: Duplex) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
   });
   // Without a listener Node drops CONNECT requests silently; the mock is no proxy, and says so.
   server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
@@ -77,9 +83,21 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
       new Promise((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
-        for (const response of answering) if (!response.headersSent) response.setHeader('Connection', 'close');
+        for (const socket of connections) {
+          const response = responseOn(socket);
+          if (response && !response.headersSent) response.setHeader('Connection', 'close');
+        }
       }),
   };
+}
+
+/** The URL, or undefined when it cannot be parsed (`URL.parse` needs Node 22). */
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../domain/clock.js';
 import { HttpError } from './errors.js';
+import type { Step } from './pipeline.js';
 
 const WINDOW_MS = 60_000;
 /** Beyond this many distinct keys in one window, the rest share a bucket: memory stays bounded. */
@@ -79,7 +79,7 @@ export function rateLimitExceeded(decision: RateDecision, extraHeaders: Record<s
   );
 }
 
-export function rateLimit(limiter: FixedWindowRateLimiter): MiddlewareHandler {
+export function rateLimit(limiter: FixedWindowRateLimiter): Step {
   return async (c, next) => {
     const decision = limiter.hit(c.req.header('x-client-key') ?? '');
     if (!decision.allowed) throw rateLimitExceeded(decision);

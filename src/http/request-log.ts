@@ -1,5 +1,6 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { Clock } from '../domain/clock.js';
+import type { Step } from './pipeline.js';
 import { requestUrl } from './request-url.js';
 
 export interface LoggedRequest {
@@ -66,11 +67,8 @@ export class RequestLog {
 export type RequestObserver = (entry: LoggedRequest) => void;
 
 /** Records every request after its response is decided, and tells any observer (the terminal log). */
-export function recordRequests(log: RequestLog, clock: Clock, observers: readonly RequestObserver[]): MiddlewareHandler {
-  return async (c, next) => {
-    const started = performance.now();
-    const at = clock.now();
-    await next();
+export function recordRequests(log: RequestLog, clock: Clock, observers: readonly RequestObserver[]): Step {
+  const record = (c: Context, started: number, at: number): void => {
     const url = requestUrl(c);
     const recorded: RecordedRequest = {
       method: c.req.method,
@@ -83,5 +81,13 @@ export function recordRequests(log: RequestLog, clock: Clock, observers: readonl
     if (observers.length === 0) return;
     const entry = describe(recorded);
     for (const observe of observers) observe(entry);
+  };
+  return (c, next) => {
+    const started = performance.now();
+    const at = clock.now();
+    // Awaited only when something after it awaits: a synchronous answer stays synchronous.
+    const done = next();
+    if (done) return done.then(() => record(c, started, at));
+    record(c, started, at);
   };
 }

@@ -6,9 +6,17 @@ declare module 'hono' {
   }
 }
 
-/** The request's URL, parsed once per request however many middlewares read it. */
+/**
+ * What the Node server in front of the app passes along with each request: the URL it already
+ * parsed to refuse a malformed one, so the app does not parse it a second time.
+ */
+export interface ParsedRequestEnv {
+  requestUrl?: URL;
+}
+
+/** The request's URL, parsed once per request however many steps read it. */
 export function requestUrl(c: Context): URL {
-  let url = c.get('requestUrl');
+  let url = (c.env as ParsedRequestEnv | undefined)?.requestUrl ?? c.get('requestUrl');
   if (url === undefined) {
     url = new URL(c.req.url);
     c.set('requestUrl', url);

@@ -1,9 +1,10 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { RequestValidator, ValidParameters } from '../spec/index.js';
 import { parseJsonBody, readBodyText } from './body.js';
 import { HttpError } from './errors.js';
 import { requestHeaders } from './request-headers.js';
 import { requestUrl } from './request-url.js';
+import type { Step } from './pipeline.js';
 
 /** A request that passed the document's checks: typed handlers read only this. */
 export interface ValidRequest extends ValidParameters {
@@ -19,26 +20,36 @@ declare module 'hono' {
 }
 
 /** Validates parameters and body against the operation's schemas from the OpenAPI document. */
-export function validateRequest(validator: RequestValidator, bodyLimitBytes: number): MiddlewareHandler {
-  return async (c, next) => {
+export function validateRequest(validator: RequestValidator, bodyLimitBytes: number): Step {
+  const { body: validateBody } = validator;
+  return (c, next) => {
     const params = validator.parameters({
       query: queryValues(c),
       path: c.req.param() as Record<string, string>,
       headers: requestHeaders(c),
     });
-    let rawBody = '';
-    let body: unknown;
-    const messages = params.ok ? [] : [...params.messages];
-    if (validator.body) {
-      rawBody = await readBodyText(c.req.raw, bodyLimitBytes);
-      const checked = validator.body(parseJsonBody(rawBody));
-      if (checked.ok) body = checked.value;
-      else messages.push(...checked.messages);
+    // An operation without a body (every read) stays synchronous: no frame or promise of its own.
+    if (!validateBody) {
+      if (!params.ok) throw new HttpError(400, [...params.messages]);
+      c.set('valid', validRequest(params.value, undefined, ''));
+      return next();
     }
-    if (!params.ok || messages.length > 0) throw new HttpError(400, messages);
-    c.set('valid', { ...params.value, body, rawBody });
-    await next();
+    return readBodyText(c.req.raw, bodyLimitBytes).then((rawBody) => {
+      const checked = validateBody(parseJsonBody(rawBody));
+      const messages = [...(params.ok ? [] : params.messages), ...(checked.ok ? [] : checked.messages)];
+      if (!params.ok || !checked.ok) throw new HttpError(400, messages);
+      c.set('valid', validRequest(params.value, checked.value, rawBody));
+      return next();
+    });
   };
+}
+
+/**
+ * Built field by field: spreading the parameters into a new object (`{ ...params, body }`) took
+ * V8's generic copy and was the largest single cost of a list request in the CPU profile.
+ */
+function validRequest(params: ValidParameters, body: unknown, rawBody: string): ValidRequest {
+  return { query: params.query, path: params.path, headers: params.headers, body, rawBody };
 }
 
 function queryValues(c: Context): Map<string, string[]> {
