@@ -8,11 +8,6 @@ export interface Credentials {
   readonly clientSecret: string;
 }
 
-/** Compares in time that depends on neither value's content. */
-export function constantTimeEqual(given: string, expected: string): boolean {
-  return constantTimeMatcher(expected)(given);
-}
-
 /**
  * A comparison against a fixed value in time that depends only on that value's length: the given
  * string is written into a buffer of that length (cut short or zero-padded) and compared with

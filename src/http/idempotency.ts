@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { HttpError } from './errors.js';
+import { requestHeaders } from './request-headers.js';
 import type { Step } from './pipeline.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
@@ -63,9 +64,10 @@ export class IdempotencyStore {
  */
 export function idempotency(store: IdempotencyStore): Step {
   return async (c, next) => {
-    const header = c.req.header('idempotency-key');
+    const headers = requestHeaders(c);
+    const header = headers['idempotency-key'];
     if (header === undefined) return next();
-    const key = `${c.req.header('x-client-key') ?? ''}\u0000${header}`;
+    const key = `${headers['x-client-key'] ?? ''}\u0000${header}`;
     const fingerprint = createHash('sha256')
       .update(`${c.req.method}\u0000${c.req.path}\u0000${c.get('valid').rawBody}`)
       .digest('hex');
