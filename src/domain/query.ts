@@ -49,19 +49,26 @@ export function compareOrderKeys(aTime: number, aId: string, bTime: number, bId:
   return aId < bId ? -1 : aId > bId ? 1 : 0;
 }
 
+/**
+ * The list body around a page: `total` is every match, `skip` the offset applied, and `take` the
+ * number of records returned (not the number asked for). Every list answer is built by this.
+ */
+export function listPage<T>(data: T[], total: number, skip: number): { data: T[]; total: number; skip: number; take: number } {
+  return { data, total, skip, take: data.length };
+}
+
 /** The page of an already ordered, already filtered sequence. */
 export function paginate(ordered: readonly Customer[], skip: number, take: number): CustomerList {
-  const data = ordered.slice(skip, skip + take);
-  return { data, total: ordered.length, skip, take: data.length };
+  return listPage(ordered.slice(skip, skip + take), ordered.length, skip);
 }
 
 /**
  * `JSON.stringify(paginate(...))` for a page whose customers are already serialised, in order:
  * the same bytes without serialising the customers again.
  */
-export function formatPage(customersJson: readonly string[], total: number, skip: number): string {
-  const empty: CustomerList = { data: [], total, skip, take: customersJson.length };
-  const text = JSON.stringify(empty);
+export function formatPage(customersJson: string[], total: number, skip: number): string {
+  // The envelope with an empty `data` keeps its place among the keys, where the texts go in.
+  const text = JSON.stringify({ ...listPage(customersJson, total, skip), data: [] });
   const dataEnd = text.indexOf('[]') + 1;
   return `${text.slice(0, dataEnd)}${customersJson.join(',')}${text.slice(dataEnd)}`;
 }

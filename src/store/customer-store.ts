@@ -13,7 +13,7 @@ import {
   type UpdateCustomerInput,
 } from '../domain/customer.js';
 import { CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
-import { formatPage, matches, nameKey, type ListQuery } from '../domain/query.js';
+import { formatPage, listPage, matches, nameKey, type ListQuery } from '../domain/query.js';
 import { JsonCache } from './json-cache.js';
 import { NameIndex } from './name-index.js';
 import { OrderedEntries, type Entry } from './ordered-entries.js';
@@ -97,7 +97,7 @@ export class CustomerStore {
   list(query: ListQuery): CustomerList {
     const { entries, total } = this.page(query);
     const data = entries.map((entry) => entry.customer);
-    return { data, total, skip: query.skip, take: data.length };
+    return listPage(data, total, query.skip);
   }
 
   /** Exactly `JSON.stringify(this.list(query))`, from kept JSON where it is kept. */
