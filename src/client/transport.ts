@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
+import { readLimited } from '../read-limited.js';
 import { TransportError } from './errors.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, serverWaitMs, type RetryPolicy } from './retry.js';
 
@@ -198,20 +199,9 @@ async function readText(response: Response, maxBytes: number, wire: { method: st
     throw new TransportError('too-large', wire.method, wire.url, `response body of ${declared} bytes is over the ${maxBytes}-byte limit`);
   }
   if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > maxBytes) {
-      await reader.cancel();
-      throw new TransportError('too-large', wire.method, wire.url, `response body passed the ${maxBytes}-byte limit`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = await readLimited(response.body, maxBytes);
+  if (!bytes) throw new TransportError('too-large', wire.method, wire.url, `response body passed the ${maxBytes}-byte limit`);
+  return bytes.toString('utf8');
 }
 
 function parseBody(text: string): { body: unknown; bodyIsJson: boolean } {

@@ -1,3 +1,4 @@
+import { readLimited } from '../read-limited.js';
 import { HttpError } from './errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './limits.js';
 
@@ -6,23 +7,12 @@ export async function readBodyText(request: Request, limitBytes: number): Promis
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes);
   if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read().catch(() => {
-      // The client closed the connection mid-body (or was timed out): nobody is left to answer.
-      throw new HttpError(400, 'The request body ended before it was complete');
-    });
-    if (done) break;
-    received += value.byteLength;
-    if (received > limitBytes) {
-      await reader.cancel();
-      throw tooLarge(limitBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = await readLimited(request.body, limitBytes).catch(() => {
+    // The client closed the connection mid-body (or was timed out): nobody is left to answer.
+    throw new HttpError(400, 'The request body ended before it was complete');
+  });
+  if (!bytes) throw tooLarge(limitBytes);
+  return bytes.toString('utf8');
 }
 
 function tooLarge(limitBytes: number): HttpError {
