@@ -7,7 +7,7 @@ import type { Customer } from './domain/customer.js';
 import { createApp, type MockApp } from './http/app.js';
 import { createNodeServer } from './http/node-server.js';
 import type { RequestObserver } from './http/request-log.js';
-import { describeErrors, getSpecModel, type SpecModel } from './spec/index.js';
+import { describeErrors, getSpecModel, type SpecModel } from './openapi/index.js';
 import { CustomerStore } from './store/customer-store.js';
 import { formatDataSet, readDataSet, removeAbandonedTemporaryFiles, writeFileAtomically, type CustomerCheck } from './store/data-file.js';
 import { generateCustomers } from './store/seed.js';

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { MockConfig } from '../config.js';
 import { parseCorsOrigins } from '../http/cors.js';
 import { MAX_DELAY_MS, parseLatency } from '../http/failure-simulation.js';
-import { createAjv, describeErrors, type ValidateFunction } from '../spec/ajv.js';
+import { createAjv, describeErrors, type ValidateFunction } from '../openapi/ajv.js';
 
 /** Looked for in the working directory when no `--config` is given. */
 export const CONFIG_FILE_NAME = 'customers-mock.config.json';

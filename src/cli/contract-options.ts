@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, type ContractSettings } from '../contract/settings.js';
+import { DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, type ContractSettings } from '../contract-runner/settings.js';
 
 export const CONTRACT_HELP = `customers-contract: check a deployment of the Customers API against its OpenAPI contract
 

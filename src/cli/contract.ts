@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runContractSuite } from '../contract/run.js';
+import { runContractSuite } from '../contract-runner/run.js';
 import { CONTRACT_HELP, ContractUsageError, parseContractCommand } from './contract-options.js';
 
 async function main(): Promise<number> {

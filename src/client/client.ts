@@ -1,5 +1,5 @@
 import type { CreateCustomerInput, Customer, CustomerList, DeleteResult, UpdateCustomerInput } from '../domain/customer.js';
-import type { operations } from '../spec/openapi-types.js';
+import type { operations } from '../openapi/openapi-types.js';
 import { ApiError, UnexpectedResponseError } from './errors.js';
 import { createTransport, type RawRequestOptions, type RawResponse, type Transport, type TransportOptions } from './transport.js';
 

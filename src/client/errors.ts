@@ -1,4 +1,4 @@
-import type { components } from '../spec/openapi-types.js';
+import type { components } from '../openapi/openapi-types.js';
 import type { RawResponse } from './transport.js';
 
 /** The API's error body, as the OpenAPI document defines it. */

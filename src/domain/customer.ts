@@ -1,6 +1,6 @@
-import type { components } from '../spec/openapi-types.js';
+import type { components } from '../openapi/openapi-types.js';
 
-// Every type here is generated from the OpenAPI document (`npm run types:spec`); none is retyped.
+// Every type here is generated from the OpenAPI document (`npm run types:openapi`); none is retyped.
 export type Customer = components['schemas']['Customer'];
 export type CustomerStatus = components['schemas']['CustomerStatus'];
 export type CustomerType = components['schemas']['CustomerType'];

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../domain/clock.js';
 import type { Customer } from '../domain/customer.js';
-import type { SpecModel } from '../spec/index.js';
-import { toRouterPath } from '../spec/index.js';
+import type { SpecModel } from '../openapi/index.js';
+import { toRouterPath } from '../openapi/index.js';
 import type { CustomerStore } from '../store/customer-store.js';
 import { DEFAULT_CONFIG, type MockConfig } from '../config.js';
 import { requireCredentials } from './auth.js';

@@ -1,6 +1,6 @@
 import { cors } from 'hono/cors';
 import type { oas31 } from 'openapi3-ts';
-import type { SpecModel } from '../spec/index.js';
+import type { SpecModel } from '../openapi/index.js';
 import type { Step } from './pipeline.js';
 
 /**

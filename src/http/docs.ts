@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Context, Hono } from 'hono';
 import type { oas31 } from 'openapi3-ts';
 import { stringify } from 'yaml';
-import type { OpenApiDocument } from '../spec/index.js';
+import type { OpenApiDocument } from '../openapi/index.js';
 import type { Credentials } from './auth.js';
 import type { Endpoint } from './pipeline.js';
 

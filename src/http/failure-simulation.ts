@@ -1,6 +1,6 @@
 import type { LatencyRange } from '../config.js';
 import type { Clock } from '../domain/clock.js';
-import type { Validation } from '../spec/index.js';
+import type { Validation } from '../openapi/index.js';
 import { HttpError, respondWithError } from './errors.js';
 import { exhaustedWindow, rateLimitExceeded } from './rate-limit.js';
 import { requestHeaders } from './request-headers.js';

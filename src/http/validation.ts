@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { RequestValidator, ValidParameters } from '../spec/index.js';
+import type { RequestValidator, ValidParameters } from '../openapi/index.js';
 import { parseJsonBody, readBodyText } from './body.js';
 import { HttpError } from './errors.js';
 import { requestHeaders } from './request-headers.js';

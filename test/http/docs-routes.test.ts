@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSpec } from '../../src/spec/index.js';
+import { loadSpec } from '../../src/openapi/index.js';
 import { servedDocument } from '../../src/http/docs.js';
 import { inProcessMock, listeningMock, type InProcessMock } from '../support/mock.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MockConfig } from '../../src/config.js';
 import { createMock } from '../../src/server.js';
-import { getSpecModel } from '../../src/spec/index.js';
+import { getSpecModel } from '../../src/openapi/index.js';
 import { InProcessMock, ManualClock } from '../support/mock.js';
 import { seededRandom } from '../support/seeded-random.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { customerCheck } from '../../src/server.js';
-import { getSpecModel } from '../../src/spec/index.js';
+import { getSpecModel } from '../../src/openapi/index.js';
 import { readDataSet } from '../../src/store/data-file.js';
 import { CREDENTIALS } from '../support/mock.js';
 import { spawnMock } from '../support/mock-process.js';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { getSpecModel } from '../../src/spec/index.js';
+import { getSpecModel } from '../../src/openapi/index.js';
 import type { TestResponse } from './mock.js';
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DOCS_PATHS } from '../../src/http/docs.js';
 import { MAX_REQUEST_TARGET_LENGTH } from '../../src/http/limits.js';
-import { toRouterPath, type SpecModel, type SpecOperation } from '../../src/spec/index.js';
+import { toRouterPath, type SpecModel, type SpecOperation } from '../../src/openapi/index.js';
 import { CREDENTIALS } from './mock.js';
 
 /**

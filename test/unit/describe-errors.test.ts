@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeErrors } from '../../src/spec/ajv.js';
-import { getSpecModel, type SpecModel } from '../../src/spec/index.js';
+import { describeErrors } from '../../src/openapi/ajv.js';
+import { getSpecModel, type SpecModel } from '../../src/openapi/index.js';
 import { aCustomer } from '../support/customers.js';
 
 let spec: SpecModel;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getSpecModel, type RequestValidator } from '../../src/spec/index.js';
+import { getSpecModel, type RequestValidator } from '../../src/openapi/index.js';
 
 let list: RequestValidator;
 let fetch: RequestValidator;

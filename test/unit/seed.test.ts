@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emailKey, type Customer } from '../../src/domain/customer.js';
 import { customerCheck } from '../../src/server.js';
-import { getSpecModel } from '../../src/spec/index.js';
+import { getSpecModel } from '../../src/openapi/index.js';
 import { generateCustomers, REFERENCE_DATE } from '../../src/store/seed.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Customer, CustomerStatus } from '../../src/domain/customer.js';
-import { getSpecModel } from '../../src/spec/index.js';
+import { getSpecModel } from '../../src/openapi/index.js';
 import { CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { listeningMock } from '../support/mock.js';
 

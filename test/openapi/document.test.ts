@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { createConfig, lint } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
-import { createAjv, describeErrors, type Schema } from '../../src/spec/ajv.js';
-import { loadSpec, SPEC_PATH } from '../../src/spec/document.js';
+import { createAjv, describeErrors, type Schema } from '../../src/openapi/ajv.js';
+import { loadSpec, SPEC_PATH } from '../../src/openapi/document.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -60,15 +60,15 @@ describe('the OpenAPI document', () => {
     expect(checked.some((w) => w.includes('parameters'))).toBe(true);
   });
 
-  it('is what src/spec/openapi-types.ts was generated from (npm run types:spec)', () => {
+  it('is what src/openapi/openapi-types.ts was generated from (npm run types:openapi)', () => {
     const folder = mkdtempSync(join(tmpdir(), 'openapi-types-'));
     try {
       const out = join(folder, 'openapi-types.ts');
       const cli = join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
       const run = spawnSync(process.execPath, [cli, SPEC_PATH, '-o', out], { cwd: ROOT, encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(0);
-      const committed = readFileSync(join(ROOT, 'src', 'spec', 'openapi-types.ts'), 'utf8');
-      expect(readFileSync(out, 'utf8'), 'the document changed: run `npm run types:spec`').toBe(committed);
+      const committed = readFileSync(join(ROOT, 'src', 'openapi', 'openapi-types.ts'), 'utf8');
+      expect(readFileSync(out, 'utf8'), 'the document changed: run `npm run types:openapi`').toBe(committed);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

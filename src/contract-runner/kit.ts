@@ -1,6 +1,6 @@
 import { createClient, TransportError, type RawRequestOptions, type RawResponse, type SentRequest } from '../client/index.js';
 import type { CustomerList } from '../domain/customer.js';
-import { getSpecModel, type SpecModel } from '../spec/index.js';
+import { getSpecModel, type SpecModel } from '../openapi/index.js';
 import { ContractFailure, describeResponse } from './failure.js';
 import type { ContractSettings } from './settings.js';
 
