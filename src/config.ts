@@ -4,6 +4,22 @@ export interface LatencyRange {
   readonly maxMs: number;
 }
 
+/** Where an application's customers come from: a data file, else generated from a seed. */
+export interface DataSetSource {
+  readonly seed: number;
+  readonly count: number;
+  /** A JSON file of customers, used instead of generated data. */
+  readonly dataFile: string | undefined;
+  /** The application generated customers belong to. */
+  readonly appId: string;
+}
+
+/** An application beside the mock's own, with its own credentials and data set. */
+export interface AppConfig extends DataSetSource {
+  readonly clientKey: string;
+  readonly clientSecret: string;
+}
+
 /** Everything that shapes a running mock; the CLI, the config file and tests all produce one of these. */
 export interface MockConfig {
   readonly host: string;
@@ -34,6 +50,8 @@ export interface MockConfig {
   readonly headersTimeoutMs: number;
   /** A client must have sent its whole request within this time, else 408 and the connection closes. */
   readonly requestTimeoutMs: number;
+  /** Applications beside the mock's own (the config file's `apps`). */
+  readonly apps: readonly AppConfig[];
 }
 
 export const DEFAULT_CONFIG: MockConfig = {
@@ -57,4 +75,5 @@ export const DEFAULT_CONFIG: MockConfig = {
   corsOrigins: [],
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
+  apps: [],
 };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { DEFAULT_CONFIG, type MockConfig } from './config.js';
+import { DEFAULT_CONFIG, type DataSetSource, type MockConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
 import { createApp, type MockApp } from './http/app.js';
@@ -44,11 +44,10 @@ export function customerCheck(spec: SpecModel): CustomerCheck {
   return (value) => (validate(value) ? [] : describeErrors(validate.errors ?? [], 'customer'));
 }
 
-/** The initial data set: the state file if it exists, else the data file, else generated from the seed. */
-export function initialDataSet(config: MockConfig, spec: SpecModel, options: StartOptions = {}): Customer[] {
-  const check = customerCheck(spec);
-  if (config.dataFile !== undefined) return readDataSet(config.dataFile, check);
-  return generateCustomers({ seed: config.seed, count: config.count, appId: config.appId, onProgress: options.onSeedProgress });
+/** An application's initial data set: its data file, else generated from its seed. */
+export function initialDataSet(source: DataSetSource, spec: SpecModel, options: StartOptions = {}): Customer[] {
+  if (source.dataFile !== undefined) return readDataSet(source.dataFile, customerCheck(spec));
+  return generateCustomers({ seed: source.seed, count: source.count, appId: source.appId, onProgress: options.onSeedProgress });
 }
 
 /** Builds the store and the app without opening a socket (in-process tests use `app.request`). */
@@ -70,7 +69,21 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
     save();
     store.onChange(save);
   }
-  const mock = createApp({ config, spec, store, clock, initialCustomers: () => initial, observers: options.observers, random: options.random, sleep: options.sleep });
+  const applications = config.apps.map((app) => {
+    const customers = initialDataSet(app, spec);
+    return { ...app, initialCustomers: () => customers };
+  });
+  const mock = createApp({
+    config,
+    spec,
+    store,
+    clock,
+    initialCustomers: () => initial,
+    applications,
+    observers: options.observers,
+    random: options.random,
+    sleep: options.sleep,
+  });
   return { ...mock, config, store, spec, dataSource };
 }
 

@@ -5,16 +5,17 @@ import type { SpecModel } from '../openapi/index.js';
 import { toRouterPath } from '../openapi/index.js';
 import type { CustomerStore } from '../store/customer-store.js';
 import { DEFAULT_CONFIG, type MockConfig } from '../config.js';
-import { requireCredentials } from './auth.js';
+import { Applications, type ApplicationDefinition } from './applications.js';
+import { identifyCaller, requireCredentials } from './auth.js';
 import { mountDocs } from './docs.js';
 import { corsFor } from './cors.js';
 import { HttpError, respondWithError, toHttpError } from './errors.js';
 import { realSleep, simulateFailures, type SimulationEnvironment } from './failure-simulation.js';
-import { idempotency, IdempotencyStore } from './idempotency.js';
+import { idempotency } from './idempotency.js';
 import { limitRequestTarget } from './limits.js';
 import { pipeline, type Endpoint, type Step } from './pipeline.js';
-import { FixedWindowRateLimiter, rateLimit } from './rate-limit.js';
-import { recordRequests, RequestLog, type RequestObserver } from './request-log.js';
+import { FailedAttemptLimiter, rateLimit } from './rate-limit.js';
+import { recordRequests, type RequestLog, type RequestObserver } from './request-log.js';
 import { adminHandlers } from './routes/admin.js';
 import { customerHandlers, type OperationHandler } from './routes/customers.js';
 import { validateRequest } from './validation.js';
@@ -22,9 +23,12 @@ import { validateRequest } from './validation.js';
 export interface AppDeps {
   readonly config: MockConfig;
   readonly spec: SpecModel;
+  /** The customers of the mock's own application (its `clientKey`). */
   readonly store: CustomerStore;
   readonly clock: Clock;
   readonly initialCustomers: () => readonly Customer[];
+  /** Further applications, each with its own credentials and data set. */
+  readonly applications?: readonly ApplicationDefinition[];
   readonly observers?: readonly RequestObserver[];
   /** Chance and waiting for failure simulation; Math.random and real timers unless a test injects its own. */
   readonly random?: SimulationEnvironment['random'];
@@ -33,26 +37,26 @@ export interface AppDeps {
 
 export interface MockApp {
   readonly app: Hono;
-  readonly requestLog: RequestLog;
-  readonly idempotency: IdempotencyStore;
-  readonly rateLimiter: FixedWindowRateLimiter | undefined;
+  readonly applications: Applications;
+  /** The request log of the mock's own application, which also shows requests that authenticate as none. */
+  readonly requestLog: Pick<RequestLog, 'list' | 'clear'>;
 }
 
 /**
  * The HTTP face of the mock. Routes come from the OpenAPI document: each operation gets
- * (failure simulation) -> rate limit -> auth -> validation -> idempotency -> handler, and an
+ * (failure simulation) -> rate limit -> auth -> validation -> idempotency -> handler, each acting
+ * on the application the credentials authenticate as (found first, for every request), and an
  * operation in the document without a handler (or the reverse) stops start-up. The docs page and
  * the document itself are served beside the API.
  */
 export function createApp(deps: AppDeps): MockApp {
-  const { config, spec, store, clock } = deps;
-  const requestLog = new RequestLog();
-  const idempotencyStore = new IdempotencyStore(clock);
-  const rateLimiter = config.rateLimit > 0 ? new FixedWindowRateLimiter(config.rateLimit, clock) : undefined;
-  const handlers: Record<string, OperationHandler> = {
-    ...customerHandlers(store),
-    ...adminHandlers({ store, initialCustomers: deps.initialCustomers, idempotency: idempotencyStore, rateLimiter, requestLog }),
-  };
+  const { config, spec, clock } = deps;
+  const applications = new Applications(
+    { clock, rateLimit: config.rateLimit },
+    { clientKey: config.clientKey, clientSecret: config.clientSecret, appId: config.appId, store: deps.store, initialCustomers: deps.initialCustomers },
+    deps.applications ?? [],
+  );
+  const handlers: Record<string, OperationHandler> = { ...customerHandlers(), ...adminHandlers() };
 
   // Not strict, like the real API's router (Express under NestJS): `/api/v0/customers/` is the list too.
   const app = new Hono({ strict: false });
@@ -64,13 +68,16 @@ export function createApp(deps: AppDeps): MockApp {
   // Every request (API, docs, unknown paths) is logged and has its URL length checked, and gets
   // CORS when it is on. Each route is one pipeline, not app-wide middleware plus the route's own:
   // see pipeline() for why.
-  const everyRequest: Step[] = [recordRequests(requestLog, clock, deps.observers ?? []), limitRequestTarget()];
+  const everyRequest: Step[] = [
+    recordRequests(applications.unauthenticatedLog, clock, deps.observers ?? []),
+    identifyCaller(applications),
+    limitRequestTarget(),
+  ];
   if (config.corsOrigins.length > 0) everyRequest.push(corsFor(config.corsOrigins, spec));
   const serve = (steps: readonly Step[], endpoint: Endpoint): Endpoint => pipeline([...everyRequest, ...steps], endpoint, answerError);
 
-  const authenticate = requireCredentials(config);
-  const limit = rateLimiter ? rateLimit(rateLimiter) : undefined;
-  const replay = idempotency(idempotencyStore);
+  const limit = config.rateLimit > 0 ? rateLimit(new FailedAttemptLimiter(config.rateLimit, clock)) : undefined;
+  const replay = idempotency();
   const simulate = simulateFailures(
     { latency: config.latency, errorRate: config.errorRate, rateLimit: config.rateLimit || DEFAULT_CONFIG.rateLimit },
     { random: deps.random ?? Math.random, sleep: deps.sleep ?? realSleep, clock },
@@ -83,7 +90,7 @@ export function createApp(deps: AppDeps): MockApp {
     const isAdmin = operation.tags.includes('Admin');
     const acceptsIdempotencyKey = operation.parameters.some((p) => p.in === 'header' && p.name === 'idempotency-key');
     // Rate limiting comes first so that every response, a 401 included, carries the limit headers.
-    const chain: Step[] = limit && !isAdmin ? [limit, authenticate] : [authenticate];
+    const chain: Step[] = limit && !isAdmin ? [limit, requireCredentials] : [requireCredentials];
     // The test harness never fails on purpose; the API does when asked to.
     if (!isAdmin) chain.unshift(simulate);
     chain.push(validateRequest(spec.requestValidator(operation.operationId), isAdmin ? config.adminBodyLimitBytes : config.bodyLimitBytes));
@@ -96,5 +103,6 @@ export function createApp(deps: AppDeps): MockApp {
   // Like the real API (NestJS), a wrong method on a known path is an unknown route.
   app.notFound(serve([], (c) => respondWithError(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`))));
 
-  return { app, requestLog, idempotency: idempotencyStore, rateLimiter };
+  const own = applications.own;
+  return { app, applications, requestLog: { list: () => own.requests(), clear: () => own.clearRequests() } };
 }

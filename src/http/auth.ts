@@ -1,4 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
+import type { Application, Applications } from './applications.js';
 import { HttpError } from './errors.js';
 import { requestHeaders } from './request-headers.js';
 import type { Step } from './pipeline.js';
@@ -25,21 +27,35 @@ export function constantTimeMatcher(expected: string): (given: string) => boolea
   };
 }
 
-/** Both headers must be present and right; which one failed is not said, so nothing leaks. */
-export function requireCredentials(credentials: Credentials): Step {
-  const keyMatches = constantTimeMatcher(credentials.clientKey);
-  const secretMatches = constantTimeMatcher(credentials.clientSecret);
-  // Not async: a frame and a promise per request for no await.
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The application the request's credentials authenticate as; unset when they authenticate as none. */
+    application: Application | undefined;
+  }
+}
+
+/**
+ * Finds the application the credentials authenticate as, for every request (the request log and
+ * the rate limit need it, not only the API), before anything can refuse it.
+ */
+export function identifyCaller(applications: Applications): Step {
   return (c, next) => {
     const headers = requestHeaders(c);
-    const key = headers['x-client-key'];
-    const secret = headers['x-client-secret'];
-    // Evaluate both comparisons every time, so timing does not tell which header was wrong.
-    const keyOk = keyMatches(key ?? '');
-    const secretOk = secretMatches(secret ?? '');
-    if (key === undefined || secret === undefined || !keyOk || !secretOk) {
-      throw new HttpError(401, 'Invalid API credentials');
-    }
+    const application = applications.authenticate(headers['x-client-key'], headers['x-client-secret']);
+    if (application) c.set('application', application);
     return next();
   };
+}
+
+/** Both headers must be present and name one application; which one failed is not said, so nothing leaks. */
+export const requireCredentials: Step = (c, next) => {
+  if (!c.get('application')) throw new HttpError(401, 'Invalid API credentials');
+  return next();
+};
+
+/** The caller of a request that passed `requireCredentials`. */
+export function authenticatedApplication(c: Context): Application {
+  const application = c.get('application');
+  if (!application) throw new Error('A handler ran for a request that did not authenticate');
+  return application;
 }

@@ -3,10 +3,16 @@ import type { Clock } from '../domain/clock.js';
 import { HttpError } from './errors.js';
 import { requestHeaders } from './request-headers.js';
 import type { Step } from './pipeline.js';
+import { authenticatedApplication } from './auth.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
-/** Oldest keys go first past this many, so a client minting keys forever cannot exhaust memory. */
-const MAX_KEYS = 100_000;
+/**
+ * Keys each application keeps; past this many the oldest go first, so a client minting keys
+ * forever cannot exhaust memory and a full store never refuses a request. A record holds a key of
+ * at most 255 characters, a fingerprint and one customer-sized response: under 4 KB, so under 40 MB
+ * per application.
+ */
+export const MAX_IDEMPOTENCY_KEYS = 10_000;
 
 interface Recorded {
   readonly fingerprint: string;
@@ -15,7 +21,7 @@ interface Recorded {
   response?: { status: number; body: string; contentType: string };
 }
 
-/** The first response to each (client key, idempotency key), replayed for 24 hours. */
+/** The first response to each idempotency key of one application, replayed for 24 hours. */
 export class IdempotencyStore {
   private readonly records = new Map<string, Recorded>();
 
@@ -34,7 +40,7 @@ export class IdempotencyStore {
   }
 
   begin(key: string, fingerprint: string): Recorded {
-    if (this.records.size >= MAX_KEYS) this.evictOldest();
+    if (this.records.size >= MAX_IDEMPOTENCY_KEYS) this.evictOldest();
     const record: Recorded = { fingerprint, expiresAt: this.clock.now() + this.ttlMs };
     this.records.set(key, record);
     return record;
@@ -51,7 +57,7 @@ export class IdempotencyStore {
   private evictOldest(): void {
     const now = this.clock.now();
     for (const [key, record] of this.records) {
-      if (record.expiresAt <= now || this.records.size >= MAX_KEYS) this.records.delete(key);
+      if (record.expiresAt <= now || this.records.size >= MAX_IDEMPOTENCY_KEYS) this.records.delete(key);
       else break;
     }
   }
@@ -62,12 +68,11 @@ export class IdempotencyStore {
  * request: 409. Only responses the operation itself produced are kept; a 5xx is not, so a retry
  * with the same key runs the operation again.
  */
-export function idempotency(store: IdempotencyStore): Step {
+export function idempotency(): Step {
   return async (c, next) => {
-    const headers = requestHeaders(c);
-    const header = headers['idempotency-key'];
-    if (header === undefined) return next();
-    const key = `${headers['x-client-key'] ?? ''}\u0000${header}`;
+    const key = requestHeaders(c)['idempotency-key'];
+    if (key === undefined) return next();
+    const store = authenticatedApplication(c).idempotency;
     const fingerprint = createHash('sha256')
       .update(`${c.req.method}\u0000${c.req.path}\u0000${c.get('valid').rawBody}`)
       .digest('hex');

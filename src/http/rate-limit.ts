@@ -4,8 +4,14 @@ import { requestHeaders } from './request-headers.js';
 import type { Step } from './pipeline.js';
 
 const WINDOW_MS = 60_000;
-/** Beyond this many distinct keys in one window, the rest share a bucket: memory stays bounded. */
-const MAX_TRACKED_KEYS = 10_000;
+/**
+ * Failed attempts are counted under at most this many presented keys per window; the rest share
+ * one bucket. Only unauthenticated callers ever land in that bucket, so filling it (with random
+ * keys, say) can refuse other unauthenticated requests but never an application's.
+ */
+export const MAX_TRACKED_FAILED_KEYS = 10_000;
+/** A presented key is counted by its first this-many characters, so a 60 KB key costs no more than a short one. */
+export const TRACKED_KEY_LENGTH = 128;
 const OVERFLOW_BUCKET = '\u0000overflow';
 
 export interface RateDecision {
@@ -17,8 +23,38 @@ export interface RateDecision {
   readonly retryAfterSeconds: number;
 }
 
-/** The real API's limiter: a fixed window per client key that resets on the minute boundary. */
-export class FixedWindowRateLimiter {
+/** The real API's limiter for one application: a fixed window that resets on the minute boundary. */
+export class RateWindow {
+  private window = -1;
+  private used = 0;
+
+  constructor(
+    readonly limit: number,
+    private readonly clock: Clock,
+  ) {}
+
+  hit(): RateDecision {
+    const now = this.clock.now();
+    const window = Math.floor(now / WINDOW_MS);
+    if (window !== this.window) {
+      this.window = window;
+      this.used = 0;
+    }
+    this.used++;
+    return windowDecision(this.limit, this.used, now);
+  }
+
+  reset(): void {
+    this.used = 0;
+  }
+}
+
+/**
+ * Requests that authenticate as no application, counted per presented `x-client-key` in the same
+ * fixed windows, in a table of bounded size whose entries have a bounded length: at most
+ * MAX_TRACKED_FAILED_KEYS keys of TRACKED_KEY_LENGTH characters (under 4 MB), emptied every minute.
+ */
+export class FailedAttemptLimiter {
   private window = -1;
   private counts = new Map<string, number>();
 
@@ -27,21 +63,18 @@ export class FixedWindowRateLimiter {
     private readonly clock: Clock,
   ) {}
 
-  hit(clientKey: string): RateDecision {
+  hit(presentedKey: string): RateDecision {
     const now = this.clock.now();
     const window = Math.floor(now / WINDOW_MS);
     if (window !== this.window) {
       this.window = window;
       this.counts = new Map();
     }
-    const bucket = this.counts.has(clientKey) || this.counts.size < MAX_TRACKED_KEYS ? clientKey : OVERFLOW_BUCKET;
+    const key = presentedKey.slice(0, TRACKED_KEY_LENGTH);
+    const bucket = this.counts.has(key) || this.counts.size < MAX_TRACKED_FAILED_KEYS ? key : OVERFLOW_BUCKET;
     const used = (this.counts.get(bucket) ?? 0) + 1;
     this.counts.set(bucket, used);
     return windowDecision(this.limit, used, now);
-  }
-
-  reset(): void {
-    this.counts = new Map();
   }
 }
 
@@ -80,10 +113,16 @@ export function rateLimitExceeded(decision: RateDecision, extraHeaders: Record<s
   );
 }
 
-export function rateLimit(limiter: FixedWindowRateLimiter): Step {
+/**
+ * Counts the request against the application its credentials authenticate as (identified
+ * earlier in the pipeline), or, when they authenticate as none, against the failed attempts under
+ * its presented key: a request that fails authentication never spends an application's limit.
+ */
+export function rateLimit(failedAttempts: FailedAttemptLimiter): Step {
   // Not async: the limit is on by default, so every request would pay a frame and a promise for no await.
   return (c, next) => {
-    const decision = limiter.hit(requestHeaders(c)['x-client-key'] ?? '');
+    const application = c.get('application');
+    const decision = application ? application.rateWindow.hit() : failedAttempts.hit(requestHeaders(c)['x-client-key'] ?? '');
     if (!decision.allowed) throw rateLimitExceeded(decision);
     for (const [name, value] of Object.entries(limitHeaders(decision))) c.header(name, value);
     return next();

@@ -12,72 +12,116 @@ export interface LoggedRequest {
   readonly durationMs: number;
 }
 
-const CAPACITY = 1000;
+/** Entries each log keeps at most. */
+export const REQUEST_LOG_CAPACITY = 1000;
+/**
+ * Characters of paths and queries each log keeps at most (about 2 MB): a thousand ordinary
+ * requests fit many times over, while a thousand 16 KB targets cannot make a log take 50 MB.
+ */
+export const REQUEST_LOG_CHARACTERS = 2_000_000;
 
 /**
  * A request as recorded while serving it. The parts only a reader needs (the query as an object,
- * the time as text) are worked out when the log is read, not on every request.
+ * the time as text) are worked out when the log is read, not on every request. Path and query are
+ * kept as text, not as the URL, whose parsed query would double what an entry holds.
  */
 export interface RecordedRequest {
   readonly method: string;
-  readonly url: URL;
+  readonly path: string;
+  /** The query string, `?` included (empty when there is none). */
+  readonly search: string;
   readonly status: number;
   /** Epoch milliseconds at which the request arrived. */
   readonly at: number;
   readonly durationMs: number;
+  /** Position among every request the app recorded, so several logs can be read as one. */
+  readonly sequence: number;
 }
 
 function describe(recorded: RecordedRequest): LoggedRequest {
   return {
     method: recorded.method,
-    path: recorded.url.pathname,
-    query: Object.fromEntries(recorded.url.searchParams),
+    path: recorded.path,
+    query: Object.fromEntries(new URLSearchParams(recorded.search)),
     status: recorded.status,
     time: new Date(recorded.at).toISOString(),
     durationMs: recorded.durationMs,
   };
 }
 
-/** The most recent requests, for test harnesses. Headers are never kept, so neither are credentials. */
+function charactersOf(recorded: RecordedRequest): number {
+  return recorded.path.length + recorded.search.length;
+}
+
+/**
+ * The most recent requests of one application (or of callers that are none), for test harnesses:
+ * at most REQUEST_LOG_CAPACITY of them holding REQUEST_LOG_CHARACTERS, the oldest dropped first.
+ * Headers are never kept, so neither are credentials.
+ */
 export class RequestLog {
-  // A ring: once full, each request overwrites the oldest instead of shifting a thousand entries.
-  private entries: RecordedRequest[] = [];
+  // A queue: entries before `oldest` are dropped (emptied at once, so they hold nothing), cut off in
+  // one go now and then rather than shifting the whole array on every request.
+  private entries: Array<RecordedRequest | undefined> = [];
   private oldest = 0;
+  private characters = 0;
 
   add(entry: RecordedRequest): void {
-    if (this.entries.length < CAPACITY) {
-      this.entries.push(entry);
-      return;
+    this.entries.push(entry);
+    this.characters += charactersOf(entry);
+    while (this.entries.length - this.oldest > REQUEST_LOG_CAPACITY || this.characters > REQUEST_LOG_CHARACTERS) {
+      this.characters -= charactersOf(this.entries[this.oldest]!);
+      this.entries[this.oldest++] = undefined;
     }
-    this.entries[this.oldest] = entry;
-    this.oldest = (this.oldest + 1) % CAPACITY;
+    if (this.oldest >= REQUEST_LOG_CAPACITY) {
+      this.entries = this.entries.slice(this.oldest);
+      this.oldest = 0;
+    }
   }
 
   /** Oldest first. */
   list(): readonly LoggedRequest[] {
-    return [...this.entries.slice(this.oldest), ...this.entries.slice(0, this.oldest)].map(describe);
+    return this.recorded().map(describe);
+  }
+
+  private recorded(): RecordedRequest[] {
+    return this.entries.slice(this.oldest) as RecordedRequest[];
+  }
+
+  /** The entries of several logs as one log, oldest first. */
+  static merged(logs: readonly RequestLog[]): readonly LoggedRequest[] {
+    return logs
+      .flatMap((log) => log.recorded())
+      .sort((a, b) => a.sequence - b.sequence)
+      .map(describe);
   }
 
   clear(): void {
     this.entries = [];
     this.oldest = 0;
+    this.characters = 0;
   }
 }
 
 export type RequestObserver = (entry: LoggedRequest) => void;
 
-/** Records every request after its response is decided, and tells any observer (the terminal log). */
-export function recordRequests(log: RequestLog, clock: Clock, observers: readonly RequestObserver[]): Step {
+/**
+ * Records every request after its response is decided, in the log of the application its
+ * credentials authenticate as (else in `unauthenticated`), and tells any observer (the terminal log).
+ */
+export function recordRequests(unauthenticated: RequestLog, clock: Clock, observers: readonly RequestObserver[]): Step {
+  let sequence = 0;
   const record = (c: Context, started: number, at: number): void => {
     const url = requestUrl(c);
     const recorded: RecordedRequest = {
       method: c.req.method,
-      url,
+      path: url.pathname,
+      search: url.search,
       status: c.res.status,
       at,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      sequence: sequence++,
     };
-    if (!url.pathname.startsWith('/__admin/')) log.add(recorded);
+    if (!url.pathname.startsWith('/__admin/')) (c.get('application')?.requestLog ?? unauthenticated).add(recorded);
     if (observers.length === 0) return;
     const entry = describe(recorded);
     for (const observe of observers) observe(entry);

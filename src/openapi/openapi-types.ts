@@ -116,7 +116,8 @@ export interface paths {
         };
         /**
          * Read the log of received requests
-         * @description The most recent requests the mock received (up to 1,000), oldest first. Credentials are
+         * @description The calling application's most recent requests (up to 1,000), oldest first; the mock's own
+         *     application also sees the requests that authenticated as no application. Credentials are
          *     never recorded.
          */
         get: operations["adminListRequests"];

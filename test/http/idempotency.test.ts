@@ -1,6 +1,5 @@
-import { Hono } from 'hono';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_TTL_MS, idempotency, IdempotencyStore } from '../../src/http/idempotency.js';
+import { IDEMPOTENCY_TTL_MS } from '../../src/http/idempotency.js';
 import { inProcessMock, listeningMock, ManualClock, CREDENTIALS, type InProcessMock } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
 
@@ -135,28 +134,19 @@ describe('idempotency-key', () => {
   });
 });
 
-describe('idempotency keys are scoped per client key', () => {
-  it('lets two clients use the same key independently', async () => {
-    const store = new IdempotencyStore(new ManualClock(0));
-    let writes = 0;
-    const app = new Hono();
-    app.post(
-      '/x',
-      async (c, next) => {
-        c.set('valid', { query: {}, path: {}, headers: {}, body: undefined, rawBody: await c.req.text() });
-        await next();
-      },
-      idempotency(store),
-      (c) => c.json({ write: ++writes }, 201),
-    );
-    const post = async (client: string) => {
-      const res = await app.request('/x', { method: 'POST', headers: { 'x-client-key': client, 'idempotency-key': 'shared' }, body: '{}' });
-      return res.json();
+describe('idempotency keys are scoped per application', () => {
+  it('lets two applications use the same key independently', async () => {
+    const other = { clientKey: 'other-key', clientSecret: 'other-secret', appId: 'app_other', seed: 1, count: 0, dataFile: undefined };
+    const twoApps = await inProcessMock({ count: 0, apps: [other] });
+    const post = async (headers: Record<string, string>) => {
+      const res = await twoApps.request('POST', '/api/v0/customers', { auth: false, body: NEW, headers: { ...headers, 'idempotency-key': 'shared' } });
+      return [res.status, res.headers.get('idempotent-replayed'), (res.body as { appId: string }).appId];
     };
-    expect(await post('client-a')).toEqual({ write: 1 });
-    expect(await post('client-b')).toEqual({ write: 2 });
-    expect(await post('client-a')).toEqual({ write: 1 });
-    expect(await post('client-b')).toEqual({ write: 2 });
-    expect(writes).toBe(2);
+    const otherCredentials = { 'x-client-key': other.clientKey, 'x-client-secret': other.clientSecret };
+    expect(await post(CREDENTIALS)).toEqual([201, null, 'app_customers_mock']);
+    expect(await post(otherCredentials)).toEqual([201, null, 'app_other']);
+    expect(await post(CREDENTIALS)).toEqual([201, 'true', 'app_customers_mock']);
+    expect(await post(otherCredentials)).toEqual([201, 'true', 'app_other']);
+    expect(twoApps.store.size).toBe(1);
   });
 });

@@ -33,7 +33,7 @@ describe('rate limit', () => {
       await mock.get('/api/v0/customers'),
       await mock.request('POST', '/api/v0/customers', { body: { first_name: 'A', last_name: 'B', phone_number: '+123456' } }),
       await mock.get('/api/v0/customers?take=0'),
-      // The right key with a wrong secret: refused, and counted against that key.
+      // The right key with a wrong secret: refused, and counted among failed attempts, not against the application.
       await mock.request('GET', '/api/v0/customers', { auth: false, headers: { 'x-client-key': DEFAULT_CONFIG.clientKey, 'x-client-secret': 'wrong' } }),
       await mock.get(`/api/v0/customers/${UNKNOWN_ID}`),
       await mock.request('PATCH', `/api/v0/customers/${other!.id}`, { body: { email: existing!.email } }),
@@ -43,6 +43,8 @@ describe('rate limit', () => {
       await mock.request('POST', '/api/v0/customers', { body: { first_name: 'C', last_name: 'D', phone_number: '+123456' }, headers: { 'idempotency-key': 'k' } }),
     ];
     expect(responses.map((r) => r.status)).toEqual([200, 201, 400, 401, 404, 409, 404, 201, 201]);
+    const [unauthenticated] = responses.splice(3, 1);
+    expect(limitHeaders(unauthenticated!)).toEqual({ limit: '50', remaining: '49', reset: String(NEXT_WINDOW_SECONDS) });
     responses.forEach((res, i) => {
       expect(limitHeaders(res), `response ${i}`).toEqual({ limit: '50', remaining: String(49 - i), reset: String(NEXT_WINDOW_SECONDS) });
     });
@@ -60,8 +62,25 @@ describe('rate limit', () => {
     expect(limitHeaders(refused)).toEqual({ limit: '3', remaining: '0', reset: String(NEXT_WINDOW_SECONDS) });
     await expectDocumented('createCustomer', refused);
     expect(mock.store.snapshot()).toEqual(before);
-    // Unauthenticated or not, once over the limit the answer is 429.
     expectError(await mock.get('/api/v0/customers'), 429);
+  });
+
+  it('counts failed attempts per presented key, apart from every application, and refuses them past the limit too', async () => {
+    const { mock } = await limitedMock(3);
+    const attempt = (key: string) => mock.request('GET', '/api/v0/customers', { auth: false, headers: { 'x-client-key': key, 'x-client-secret': 'wrong' } });
+    expect((await Promise.all([1, 2, 3].map(() => attempt(DEFAULT_CONFIG.clientKey)))).map((r) => [r.status, limitHeaders(r).remaining])).toEqual([
+      [401, '2'],
+      [401, '1'],
+      [401, '0'],
+    ]);
+    const refused = await attempt(DEFAULT_CONFIG.clientKey);
+    expectError(refused, 429, 'Rate limit exceeded');
+    await expectDocumented('listCustomers', refused);
+    // Another presented key has attempts of its own, and the application all of its requests.
+    expect((await attempt('another-key')).status).toBe(401);
+    const own = await mock.get('/api/v0/customers');
+    expect(own.status).toBe(200);
+    expect(limitHeaders(own).remaining).toBe('2');
   });
 
   it('resets on the minute boundary, not a minute after the first request', async () => {

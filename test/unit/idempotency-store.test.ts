@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { IDEMPOTENCY_TTL_MS, IdempotencyStore } from '../../src/http/idempotency.js';
+import { IDEMPOTENCY_TTL_MS, IdempotencyStore, MAX_IDEMPOTENCY_KEYS } from '../../src/http/idempotency.js';
 
 describe('IdempotencyStore', () => {
   it('keeps a key for 24 hours and forgets it after', () => {
@@ -26,5 +26,16 @@ describe('IdempotencyStore', () => {
     expect(store.lookup('b')).toBeDefined();
     store.clear();
     expect(store.lookup('b')).toBeUndefined();
+  });
+});
+
+describe('IdempotencyStore bound', () => {
+  it('keeps MAX_IDEMPOTENCY_KEYS keys, forgetting the oldest first and never refusing a new one', () => {
+    const store = new IdempotencyStore(new ManualClock(0));
+    for (let i = 0; i < MAX_IDEMPOTENCY_KEYS + 5; i++) store.begin(`k${i}`, 'f');
+    expect(store.lookup('k0')).toBeUndefined();
+    expect(store.lookup('k4')).toBeUndefined();
+    expect(store.lookup('k5')).toBeDefined();
+    expect(store.lookup(`k${MAX_IDEMPOTENCY_KEYS + 4}`)).toBeDefined();
   });
 });

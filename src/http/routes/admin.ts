@@ -1,39 +1,25 @@
 import type { Customer } from '../../domain/customer.js';
-import type { CustomerStore } from '../../store/customer-store.js';
-import type { FixedWindowRateLimiter } from '../rate-limit.js';
-import type { IdempotencyStore } from '../idempotency.js';
-import type { RequestLog } from '../request-log.js';
+import { authenticatedApplication } from '../auth.js';
 import type { OperationHandler } from './customers.js';
 
-export interface AdminDeps {
-  readonly store: CustomerStore;
-  /** The data set the mock started with, which a reset restores. */
-  readonly initialCustomers: () => readonly Customer[];
-  readonly idempotency: IdempotencyStore;
-  readonly rateLimiter: FixedWindowRateLimiter | undefined;
-  readonly requestLog: RequestLog;
-}
-
-/** Test-harness endpoints: reset, replace the data set, read and clear the request log. */
-export function adminHandlers(deps: AdminDeps): Record<string, OperationHandler> {
+/** Test-harness endpoints, each acting on the caller's application only: reset, replace the data set, the request log. */
+export function adminHandlers(): Record<string, OperationHandler> {
   return {
     adminReset(c) {
-      deps.store.replaceAll(deps.initialCustomers());
-      deps.idempotency.clear();
-      deps.rateLimiter?.reset();
-      deps.requestLog.clear();
-      return c.json({ customers: deps.store.size });
+      const application = authenticatedApplication(c);
+      application.reset();
+      return c.json({ customers: application.store.size });
     },
     adminReplaceCustomers(c) {
-      deps.store.replaceAll(c.get('valid').body as Customer[]);
-      deps.idempotency.clear();
-      return c.json({ customers: deps.store.size });
+      const application = authenticatedApplication(c);
+      application.replaceCustomers(c.get('valid').body as Customer[]);
+      return c.json({ customers: application.store.size });
     },
     adminListRequests(c) {
-      return c.json({ requests: deps.requestLog.list() });
+      return c.json({ requests: authenticatedApplication(c).requests() });
     },
     adminClearRequests(c) {
-      deps.requestLog.clear();
+      authenticatedApplication(c).clearRequests();
       return c.json({ requests: [] });
     },
   };

@@ -2,12 +2,13 @@ import type { Context } from 'hono';
 import type { CreateCustomerInput, CustomerStatus, DeleteResult, UpdateCustomerInput } from '../../domain/customer.js';
 import type { ListQuery } from '../../domain/query.js';
 import type { CustomerStore } from '../../store/customer-store.js';
+import { authenticatedApplication } from '../auth.js';
 import { HttpError } from '../errors.js';
 
 export type OperationHandler = (c: Context) => Response | Promise<Response>;
 
-/** Translates validated requests into store calls and store results into responses. */
-export function customerHandlers(store: CustomerStore): Record<string, OperationHandler> {
+/** Translates validated requests into calls on the caller's store, and their results into responses. */
+export function customerHandlers(): Record<string, OperationHandler> {
   return {
     listCustomers(c) {
       const q = c.get('valid').query;
@@ -20,22 +21,22 @@ export function customerHandlers(store: CustomerStore): Record<string, Operation
         email: q.email as string | undefined,
       };
       // The same bytes as c.json(store.list(query)), without serialising kept customers again.
-      return c.body(store.listJson(query), 200, { 'Content-Type': 'application/json' });
+      return c.body(storeOf(c).listJson(query), 200, { 'Content-Type': 'application/json' });
     },
     createCustomer(c) {
-      return c.json(store.create(c.get('valid').body as CreateCustomerInput), 201);
+      return c.json(storeOf(c).create(c.get('valid').body as CreateCustomerInput), 201);
     },
     fetchCustomer(c) {
       const id = customerId(c);
-      const customer = store.get(id);
+      const customer = storeOf(c).get(id);
       if (!customer) throw new HttpError(404, 'Customer not found');
       return c.json(customer);
     },
     updateCustomer(c) {
-      return c.json(store.update(customerId(c), c.get('valid').body as UpdateCustomerInput));
+      return c.json(storeOf(c).update(customerId(c), c.get('valid').body as UpdateCustomerInput));
     },
     deleteCustomer(c) {
-      const { customer, deletedAt } = store.delete(customerId(c));
+      const { customer, deletedAt } = storeOf(c).delete(customerId(c));
       const result: DeleteResult = {
         success: true,
         message: 'Customer successfully deleted',
@@ -45,6 +46,10 @@ export function customerHandlers(store: CustomerStore): Record<string, Operation
       return c.json(result);
     },
   };
+}
+
+function storeOf(c: Context): CustomerStore {
+  return authenticatedApplication(c).store;
 }
 
 function customerId(c: Context): string {
