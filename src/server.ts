@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { DEFAULT_CONFIG, type DataSetSource, type MockConfig } from './config.js';
+import type { DataSetSource } from './config/applications.js';
+import { DEFAULT_CONFIG, type MockConfig } from './config/mock-config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
 import { createApp, type MockApp } from './http/app.js';
@@ -70,7 +71,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
     store.onChange(save);
   }
   const applications = config.apps.map((app) => {
-    const customers = initialDataSet(app, spec);
+    const customers = initialDataSet({ seed: config.seed, count: config.count, ...app, dataFile: app.dataFile }, spec);
     return { ...app, initialCustomers: () => customers };
   });
   const mock = createApp({

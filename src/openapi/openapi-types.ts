@@ -282,6 +282,11 @@ export interface components {
         /** @description The client key or secret is missing or wrong. */
         Unauthorized: {
             headers: {
+                /**
+                 * @description On Customers operations: how many more requests under the presented `x-client-key` may
+                 *     fail authentication in this window, counted apart from every application.
+                 */
+                "X-RateLimit-Remaining"?: number;
                 [name: string]: unknown;
             };
             content: {

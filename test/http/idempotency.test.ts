@@ -136,7 +136,7 @@ describe('idempotency-key', () => {
 
 describe('idempotency keys are scoped per application', () => {
   it('lets two applications use the same key independently', async () => {
-    const other = { clientKey: 'other-key', clientSecret: 'other-secret', appId: 'app_other', seed: 1, count: 0, dataFile: undefined };
+    const other = { clientKey: 'other-key', clientSecret: 'other-secret', appId: 'app_other', count: 0 };
     const twoApps = await inProcessMock({ count: 0, apps: [other] });
     const post = async (headers: Record<string, string>) => {
       const res = await twoApps.request('POST', '/api/v0/customers', { auth: false, body: NEW, headers: { ...headers, 'idempotency-key': 'shared' } });
