@@ -124,3 +124,32 @@ describe('customers-mock.config.json', () => {
     expect(usageError([])).toBe('config file customers-mock.config.json: port must be a whole number from 0 to 65535, got 65536');
   });
 });
+
+describe('apps: applications beside the mock\'s own', () => {
+  const app = { clientKey: 'ci-key', clientSecret: 'ci-secret', appId: 'app_ci' };
+
+  it('are none by default', () => {
+    expect(serve().apps).toEqual([]);
+  });
+
+  it('are read from the config file, with data paths relative to it, or from --apps as JSON', () => {
+    mkdirSync(join(dir, 'data'));
+    writeConfig({ apps: [{ ...app, seed: 7, count: 3 }, { ...app, clientKey: 'other', data: 'data/other.json' }] });
+    expect(serve().apps).toEqual([
+      { ...app, seed: 7, count: 3 },
+      { ...app, clientKey: 'other', dataFile: join(dir, 'data', 'other.json') },
+    ]);
+    expect(serve(['--apps', JSON.stringify([app])]).apps).toEqual([app]);
+  });
+
+  it.each([
+    ['a missing secret', [{ clientKey: 'k', appId: 'a' }]],
+    ['an unknown field', [{ ...app, secret: 'x' }]],
+    ['a negative count', [{ ...app, count: -1 }]],
+    ['two with one client key', [app, { ...app, appId: 'app_other' }]],
+    ['an object instead of an array', app],
+  ])('refuse %s, naming every field an application may have', (_what, apps) => {
+    writeConfig({ apps });
+    expect(usageError([])).toMatch(/^config file customers-mock\.config\.json: apps must be an array of applications, each an object with "clientKey", "clientSecret" and "appId"/);
+  });
+});
