@@ -1,5 +1,5 @@
 import type { CreateCustomerInput, Customer, CustomerList, DeleteResult, UpdateCustomerInput } from '../domain/customer.js';
-import type { operations } from '../openapi/openapi-types.js';
+import type { components, operations } from '../openapi/openapi-types.js';
 import { ApiError, UnexpectedResponseError } from './errors.js';
 import { createTransport, type RawRequestOptions, type RawResponse, type Transport, type TransportOptions } from './transport.js';
 
@@ -12,6 +12,11 @@ export type AllFilters = Omit<ListFilters, 'skip'>;
 export type CreateCustomerRequest = Omit<CreateCustomerInput, 'customer_type' | 'status'> &
   Partial<Pick<CreateCustomerInput, 'customer_type' | 'status'>>;
 export type UpdateCustomerRequest = UpdateCustomerInput;
+
+/** customers-mock only: the body of `POST /__admin/sandboxes`, and what it answers. */
+export type CreateSandboxRequest = components['schemas']['SandboxRequest'];
+export type Sandbox = components['schemas']['Sandbox'];
+export type SandboxSummary = components['schemas']['SandboxSummary'];
 
 /** Per-call options of the typed methods. */
 export interface CallOptions {
@@ -36,9 +41,17 @@ export interface CustomersClient {
     restore(id: string, options?: CallOptions): Promise<Customer>;
     delete(id: string, options?: CallOptions): Promise<DeleteResult>;
   };
+  /**
+   * customers-mock only, with the mock's own credentials: a sandbox (an application with its own
+   * credentials and data set) for one test run. Not retried: a retry could create two.
+   */
+  createSandbox(request?: CreateSandboxRequest, options?: Pick<CallOptions, 'signal'>): Promise<Sandbox>;
+  /** customers-mock only: deletes a sandbox; its credentials get 401 from then on. */
+  deleteSandbox(clientKey: string, options?: Pick<CallOptions, 'signal'>): Promise<SandboxSummary>;
 }
 
 const COLLECTION = '/api/v0/customers';
+const SANDBOXES = '/__admin/sandboxes';
 const MAX_PAGE_SIZE = 100;
 
 /**
@@ -90,5 +103,8 @@ export function createClient(options: ClientOptions): CustomersClient {
       restore: (id, o) => update(id, { status: 'ACTIVE' }, o),
       delete: (id, o = {}) => call<DeleteResult>({ method: 'DELETE', path: one(id), ...o }, 200),
     },
+    createSandbox: (request, o = {}) => call<Sandbox>({ method: 'POST', path: SANDBOXES, body: request ?? {}, idempotencyKey: false, ...o }, 201),
+    deleteSandbox: (clientKey, o = {}) =>
+      call<SandboxSummary>({ method: 'DELETE', path: `${SANDBOXES}/${encodeURIComponent(clientKey)}`, idempotencyKey: false, ...o }, 200),
   };
 }

@@ -69,6 +69,27 @@ export const MOCK_OPTIONS = [
     default: [] as readonly AppConfig[],
     help: "applications beside the mock's own, each with its own credentials and data set",
   }),
+  option({
+    flag: 'max-sandboxes',
+    key: 'maxSandboxes',
+    kind: wholeNumber(0, 100_000),
+    default: 100,
+    help: 'sandboxes (POST /__admin/sandboxes) the mock holds at most at once',
+  }),
+  option({
+    flag: 'sandbox-idle-minutes',
+    key: 'sandboxIdleMinutes',
+    kind: wholeNumber(1, 525_600),
+    default: 60,
+    help: 'a sandbox that no request has used for this many minutes is deleted',
+  }),
+  option({
+    flag: 'max-sandbox-customers',
+    key: 'maxSandboxCustomers',
+    kind: wholeNumber(0, 10_000_000),
+    default: 100_000,
+    help: 'customers a sandbox holds at most',
+  }),
 ] as const;
 
 /** Limits of the Node server that no flag sets. */

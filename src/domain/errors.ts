@@ -20,3 +20,11 @@ export class InvalidDataSetError extends Error {
     this.name = 'InvalidDataSetError';
   }
 }
+
+/** A write that would take a store past the customers it may hold (a sandbox's limit). */
+export class CustomerLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`The store holds at most ${limit} customers`);
+    this.name = 'CustomerLimitError';
+  }
+}

@@ -55,8 +55,12 @@ export function createApp(deps: AppDeps): MockApp {
     { clock, rateLimit: config.rateLimit },
     { clientKey: config.clientKey, clientSecret: config.clientSecret, appId: config.appId, store: deps.store, initialCustomers: deps.initialCustomers },
     deps.applications ?? [],
+    { maxSandboxes: config.maxSandboxes, maxCustomers: config.maxSandboxCustomers, idleMs: config.sandboxIdleMinutes * 60_000 },
   );
-  const handlers: Record<string, OperationHandler> = { ...customerHandlers(), ...adminHandlers() };
+  const handlers: Record<string, OperationHandler> = {
+    ...customerHandlers(),
+    ...adminHandlers({ applications, defaultDataSet: { seed: config.seed, count: config.count } }),
+  };
 
   // Not strict, like the real API's router (Express under NestJS): `/api/v0/customers/` is the list too.
   const app = new Hono({ strict: false });

@@ -1,7 +1,10 @@
 import type { Clock } from '../domain/clock.js';
 import type { Customer } from '../domain/customer.js';
+import { CustomerLimitError } from '../domain/errors.js';
 import { CustomerStore } from '../store/customer-store.js';
+import { generateCustomers } from '../store/seed.js';
 import { constantTimeMatcher } from './auth.js';
+import { HttpError } from './errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { RateWindow } from './rate-limit.js';
 import { RequestLog, type LoggedRequest } from './request-log.js';
@@ -18,10 +21,32 @@ export interface ApplicationDefinition extends ApplicationIdentity {
   readonly initialCustomers: () => readonly Customer[];
 }
 
+/** How many sandboxes a mock holds, how big, and for how long. */
+export interface SandboxLimits {
+  readonly maxSandboxes: number;
+  /** Customers a sandbox may hold at most. */
+  readonly maxCustomers: number;
+  /** A sandbox no request has used for this long is deleted. */
+  readonly idleMs: number;
+}
+
 interface ApplicationSettings {
   readonly clock: Clock;
   /** Requests per minute of each application. */
   readonly rateLimit: number;
+}
+
+/** A sandbox's data set: generated from a seed, or given. */
+export type SandboxData = { readonly seed: number; readonly count: number } | { readonly customers: readonly Customer[] };
+
+/** A sandbox as `GET /__admin/sandboxes` lists it: never its secret. */
+export interface SandboxSummary {
+  readonly clientKey: string;
+  readonly appId: string;
+  readonly customers: number;
+  readonly createdAt: string;
+  readonly lastUsedAt: string;
+  readonly expiresAt: string;
 }
 
 /**
@@ -33,6 +58,9 @@ export class Application {
   readonly idempotency: IdempotencyStore;
   readonly requestLog = new RequestLog();
   readonly secretMatches: (given: string) => boolean;
+  /** When a request last authenticated as it (its creation, at first). */
+  lastUsedAt: number;
+  readonly createdAt: number;
 
   constructor(
     readonly identity: ApplicationIdentity,
@@ -45,6 +73,8 @@ export class Application {
     this.rateWindow = new RateWindow(settings.rateLimit, settings.clock);
     this.idempotency = new IdempotencyStore(settings.clock);
     this.secretMatches = constantTimeMatcher(identity.clientSecret);
+    this.createdAt = settings.clock.now();
+    this.lastUsedAt = this.createdAt;
   }
 
   /** Back to the data set it started with; idempotency keys, its rate-limit count and its log forgotten. */
@@ -71,22 +101,29 @@ export class Application {
   }
 }
 
+/** How often, at most, a request also deletes every idle sandbox (each is refused on its own as soon as it is idle). */
+const SWEEP_INTERVAL_MS = 60_000;
+
 /**
- * Every application of one mock, found by its client key. The mock's own application (its
- * `--client-key`) also sees, in its request log, the requests that authenticate as no application.
+ * Every application of one mock, found by its client key: the mock's own (its `--client-key`,
+ * which alone may manage sandboxes), those of the config file, and sandboxes created at run time.
+ * The mock's own application also sees, in its request log, the requests that authenticate as none.
  */
 export class Applications {
   /** Requests whose credentials authenticate as no application. */
   readonly unauthenticatedLog = new RequestLog();
   readonly own: Application;
   private readonly byKey = new Map<string, Application>();
+  private readonly sandboxes = new Set<Application>();
   /** Compared against when the key is unknown, so a wrong key costs the time a wrong secret does. */
   private readonly noSecretMatches: (given: string) => boolean;
+  private nextSweepAt = 0;
 
   constructor(
     private readonly settings: ApplicationSettings,
     own: ApplicationIdentity & { readonly store: CustomerStore; readonly initialCustomers: () => readonly Customer[] },
     others: readonly ApplicationDefinition[],
+    private readonly limits: SandboxLimits,
   ) {
     this.own = new Application(own, own.store, own.initialCustomers, settings, [this.unauthenticatedLog]);
     this.add(this.own);
@@ -94,19 +131,82 @@ export class Applications {
     this.noSecretMatches = constantTimeMatcher(own.clientSecret);
   }
 
-  /** The application whose credential pair this is, if any. Client keys are not secrets; secrets are compared in constant time. */
+  /**
+   * The application whose credential pair this is, if any, marked as used now; an idle sandbox is
+   * deleted instead. Client keys are not secrets; secrets are compared in constant time.
+   */
   authenticate(clientKey: string | undefined, clientSecret: string | undefined): Application | undefined {
     if (clientKey === undefined || clientSecret === undefined) return undefined;
+    const now = this.settings.clock.now();
+    if (now >= this.nextSweepAt) this.deleteIdleSandboxes(now);
     const application = this.byKey.get(clientKey);
     if (!application) {
       this.noSecretMatches(clientSecret);
       return undefined;
     }
-    return application.secretMatches(clientSecret) ? application : undefined;
+    if (!application.secretMatches(clientSecret)) return undefined;
+    if (this.isIdle(application, now)) {
+      this.remove(application);
+      return undefined;
+    }
+    application.lastUsedAt = now;
+    return application;
   }
 
-  private build(definition: ApplicationDefinition): Application {
-    const store = new CustomerStore({ clock: this.settings.clock, appId: definition.appId });
+  /** A new sandbox with fresh credentials; refused (409, 413) past a limit, and then nothing is created. */
+  createSandbox(data: SandboxData): Application {
+    this.deleteIdleSandboxes(this.settings.clock.now());
+    const { maxSandboxes, maxCustomers } = this.limits;
+    if (this.sandboxes.size >= maxSandboxes) {
+      throw new HttpError(409, `Sandbox limit reached: this mock holds at most ${maxSandboxes} sandboxes at once (--max-sandboxes); delete one first`);
+    }
+    const count = 'customers' in data ? data.customers.length : data.count;
+    if (count > maxCustomers) throw new CustomerLimitError(maxCustomers);
+    const id = randomHex(8);
+    const appId = `app_sandbox_${id}`;
+    const customers = 'customers' in data ? data.customers : generateCustomers({ seed: data.seed, count: data.count, appId });
+    const sandbox = this.build({ clientKey: `sandbox_${id}`, clientSecret: randomHex(24), appId, initialCustomers: () => customers }, maxCustomers);
+    this.add(sandbox);
+    this.sandboxes.add(sandbox);
+    return sandbox;
+  }
+
+  /** Deletes the sandbox with this client key; its credentials are refused from then on. */
+  deleteSandbox(clientKey: string): SandboxSummary | undefined {
+    const sandbox = this.byKey.get(clientKey);
+    if (!sandbox || !this.sandboxes.has(sandbox)) return undefined;
+    const summary = this.summarise(sandbox);
+    this.remove(sandbox);
+    return summary;
+  }
+
+  listSandboxes(): SandboxSummary[] {
+    this.deleteIdleSandboxes(this.settings.clock.now());
+    return [...this.sandboxes].map((sandbox) => this.summarise(sandbox));
+  }
+
+  private summarise(sandbox: Application): SandboxSummary {
+    return {
+      clientKey: sandbox.identity.clientKey,
+      appId: sandbox.identity.appId,
+      customers: sandbox.store.size,
+      createdAt: new Date(sandbox.createdAt).toISOString(),
+      lastUsedAt: new Date(sandbox.lastUsedAt).toISOString(),
+      expiresAt: new Date(sandbox.lastUsedAt + this.limits.idleMs).toISOString(),
+    };
+  }
+
+  private isIdle(application: Application, now: number): boolean {
+    return this.sandboxes.has(application) && now - application.lastUsedAt >= this.limits.idleMs;
+  }
+
+  private deleteIdleSandboxes(now: number): void {
+    this.nextSweepAt = now + SWEEP_INTERVAL_MS;
+    for (const sandbox of this.sandboxes) if (this.isIdle(sandbox, now)) this.remove(sandbox);
+  }
+
+  private build(definition: ApplicationDefinition, capacity?: number): Application {
+    const store = new CustomerStore({ clock: this.settings.clock, appId: definition.appId, capacity });
     store.replaceAll(definition.initialCustomers());
     return new Application(definition, store, definition.initialCustomers, this.settings);
   }
@@ -116,4 +216,14 @@ export class Applications {
     if (this.byKey.has(clientKey)) throw new Error(`Two applications have the client key "${clientKey}"`);
     this.byKey.set(clientKey, application);
   }
+
+  private remove(sandbox: Application): void {
+    this.byKey.delete(sandbox.identity.clientKey);
+    this.sandboxes.delete(sandbox);
+  }
+}
+
+function randomHex(bytes: number): string {
+  // Web Crypto, not node:crypto: the app also runs in browsers.
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
+import { CustomerLimitError, CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
 
 /** The one error body of the API: `{statusCode, message, error}`, plus a few documented extras. */
 export interface ErrorBody {
@@ -34,6 +34,10 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof CustomerNotFoundError) return new HttpError(404, error.message);
   if (error instanceof EmailTakenError) return new HttpError(409, error.message);
   if (error instanceof InvalidDataSetError) return new HttpError(400, [...error.problems]);
+  // Only sandboxes' stores have a limit.
+  if (error instanceof CustomerLimitError) {
+    return new HttpError(413, `Sandbox customer limit reached: a sandbox holds at most ${error.limit} customers (--max-sandbox-customers)`);
+  }
   return new HttpError(500, 'Internal server error');
 }
 

@@ -35,7 +35,8 @@ export function validateRequest(validator: RequestValidator, bodyLimitBytes: num
       return next();
     }
     return readBodyText(c.req.raw, bodyLimitBytes).then((rawBody) => {
-      const checked = validateBody(parseJsonBody(rawBody));
+      const absent = !validator.operation.requestBodyRequired && rawBody.trim() === '';
+      const checked = absent ? ({ ok: true, value: undefined } as const) : validateBody(parseJsonBody(rawBody));
       const messages = [...(params.ok ? [] : params.messages), ...(checked.ok ? [] : checked.messages)];
       if (!params.ok || !checked.ok) throw new HttpError(400, messages);
       c.set('valid', validRequest(params.value, checked.value, rawBody));

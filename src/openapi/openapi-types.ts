@@ -130,6 +130,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__admin/sandboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the sandboxes
+         * @description Every sandbox of this mock, oldest first, without its secret.
+         */
+        get: operations["adminListSandboxes"];
+        put?: never;
+        /**
+         * Create a sandbox
+         * @description A new application on this mock, with fresh credentials and a data set of its own, so that
+         *     parallel test jobs sharing one mock never see each other's data. Its credentials work on
+         *     every endpoint; `/__admin/reset`, `/__admin/customers` and `/__admin/requests` called with
+         *     them act on the sandbox only. It has its own rate-limit window, idempotency keys and request
+         *     log.
+         *
+         *     The body is optional: `{"seed": 7, "count": 50}` generates the data set (each defaults to
+         *     the mock's own `--seed` and `--count`), `{"customers": [...]}` gives it (checked as
+         *     `PUT /__admin/customers` checks it); the two cannot be combined.
+         *
+         *     Only the mock's own credentials (`--client-key`) may create, list or delete sandboxes (403
+         *     otherwise). Limits, each named with its value in the error: at most `--max-sandboxes`
+         *     (default 100) at once, else 409; at most `--max-sandbox-customers` (default 100,000)
+         *     customers in a sandbox, here or later, else 413. A sandbox that no request has used for
+         *     `--sandbox-idle-minutes` (default 60) is deleted, and its credentials get 401 from then on.
+         */
+        post: operations["adminCreateSandbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/sandboxes/{clientKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a sandbox
+         * @description Deletes the sandbox and its data; its credentials get 401 from then on.
+         */
+        delete: operations["adminDeleteSandbox"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -259,6 +317,33 @@ export interface components {
                 durationMs: number;
             }[];
         };
+        SandboxRequest: {
+            /** @description Seed of the generated customers (default the mock's `--seed`). */
+            seed?: number;
+            /** @description Number of generated customers (default the mock's `--count`), at most `--max-sandbox-customers`. */
+            count?: number;
+            /** @description The sandbox's customers, instead of generated ones; not together with `seed` or `count`. */
+            customers?: components["schemas"]["Customer"][];
+        };
+        Sandbox: {
+            /** @description The sandbox's `x-client-key`. */
+            clientKey: string;
+            /** @description The sandbox's `x-client-secret`. */
+            clientSecret: string;
+            /** @description The `appId` of the customers it creates. */
+            appId: string;
+            /** @description How many customers it starts with. */
+            customers: number;
+        };
+        SandboxSummary: {
+            clientKey: string;
+            appId: string;
+            /** @description How many customers it holds now. */
+            customers: number;
+            createdAt: components["schemas"]["Timestamp"];
+            lastUsedAt: components["schemas"]["Timestamp"];
+            expiresAt: components["schemas"]["Timestamp"];
+        };
     };
     responses: {
         /** @description Invalid input. `message` names each failing parameter. */
@@ -325,7 +410,26 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is larger than the mock accepts. */
+        /** @description Only the mock's own credentials (`--client-key`) manage sandboxes; a sandbox's, or a config file application's, cannot. */
+        SandboxForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "statusCode": 403,
+                 *       "message": "Only the mock's own credentials (--client-key) can manage sandboxes",
+                 *       "error": "Forbidden"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description The request body is larger than the mock accepts, or the write would take a sandbox past
+         *     its customer limit (`--max-sandbox-customers`; see the Admin tag).
+         */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -765,6 +869,115 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    adminListSandboxes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sandboxes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sandboxes: components["schemas"]["SandboxSummary"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SandboxForbidden"];
+        };
+    };
+    adminCreateSandbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SandboxRequest"];
+            };
+        };
+        responses: {
+            /** @description The sandbox, with the credentials to call it. The secret is shown only here. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sandbox"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SandboxForbidden"];
+            /** @description The mock already holds `--max-sandboxes` sandboxes. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "message": "Sandbox limit reached: this mock holds at most 100 sandboxes at once (--max-sandboxes); delete one first",
+                     *       "error": "Conflict"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+        };
+    };
+    adminDeleteSandbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sandbox's client key. */
+                clientKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sandbox as it was when deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxSummary"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SandboxForbidden"];
+            /** @description No sandbox has this client key. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "message": "Sandbox not found",
+                     *       "error": "Not Found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
 }

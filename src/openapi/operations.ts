@@ -12,6 +12,8 @@ export interface SpecOperation {
   readonly path: string;
   readonly parameters: readonly oas31.ParameterObject[];
   readonly requestBodySchema: oas31.SchemaObject | undefined;
+  /** Whether a request must carry the body; an optional one may be left empty. */
+  readonly requestBodyRequired: boolean;
   readonly responses: Readonly<Record<string, oas31.ResponseObject>>;
   readonly tags: readonly string[];
 }
@@ -35,6 +37,7 @@ export function listOperations(doc: OpenApiDocument): SpecOperation[] {
         path,
         parameters: [...merged.values()],
         requestBodySchema: body?.content?.['application/json']?.schema as oas31.SchemaObject | undefined,
+        requestBodyRequired: body?.required ?? false,
         responses: (op.responses ?? {}) as Record<string, oas31.ResponseObject>,
         tags: op.tags ?? [],
       });

@@ -12,7 +12,7 @@ import {
   type CustomerStatus,
   type UpdateCustomerInput,
 } from '../domain/customer.js';
-import { CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
+import { CustomerLimitError, CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
 import { formatPage, listPage, matches, nameKey, type ListQuery } from '../domain/query.js';
 import { JsonCache } from './json-cache.js';
 import { NameIndex } from './name-index.js';
@@ -25,6 +25,8 @@ export interface StoreOptions {
   readonly newId?: () => string;
   /** How many customers' JSON text to keep for answering pages (default 10,000, about 4 MB). */
   readonly servedJsonCapacity?: number;
+  /** Customers it may hold at most (a sandbox's limit); no limit when absent. */
+  readonly capacity?: number;
 }
 
 export type ChangeListener = () => void;
@@ -50,9 +52,11 @@ export class CustomerStore {
   private readonly pageBodies = new Map<string, string>();
   private readonly listeners = new Set<ChangeListener>();
   private readonly newId: () => string;
+  private readonly capacity: number;
 
   constructor(private readonly options: StoreOptions) {
     this.newId = options.newId ?? randomUUID;
+    this.capacity = options.capacity ?? Number.POSITIVE_INFINITY;
     this.served = new JsonCache(options.servedJsonCapacity ?? SERVED_JSON_CAPACITY);
   }
 
@@ -66,6 +70,7 @@ export class CustomerStore {
 
   /** Replaces every customer at once; rejects, changing nothing, a set with clashing ids or emails. */
   replaceAll(customers: readonly Customer[]): void {
+    if (customers.length > this.capacity) throw new CustomerLimitError(this.capacity);
     const problems = findClashes(customers);
     if (problems.length > 0) throw new InvalidDataSetError(problems);
     this.byId.clear();
@@ -114,6 +119,7 @@ export class CustomerStore {
   }
 
   create(input: CreateCustomerInput): Customer {
+    if (this.byId.size >= this.capacity) throw new CustomerLimitError(this.capacity);
     if (input.email !== undefined) this.assertEmailFree(input.email, undefined);
     const customer = newCustomer(input, {
       id: this.newId(),

@@ -97,6 +97,27 @@ describe('typed client against the mock', () => {
   });
 });
 
+describe('sandboxes through the typed client', () => {
+  it('creates a sandbox to work in and deletes it, after which its credentials are refused', async () => {
+    const mock = await inProcessMock({ count: 3 });
+    const admin = clientFor(mock);
+    const sandbox = await admin.createSandbox({ seed: 1, count: 2 });
+    expect(sandbox).toMatchObject({ customers: 2, clientKey: expect.any(String), clientSecret: expect.any(String) });
+    const inSandbox = clientFor(mock, { clientKey: sandbox.clientKey, clientSecret: sandbox.clientSecret });
+    const created = await inSandbox.customers.create(NEW_CUSTOMER);
+    expect(created.appId).toBe(sandbox.appId);
+    expect((await admin.customers.list()).total).toBe(3);
+    expect(await admin.deleteSandbox(sandbox.clientKey)).toMatchObject({ clientKey: sandbox.clientKey, customers: 3 });
+    await expect(inSandbox.customers.list()).rejects.toMatchObject({ status: 401 });
+    await expect(admin.deleteSandbox(sandbox.clientKey)).rejects.toBeInstanceOf(ApiError);
+  });
+
+  it('creates one from the mock\'s own seed and count when given nothing', async () => {
+    const mock = await inProcessMock({ count: 3 });
+    expect((await clientFor(mock).createSandbox()).customers).toBe(3);
+  });
+});
+
 describe('retries', () => {
   it('waits out a forced 429 burst for as long as Retry-After says, then succeeds', async () => {
     // 10 s into a minute: the window resets in 50 s.
