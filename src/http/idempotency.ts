@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { HttpError } from './errors.js';
 import { requestHeaders } from './request-headers.js';
@@ -57,6 +56,14 @@ export class IdempotencyStore {
   }
 }
 
+/** Web Crypto rather than node:crypto, so the mock runs in a browser too. */
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
 /**
  * Same key, same request: the first response again, with no second write. Same key, different
  * request: 409. Only responses the operation itself produced are kept; a 5xx is not, so a retry
@@ -68,9 +75,7 @@ export function idempotency(store: IdempotencyStore): Step {
     const header = headers['idempotency-key'];
     if (header === undefined) return next();
     const key = `${headers['x-client-key'] ?? ''}\u0000${header}`;
-    const fingerprint = createHash('sha256')
-      .update(`${c.req.method}\u0000${c.req.path}\u0000${c.get('valid').rawBody}`)
-      .digest('hex');
+    const fingerprint = await sha256Hex(`${c.req.method}\u0000${c.req.path}\u0000${c.get('valid').rawBody}`);
     const existing = store.lookup(key);
     if (existing) {
       if (existing.fingerprint !== fingerprint) {

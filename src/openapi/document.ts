@@ -1,9 +1,5 @@
-import { fileURLToPath } from 'node:url';
-import SwaggerParser from '@apidevtools/swagger-parser';
 import type { oas31 } from 'openapi3-ts';
-
-/** The OpenAPI document that every part of the product reads; nothing else restates the contract. */
-export const SPEC_PATH = fileURLToPath(new URL('../../openapi/customers.yaml', import.meta.url));
+import { compiledSpec } from './document.generated.js';
 
 export type OpenApiDocument = oas31.OpenAPIObject;
 
@@ -14,20 +10,11 @@ export interface LoadedSpec {
   readonly dereferenced: OpenApiDocument;
 }
 
-let cached: Promise<LoadedSpec> | undefined;
-
-/** Loads, validates and dereferences the document once per process. */
-export function loadSpec(path: string = SPEC_PATH): Promise<LoadedSpec> {
-  if (path !== SPEC_PATH) return readSpec(path);
-  cached ??= readSpec(path);
-  return cached;
-}
-
-async function readSpec(path: string): Promise<LoadedSpec> {
-  // swagger-parser has its own document types; openapi3-ts's are the project's.
-  const raw = (await SwaggerParser.parse(path)) as unknown as OpenApiDocument;
-  // validate() dereferences in place, so hand it a copy and keep `raw` as written.
-  const copy = structuredClone(raw) as unknown as Parameters<typeof SwaggerParser.validate>[0];
-  const dereferenced = (await SwaggerParser.validate(copy)) as unknown as OpenApiDocument;
-  return { raw, dereferenced };
+/**
+ * The document every part of the product reads; nothing else restates the contract. It is
+ * compiled into the build from openapi/customers.yaml (scripts/compile-openapi.mjs, validated by
+ * swagger-parser there), so reading it needs no file system: the mock runs in a browser too.
+ */
+export function loadSpec(): LoadedSpec {
+  return compiledSpec;
 }
