@@ -7,7 +7,7 @@ const raw = {
     "title": "Customers API",
     "version": "0.1.0",
     "summary": "The Customers resource of the payments platform, as served by customers-mock.",
-    "description": "The Customers resource (`/api/v0/customers`) of the payments platform: list, create, fetch,\nupdate (which also blacklists) and delete customers of the calling application.\n\nThis document is the single source of truth of **customers-mock**: the mock validates requests\nagainst it, the contract kit validates responses against it, and `/docs` renders it.\n\n## Choices where the public documentation contradicts itself\nThe real API's pages disagree with each other in places. Where they do, this document follows\nthe majority reading; each choice is recorded here and beside the field it concerns.\n\n| topic | sources say | this document |\n|---|---|---|\n| timestamp and app id keys | `appId`/`createdAt`/`updatedAt` (docs pages) vs `created_at`/`updated_at` (spec prose) and an extra `app_id` (two pages) | `appId`, `createdAt`, `updatedAt` only |\n| `customer_type` values | the spec's seven values vs a four-value list on guide pages | the spec's seven values |\n| `status` values | `ACTIVE`, `BLACKLISTED`, `DEACTIVATED` (docs) vs an extra `DELETED` (spec) | the three documented values; deletion removes the record |\n| `email` list filter | exact, case-insensitive (spec, API reference, SDKs) vs substring (one guide page) | exact, case-insensitive |\n| `skip` maximum | 10,000 on one guide page only | no maximum |\n| `id` format | \"UUID v4\" with 400 on a bad format vs `cust_123456` in examples | UUID v4, in either case (an id in capitals names the same customer); anything else is a 400 |\n| `phone_number` | `+1-555-123-4567` examples vs the pattern `^[+]?[1-9]\\d{1,14}$` | requests: `+` then 2-15 digits; responses: `+`, digits and common separators |\n| delete response | `{success, message, deletedAt, customerId}` vs the deleted customer | `{success, message, deletedAt, customerId}` |\n| 429 body | `{statusCode, message, retryAfter}` vs `{statusCode, message, error}` | both merged: `{statusCode, message, error, retryAfter}` |\n| email uniqueness on update | \"must be unique\" (guide) but no 409 in the spec | 409, as on create |\n| wrong method on a known path | not documented | 404 `Cannot METHOD /path`, like any unknown route |\n| trailing slash (`/api/v0/customers/`) | not documented | the same route, as the Express router under NestJS treats it |\n| `PATCH` with only `reason` | not documented | 400: `reason` needs `status`, and nothing else would change |\n\n## Errors\nEvery error, including unknown routes, is JSON in one shape:\n`{\"statusCode\": 400, \"message\": [\"take must not be greater than 100\"], \"error\": \"Bad Request\"}`.\n`message` is an array with one entry per failing parameter for validation errors, and a string\notherwise.\n\n## Limits (customers-mock)\nAny request, on any path: a target (path and query) over 16,384 characters is a 414; request\nline and headers over 64 KiB a 431; malformed HTTP a 400; a client that has not sent its headers\nwithin 10 s or its whole request within 30 s a 408. Bodies over 100 KB (64 MiB for the admin\nupload) are a 413, and JSON nested deeper than 64 levels a 400. All in the error shape above.\n\n## Rate limits\n100 requests per minute per `x-client-key`, in a fixed window that resets on the minute\nboundary. Every response of a Customers operation, a 401 included, carries `X-RateLimit-Limit`,\n`X-RateLimit-Remaining` and `X-RateLimit-Reset` (unix seconds). Past the limit: 429 with\n`Retry-After`. The admin endpoints and unknown routes are not limited and carry no such headers.\nThe mock ships with the real API's limit so integrations meet it offline; `--rate-limit 0`\nturns it off (and the headers with it) for load tests.\n\n## Idempotency\n`POST`, `PATCH` and `DELETE` accept an `idempotency-key` header. The same key with the same\nmethod, path and body replays the first response without a second write; the same key with a\ndifferent request is a 409. A replay carries `Idempotent-Replayed: true`. Keys expire after\n24 hours and belong to one `x-client-key`. A\nrequest refused by validation (400) does not use up its key; a request arriving while the\nfirst one with its key is still being served is a 409 too.\n\n## Failure simulation (customers-mock only)\nTo rehearse the failures the real API will throw, customers-mock honours a `Prefer` header in\nPrism's style on every Customers operation: `Prefer: code=429` (or `500`, `502`, `503`,\n`504`) answers with that status, `Prefer: delay=300` waits 300 ms first, and the two combine\n(`Prefer: code=503, delay=300`). Its `--latency` and `--error-rate` options do the same for\nevery request. A simulated 429 is the rate limiter's own (with `Retry-After`), a simulated 5xx\nhas the error body above, and the request never reaches the data, so nothing changes. Applied\npreferences are echoed in `Preference-Applied`; unknown ones are ignored (RFC 7240); a bad value\nis a 400. The real API ignores `Prefer`. The server errors (`5XX`) are documented on each\noperation because any server can answer with one, in this shape.\n\n## Served beside the API (customers-mock only)\n`/docs` (this reference), `/openapi.json` and `/openapi.yaml` (this document, with the mock's\nown address as the first server) need no credentials and are not rate limited. They are not\npart of the API, so they are not among the paths below.\n",
+    "description": "The Customers resource (`/api/v0/customers`) of the payments platform: list, create, fetch,\nupdate (which also blacklists) and delete customers of the calling application.\n\nThis document is the single source of truth of **customers-mock**: the mock validates requests\nagainst it, the contract kit validates responses against it, and `/docs` renders it.\n\n## Choices\nThe platform publishes an OpenAPI document (api.yml), SDKs generated from it and docs pages, and\nthey disagree in places. A rule they agree on is the platform's own. Every other rule is a\nchoice of this document: each is listed below, recorded in `x-choices`, and marked with\n`x-choice` beside the rule it governs. Choices with a compatibility option can be switched to\nwhat a real deployment does (`--compat`).\n\n<!-- x-choices -->\n\n## Errors\nEvery error, including unknown routes, is JSON in one shape:\n`{\"statusCode\": 400, \"message\": [\"take must not be greater than 100\"], \"error\": \"Bad Request\"}`.\n`message` is an array with one entry per failing parameter for validation errors, and a string\notherwise.\n\n## Limits (customers-mock)\nAny request, on any path: a target (path and query) over 16,384 characters is a 414; request\nline and headers over 64 KiB a 431; malformed HTTP a 400; a client that has not sent its headers\nwithin 10 s or its whole request within 30 s a 408. Bodies over 100 KB (64 MiB for the admin\nupload) are a 413, and JSON nested deeper than 64 levels a 400. All in the error shape above.\n\n## Rate limits\n100 requests per minute per `x-client-key`, in a fixed window that resets on the minute\nboundary. Every response of a Customers operation, a 401 included, carries `X-RateLimit-Limit`,\n`X-RateLimit-Remaining` and `X-RateLimit-Reset` (unix seconds). Past the limit: 429 with\n`Retry-After`. The admin endpoints and unknown routes are not limited and carry no such headers.\nThe mock ships with the real API's limit so integrations meet it offline; `--rate-limit 0`\nturns it off (and the headers with it) for load tests.\n\n## Idempotency\n`POST`, `PATCH` and `DELETE` accept an `idempotency-key` header. The same key with the same\nmethod, path and body replays the first response without a second write; the same key with a\ndifferent request is a 409. A replay carries `Idempotent-Replayed: true`. Keys expire after\n24 hours and belong to one `x-client-key`. A\nrequest refused by validation (400) does not use up its key; a request arriving while the\nfirst one with its key is still being served is a 409 too.\n\n## Failure simulation (customers-mock only)\nTo rehearse the failures the real API will throw, customers-mock honours a `Prefer` header in\nPrism's style on every Customers operation: `Prefer: code=429` (or `500`, `502`, `503`,\n`504`) answers with that status, `Prefer: delay=300` waits 300 ms first, and the two combine\n(`Prefer: code=503, delay=300`). Its `--latency` and `--error-rate` options do the same for\nevery request. A simulated 429 is the rate limiter's own (with `Retry-After`), a simulated 5xx\nhas the error body above, and the request never reaches the data, so nothing changes. Applied\npreferences are echoed in `Preference-Applied`; unknown ones are ignored (RFC 7240); a bad value\nis a 400. The real API ignores `Prefer`. The server errors (`5XX`) are documented on each\noperation because any server can answer with one, in this shape.\n\n## Served beside the API (customers-mock only)\n`/docs` (this reference), `/openapi.json` and `/openapi.yaml` (this document, with the mock's\nown address as the first server) need no credentials and are not rate limited. They are not\npart of the API, so they are not among the paths below.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -41,8 +41,10 @@ const raw = {
   ],
   "paths": {
     "/api/v0/customers": {
+      "x-choice": "trailing-slash",
       "get": {
         "operationId": "listCustomers",
+        "x-choice": "list-order",
         "tags": [
           "Customers"
         ],
@@ -191,6 +193,7 @@ const raw = {
       }
     },
     "/api/v0/customers/{id}": {
+      "x-choice": "unknown-method",
       "parameters": [
         {
           "$ref": "#/components/parameters/CustomerId"
@@ -253,6 +256,7 @@ const raw = {
       },
       "patch": {
         "operationId": "updateCustomer",
+        "x-choice": "update-email-conflict",
         "tags": [
           "Customers"
         ],
@@ -353,6 +357,7 @@ const raw = {
       },
       "delete": {
         "operationId": "deleteCustomer",
+        "x-choice": "delete-operation",
         "tags": [
           "Customers"
         ],
@@ -543,12 +548,14 @@ const raw = {
   "components": {
     "securitySchemes": {
       "ClientKey": {
+        "x-choice": "auth-both-headers",
         "type": "apiKey",
         "in": "header",
         "name": "x-client-key",
         "description": "The application's client key. Required together with `x-client-secret`."
       },
       "ClientSecret": {
+        "x-choice": "auth-both-headers",
         "type": "apiKey",
         "in": "header",
         "name": "x-client-secret",
@@ -557,6 +564,7 @@ const raw = {
     },
     "parameters": {
       "Skip": {
+        "x-choice": "integer-paging",
         "name": "skip",
         "in": "query",
         "description": "Number of matching records to skip. No maximum (one guide page says 10,000; the others say none).",
@@ -570,6 +578,7 @@ const raw = {
         }
       },
       "Take": {
+        "x-choice": "integer-paging",
         "name": "take",
         "in": "query",
         "description": "Number of records to return.",
@@ -595,10 +604,12 @@ const raw = {
         }
       },
       "NameFilter": {
+        "x-choice": "name-matching",
         "name": "name",
         "in": "query",
         "description": "Case-insensitive partial match against `first_name`, `last_name`, or\n`first_name + \" \" + last_name` (so `john d` finds John Doe).\n",
         "schema": {
+          "x-choice": "empty-filters",
           "type": "string",
           "minLength": 1,
           "maxLength": 100,
@@ -612,6 +623,7 @@ const raw = {
         "in": "query",
         "description": "Exact match, case-insensitive. (One guide page describes a substring match; the API\nreference and every SDK say exact, and so does this document.)\n",
         "schema": {
+          "x-choice": "empty-filters",
           "type": "string",
           "minLength": 1,
           "maxLength": 255,
@@ -621,6 +633,7 @@ const raw = {
         }
       },
       "CustomerId": {
+        "x-choice": "id-versions",
         "name": "id",
         "in": "path",
         "required": true,
@@ -630,6 +643,7 @@ const raw = {
         }
       },
       "IdempotencyKey": {
+        "x-choice": "idempotency-key",
         "name": "idempotency-key",
         "in": "header",
         "required": false,
@@ -654,6 +668,7 @@ const raw = {
     },
     "headers": {
       "X-RateLimit-Limit": {
+        "x-choice": "rate-limit",
         "description": "Requests allowed per window.",
         "schema": {
           "type": "integer",
@@ -661,6 +676,7 @@ const raw = {
         }
       },
       "X-RateLimit-Remaining": {
+        "x-choice": "rate-limit",
         "description": "Requests left in the current window.",
         "schema": {
           "type": "integer",
@@ -668,6 +684,7 @@ const raw = {
         }
       },
       "X-RateLimit-Reset": {
+        "x-choice": "rate-limit",
         "description": "When the current window ends, in unix seconds.",
         "schema": {
           "type": "integer",
@@ -682,6 +699,7 @@ const raw = {
         }
       },
       "Retry-After": {
+        "x-choice": "rate-limit",
         "description": "Seconds to wait before the next request.",
         "schema": {
           "type": "integer",
@@ -691,6 +709,7 @@ const raw = {
     },
     "schemas": {
       "CustomerId": {
+        "x-choice": "id-versions",
         "type": "string",
         "format": "uuid",
         "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -698,6 +717,7 @@ const raw = {
         "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
       },
       "CustomerStatus": {
+        "x-choice": "status-deleted",
         "type": "string",
         "enum": [
           "ACTIVE",
@@ -726,6 +746,7 @@ const raw = {
         "example": "2026-03-20T10:00:00.000Z"
       },
       "Customer": {
+        "x-choice": "closed-response-schemas",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -770,6 +791,7 @@ const raw = {
             ]
           },
           "phone_number": {
+            "x-choice": "phone-pattern",
             "type": "string",
             "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
             "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
@@ -798,19 +820,23 @@ const raw = {
             ]
           },
           "appId": {
+            "x-choice": "app-id-key",
             "type": "string",
             "minLength": 1,
             "description": "The application the customer belongs to (`appId`, not the `app_id` two pages also show)."
           },
           "createdAt": {
+            "x-choice": "timestamp-keys",
             "$ref": "#/components/schemas/Timestamp"
           },
           "updatedAt": {
+            "x-choice": "timestamp-keys",
             "$ref": "#/components/schemas/Timestamp"
           }
         }
       },
       "CustomerList": {
+        "x-choice": "closed-response-schemas",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -838,6 +864,7 @@ const raw = {
             "description": "The skip applied."
           },
           "take": {
+            "x-choice": "envelope-take",
             "type": "integer",
             "minimum": 0,
             "maximum": 100,
@@ -846,12 +873,14 @@ const raw = {
         }
       },
       "PhoneNumber": {
+        "x-choice": "phone-pattern",
         "type": "string",
         "pattern": "^\\+[1-9][0-9]{1,14}$",
         "description": "`+` then 2-15 digits, the first not 0 (E.164).",
         "example": "+14155550123"
       },
       "CreateCustomer": {
+        "x-choice": "unknown-body-fields",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -889,6 +918,7 @@ const raw = {
         }
       },
       "UpdateCustomer": {
+        "x-choice": "unknown-body-fields",
         "type": "object",
         "additionalProperties": false,
         "minProperties": 1,
@@ -924,6 +954,7 @@ const raw = {
             "$ref": "#/components/schemas/CustomerStatus"
           },
           "reason": {
+            "x-choice": "update-body",
             "type": "string",
             "maxLength": 500,
             "description": "Why the status changes (for a blacklist); accepted but not stored."
@@ -931,6 +962,7 @@ const raw = {
         }
       },
       "DeleteResult": {
+        "x-choice": "delete-response",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -991,6 +1023,7 @@ const raw = {
         }
       },
       "RateLimitError": {
+        "x-choice": "rate-limit-body",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -1082,6 +1115,7 @@ const raw = {
     },
     "responses": {
       "BadRequest": {
+        "x-choice": "validation-errors",
         "description": "Invalid input. `message` names each failing parameter.",
         "content": {
           "application/json": {
@@ -1099,6 +1133,7 @@ const raw = {
         }
       },
       "Unauthorized": {
+        "x-choice": "auth-before-validation",
         "description": "The client key or secret is missing or wrong.",
         "content": {
           "application/json": {
@@ -1291,6 +1326,152 @@ const raw = {
         }
       }
     }
+  },
+  "x-choices": {
+    "timestamp-keys": {
+      "topic": "timestamp key spelling",
+      "platform": "Every docs page with a full customer (list, fetch, create and update on the developers' and\nguide pages) shows `createdAt` / `updatedAt`; api.yml's descriptions and the SDKs' docstrings\n(TypeScript JSDoc, Python) show `created_at` / `updated_at`. api.yml defines no response schema.\n",
+      "document": "`createdAt` and `updatedAt`",
+      "why": "The docs pages are the only sources that show whole customer objects, and they agree."
+    },
+    "app-id-key": {
+      "topic": "application id key",
+      "platform": "The docs pages show `appId`; the developers' create page and the guide's fetch page also show\n`app_id` with the same value, and the guide's fetch page a nested `app` object. api.yml's\nexamples have no application id at all.\n",
+      "document": "`appId` only",
+      "why": "`appId` is on every docs page that shows a customer; `app_id` and `app` appear on one page each."
+    },
+    "status-deleted": {
+      "topic": "the `DELETED` status",
+      "platform": "api.yml and every SDK's `CustomerStatus` enum have `ACTIVE`, `BLACKLISTED`, `DEACTIVATED` and\n`DELETED`, in filters and in create and update bodies; the docs pages list only the first three.\n",
+      "document": "The three values of the docs pages; `DELETED` is a 400 in filters and bodies.",
+      "why": "The mock's delete removes the record, so no customer can ever have that status."
+    },
+    "id-versions": {
+      "topic": "customer id format",
+      "platform": "api.yml says `format: uuid` (any version; its example `cust_123e4567-...` is no UUID at all);\nthe developers' fetch page says \"UUID v4\"; examples elsewhere use `cust_123456`.\n",
+      "document": "A UUID v4, in either case (an id in capitals names the same customer); anything else is a 400.",
+      "why": "The developers' pages name the version; a UUID column finds a UUID in either case."
+    },
+    "phone-pattern": {
+      "topic": "`phone_number` format",
+      "platform": "api.yml's pattern `^[+]?[1-9]\\d{1,14}$` makes the `+` optional and rejects api.yml's own example\n`+1-555-123-4567`; the docs pages say \"max 20 characters, valid format, with country code\" and\nshow hyphenated examples.\n",
+      "document": "Requests: `+` then 2-15 digits, the first not 0 (stricter than api.yml). Responses: `+`, digits and common separators.",
+      "why": "E.164 with its `+`, so that a stored number is always dialable from anywhere."
+    },
+    "integer-paging": {
+      "topic": "`skip` and `take` types",
+      "platform": "api.yml says `type: number` for both; the Python and Go SDKs type them as floats. The docs pages give whole-number examples.",
+      "document": "Whole numbers only; `take=1.5` and `skip=2.5` are a 400.",
+      "why": "A fraction of a record has no meaning."
+    },
+    "empty-filters": {
+      "topic": "empty `name` and `email` filters",
+      "platform": "api.yml gives the filters a maximum length and no minimum; the TypeScript SDK sends `name=` for\nan empty string, the Python SDK drops empty values. No source says what an empty filter means.\n",
+      "document": "An empty `name` or `email` is a 400.",
+      "why": "An empty filter is almost always a form field left blank by mistake."
+    },
+    "name-matching": {
+      "topic": "\"first last\" name matching",
+      "platform": "api.yml: \"partial match, case-insensitive\"; the guide's list page: a match against `first_name`\nor `last_name`. No source mentions the full name.\n",
+      "document": "A case-insensitive partial match against `first_name`, `last_name` or `first_name + \" \" + last_name`, so `john d` finds John Doe.",
+      "why": "A search box gets full names typed into it; every first-name or last-name match still matches."
+    },
+    "list-order": {
+      "topic": "list order",
+      "platform": "No platform source states the order of a list.",
+      "document": "Newest first (`createdAt` descending), then `id` ascending.",
+      "why": "A total order, so paging never skips or repeats a record; newest first is what a dashboard shows."
+    },
+    "envelope-take": {
+      "topic": "`take` in the list envelope",
+      "platform": "The docs pages call `take` the applied pagination; api.yml's example is a page of one record\nwith `take: 10`. No source says what `take` is when fewer records are left.\n",
+      "document": "`take` is the number of records in `data` (a `skip` past the end gives `take: 0`).",
+      "why": "A client can page with `skip += take` without counting `data`."
+    },
+    "closed-response-schemas": {
+      "topic": "closed response schemas",
+      "platform": "api.yml defines no response body at all (every Customers response has a description only) and\nno SDK parses one; the docs pages show example bodies, and api.yml's list example item lacks\n`last_spent`, `last_purchase_date` and `appId`.\n",
+      "document": "Every key of a customer is required, in list items too, and no other key may appear (`additionalProperties` false).",
+      "why": "A contract a response can be checked against; the docs pages' full objects all have these keys."
+    },
+    "unknown-body-fields": {
+      "topic": "unknown request body fields",
+      "platform": "api.yml's request schemas are open (no `additionalProperties`); no source says what happens to an unknown field.",
+      "document": "An unknown field in a create or update body is a 400 naming it.",
+      "why": "A misspelt field (`firstName`) would otherwise be dropped silently."
+    },
+    "update-body": {
+      "topic": "the update body",
+      "platform": "api.yml's `UpdateCustomerDto` has every field optional, no `reason`, no minimum of properties,\nand the create defaults (`customer_type: Individual`, `status: ACTIVE`); the developers'\nblacklist page sends `reason` (\"not stored in the customer record\").\n",
+      "document": "`reason` (at most 500 characters) is accepted beside `status` and not stored; an empty body, or `reason` alone, is a 400; no defaults apply.",
+      "why": "The blacklist pages send `reason`; defaults in a partial update would reset fields the client never sent."
+    },
+    "update-email-conflict": {
+      "topic": "email uniqueness on update",
+      "platform": "The guide's update page says the email \"must be unique\"; api.yml lists no 409 for an update (nor do the SDKs' docs).",
+      "document": "An update to an email another customer has is a 409, as on create.",
+      "why": "Uniqueness that an update could break would be no uniqueness."
+    },
+    "delete-operation": {
+      "topic": "the delete operation",
+      "platform": "api.yml has no `DELETE /api/v0/customers/{id}` and no SDK (TypeScript, Python, Go, PHP) offers\na delete; the developers' and guide pages document one.\n",
+      "document": "`DELETE /api/v0/customers/{id}` removes the customer for good.",
+      "why": "Integrations written from the docs pages call it."
+    },
+    "delete-response": {
+      "topic": "delete response",
+      "platform": "The developers' delete page returns `{success, message, deletedAt, customerId}`; the guide's returns the deleted customer. api.yml has no delete.",
+      "document": "`{success, message, deletedAt, customerId}`",
+      "why": "The developers' pages are the more recent and more detailed set."
+    },
+    "auth-both-headers": {
+      "topic": "one credential header alone",
+      "platform": "api.yml lists `x-client-secret` and `x-client-key` as two alternative security requirements,\nso either header alone satisfies it (probably an artefact of its generator); the docs pages\nand the schemes' own descriptions require both.\n",
+      "document": "Both headers are required; either one missing or wrong is a 401.",
+      "why": "Every docs page sends both, and a key without its secret proves nothing."
+    },
+    "auth-before-validation": {
+      "topic": "401 before 400",
+      "platform": "No platform source says which comes first when a request is both unauthenticated and invalid.",
+      "document": "Credentials are checked first, so such a request is a 401.",
+      "why": "An unauthenticated caller learns nothing about the API's rules."
+    },
+    "idempotency-key": {
+      "topic": "the idempotency key",
+      "platform": "api.yml declares `idempotency-key` as a security scheme (\"Optional UUID v4\") that no Customers\noperation uses; the docs pages call it optional on creates and updates, except one page that\nshows a 400 for a POST without it and the guide's delete page, which calls it required. The\nPython and Go SDKs send one client-wide key on every request.\n",
+      "document": "An optional header on `POST`, `PATCH` and `DELETE`, 1-255 characters; the same key replays the first response, the same key with another request is a 409.",
+      "why": "Most docs pages call it optional; replay and conflict are as the docs pages describe them."
+    },
+    "rate-limit": {
+      "topic": "rate limit",
+      "platform": "api.yml declares no rate-limit header and no 429; the developers' and guide rate-limiting pages describe 100 requests per minute per key with `X-RateLimit-*` headers and `Retry-After`.",
+      "document": "The docs pages' limit and headers, on every response of a Customers operation.",
+      "why": "The docs pages state it and api.yml is silent, but it is presented as the real API's behaviour, which no spec confirms."
+    },
+    "rate-limit-body": {
+      "topic": "429 body",
+      "platform": "The rate-limiting pages show `{statusCode, message, retryAfter}`; the guide's delete page shows `{statusCode, message, error}`.",
+      "document": "Both merged: `{statusCode, message, error, retryAfter}`.",
+      "why": "A client written against either page finds the keys it reads."
+    },
+    "validation-errors": {
+      "topic": "validation error messages",
+      "platform": "The docs pages show the NestJS error shape `{statusCode, message, error}` but no validation error in full.",
+      "document": "`message` is an array with one sentence per failing parameter, in class-validator wording (`take must not be greater than 100`).",
+      "why": "The shape NestJS's validation pipe produces, which the platform's error bodies come from."
+    },
+    "unknown-method": {
+      "topic": "wrong method on a known path",
+      "platform": "No platform source says.",
+      "document": "A 404 `Cannot METHOD /path`, like any unknown route.",
+      "why": "What the platform's framework (Express under NestJS) answers."
+    },
+    "trailing-slash": {
+      "topic": "trailing slash",
+      "platform": "No platform source says whether `/api/v0/customers/` is the list.",
+      "document": "The same route as without the slash.",
+      "why": "The Express router under NestJS treats it so."
+    }
   }
 };
 
@@ -1300,7 +1481,7 @@ const dereferenced = {
     "title": "Customers API",
     "version": "0.1.0",
     "summary": "The Customers resource of the payments platform, as served by customers-mock.",
-    "description": "The Customers resource (`/api/v0/customers`) of the payments platform: list, create, fetch,\nupdate (which also blacklists) and delete customers of the calling application.\n\nThis document is the single source of truth of **customers-mock**: the mock validates requests\nagainst it, the contract kit validates responses against it, and `/docs` renders it.\n\n## Choices where the public documentation contradicts itself\nThe real API's pages disagree with each other in places. Where they do, this document follows\nthe majority reading; each choice is recorded here and beside the field it concerns.\n\n| topic | sources say | this document |\n|---|---|---|\n| timestamp and app id keys | `appId`/`createdAt`/`updatedAt` (docs pages) vs `created_at`/`updated_at` (spec prose) and an extra `app_id` (two pages) | `appId`, `createdAt`, `updatedAt` only |\n| `customer_type` values | the spec's seven values vs a four-value list on guide pages | the spec's seven values |\n| `status` values | `ACTIVE`, `BLACKLISTED`, `DEACTIVATED` (docs) vs an extra `DELETED` (spec) | the three documented values; deletion removes the record |\n| `email` list filter | exact, case-insensitive (spec, API reference, SDKs) vs substring (one guide page) | exact, case-insensitive |\n| `skip` maximum | 10,000 on one guide page only | no maximum |\n| `id` format | \"UUID v4\" with 400 on a bad format vs `cust_123456` in examples | UUID v4, in either case (an id in capitals names the same customer); anything else is a 400 |\n| `phone_number` | `+1-555-123-4567` examples vs the pattern `^[+]?[1-9]\\d{1,14}$` | requests: `+` then 2-15 digits; responses: `+`, digits and common separators |\n| delete response | `{success, message, deletedAt, customerId}` vs the deleted customer | `{success, message, deletedAt, customerId}` |\n| 429 body | `{statusCode, message, retryAfter}` vs `{statusCode, message, error}` | both merged: `{statusCode, message, error, retryAfter}` |\n| email uniqueness on update | \"must be unique\" (guide) but no 409 in the spec | 409, as on create |\n| wrong method on a known path | not documented | 404 `Cannot METHOD /path`, like any unknown route |\n| trailing slash (`/api/v0/customers/`) | not documented | the same route, as the Express router under NestJS treats it |\n| `PATCH` with only `reason` | not documented | 400: `reason` needs `status`, and nothing else would change |\n\n## Errors\nEvery error, including unknown routes, is JSON in one shape:\n`{\"statusCode\": 400, \"message\": [\"take must not be greater than 100\"], \"error\": \"Bad Request\"}`.\n`message` is an array with one entry per failing parameter for validation errors, and a string\notherwise.\n\n## Limits (customers-mock)\nAny request, on any path: a target (path and query) over 16,384 characters is a 414; request\nline and headers over 64 KiB a 431; malformed HTTP a 400; a client that has not sent its headers\nwithin 10 s or its whole request within 30 s a 408. Bodies over 100 KB (64 MiB for the admin\nupload) are a 413, and JSON nested deeper than 64 levels a 400. All in the error shape above.\n\n## Rate limits\n100 requests per minute per `x-client-key`, in a fixed window that resets on the minute\nboundary. Every response of a Customers operation, a 401 included, carries `X-RateLimit-Limit`,\n`X-RateLimit-Remaining` and `X-RateLimit-Reset` (unix seconds). Past the limit: 429 with\n`Retry-After`. The admin endpoints and unknown routes are not limited and carry no such headers.\nThe mock ships with the real API's limit so integrations meet it offline; `--rate-limit 0`\nturns it off (and the headers with it) for load tests.\n\n## Idempotency\n`POST`, `PATCH` and `DELETE` accept an `idempotency-key` header. The same key with the same\nmethod, path and body replays the first response without a second write; the same key with a\ndifferent request is a 409. A replay carries `Idempotent-Replayed: true`. Keys expire after\n24 hours and belong to one `x-client-key`. A\nrequest refused by validation (400) does not use up its key; a request arriving while the\nfirst one with its key is still being served is a 409 too.\n\n## Failure simulation (customers-mock only)\nTo rehearse the failures the real API will throw, customers-mock honours a `Prefer` header in\nPrism's style on every Customers operation: `Prefer: code=429` (or `500`, `502`, `503`,\n`504`) answers with that status, `Prefer: delay=300` waits 300 ms first, and the two combine\n(`Prefer: code=503, delay=300`). Its `--latency` and `--error-rate` options do the same for\nevery request. A simulated 429 is the rate limiter's own (with `Retry-After`), a simulated 5xx\nhas the error body above, and the request never reaches the data, so nothing changes. Applied\npreferences are echoed in `Preference-Applied`; unknown ones are ignored (RFC 7240); a bad value\nis a 400. The real API ignores `Prefer`. The server errors (`5XX`) are documented on each\noperation because any server can answer with one, in this shape.\n\n## Served beside the API (customers-mock only)\n`/docs` (this reference), `/openapi.json` and `/openapi.yaml` (this document, with the mock's\nown address as the first server) need no credentials and are not rate limited. They are not\npart of the API, so they are not among the paths below.\n",
+    "description": "The Customers resource (`/api/v0/customers`) of the payments platform: list, create, fetch,\nupdate (which also blacklists) and delete customers of the calling application.\n\nThis document is the single source of truth of **customers-mock**: the mock validates requests\nagainst it, the contract kit validates responses against it, and `/docs` renders it.\n\n## Choices\nThe platform publishes an OpenAPI document (api.yml), SDKs generated from it and docs pages, and\nthey disagree in places. A rule they agree on is the platform's own. Every other rule is a\nchoice of this document: each is listed below, recorded in `x-choices`, and marked with\n`x-choice` beside the rule it governs. Choices with a compatibility option can be switched to\nwhat a real deployment does (`--compat`).\n\n<!-- x-choices -->\n\n## Errors\nEvery error, including unknown routes, is JSON in one shape:\n`{\"statusCode\": 400, \"message\": [\"take must not be greater than 100\"], \"error\": \"Bad Request\"}`.\n`message` is an array with one entry per failing parameter for validation errors, and a string\notherwise.\n\n## Limits (customers-mock)\nAny request, on any path: a target (path and query) over 16,384 characters is a 414; request\nline and headers over 64 KiB a 431; malformed HTTP a 400; a client that has not sent its headers\nwithin 10 s or its whole request within 30 s a 408. Bodies over 100 KB (64 MiB for the admin\nupload) are a 413, and JSON nested deeper than 64 levels a 400. All in the error shape above.\n\n## Rate limits\n100 requests per minute per `x-client-key`, in a fixed window that resets on the minute\nboundary. Every response of a Customers operation, a 401 included, carries `X-RateLimit-Limit`,\n`X-RateLimit-Remaining` and `X-RateLimit-Reset` (unix seconds). Past the limit: 429 with\n`Retry-After`. The admin endpoints and unknown routes are not limited and carry no such headers.\nThe mock ships with the real API's limit so integrations meet it offline; `--rate-limit 0`\nturns it off (and the headers with it) for load tests.\n\n## Idempotency\n`POST`, `PATCH` and `DELETE` accept an `idempotency-key` header. The same key with the same\nmethod, path and body replays the first response without a second write; the same key with a\ndifferent request is a 409. A replay carries `Idempotent-Replayed: true`. Keys expire after\n24 hours and belong to one `x-client-key`. A\nrequest refused by validation (400) does not use up its key; a request arriving while the\nfirst one with its key is still being served is a 409 too.\n\n## Failure simulation (customers-mock only)\nTo rehearse the failures the real API will throw, customers-mock honours a `Prefer` header in\nPrism's style on every Customers operation: `Prefer: code=429` (or `500`, `502`, `503`,\n`504`) answers with that status, `Prefer: delay=300` waits 300 ms first, and the two combine\n(`Prefer: code=503, delay=300`). Its `--latency` and `--error-rate` options do the same for\nevery request. A simulated 429 is the rate limiter's own (with `Retry-After`), a simulated 5xx\nhas the error body above, and the request never reaches the data, so nothing changes. Applied\npreferences are echoed in `Preference-Applied`; unknown ones are ignored (RFC 7240); a bad value\nis a 400. The real API ignores `Prefer`. The server errors (`5XX`) are documented on each\noperation because any server can answer with one, in this shape.\n\n## Served beside the API (customers-mock only)\n`/docs` (this reference), `/openapi.json` and `/openapi.yaml` (this document, with the mock's\nown address as the first server) need no credentials and are not rate limited. They are not\npart of the API, so they are not among the paths below.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -1334,8 +1515,10 @@ const dereferenced = {
   ],
   "paths": {
     "/api/v0/customers": {
+      "x-choice": "trailing-slash",
       "get": {
         "operationId": "listCustomers",
+        "x-choice": "list-order",
         "tags": [
           "Customers"
         ],
@@ -1343,6 +1526,7 @@ const dereferenced = {
         "description": "Customers matching every given filter (filters combine with AND), newest first: ordered by\n`createdAt` descending, then `id` ascending, so paging never skips or repeats a record.\nUnknown query parameters are ignored; a parameter given twice is a 400.\n",
         "parameters": [
           {
+            "x-choice": "integer-paging",
             "name": "skip",
             "in": "query",
             "description": "Number of matching records to skip. No maximum (one guide page says 10,000; the others say none).",
@@ -1356,6 +1540,7 @@ const dereferenced = {
             }
           },
           {
+            "x-choice": "integer-paging",
             "name": "take",
             "in": "query",
             "description": "Number of records to return.",
@@ -1377,6 +1562,7 @@ const dereferenced = {
               "examples": [
                 "ACTIVE"
               ],
+              "x-choice": "status-deleted",
               "type": "string",
               "enum": [
                 "ACTIVE",
@@ -1387,10 +1573,12 @@ const dereferenced = {
             }
           },
           {
+            "x-choice": "name-matching",
             "name": "name",
             "in": "query",
             "description": "Case-insensitive partial match against `first_name`, `last_name`, or\n`first_name + \" \" + last_name` (so `john d` finds John Doe).\n",
             "schema": {
+              "x-choice": "empty-filters",
               "type": "string",
               "minLength": 1,
               "maxLength": 100,
@@ -1404,6 +1592,7 @@ const dereferenced = {
             "in": "query",
             "description": "Exact match, case-insensitive. (One guide page describes a substring match; the API\nreference and every SDK say exact, and so does this document.)\n",
             "schema": {
+              "x-choice": "empty-filters",
               "type": "string",
               "minLength": 1,
               "maxLength": 255,
@@ -1428,6 +1617,7 @@ const dereferenced = {
             "description": "The page of matching customers.",
             "headers": {
               "X-RateLimit-Limit": {
+                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "schema": {
                   "type": "integer",
@@ -1435,6 +1625,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
+                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "schema": {
                   "type": "integer",
@@ -1442,6 +1633,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
+                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "schema": {
                   "type": "integer",
@@ -1452,6 +1644,7 @@ const dereferenced = {
             "content": {
               "application/json": {
                 "schema": {
+                  "x-choice": "closed-response-schemas",
                   "type": "object",
                   "additionalProperties": false,
                   "required": [
@@ -1465,6 +1658,7 @@ const dereferenced = {
                       "type": "array",
                       "maxItems": 100,
                       "items": {
+                        "x-choice": "closed-response-schemas",
                         "type": "object",
                         "additionalProperties": false,
                         "required": [
@@ -1483,6 +1677,7 @@ const dereferenced = {
                         ],
                         "properties": {
                           "id": {
+                            "x-choice": "id-versions",
                             "type": "string",
                             "format": "uuid",
                             "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -1513,6 +1708,7 @@ const dereferenced = {
                             ]
                           },
                           "phone_number": {
+                            "x-choice": "phone-pattern",
                             "type": "string",
                             "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
                             "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
@@ -1531,6 +1727,7 @@ const dereferenced = {
                             "description": "The spec's seven values (guide pages list four, including a `Business` the spec lacks)."
                           },
                           "status": {
+                            "x-choice": "status-deleted",
                             "type": "string",
                             "enum": [
                               "ACTIVE",
@@ -1560,6 +1757,7 @@ const dereferenced = {
                             ]
                           },
                           "appId": {
+                            "x-choice": "app-id-key",
                             "type": "string",
                             "minLength": 1,
                             "description": "The application the customer belongs to (`appId`, not the `app_id` two pages also show)."
@@ -1568,13 +1766,15 @@ const dereferenced = {
                             "type": "string",
                             "format": "date-time",
                             "description": "ISO 8601, UTC.",
-                            "example": "2026-03-20T10:00:00.000Z"
+                            "example": "2026-03-20T10:00:00.000Z",
+                            "x-choice": "timestamp-keys"
                           },
                           "updatedAt": {
                             "type": "string",
                             "format": "date-time",
                             "description": "ISO 8601, UTC.",
-                            "example": "2026-03-20T10:00:00.000Z"
+                            "example": "2026-03-20T10:00:00.000Z",
+                            "x-choice": "timestamp-keys"
                           }
                         }
                       }
@@ -1590,6 +1790,7 @@ const dereferenced = {
                       "description": "The skip applied."
                     },
                     "take": {
+                      "x-choice": "envelope-take",
                       "type": "integer",
                       "minimum": 0,
                       "maximum": 100,
@@ -1627,6 +1828,7 @@ const dereferenced = {
             }
           },
           "400": {
+            "x-choice": "validation-errors",
             "description": "Invalid input. `message` names each failing parameter.",
             "content": {
               "application/json": {
@@ -1676,6 +1878,7 @@ const dereferenced = {
             }
           },
           "401": {
+            "x-choice": "auth-before-validation",
             "description": "The client key or secret is missing or wrong.",
             "content": {
               "application/json": {
@@ -1726,6 +1929,7 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
+                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
                 "schema": {
                   "type": "integer",
@@ -1733,6 +1937,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Limit": {
+                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "schema": {
                   "type": "integer",
@@ -1740,6 +1945,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
+                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "schema": {
                   "type": "integer",
@@ -1747,6 +1953,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
+                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "schema": {
                   "type": "integer",
@@ -1757,6 +1964,7 @@ const dereferenced = {
             "content": {
               "application/json": {
                 "schema": {
+                  "x-choice": "rate-limit-body",
                   "type": "object",
                   "additionalProperties": false,
                   "required": [
@@ -1851,6 +2059,7 @@ const dereferenced = {
         "description": "The server sets `id`, `appId`, `last_spent` (0), `last_purchase_date` (null), `createdAt`\nand `updatedAt`. Unknown body fields are a 400. An email already used by another customer\n(compared case-insensitively) is a 409.\n",
         "parameters": [
           {
+            "x-choice": "idempotency-key",
             "name": "idempotency-key",
             "in": "header",
             "required": false,
@@ -1878,6 +2087,7 @@ const dereferenced = {
           "content": {
             "application/json": {
               "schema": {
+                "x-choice": "unknown-body-fields",
                 "type": "object",
                 "additionalProperties": false,
                 "required": [
@@ -1897,6 +2107,7 @@ const dereferenced = {
                     "maxLength": 100
                   },
                   "phone_number": {
+                    "x-choice": "phone-pattern",
                     "type": "string",
                     "pattern": "^\\+[1-9][0-9]{1,14}$",
                     "description": "`+` then 2-15 digits, the first not 0 (E.164).",
@@ -1922,6 +2133,7 @@ const dereferenced = {
                     "default": "Individual"
                   },
                   "status": {
+                    "x-choice": "status-deleted",
                     "type": "string",
                     "enum": [
                       "ACTIVE",
@@ -1952,6 +2164,7 @@ const dereferenced = {
             "description": "The created customer.",
             "headers": {
               "X-RateLimit-Limit": {
+                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "schema": {
                   "type": "integer",
@@ -1959,6 +2172,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
+                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "schema": {
                   "type": "integer",
@@ -1966,6 +2180,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
+                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "schema": {
                   "type": "integer",
@@ -1983,6 +2198,7 @@ const dereferenced = {
             "content": {
               "application/json": {
                 "schema": {
+                  "x-choice": "closed-response-schemas",
                   "type": "object",
                   "additionalProperties": false,
                   "required": [
@@ -2001,6 +2217,7 @@ const dereferenced = {
                   ],
                   "properties": {
                     "id": {
+                      "x-choice": "id-versions",
                       "type": "string",
                       "format": "uuid",
                       "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -2031,6 +2248,7 @@ const dereferenced = {
                       ]
                     },
                     "phone_number": {
+                      "x-choice": "phone-pattern",
                       "type": "string",
                       "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
                       "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
@@ -2049,6 +2267,7 @@ const dereferenced = {
                       "description": "The spec's seven values (guide pages list four, including a `Business` the spec lacks)."
                     },
                     "status": {
+                      "x-choice": "status-deleted",
                       "type": "string",
                       "enum": [
                         "ACTIVE",
@@ -2078,6 +2297,7 @@ const dereferenced = {
                       ]
                     },
                     "appId": {
+                      "x-choice": "app-id-key",
                       "type": "string",
                       "minLength": 1,
                       "description": "The application the customer belongs to (`appId`, not the `app_id` two pages also show)."
@@ -2086,13 +2306,15 @@ const dereferenced = {
                       "type": "string",
                       "format": "date-time",
                       "description": "ISO 8601, UTC.",
-                      "example": "2026-03-20T10:00:00.000Z"
+                      "example": "2026-03-20T10:00:00.000Z",
+                      "x-choice": "timestamp-keys"
                     },
                     "updatedAt": {
                       "type": "string",
                       "format": "date-time",
                       "description": "ISO 8601, UTC.",
-                      "example": "2026-03-20T10:00:00.000Z"
+                      "example": "2026-03-20T10:00:00.000Z",
+                      "x-choice": "timestamp-keys"
                     }
                   }
                 },
@@ -2119,6 +2341,7 @@ const dereferenced = {
             }
           },
           "400": {
+            "x-choice": "validation-errors",
             "description": "Invalid input. `message` names each failing parameter.",
             "content": {
               "application/json": {
@@ -2168,6 +2391,7 @@ const dereferenced = {
             }
           },
           "401": {
+            "x-choice": "auth-before-validation",
             "description": "The client key or secret is missing or wrong.",
             "content": {
               "application/json": {
@@ -2330,6 +2554,7 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
+                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
                 "schema": {
                   "type": "integer",
@@ -2337,6 +2562,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Limit": {
+                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "schema": {
                   "type": "integer",
@@ -2344,6 +2570,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
+                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "schema": {
                   "type": "integer",
@@ -2351,6 +2578,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
+                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "schema": {
                   "type": "integer",
@@ -2361,6 +2589,7 @@ const dereferenced = {
             "content": {
               "application/json": {
                 "schema": {
+                  "x-choice": "rate-limit-body",
                   "type": "object",
                   "additionalProperties": false,
                   "required": [
@@ -2448,13 +2677,16 @@ const dereferenced = {
       }
     },
     "/api/v0/customers/{id}": {
+      "x-choice": "unknown-method",
       "parameters": [
         {
+          "x-choice": "id-versions",
           "name": "id",
           "in": "path",
           "required": true,
           "description": "The customer's id, a UUID v4; anything else is a 400.",
           "schema": {
+            "x-choice": "id-versions",
             "type": "string",
             "format": "uuid",
             "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -2486,6 +2718,7 @@ const dereferenced = {
             "description": "The customer.",
             "headers": {
               "X-RateLimit-Limit": {
+                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "schema": {
                   "type": "integer",
@@ -2493,6 +2726,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
+                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "schema": {
                   "type": "integer",
@@ -2500,6 +2734,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
+                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "schema": {
                   "type": "integer",
@@ -2510,6 +2745,7 @@ const dereferenced = {
             "content": {
               "application/json": {
                 "schema": {
+                  "x-choice": "closed-response-schemas",
                   "type": "object",
                   "additionalProperties": false,
                   "required": [
@@ -2528,6 +2764,7 @@ const dereferenced = {
                   ],
                   "properties": {
                     "id": {
+                      "x-choice": "id-versions",
                       "type": "string",
                       "format": "uuid",
                       "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -2558,6 +2795,7 @@ const dereferenced = {
                       ]
                     },
                     "phone_number": {
+                      "x-choice": "phone-pattern",
                       "type": "string",
                       "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
                       "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
@@ -2576,6 +2814,7 @@ const dereferenced = {
                       "description": "The spec's seven values (guide pages list four, including a `Business` the spec lacks)."
                     },
                     "status": {
+                      "x-choice": "status-deleted",
                       "type": "string",
                       "enum": [
                         "ACTIVE",
@@ -2605,6 +2844,7 @@ const dereferenced = {
                       ]
                     },
                     "appId": {
+                      "x-choice": "app-id-key",
                       "type": "string",
                       "minLength": 1,
                       "description": "The application the customer belongs to (`appId`, not the `app_id` two pages also show)."
@@ -2613,13 +2853,15 @@ const dereferenced = {
                       "type": "string",
                       "format": "date-time",
                       "description": "ISO 8601, UTC.",
-                      "example": "2026-03-20T10:00:00.000Z"
+                      "example": "2026-03-20T10:00:00.000Z",
+                      "x-choice": "timestamp-keys"
                     },
                     "updatedAt": {
                       "type": "string",
                       "format": "date-time",
                       "description": "ISO 8601, UTC.",
-                      "example": "2026-03-20T10:00:00.000Z"
+                      "example": "2026-03-20T10:00:00.000Z",
+                      "x-choice": "timestamp-keys"
                     }
                   }
                 },
@@ -2646,6 +2888,7 @@ const dereferenced = {
             }
           },
           "400": {
+            "x-choice": "validation-errors",
             "description": "Invalid input. `message` names each failing parameter.",
             "content": {
               "application/json": {
@@ -2695,6 +2938,7 @@ const dereferenced = {
             }
           },
           "401": {
+            "x-choice": "auth-before-validation",
             "description": "The client key or secret is missing or wrong.",
             "content": {
               "application/json": {
@@ -2792,6 +3036,7 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
+                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
                 "schema": {
                   "type": "integer",
@@ -2799,6 +3044,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Limit": {
+                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "schema": {
                   "type": "integer",
@@ -2806,6 +3052,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
+                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "schema": {
                   "type": "integer",
@@ -2813,6 +3060,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
+                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "schema": {
                   "type": "integer",
@@ -2823,6 +3071,7 @@ const dereferenced = {
             "content": {
               "application/json": {
                 "schema": {
+                  "x-choice": "rate-limit-body",
                   "type": "object",
                   "additionalProperties": false,
                   "required": [
@@ -2910,6 +3159,7 @@ const dereferenced = {
       },
       "patch": {
         "operationId": "updateCustomer",
+        "x-choice": "update-email-conflict",
         "tags": [
           "Customers"
         ],
@@ -2917,6 +3167,7 @@ const dereferenced = {
         "description": "Changes only the given fields; `updatedAt` moves forward, `id` and `createdAt` never\nchange. Blacklisting is `{\"status\": \"BLACKLISTED\"}` with an optional `reason`, which is\naccepted but not stored; `{\"status\": \"ACTIVE\"}` restores the customer. An empty body, or a\n`reason` without a `status`, is a 400; an email already used by another customer is a 409.\n",
         "parameters": [
           {
+            "x-choice": "idempotency-key",
             "name": "idempotency-key",
             "in": "header",
             "required": false,
@@ -2944,6 +3195,7 @@ const dereferenced = {
           "content": {
             "application/json": {
               "schema": {
+                "x-choice": "unknown-body-fields",
                 "type": "object",
                 "additionalProperties": false,
                 "minProperties": 1,
@@ -2965,6 +3217,7 @@ const dereferenced = {
                     "maxLength": 100
                   },
                   "phone_number": {
+                    "x-choice": "phone-pattern",
                     "type": "string",
                     "pattern": "^\\+[1-9][0-9]{1,14}$",
                     "description": "`+` then 2-15 digits, the first not 0 (E.164).",
@@ -2989,6 +3242,7 @@ const dereferenced = {
                     "description": "The spec's seven values (guide pages list four, including a `Business` the spec lacks)."
                   },
                   "status": {
+                    "x-choice": "status-deleted",
                     "type": "string",
                     "enum": [
                       "ACTIVE",
@@ -2998,6 +3252,7 @@ const dereferenced = {
                     "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
                   },
                   "reason": {
+                    "x-choice": "update-body",
                     "type": "string",
                     "maxLength": 500,
                     "description": "Why the status changes (for a blacklist); accepted but not stored."
@@ -3034,6 +3289,7 @@ const dereferenced = {
             "description": "The updated customer.",
             "headers": {
               "X-RateLimit-Limit": {
+                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "schema": {
                   "type": "integer",
@@ -3041,6 +3297,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
+                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "schema": {
                   "type": "integer",
@@ -3048,6 +3305,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
+                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "schema": {
                   "type": "integer",
@@ -3065,6 +3323,7 @@ const dereferenced = {
             "content": {
               "application/json": {
                 "schema": {
+                  "x-choice": "closed-response-schemas",
                   "type": "object",
                   "additionalProperties": false,
                   "required": [
@@ -3083,6 +3342,7 @@ const dereferenced = {
                   ],
                   "properties": {
                     "id": {
+                      "x-choice": "id-versions",
                       "type": "string",
                       "format": "uuid",
                       "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -3113,6 +3373,7 @@ const dereferenced = {
                       ]
                     },
                     "phone_number": {
+                      "x-choice": "phone-pattern",
                       "type": "string",
                       "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
                       "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
@@ -3131,6 +3392,7 @@ const dereferenced = {
                       "description": "The spec's seven values (guide pages list four, including a `Business` the spec lacks)."
                     },
                     "status": {
+                      "x-choice": "status-deleted",
                       "type": "string",
                       "enum": [
                         "ACTIVE",
@@ -3160,6 +3422,7 @@ const dereferenced = {
                       ]
                     },
                     "appId": {
+                      "x-choice": "app-id-key",
                       "type": "string",
                       "minLength": 1,
                       "description": "The application the customer belongs to (`appId`, not the `app_id` two pages also show)."
@@ -3168,13 +3431,15 @@ const dereferenced = {
                       "type": "string",
                       "format": "date-time",
                       "description": "ISO 8601, UTC.",
-                      "example": "2026-03-20T10:00:00.000Z"
+                      "example": "2026-03-20T10:00:00.000Z",
+                      "x-choice": "timestamp-keys"
                     },
                     "updatedAt": {
                       "type": "string",
                       "format": "date-time",
                       "description": "ISO 8601, UTC.",
-                      "example": "2026-03-20T10:00:00.000Z"
+                      "example": "2026-03-20T10:00:00.000Z",
+                      "x-choice": "timestamp-keys"
                     }
                   }
                 },
@@ -3201,6 +3466,7 @@ const dereferenced = {
             }
           },
           "400": {
+            "x-choice": "validation-errors",
             "description": "Invalid input. `message` names each failing parameter.",
             "content": {
               "application/json": {
@@ -3250,6 +3516,7 @@ const dereferenced = {
             }
           },
           "401": {
+            "x-choice": "auth-before-validation",
             "description": "The client key or secret is missing or wrong.",
             "content": {
               "application/json": {
@@ -3459,6 +3726,7 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
+                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
                 "schema": {
                   "type": "integer",
@@ -3466,6 +3734,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Limit": {
+                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "schema": {
                   "type": "integer",
@@ -3473,6 +3742,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
+                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "schema": {
                   "type": "integer",
@@ -3480,6 +3750,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
+                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "schema": {
                   "type": "integer",
@@ -3490,6 +3761,7 @@ const dereferenced = {
             "content": {
               "application/json": {
                 "schema": {
+                  "x-choice": "rate-limit-body",
                   "type": "object",
                   "additionalProperties": false,
                   "required": [
@@ -3577,6 +3849,7 @@ const dereferenced = {
       },
       "delete": {
         "operationId": "deleteCustomer",
+        "x-choice": "delete-operation",
         "tags": [
           "Customers"
         ],
@@ -3584,6 +3857,7 @@ const dereferenced = {
         "description": "Removes the customer for good: afterwards a fetch is a 404 and the customer is gone from\nlists and totals. The success body follows the developers' pages (`success`, `message`,\n`deletedAt`, `customerId`) rather than the guide's copy of the deleted customer.\n",
         "parameters": [
           {
+            "x-choice": "idempotency-key",
             "name": "idempotency-key",
             "in": "header",
             "required": false,
@@ -3611,6 +3885,7 @@ const dereferenced = {
             "description": "The customer was deleted.",
             "headers": {
               "X-RateLimit-Limit": {
+                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "schema": {
                   "type": "integer",
@@ -3618,6 +3893,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
+                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "schema": {
                   "type": "integer",
@@ -3625,6 +3901,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
+                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "schema": {
                   "type": "integer",
@@ -3642,6 +3919,7 @@ const dereferenced = {
             "content": {
               "application/json": {
                 "schema": {
+                  "x-choice": "delete-response",
                   "type": "object",
                   "additionalProperties": false,
                   "required": [
@@ -3665,6 +3943,7 @@ const dereferenced = {
                       "example": "2026-03-20T10:00:00.000Z"
                     },
                     "customerId": {
+                      "x-choice": "id-versions",
                       "type": "string",
                       "format": "uuid",
                       "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -3687,6 +3966,7 @@ const dereferenced = {
             }
           },
           "400": {
+            "x-choice": "validation-errors",
             "description": "Invalid input. `message` names each failing parameter.",
             "content": {
               "application/json": {
@@ -3736,6 +4016,7 @@ const dereferenced = {
             }
           },
           "401": {
+            "x-choice": "auth-before-validation",
             "description": "The client key or secret is missing or wrong.",
             "content": {
               "application/json": {
@@ -3898,6 +4179,7 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
+                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
                 "schema": {
                   "type": "integer",
@@ -3905,6 +4187,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Limit": {
+                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "schema": {
                   "type": "integer",
@@ -3912,6 +4195,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
+                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "schema": {
                   "type": "integer",
@@ -3919,6 +4203,7 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
+                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "schema": {
                   "type": "integer",
@@ -3929,6 +4214,7 @@ const dereferenced = {
             "content": {
               "application/json": {
                 "schema": {
+                  "x-choice": "rate-limit-body",
                   "type": "object",
                   "additionalProperties": false,
                   "required": [
@@ -4045,6 +4331,7 @@ const dereferenced = {
             }
           },
           "401": {
+            "x-choice": "auth-before-validation",
             "description": "The client key or secret is missing or wrong.",
             "content": {
               "application/json": {
@@ -4110,6 +4397,7 @@ const dereferenced = {
                 "type": "array",
                 "maxItems": 100000,
                 "items": {
+                  "x-choice": "closed-response-schemas",
                   "type": "object",
                   "additionalProperties": false,
                   "required": [
@@ -4128,6 +4416,7 @@ const dereferenced = {
                   ],
                   "properties": {
                     "id": {
+                      "x-choice": "id-versions",
                       "type": "string",
                       "format": "uuid",
                       "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -4158,6 +4447,7 @@ const dereferenced = {
                       ]
                     },
                     "phone_number": {
+                      "x-choice": "phone-pattern",
                       "type": "string",
                       "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
                       "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
@@ -4176,6 +4466,7 @@ const dereferenced = {
                       "description": "The spec's seven values (guide pages list four, including a `Business` the spec lacks)."
                     },
                     "status": {
+                      "x-choice": "status-deleted",
                       "type": "string",
                       "enum": [
                         "ACTIVE",
@@ -4205,6 +4496,7 @@ const dereferenced = {
                       ]
                     },
                     "appId": {
+                      "x-choice": "app-id-key",
                       "type": "string",
                       "minLength": 1,
                       "description": "The application the customer belongs to (`appId`, not the `app_id` two pages also show)."
@@ -4213,13 +4505,15 @@ const dereferenced = {
                       "type": "string",
                       "format": "date-time",
                       "description": "ISO 8601, UTC.",
-                      "example": "2026-03-20T10:00:00.000Z"
+                      "example": "2026-03-20T10:00:00.000Z",
+                      "x-choice": "timestamp-keys"
                     },
                     "updatedAt": {
                       "type": "string",
                       "format": "date-time",
                       "description": "ISO 8601, UTC.",
-                      "example": "2026-03-20T10:00:00.000Z"
+                      "example": "2026-03-20T10:00:00.000Z",
+                      "x-choice": "timestamp-keys"
                     }
                   }
                 }
@@ -4249,6 +4543,7 @@ const dereferenced = {
             }
           },
           "400": {
+            "x-choice": "validation-errors",
             "description": "Invalid input. `message` names each failing parameter.",
             "content": {
               "application/json": {
@@ -4298,6 +4593,7 @@ const dereferenced = {
             }
           },
           "401": {
+            "x-choice": "auth-before-validation",
             "description": "The client key or secret is missing or wrong.",
             "content": {
               "application/json": {
@@ -4462,6 +4758,7 @@ const dereferenced = {
             }
           },
           "401": {
+            "x-choice": "auth-before-validation",
             "description": "The client key or secret is missing or wrong.",
             "content": {
               "application/json": {
@@ -4576,6 +4873,7 @@ const dereferenced = {
             }
           },
           "401": {
+            "x-choice": "auth-before-validation",
             "description": "The client key or secret is missing or wrong.",
             "content": {
               "application/json": {
@@ -4629,12 +4927,14 @@ const dereferenced = {
   "components": {
     "securitySchemes": {
       "ClientKey": {
+        "x-choice": "auth-both-headers",
         "type": "apiKey",
         "in": "header",
         "name": "x-client-key",
         "description": "The application's client key. Required together with `x-client-secret`."
       },
       "ClientSecret": {
+        "x-choice": "auth-both-headers",
         "type": "apiKey",
         "in": "header",
         "name": "x-client-secret",
@@ -4643,6 +4943,7 @@ const dereferenced = {
     },
     "parameters": {
       "Skip": {
+        "x-choice": "integer-paging",
         "name": "skip",
         "in": "query",
         "description": "Number of matching records to skip. No maximum (one guide page says 10,000; the others say none).",
@@ -4656,6 +4957,7 @@ const dereferenced = {
         }
       },
       "Take": {
+        "x-choice": "integer-paging",
         "name": "take",
         "in": "query",
         "description": "Number of records to return.",
@@ -4677,6 +4979,7 @@ const dereferenced = {
           "examples": [
             "ACTIVE"
           ],
+          "x-choice": "status-deleted",
           "type": "string",
           "enum": [
             "ACTIVE",
@@ -4687,10 +4990,12 @@ const dereferenced = {
         }
       },
       "NameFilter": {
+        "x-choice": "name-matching",
         "name": "name",
         "in": "query",
         "description": "Case-insensitive partial match against `first_name`, `last_name`, or\n`first_name + \" \" + last_name` (so `john d` finds John Doe).\n",
         "schema": {
+          "x-choice": "empty-filters",
           "type": "string",
           "minLength": 1,
           "maxLength": 100,
@@ -4704,6 +5009,7 @@ const dereferenced = {
         "in": "query",
         "description": "Exact match, case-insensitive. (One guide page describes a substring match; the API\nreference and every SDK say exact, and so does this document.)\n",
         "schema": {
+          "x-choice": "empty-filters",
           "type": "string",
           "minLength": 1,
           "maxLength": 255,
@@ -4713,11 +5019,13 @@ const dereferenced = {
         }
       },
       "CustomerId": {
+        "x-choice": "id-versions",
         "name": "id",
         "in": "path",
         "required": true,
         "description": "The customer's id, a UUID v4; anything else is a 400.",
         "schema": {
+          "x-choice": "id-versions",
           "type": "string",
           "format": "uuid",
           "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -4726,6 +5034,7 @@ const dereferenced = {
         }
       },
       "IdempotencyKey": {
+        "x-choice": "idempotency-key",
         "name": "idempotency-key",
         "in": "header",
         "required": false,
@@ -4750,6 +5059,7 @@ const dereferenced = {
     },
     "headers": {
       "X-RateLimit-Limit": {
+        "x-choice": "rate-limit",
         "description": "Requests allowed per window.",
         "schema": {
           "type": "integer",
@@ -4757,6 +5067,7 @@ const dereferenced = {
         }
       },
       "X-RateLimit-Remaining": {
+        "x-choice": "rate-limit",
         "description": "Requests left in the current window.",
         "schema": {
           "type": "integer",
@@ -4764,6 +5075,7 @@ const dereferenced = {
         }
       },
       "X-RateLimit-Reset": {
+        "x-choice": "rate-limit",
         "description": "When the current window ends, in unix seconds.",
         "schema": {
           "type": "integer",
@@ -4778,6 +5090,7 @@ const dereferenced = {
         }
       },
       "Retry-After": {
+        "x-choice": "rate-limit",
         "description": "Seconds to wait before the next request.",
         "schema": {
           "type": "integer",
@@ -4787,6 +5100,7 @@ const dereferenced = {
     },
     "schemas": {
       "CustomerId": {
+        "x-choice": "id-versions",
         "type": "string",
         "format": "uuid",
         "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -4794,6 +5108,7 @@ const dereferenced = {
         "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
       },
       "CustomerStatus": {
+        "x-choice": "status-deleted",
         "type": "string",
         "enum": [
           "ACTIVE",
@@ -4822,6 +5137,7 @@ const dereferenced = {
         "example": "2026-03-20T10:00:00.000Z"
       },
       "Customer": {
+        "x-choice": "closed-response-schemas",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -4840,6 +5156,7 @@ const dereferenced = {
         ],
         "properties": {
           "id": {
+            "x-choice": "id-versions",
             "type": "string",
             "format": "uuid",
             "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -4870,6 +5187,7 @@ const dereferenced = {
             ]
           },
           "phone_number": {
+            "x-choice": "phone-pattern",
             "type": "string",
             "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
             "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
@@ -4888,6 +5206,7 @@ const dereferenced = {
             "description": "The spec's seven values (guide pages list four, including a `Business` the spec lacks)."
           },
           "status": {
+            "x-choice": "status-deleted",
             "type": "string",
             "enum": [
               "ACTIVE",
@@ -4917,6 +5236,7 @@ const dereferenced = {
             ]
           },
           "appId": {
+            "x-choice": "app-id-key",
             "type": "string",
             "minLength": 1,
             "description": "The application the customer belongs to (`appId`, not the `app_id` two pages also show)."
@@ -4925,17 +5245,20 @@ const dereferenced = {
             "type": "string",
             "format": "date-time",
             "description": "ISO 8601, UTC.",
-            "example": "2026-03-20T10:00:00.000Z"
+            "example": "2026-03-20T10:00:00.000Z",
+            "x-choice": "timestamp-keys"
           },
           "updatedAt": {
             "type": "string",
             "format": "date-time",
             "description": "ISO 8601, UTC.",
-            "example": "2026-03-20T10:00:00.000Z"
+            "example": "2026-03-20T10:00:00.000Z",
+            "x-choice": "timestamp-keys"
           }
         }
       },
       "CustomerList": {
+        "x-choice": "closed-response-schemas",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -4949,6 +5272,7 @@ const dereferenced = {
             "type": "array",
             "maxItems": 100,
             "items": {
+              "x-choice": "closed-response-schemas",
               "type": "object",
               "additionalProperties": false,
               "required": [
@@ -4967,6 +5291,7 @@ const dereferenced = {
               ],
               "properties": {
                 "id": {
+                  "x-choice": "id-versions",
                   "type": "string",
                   "format": "uuid",
                   "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -4997,6 +5322,7 @@ const dereferenced = {
                   ]
                 },
                 "phone_number": {
+                  "x-choice": "phone-pattern",
                   "type": "string",
                   "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
                   "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
@@ -5015,6 +5341,7 @@ const dereferenced = {
                   "description": "The spec's seven values (guide pages list four, including a `Business` the spec lacks)."
                 },
                 "status": {
+                  "x-choice": "status-deleted",
                   "type": "string",
                   "enum": [
                     "ACTIVE",
@@ -5044,6 +5371,7 @@ const dereferenced = {
                   ]
                 },
                 "appId": {
+                  "x-choice": "app-id-key",
                   "type": "string",
                   "minLength": 1,
                   "description": "The application the customer belongs to (`appId`, not the `app_id` two pages also show)."
@@ -5052,13 +5380,15 @@ const dereferenced = {
                   "type": "string",
                   "format": "date-time",
                   "description": "ISO 8601, UTC.",
-                  "example": "2026-03-20T10:00:00.000Z"
+                  "example": "2026-03-20T10:00:00.000Z",
+                  "x-choice": "timestamp-keys"
                 },
                 "updatedAt": {
                   "type": "string",
                   "format": "date-time",
                   "description": "ISO 8601, UTC.",
-                  "example": "2026-03-20T10:00:00.000Z"
+                  "example": "2026-03-20T10:00:00.000Z",
+                  "x-choice": "timestamp-keys"
                 }
               }
             }
@@ -5074,6 +5404,7 @@ const dereferenced = {
             "description": "The skip applied."
           },
           "take": {
+            "x-choice": "envelope-take",
             "type": "integer",
             "minimum": 0,
             "maximum": 100,
@@ -5082,12 +5413,14 @@ const dereferenced = {
         }
       },
       "PhoneNumber": {
+        "x-choice": "phone-pattern",
         "type": "string",
         "pattern": "^\\+[1-9][0-9]{1,14}$",
         "description": "`+` then 2-15 digits, the first not 0 (E.164).",
         "example": "+14155550123"
       },
       "CreateCustomer": {
+        "x-choice": "unknown-body-fields",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -5107,6 +5440,7 @@ const dereferenced = {
             "maxLength": 100
           },
           "phone_number": {
+            "x-choice": "phone-pattern",
             "type": "string",
             "pattern": "^\\+[1-9][0-9]{1,14}$",
             "description": "`+` then 2-15 digits, the first not 0 (E.164).",
@@ -5132,6 +5466,7 @@ const dereferenced = {
             "default": "Individual"
           },
           "status": {
+            "x-choice": "status-deleted",
             "type": "string",
             "enum": [
               "ACTIVE",
@@ -5144,6 +5479,7 @@ const dereferenced = {
         }
       },
       "UpdateCustomer": {
+        "x-choice": "unknown-body-fields",
         "type": "object",
         "additionalProperties": false,
         "minProperties": 1,
@@ -5165,6 +5501,7 @@ const dereferenced = {
             "maxLength": 100
           },
           "phone_number": {
+            "x-choice": "phone-pattern",
             "type": "string",
             "pattern": "^\\+[1-9][0-9]{1,14}$",
             "description": "`+` then 2-15 digits, the first not 0 (E.164).",
@@ -5189,6 +5526,7 @@ const dereferenced = {
             "description": "The spec's seven values (guide pages list four, including a `Business` the spec lacks)."
           },
           "status": {
+            "x-choice": "status-deleted",
             "type": "string",
             "enum": [
               "ACTIVE",
@@ -5198,6 +5536,7 @@ const dereferenced = {
             "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
           },
           "reason": {
+            "x-choice": "update-body",
             "type": "string",
             "maxLength": 500,
             "description": "Why the status changes (for a blacklist); accepted but not stored."
@@ -5205,6 +5544,7 @@ const dereferenced = {
         }
       },
       "DeleteResult": {
+        "x-choice": "delete-response",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -5228,6 +5568,7 @@ const dereferenced = {
             "example": "2026-03-20T10:00:00.000Z"
           },
           "customerId": {
+            "x-choice": "id-versions",
             "type": "string",
             "format": "uuid",
             "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
@@ -5272,6 +5613,7 @@ const dereferenced = {
         }
       },
       "RateLimitError": {
+        "x-choice": "rate-limit-body",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -5366,6 +5708,7 @@ const dereferenced = {
     },
     "responses": {
       "BadRequest": {
+        "x-choice": "validation-errors",
         "description": "Invalid input. `message` names each failing parameter.",
         "content": {
           "application/json": {
@@ -5415,6 +5758,7 @@ const dereferenced = {
         }
       },
       "Unauthorized": {
+        "x-choice": "auth-before-validation",
         "description": "The client key or secret is missing or wrong.",
         "content": {
           "application/json": {
@@ -5671,6 +6015,7 @@ const dereferenced = {
         "description": "Over the rate limit; wait `Retry-After` seconds.",
         "headers": {
           "Retry-After": {
+            "x-choice": "rate-limit",
             "description": "Seconds to wait before the next request.",
             "schema": {
               "type": "integer",
@@ -5678,6 +6023,7 @@ const dereferenced = {
             }
           },
           "X-RateLimit-Limit": {
+            "x-choice": "rate-limit",
             "description": "Requests allowed per window.",
             "schema": {
               "type": "integer",
@@ -5685,6 +6031,7 @@ const dereferenced = {
             }
           },
           "X-RateLimit-Remaining": {
+            "x-choice": "rate-limit",
             "description": "Requests left in the current window.",
             "schema": {
               "type": "integer",
@@ -5692,6 +6039,7 @@ const dereferenced = {
             }
           },
           "X-RateLimit-Reset": {
+            "x-choice": "rate-limit",
             "description": "When the current window ends, in unix seconds.",
             "schema": {
               "type": "integer",
@@ -5702,6 +6050,7 @@ const dereferenced = {
         "content": {
           "application/json": {
             "schema": {
+              "x-choice": "rate-limit-body",
               "type": "object",
               "additionalProperties": false,
               "required": [
@@ -5807,6 +6156,152 @@ const dereferenced = {
           "take": 1
         }
       }
+    }
+  },
+  "x-choices": {
+    "timestamp-keys": {
+      "topic": "timestamp key spelling",
+      "platform": "Every docs page with a full customer (list, fetch, create and update on the developers' and\nguide pages) shows `createdAt` / `updatedAt`; api.yml's descriptions and the SDKs' docstrings\n(TypeScript JSDoc, Python) show `created_at` / `updated_at`. api.yml defines no response schema.\n",
+      "document": "`createdAt` and `updatedAt`",
+      "why": "The docs pages are the only sources that show whole customer objects, and they agree."
+    },
+    "app-id-key": {
+      "topic": "application id key",
+      "platform": "The docs pages show `appId`; the developers' create page and the guide's fetch page also show\n`app_id` with the same value, and the guide's fetch page a nested `app` object. api.yml's\nexamples have no application id at all.\n",
+      "document": "`appId` only",
+      "why": "`appId` is on every docs page that shows a customer; `app_id` and `app` appear on one page each."
+    },
+    "status-deleted": {
+      "topic": "the `DELETED` status",
+      "platform": "api.yml and every SDK's `CustomerStatus` enum have `ACTIVE`, `BLACKLISTED`, `DEACTIVATED` and\n`DELETED`, in filters and in create and update bodies; the docs pages list only the first three.\n",
+      "document": "The three values of the docs pages; `DELETED` is a 400 in filters and bodies.",
+      "why": "The mock's delete removes the record, so no customer can ever have that status."
+    },
+    "id-versions": {
+      "topic": "customer id format",
+      "platform": "api.yml says `format: uuid` (any version; its example `cust_123e4567-...` is no UUID at all);\nthe developers' fetch page says \"UUID v4\"; examples elsewhere use `cust_123456`.\n",
+      "document": "A UUID v4, in either case (an id in capitals names the same customer); anything else is a 400.",
+      "why": "The developers' pages name the version; a UUID column finds a UUID in either case."
+    },
+    "phone-pattern": {
+      "topic": "`phone_number` format",
+      "platform": "api.yml's pattern `^[+]?[1-9]\\d{1,14}$` makes the `+` optional and rejects api.yml's own example\n`+1-555-123-4567`; the docs pages say \"max 20 characters, valid format, with country code\" and\nshow hyphenated examples.\n",
+      "document": "Requests: `+` then 2-15 digits, the first not 0 (stricter than api.yml). Responses: `+`, digits and common separators.",
+      "why": "E.164 with its `+`, so that a stored number is always dialable from anywhere."
+    },
+    "integer-paging": {
+      "topic": "`skip` and `take` types",
+      "platform": "api.yml says `type: number` for both; the Python and Go SDKs type them as floats. The docs pages give whole-number examples.",
+      "document": "Whole numbers only; `take=1.5` and `skip=2.5` are a 400.",
+      "why": "A fraction of a record has no meaning."
+    },
+    "empty-filters": {
+      "topic": "empty `name` and `email` filters",
+      "platform": "api.yml gives the filters a maximum length and no minimum; the TypeScript SDK sends `name=` for\nan empty string, the Python SDK drops empty values. No source says what an empty filter means.\n",
+      "document": "An empty `name` or `email` is a 400.",
+      "why": "An empty filter is almost always a form field left blank by mistake."
+    },
+    "name-matching": {
+      "topic": "\"first last\" name matching",
+      "platform": "api.yml: \"partial match, case-insensitive\"; the guide's list page: a match against `first_name`\nor `last_name`. No source mentions the full name.\n",
+      "document": "A case-insensitive partial match against `first_name`, `last_name` or `first_name + \" \" + last_name`, so `john d` finds John Doe.",
+      "why": "A search box gets full names typed into it; every first-name or last-name match still matches."
+    },
+    "list-order": {
+      "topic": "list order",
+      "platform": "No platform source states the order of a list.",
+      "document": "Newest first (`createdAt` descending), then `id` ascending.",
+      "why": "A total order, so paging never skips or repeats a record; newest first is what a dashboard shows."
+    },
+    "envelope-take": {
+      "topic": "`take` in the list envelope",
+      "platform": "The docs pages call `take` the applied pagination; api.yml's example is a page of one record\nwith `take: 10`. No source says what `take` is when fewer records are left.\n",
+      "document": "`take` is the number of records in `data` (a `skip` past the end gives `take: 0`).",
+      "why": "A client can page with `skip += take` without counting `data`."
+    },
+    "closed-response-schemas": {
+      "topic": "closed response schemas",
+      "platform": "api.yml defines no response body at all (every Customers response has a description only) and\nno SDK parses one; the docs pages show example bodies, and api.yml's list example item lacks\n`last_spent`, `last_purchase_date` and `appId`.\n",
+      "document": "Every key of a customer is required, in list items too, and no other key may appear (`additionalProperties` false).",
+      "why": "A contract a response can be checked against; the docs pages' full objects all have these keys."
+    },
+    "unknown-body-fields": {
+      "topic": "unknown request body fields",
+      "platform": "api.yml's request schemas are open (no `additionalProperties`); no source says what happens to an unknown field.",
+      "document": "An unknown field in a create or update body is a 400 naming it.",
+      "why": "A misspelt field (`firstName`) would otherwise be dropped silently."
+    },
+    "update-body": {
+      "topic": "the update body",
+      "platform": "api.yml's `UpdateCustomerDto` has every field optional, no `reason`, no minimum of properties,\nand the create defaults (`customer_type: Individual`, `status: ACTIVE`); the developers'\nblacklist page sends `reason` (\"not stored in the customer record\").\n",
+      "document": "`reason` (at most 500 characters) is accepted beside `status` and not stored; an empty body, or `reason` alone, is a 400; no defaults apply.",
+      "why": "The blacklist pages send `reason`; defaults in a partial update would reset fields the client never sent."
+    },
+    "update-email-conflict": {
+      "topic": "email uniqueness on update",
+      "platform": "The guide's update page says the email \"must be unique\"; api.yml lists no 409 for an update (nor do the SDKs' docs).",
+      "document": "An update to an email another customer has is a 409, as on create.",
+      "why": "Uniqueness that an update could break would be no uniqueness."
+    },
+    "delete-operation": {
+      "topic": "the delete operation",
+      "platform": "api.yml has no `DELETE /api/v0/customers/{id}` and no SDK (TypeScript, Python, Go, PHP) offers\na delete; the developers' and guide pages document one.\n",
+      "document": "`DELETE /api/v0/customers/{id}` removes the customer for good.",
+      "why": "Integrations written from the docs pages call it."
+    },
+    "delete-response": {
+      "topic": "delete response",
+      "platform": "The developers' delete page returns `{success, message, deletedAt, customerId}`; the guide's returns the deleted customer. api.yml has no delete.",
+      "document": "`{success, message, deletedAt, customerId}`",
+      "why": "The developers' pages are the more recent and more detailed set."
+    },
+    "auth-both-headers": {
+      "topic": "one credential header alone",
+      "platform": "api.yml lists `x-client-secret` and `x-client-key` as two alternative security requirements,\nso either header alone satisfies it (probably an artefact of its generator); the docs pages\nand the schemes' own descriptions require both.\n",
+      "document": "Both headers are required; either one missing or wrong is a 401.",
+      "why": "Every docs page sends both, and a key without its secret proves nothing."
+    },
+    "auth-before-validation": {
+      "topic": "401 before 400",
+      "platform": "No platform source says which comes first when a request is both unauthenticated and invalid.",
+      "document": "Credentials are checked first, so such a request is a 401.",
+      "why": "An unauthenticated caller learns nothing about the API's rules."
+    },
+    "idempotency-key": {
+      "topic": "the idempotency key",
+      "platform": "api.yml declares `idempotency-key` as a security scheme (\"Optional UUID v4\") that no Customers\noperation uses; the docs pages call it optional on creates and updates, except one page that\nshows a 400 for a POST without it and the guide's delete page, which calls it required. The\nPython and Go SDKs send one client-wide key on every request.\n",
+      "document": "An optional header on `POST`, `PATCH` and `DELETE`, 1-255 characters; the same key replays the first response, the same key with another request is a 409.",
+      "why": "Most docs pages call it optional; replay and conflict are as the docs pages describe them."
+    },
+    "rate-limit": {
+      "topic": "rate limit",
+      "platform": "api.yml declares no rate-limit header and no 429; the developers' and guide rate-limiting pages describe 100 requests per minute per key with `X-RateLimit-*` headers and `Retry-After`.",
+      "document": "The docs pages' limit and headers, on every response of a Customers operation.",
+      "why": "The docs pages state it and api.yml is silent, but it is presented as the real API's behaviour, which no spec confirms."
+    },
+    "rate-limit-body": {
+      "topic": "429 body",
+      "platform": "The rate-limiting pages show `{statusCode, message, retryAfter}`; the guide's delete page shows `{statusCode, message, error}`.",
+      "document": "Both merged: `{statusCode, message, error, retryAfter}`.",
+      "why": "A client written against either page finds the keys it reads."
+    },
+    "validation-errors": {
+      "topic": "validation error messages",
+      "platform": "The docs pages show the NestJS error shape `{statusCode, message, error}` but no validation error in full.",
+      "document": "`message` is an array with one sentence per failing parameter, in class-validator wording (`take must not be greater than 100`).",
+      "why": "The shape NestJS's validation pipe produces, which the platform's error bodies come from."
+    },
+    "unknown-method": {
+      "topic": "wrong method on a known path",
+      "platform": "No platform source says.",
+      "document": "A 404 `Cannot METHOD /path`, like any unknown route.",
+      "why": "What the platform's framework (Express under NestJS) answers."
+    },
+    "trailing-slash": {
+      "topic": "trailing slash",
+      "platform": "No platform source says whether `/api/v0/customers/` is the list.",
+      "document": "The same route as without the slash.",
+      "why": "The Express router under NestJS treats it so."
     }
   }
 };
