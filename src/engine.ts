@@ -1,4 +1,4 @@
-import type { MockConfig } from './config.js';
+import type { MockConfig } from './config/mock-config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
 import { createApp, type MockApp } from './http/app.js';
