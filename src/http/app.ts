@@ -7,7 +7,7 @@ import type { CustomerStore } from '../store/customer-store.js';
 import { DEFAULT_CONFIG, type MockConfig } from '../config/mock-config.js';
 import { Applications, type ApplicationDefinition } from './applications.js';
 import { identifyCaller, requireCredentials } from './auth.js';
-import { mountDocs } from './docs.js';
+import { mountDocs, type DocsAssetReader } from './docs.js';
 import { corsFor } from './cors.js';
 import { HttpError, respondWithError, toHttpError } from './errors.js';
 import { realSleep, simulateFailures, type SimulationEnvironment } from './failure-simulation.js';
@@ -33,6 +33,8 @@ export interface AppDeps {
   /** Chance and waiting for failure simulation; Math.random and real timers unless a test injects its own. */
   readonly random?: SimulationEnvironment['random'];
   readonly sleep?: SimulationEnvironment['sleep'];
+  /** Swagger UI's files, for `/docs`; without them only the document is served beside the API. */
+  readonly docsAssets?: DocsAssetReader;
 }
 
 export interface MockApp {
@@ -40,6 +42,11 @@ export interface MockApp {
   readonly applications: Applications;
   /** The request log of the mock's own application, which also shows requests that authenticate as none. */
   readonly requestLog: Pick<RequestLog, 'list' | 'clear'>;
+  /**
+   * Back to the start: every application's initial customers, no idempotency keys, fresh rate
+   * windows, empty request logs, and no sandboxes.
+   */
+  reset(): void;
 }
 
 /**
@@ -80,7 +87,8 @@ export function createApp(deps: AppDeps): MockApp {
   if (config.corsOrigins.length > 0) everyRequest.push(corsFor(config.corsOrigins, spec));
   const serve = (steps: readonly Step[], endpoint: Endpoint): Endpoint => pipeline([...everyRequest, ...steps], endpoint, answerError);
 
-  const limit = config.rateLimit > 0 ? rateLimit(new FailedAttemptLimiter(config.rateLimit, clock)) : undefined;
+  const failedAttempts = config.rateLimit > 0 ? new FailedAttemptLimiter(config.rateLimit, clock) : undefined;
+  const limit = failedAttempts ? rateLimit(failedAttempts) : undefined;
   const replay = idempotency();
   const simulate = simulateFailures(
     { latency: config.latency, errorRate: config.errorRate, rateLimit: config.rateLimit || DEFAULT_CONFIG.rateLimit },
@@ -102,11 +110,15 @@ export function createApp(deps: AppDeps): MockApp {
     app.on(operation.method.toUpperCase(), toRouterPath(operation.path), serve(chain, handler));
   }
   if (unhandled.size > 0) throw new Error(`Handlers without an operation in the OpenAPI document: ${[...unhandled].join(', ')}`);
-  mountDocs(app, { document: spec.spec.raw, credentials: config }, (endpoint) => serve([], endpoint));
+  mountDocs(app, { document: spec.spec.raw, credentials: config, assets: deps.docsAssets }, (endpoint) => serve([], endpoint));
 
   // Like the real API (NestJS), a wrong method on a known path is an unknown route.
   app.notFound(serve([], (c) => respondWithError(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`))));
 
   const own = applications.own;
-  return { app, applications, requestLog: { list: () => own.requests(), clear: () => own.clearRequests() } };
+  const reset = () => {
+    applications.resetAll();
+    failedAttempts?.reset();
+  };
+  return { app, applications, requestLog: { list: () => own.requests(), clear: () => own.clearRequests() }, reset };
 }

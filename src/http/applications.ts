@@ -180,6 +180,12 @@ export class Applications {
     return summary;
   }
 
+  /** Every application back to its initial data set, with nothing remembered; no sandboxes. */
+  resetAll(): void {
+    for (const sandbox of this.sandboxes) this.remove(sandbox);
+    for (const application of this.byKey.values()) application.reset();
+  }
+
   listSandboxes(): SandboxSummary[] {
     this.deleteIdleSandboxes(this.settings.clock.now());
     return [...this.sandboxes].map((sandbox) => this.summarise(sandbox));

@@ -76,6 +76,10 @@ export class FailedAttemptLimiter {
     this.counts.set(bucket, used);
     return windowDecision(this.limit, used, now);
   }
+
+  reset(): void {
+    this.counts = new Map();
+  }
 }
 
 /** The decision for the `used`-th request of the fixed window that `now` falls in. */
