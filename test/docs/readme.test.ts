@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { DEFAULT_CONFIG } from '../../src/config.js';
+import { DEFAULT_CONFIG } from '../../src/config/mock-config.js';
 import { startMock, type RunningMock } from '../../src/server.js';
 import { outputDifferences, runnableBlocks, type RunnableBlock } from '../support/readme-examples.js';
 import { CREDENTIALS } from '../support/mock.js';
