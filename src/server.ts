@@ -59,7 +59,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   const initial = initialDataSet(config, spec, options);
   const store = new CustomerStore({ clock, appId: config.appId });
   const fromState = config.stateFile !== undefined && existsSync(config.stateFile);
-  const customers = fromState ? readDataSet(config.stateFile!, customerCheck(spec)) : initial;
+  const customers = fromState ? readDataSet(config.stateFile, customerCheck(spec)) : initial;
   const dataSource = fromState ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
   options.onIndexing?.(customers.length);
   store.replaceAll(customers);

@@ -44,7 +44,7 @@ describe('the OpenAPI document', () => {
           check(schema, example.value, `${where}/examples/${name}`);
         }
       } else if ('example' in object && isSchema(object)) {
-        check(object as Schema, object.example, `${where}/example`);
+        check(object, object.example, `${where}/example`);
       }
       for (const [key, child] of Object.entries(object)) {
         if (key !== 'example' && key !== 'examples') walk(child, `${where}/${key}`);
