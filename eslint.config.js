@@ -2,6 +2,7 @@
 // awaits or handles, an async function where a callback's result is ignored, `any` leaking into
 // typed code, a needless cast hiding a real type), not for style: formatting is not checked.
 import js from '@eslint/js';
+import globals from 'globals';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
@@ -57,10 +58,10 @@ export default defineConfig(
     },
   },
   {
-    // Plain JavaScript (this file, a probe a test runs in a child process): not type-checked, and
-    // Node's globals (process, setImmediate) are what it uses.
+    // Plain JavaScript (this file, build scripts, a probe a test runs in a child process): not
+    // type-checked, and run by Node, whose globals it uses.
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: 'readonly', setImmediate: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: globals.node },
   },
 );
