@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMock } from '../../src/server.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { listeningMock } from '../support/mock.js';
 
 const SCREENSHOTS = { top: 'test-results/docs-page-top.png', response: 'test-results/docs-page-response.png' };
@@ -18,18 +19,8 @@ describe('the /docs page in a real browser', () => {
     profile = mkdtempSync(join(tmpdir(), 'customers-mock-chromium-'));
     // A fresh profile each run, so no state from an earlier run (or another test) leaks in.
     browser = await chromium.launchPersistentContext(profile, {
-      // test/e2e/ensure-chromium.sh (run by npm test) makes sure it is there.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 1400 },
     });
   });
