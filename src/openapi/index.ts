@@ -35,7 +35,9 @@ export function compileSpecModel(spec: LoadedSpec): SpecModel {
   const operations = listOperations(spec.dereferenced);
   const byId = new Map(operations.map((op) => [op.operationId, op]));
   const requests = new Map(operations.map((op) => [op.operationId, compileRequestValidator(ajv, op)]));
-  const responses = new Map(operations.map((op) => [op.operationId, compileResponseValidator(ajv, op)]));
+  // Compiled when first asked for: the mock never checks its own responses, and compiling every
+  // operation's response schemas was half of its cold start (the contract kit and tests ask).
+  const responses = new Map<string, ResponseValidator>();
   const schemas = new Map<string, ValidateFunction>();
   const find = <T>(map: Map<string, T>, id: string): T => {
     const found = map.get(id);
@@ -47,7 +49,14 @@ export function compileSpecModel(spec: LoadedSpec): SpecModel {
     operations,
     operation: (id) => find(byId, id),
     requestValidator: (id) => find(requests, id),
-    responseValidator: (id) => find(responses, id),
+    responseValidator(id) {
+      let validate = responses.get(id);
+      if (!validate) {
+        validate = compileResponseValidator(ajv, find(byId, id));
+        responses.set(id, validate);
+      }
+      return validate;
+    },
     schemaValidator(name) {
       let validate = schemas.get(name);
       if (!validate) {
