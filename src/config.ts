@@ -4,6 +4,8 @@ export interface LatencyRange {
   readonly maxMs: number;
 }
 
+import type { CompatRequest } from './openapi/document.js';
+
 /** Everything that shapes a running mock; the CLI, the config file and tests all produce one of these. */
 export interface MockConfig {
   readonly host: string;
@@ -34,6 +36,8 @@ export interface MockConfig {
   readonly headersTimeoutMs: number;
   /** A client must have sent its whole request within this time, else 408 and the connection closes. */
   readonly requestTimeoutMs: number;
+  /** Compat options off the document's choices (`--compat key=value`); the keys and values are the document's. */
+  readonly compat: CompatRequest;
 }
 
 export const DEFAULT_CONFIG: MockConfig = {
@@ -57,4 +61,5 @@ export const DEFAULT_CONFIG: MockConfig = {
   corsOrigins: [],
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
+  compat: {},
 };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { compatBehaviour } from './compat-behaviour.js';
 import { DEFAULT_CONFIG, type MockConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
@@ -54,12 +55,15 @@ export function initialDataSet(config: MockConfig, spec: SpecModel, options: Sta
 /** Builds the store and the app without opening a socket (in-process tests use `app.request`). */
 export async function createMock(overrides: Partial<MockConfig> = {}, options: StartOptions = {}): Promise<MockInstance> {
   const config: MockConfig = { ...DEFAULT_CONFIG, ...overrides };
-  const spec = await getSpecModel();
+  const spec = await getSpecModel(config.compat);
+  // Data and state files keep the document's own spelling whatever the compat options, so one
+  // file serves every option set.
+  const asWritten = await getSpecModel();
   const clock = options.clock ?? systemClock;
-  const initial = initialDataSet(config, spec, options);
-  const store = new CustomerStore({ clock, appId: config.appId });
+  const initial = initialDataSet(config, asWritten, options);
+  const store = new CustomerStore({ clock, appId: config.appId, ...compatBehaviour(spec) });
   const fromState = config.stateFile !== undefined && existsSync(config.stateFile);
-  const customers = fromState ? readDataSet(config.stateFile!, customerCheck(spec)) : initial;
+  const customers = fromState ? readDataSet(config.stateFile!, customerCheck(asWritten)) : initial;
   const dataSource = fromState ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
   options.onIndexing?.(customers.length);
   store.replaceAll(customers);

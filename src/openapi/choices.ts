@@ -13,6 +13,16 @@ export interface Choice {
   /** What this document requires. */
   readonly document: string;
   readonly why: string;
+  /** Present where a real deployment may differ: the `--compat` option that switches it. */
+  readonly compat?: ChoiceCompat;
+}
+
+export interface ChoiceCompat {
+  readonly option: string;
+  readonly default: string;
+  readonly values: Readonly<Record<string, string>>;
+  /** In a document rewritten for compat options: the value in force. */
+  readonly inForce?: string;
 }
 
 /** Where the generated choices table goes in `info.description`. */
@@ -34,7 +44,8 @@ export function readChoices(document: OpenApiDocument): Choice[] {
       if (typeof value !== 'string' || value.trim() === '') throw new Error(`x-choices.${id}.${field} must be a non-empty string`);
       return value.trim();
     };
-    return { id, topic: text('topic'), platform: text('platform'), document: text('document'), why: text('why') };
+    const compat = entry.compat as ChoiceCompat | undefined;
+    return { id, topic: text('topic'), platform: text('platform'), document: text('document'), why: text('why'), ...(compat ? { compat } : {}) };
   });
   const unmarked = new Set(choices.map((c) => c.id));
   for (const { mark, at } of choiceMarks(document)) {
@@ -63,11 +74,29 @@ export function choiceMarks(document: OpenApiDocument): Array<{ mark: string; at
   return marks;
 }
 
-/** The human-readable table of the choices, in Markdown, generated from `x-choices` alone. */
+/**
+ * The human-readable table of the choices, in Markdown, generated from `x-choices` alone. Where a
+ * compat option is off its default, "this document" says what is in force and what the default is.
+ */
 export function choicesTable(choices: readonly Choice[]): string {
   const cell = (text: string) => text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
-  const rows = choices.map((c) => `| ${cell(c.topic)} (\`${c.id}\`) | ${cell(c.platform)} | ${cell(c.document)} | ${cell(c.why)} |`);
-  return ['| topic | the platform says | this document | why |', '|---|---|---|---|', ...rows].join('\n');
+  const rows = choices.map((c) => `| ${cell(c.topic)} (\`${c.id}\`) | ${cell(c.platform)} | ${cell(inForce(c))} | ${cell(c.why)} | ${cell(compatCell(c))} |`);
+  return ['| topic | the platform says | this document | why | `--compat` |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+function inForce(choice: Choice): string {
+  const value = choice.compat?.inForce;
+  if (!choice.compat || value === undefined || value === choice.compat.default) return choice.document;
+  return `**\`--compat ${choice.compat.option}=${value}\` is in force**: ${choice.compat.values[value] ?? value}. (Without it: ${choice.document})`;
+}
+
+function compatCell(choice: Choice): string {
+  if (!choice.compat) return '';
+  const { option, values } = choice.compat;
+  const current = choice.compat.inForce ?? choice.compat.default;
+  return Object.entries(values)
+    .map(([value, meaning]) => `\`${option}=${value}\`${value === current ? ' (in force)' : ''}: ${meaning}`)
+    .join('; ');
 }
 
 /** The document with the choices table in place of the marker in `info.description`. */

@@ -1,13 +1,14 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { createAjv, type Schema, type ValidateFunction } from './ajv.js';
-import { loadSpec, type LoadedSpec } from './document.js';
+import { loadSpec, type CompatRequest, type LoadedSpec } from './document.js';
 import { listOperations, type SpecOperation } from './operations.js';
 import { compileRequestValidator, type RequestValidator } from './request-validator.js';
 import { compileResponseValidator, type ResponseValidator } from './response-validator.js';
 
-export { SPEC_PATH, loadSpec, type LoadedSpec, type OpenApiDocument } from './document.js';
+export { SPEC_PATH, loadSpec, readDocument, type CompatRequest, type LoadedSpec, type OpenApiDocument } from './document.js';
+export { CompatError, describeCompatOptions, readCompatOptions, resolveCompat, selectCompat, type CompatOption, type CompatSettings } from './compat.js';
 export { describeErrors } from './ajv.js';
-export { toRouterPath, type SpecOperation, type HttpMethod } from './operations.js';
+export { operationIds, toRouterPath, type SpecOperation, type HttpMethod } from './operations.js';
 export type { RawRequest, RequestValidator, ValidParameters, Validation } from './request-validator.js';
 export type { ObservedResponse, ResponseValidator } from './response-validator.js';
 
@@ -22,12 +23,20 @@ export interface SpecModel {
   schemaValidator(name: string): ValidateFunction;
 }
 
-let cached: Promise<SpecModel> | undefined;
+const cached = new Map<LoadedSpec, SpecModel>();
 
-/** Loads the document and compiles every validator; shared by the mock and the contract kit. */
-export function getSpecModel(): Promise<SpecModel> {
-  cached ??= loadSpec().then(compileSpecModel);
-  return cached;
+/**
+ * Loads the document, rewritten for the compat options (none: the document as written), and
+ * compiles every validator once per set of options; shared by the mock and the contract kit.
+ */
+export async function getSpecModel(compat: CompatRequest = {}): Promise<SpecModel> {
+  const spec = await loadSpec(compat);
+  let model = cached.get(spec);
+  if (!model) {
+    model = compileSpecModel(spec);
+    cached.set(spec, model);
+  }
+  return model;
 }
 
 export function compileSpecModel(spec: LoadedSpec): SpecModel {
