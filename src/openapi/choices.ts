@@ -106,7 +106,7 @@ export function withChoicesTable(document: OpenApiDocument): OpenApiDocument {
     throw new Error(`info.description must hold ${CHOICES_TABLE_MARKER} exactly once, where the choices table goes`);
   }
   const table = choicesTable(readChoices(document));
-  return { ...document, info: { ...document.info, description: description.replace(CHOICES_TABLE_MARKER, table) } };
+  return { ...document, info: { ...document.info, description: description.replace(CHOICES_TABLE_MARKER, () => table) } };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -48,6 +48,9 @@ describe('the provenance marks (x-choices, x-choice)', () => {
     const rows = description.split('\n').filter((line) => /^\| .* \(`[a-z0-9-]+`\) \|/.test(line));
     expect(rows.map((row) => /\(`([a-z0-9-]+)`\)/.exec(row)![1])).toEqual(readChoices(document).map((c) => c.id));
     expect(description).toContain('| timestamp key spelling (`timestamp-keys`) |');
+    // Texts are put in as they are: a `$'` in a pattern is not a replacement pattern.
+    expect(description).toContain("api.yml's pattern `^[+]?[1-9]\\d{1,14}$` makes the `+` optional");
+    expect(description.split('## Choices')).toHaveLength(2);
   });
 });
 
