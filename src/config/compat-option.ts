@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CompatError, describeCompatOptions, readCompatOptions, resolveCompat, type CompatOption } from '../openapi/compat.js';
 import { readDocument, type CompatRequest } from '../openapi/document.js';
@@ -75,7 +75,8 @@ export function compatSwitches(): ValueKind<CompatRequest> {
     },
     parseText(text) {
       const separator = text.indexOf('=');
-      if (separator < 0) return readDriftReport(resolve(text));
+      // Neither a pair nor a file: the message lists every pair.
+      if (separator < 0) return existsSync(resolve(text)) ? readDriftReport(resolve(text)) : undefined;
       try {
         return checked({ [text.slice(0, separator)]: text.slice(separator + 1) });
       } catch (error) {

@@ -30,10 +30,11 @@ export const CHOICES_TABLE_MARKER = '<!-- x-choices -->';
 
 /**
  * The document's choices, checked: each entry has its four texts, every `x-choice` mark in the
- * document names an entry, and every entry is marked beside at least one rule. A document that
- * breaks this does not load.
+ * document names an entry, and (in the document as written, `everyChoiceMarked`) every entry is
+ * marked beside at least one rule; a compat option may remove a marked rule (`delete=absent`).
+ * A document that breaks this does not load.
  */
-export function readChoices(document: OpenApiDocument): Choice[] {
+export function readChoices(document: OpenApiDocument, everyChoiceMarked = true): Choice[] {
   const entries = (document as { 'x-choices'?: unknown })['x-choices'];
   if (!isRecord(entries)) throw new Error('The OpenAPI document has no x-choices map');
   const choices = Object.entries(entries).map(([id, entry]) => {
@@ -52,7 +53,7 @@ export function readChoices(document: OpenApiDocument): Choice[] {
     if (!(mark in entries)) throw new Error(`${at}: x-choice "${mark}" names no entry of x-choices`);
     unmarked.delete(mark);
   }
-  if (unmarked.size > 0) throw new Error(`x-choices ${[...unmarked].join(', ')}: marked beside no rule (x-choice)`);
+  if (everyChoiceMarked && unmarked.size > 0) throw new Error(`x-choices ${[...unmarked].join(', ')}: marked beside no rule (x-choice)`);
   return choices;
 }
 
@@ -105,7 +106,7 @@ export function withChoicesTable(document: OpenApiDocument): OpenApiDocument {
   if (description.split(CHOICES_TABLE_MARKER).length !== 2) {
     throw new Error(`info.description must hold ${CHOICES_TABLE_MARKER} exactly once, where the choices table goes`);
   }
-  const table = choicesTable(readChoices(document));
+  const table = choicesTable(readChoices(document, false));
   return { ...document, info: { ...document.info, description: description.replace(CHOICES_TABLE_MARKER, () => table) } };
 }
 

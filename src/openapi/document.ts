@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { oas31 } from 'openapi3-ts';
 import { parse } from 'yaml';
-import { withChoicesTable } from './choices.js';
+import { readChoices, withChoicesTable } from './choices.js';
 import { applyCompat, readCompatOptions, resolveCompat, type CompatOption, type CompatSettings } from './compat.js';
 
 /** The OpenAPI document that every part of the product reads; nothing else restates the contract. */
@@ -54,6 +54,7 @@ export function readDocument(path: string = SPEC_PATH): OpenApiDocument {
 async function readSpec(compat: CompatRequest, path: string): Promise<LoadedSpec> {
   // swagger-parser has its own document types; openapi3-ts's are the project's.
   const asWritten = (await SwaggerParser.parse(path)) as unknown as OpenApiDocument;
+  readChoices(asWritten);
   const options = readCompatOptions(asWritten);
   const settings = resolveCompat(options, compat);
   const raw = withChoicesTable(applyCompat(asWritten, settings));
