@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +78,15 @@ describe('--compat', () => {
     expect(compatOf(['--compat', 'ids=v4'], dir)).toEqual({ ids: 'v4' });
     writeFileSync(join(dir, 'customers-mock.config.json'), JSON.stringify({ compat: { names: 'fuzzy' } }));
     expect(() => compatOf([], dir)).toThrow(/compat must be an object of compat options.*names=first-last\|either/);
+  });
+});
+
+describe("the README's table of compat options", () => {
+  it('lists exactly the keys and values of the document, the default first', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([a-z-]+)` \| ((?:`[A-Za-z_-]+`(?:, )?)+) \|/gm)].map(([, key, values]) => [key, values!.replace(/`/g, '').split(', ')]);
+    const documented = readCompatOptions(readDocument()).map((o) => [o.option, [o.default, ...Object.keys(o.values).filter((v) => v !== o.default)]]);
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(documented));
   });
 });
 
