@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CompatError, describeCompatOptions, readCompatOptions, resolveCompat, type CompatOption } from '../openapi/compat.js';
-import { readDocument, type CompatRequest } from '../openapi/document.js';
+import { documentAsWritten, type CompatRequest } from '../openapi/document.js';
 import { OptionError } from './option-table.js';
 import type { JsonSchema, ValueKind } from './option.js';
 
@@ -12,7 +12,7 @@ let documentOptions: CompatOption[] | undefined;
 
 /** The document's compat options, read on first use (not at import: `--help` alone needs none). */
 function compatOptions(): CompatOption[] {
-  documentOptions ??= readCompatOptions(readDocument());
+  documentOptions ??= readCompatOptions(documentAsWritten());
   return documentOptions;
 }
 

@@ -1,13 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import SwaggerParser from '@apidevtools/swagger-parser';
 import type { oas31 } from 'openapi3-ts';
-import { parse } from 'yaml';
 import { readChoices, withChoicesTable } from './choices.js';
 import { applyCompat, readCompatOptions, resolveCompat, type CompatOption, type CompatSettings } from './compat.js';
-
-/** The OpenAPI document that every part of the product reads; nothing else restates the contract. */
-export const SPEC_PATH = fileURLToPath(new URL('../../openapi/customers.yaml', import.meta.url));
+import { compiledSpec } from './document.generated.js';
 
 export type OpenApiDocument = oas31.OpenAPIObject;
 
@@ -15,7 +9,7 @@ export type OpenApiDocument = oas31.OpenAPIObject;
 export type CompatRequest = Readonly<Record<string, string>>;
 
 export interface LoadedSpec {
-  /** The document exactly as written in the file, before any compat option. */
+  /** The document exactly as written in openapi/customers.yaml, before any compat option. */
   readonly asWritten: OpenApiDocument;
   /**
    * `$ref`s intact, rewritten for the compat options in force, with the choices table generated
@@ -28,38 +22,66 @@ export interface LoadedSpec {
   readonly compat: { readonly options: readonly CompatOption[]; readonly settings: CompatSettings };
 }
 
-const cached = new Map<string, Promise<LoadedSpec>>();
+/** The document as written (compiled into the build from openapi/customers.yaml), `$ref`s intact. */
+export function documentAsWritten(): OpenApiDocument {
+  return compiledSpec.raw;
+}
+
+const loaded = new Map<string, LoadedSpec>();
 
 /**
- * Loads, rewrites for the compat options, validates and dereferences the document, once per
- * process and set of options. An unknown option or value is a CompatError naming the valid ones.
+ * The document every part of the product reads; nothing else restates the contract. It is
+ * compiled into the build from openapi/customers.yaml (scripts/compile-openapi.mjs, validated by
+ * swagger-parser there), so reading it needs no file system: the mock runs in a browser too.
+ * Here it is rewritten for the compat options (an unknown option or value is a CompatError naming
+ * the valid ones), and the choices table is generated into `info.description`, which checks the
+ * provenance marks. Once per set of options.
  */
-export function loadSpec(compat: CompatRequest = {}, path: string = SPEC_PATH): Promise<LoadedSpec> {
-  const key = `${path}\u0000${JSON.stringify(Object.entries(compat).sort())}`;
-  let loaded = cached.get(key);
-  if (!loaded) {
-    loaded = readSpec(compat, path);
-    cached.set(key, loaded);
-    // A failed load (a bad option) is not kept, so the next caller hears the error afresh.
-    loaded.catch(() => cached.delete(key));
-  }
-  return loaded;
-}
-
-/** The document as written, read synchronously: for checking options before anything starts. */
-export function readDocument(path: string = SPEC_PATH): OpenApiDocument {
-  return parse(readFileSync(path, 'utf8')) as OpenApiDocument;
-}
-
-async function readSpec(compat: CompatRequest, path: string): Promise<LoadedSpec> {
-  // swagger-parser has its own document types; openapi3-ts's are the project's.
-  const asWritten = (await SwaggerParser.parse(path)) as unknown as OpenApiDocument;
-  readChoices(asWritten);
+export function loadSpec(compat: CompatRequest = {}): LoadedSpec {
+  const asWritten = compiledSpec.raw;
   const options = readCompatOptions(asWritten);
   const settings = resolveCompat(options, compat);
-  const raw = withChoicesTable(applyCompat(asWritten, settings));
-  // validate() dereferences in place, so hand it a copy and keep `raw` as it is.
-  const copy = structuredClone(raw) as unknown as Parameters<typeof SwaggerParser.validate>[0];
-  const dereferenced = (await SwaggerParser.validate(copy)) as unknown as OpenApiDocument;
-  return { asWritten, raw, dereferenced, compat: { options, settings } };
+  const key = JSON.stringify([...settings]);
+  let spec = loaded.get(key);
+  if (!spec) {
+    readChoices(asWritten);
+    const offDefault = options.some((o) => settings.get(o.option) !== o.default);
+    const raw = withChoicesTable(applyCompat(asWritten, settings));
+    // The build dereferenced the document as written; a rewritten one is dereferenced here.
+    const dereferenced = offDefault ? dereference(raw) : { ...compiledSpec.dereferenced, info: raw.info, 'x-choices': (raw as unknown as Record<string, unknown>)['x-choices'] };
+    spec = { asWritten, raw, dereferenced: dereferenced as OpenApiDocument, compat: { options, settings } };
+    loaded.set(key, spec);
+  }
+  return spec;
+}
+
+/**
+ * The document with every local `$ref` (`#/...`, all this document has) replaced by a copy of
+ * its target, resolved in turn, with the keywords beside the `$ref` (OpenAPI 3.1 schemas allow
+ * them) laid over it, as swagger-parser does. The document has no cycles; a `$ref` to nothing is
+ * an error.
+ */
+export function dereference(document: OpenApiDocument): OpenApiDocument {
+  const resolve = (node: unknown, seen: readonly string[]): unknown => {
+    if (Array.isArray(node)) return node.map((child) => resolve(child, seen));
+    if (node === null || typeof node !== 'object') return node;
+    const { $ref: ref, ...siblings } = node as { $ref?: unknown };
+    if (typeof ref === 'string') {
+      if (seen.includes(ref)) throw new Error(`$ref cycle through ${ref}`);
+      return { ...(resolve(pointerTarget(document, ref), [...seen, ref]) as object), ...(resolve(siblings, seen) as object) };
+    }
+    return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, resolve(child, seen)]));
+  };
+  return resolve(document, []) as OpenApiDocument;
+}
+
+function pointerTarget(document: OpenApiDocument, ref: string): unknown {
+  if (!ref.startsWith('#/')) throw new Error(`Only local $refs are supported, got ${ref}`);
+  let target: unknown = document;
+  for (const segment of ref.slice(2).split('/')) {
+    const key = decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
+    target = (target as Record<string, unknown> | undefined)?.[key];
+    if (target === undefined) throw new Error(`$ref ${ref} points to nothing`);
+  }
+  return target;
 }

@@ -5,7 +5,7 @@ import { listOperations, type SpecOperation } from './operations.js';
 import { compileRequestValidator, type RequestValidator } from './request-validator.js';
 import { compileResponseValidator, type ResponseValidator } from './response-validator.js';
 
-export { SPEC_PATH, loadSpec, readDocument, type CompatRequest, type LoadedSpec, type OpenApiDocument } from './document.js';
+export { documentAsWritten, loadSpec, type CompatRequest, type LoadedSpec, type OpenApiDocument } from './document.js';
 export { CompatError, describeCompatOptions, readCompatOptions, resolveCompat, selectCompat, type CompatOption, type CompatSettings } from './compat.js';
 export { describeErrors } from './ajv.js';
 export { operationIds, toRouterPath, type SpecOperation, type HttpMethod } from './operations.js';
@@ -26,17 +26,19 @@ export interface SpecModel {
 const cached = new Map<LoadedSpec, SpecModel>();
 
 /**
- * Loads the document, rewritten for the compat options (none: the document as written), and
- * compiles every validator once per set of options; shared by the mock and the contract kit.
+ * The document rewritten for the compat options (none: the document as written), with every
+ * validator compiled once per set of options; shared by the mock and the contract kit.
  */
-export async function getSpecModel(compat: CompatRequest = {}): Promise<SpecModel> {
-  const spec = await loadSpec(compat);
-  let model = cached.get(spec);
-  if (!model) {
-    model = compileSpecModel(spec);
-    cached.set(spec, model);
-  }
-  return model;
+export function getSpecModel(compat: CompatRequest = {}): Promise<SpecModel> {
+  return Promise.resolve().then(() => {
+    const spec = loadSpec(compat);
+    let model = cached.get(spec);
+    if (!model) {
+      model = compileSpecModel(spec);
+      cached.set(spec, model);
+    }
+    return model;
+  });
 }
 
 export function compileSpecModel(spec: LoadedSpec): SpecModel {

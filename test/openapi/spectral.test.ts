@@ -4,7 +4,8 @@ import spectralParsers from '@stoplight/spectral-parsers';
 import { oas } from '@stoplight/spectral-rulesets';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadSpec, SPEC_PATH } from '../../src/openapi/index.js';
+import { SPEC_PATH } from '../../src/openapi/document-file.js';
+import { loadSpec } from '../../src/openapi/index.js';
 
 // Both packages ship CommonJS: under NodeNext their named exports arrive on the default export.
 const { Spectral, Document } = spectralCore;
