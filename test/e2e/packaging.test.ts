@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,13 +65,21 @@ describe('the packed tarball', () => {
       const logLines = output.split('\n').filter((line) => /\] (INFO|WARN|ERROR): /.test(line));
       expect(logLines.length).toBeGreaterThan(0);
       expect(logLines.join('\n')).not.toContain('mock-client-secret');
-      // The kit's bin runs its TypeScript suite through the vitest the package depends on.
+      // The kit's bin runs its TypeScript suite through the vitest the package depends on. Run from
+      // a folder below the project, a relative --junit lands there (not in node_modules/customers-mock)
+      // and is printed absolute, so QA's CI finds its artifact.
+      const ciFolder = join(project, 'ci');
+      mkdirSync(ciFolder);
       const contract = await run(
         'npx',
-        ['--no-install', 'customers-contract', '--base-url', url, '--client-key', 'mock-client-key', '--client-secret', 'mock-client-secret'],
-        { cwd: project, env: npmEnv },
+        ['--no-install', 'customers-contract', '--base-url', url, '--client-key', 'mock-client-key', '--client-secret', 'mock-client-secret', '--junit', 'reports/contract-junit.xml'],
+        { cwd: ciFolder, env: npmEnv },
       );
       expect(contract.stdout).toMatch(/Contract PASSED/);
+      const report = join(ciFolder, 'reports', 'contract-junit.xml');
+      expect(contract.stdout).toContain(`JUnit report: ${report}\n`);
+      expect(readFileSync(report, 'utf8')).toMatch(/<testsuites name="contract" tests="\d+" failures="0"/);
+      expect(existsSync(join(project, 'node_modules', 'customers-mock', 'reports'))).toBe(false);
     } finally {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((done) => child.once('exit', done));
