@@ -65,7 +65,7 @@ ${config.stateFile === undefined ? '' : `  saving to:     ${config.stateFile} (e
   client secret: ${config.clientSecret}
   rate limit:    ${config.rateLimit === 0 ? 'off' : `${config.rateLimit} requests/minute per client key`}
   simulation:    ${simulation(config)}
-  API reference: ${url}/docs
+${Object.keys(config.compat).length === 0 ? '' : `  compat:        ${Object.entries(config.compat).map(([key, value]) => `${key}=${value}`).join(', ')}\n`}  API reference: ${url}/docs
 
 Try it:
   curl -s '${url}/api/v0/customers?take=2' \\

@@ -1,13 +1,14 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { createAjv, type Schema, type ValidateFunction } from './ajv.js';
-import { loadSpec, type LoadedSpec } from './document.js';
+import { loadSpec, type CompatRequest, type LoadedSpec } from './document.js';
 import { listOperations, type SpecOperation } from './operations.js';
 import { compileRequestValidator, type RequestValidator } from './request-validator.js';
 import { compileResponseValidator, type ResponseValidator } from './response-validator.js';
 
-export { loadSpec, type LoadedSpec, type OpenApiDocument } from './document.js';
+export { documentAsWritten, loadSpec, type CompatRequest, type LoadedSpec, type OpenApiDocument } from './document.js';
+export { CompatError, describeCompatOptions, readCompatOptions, resolveCompat, selectCompat, type CompatOption, type CompatSettings } from './compat.js';
 export { describeErrors } from './ajv.js';
-export { toRouterPath, type SpecOperation, type HttpMethod } from './operations.js';
+export { operationIds, toRouterPath, type SpecOperation, type HttpMethod } from './operations.js';
 export type { RawRequest, RequestValidator, ValidParameters, Validation } from './request-validator.js';
 export type { ObservedResponse, ResponseValidator } from './response-validator.js';
 
@@ -22,12 +23,22 @@ export interface SpecModel {
   schemaValidator(name: string): ValidateFunction;
 }
 
-let cached: Promise<SpecModel> | undefined;
+const cached = new Map<LoadedSpec, SpecModel>();
 
-/** Compiles every validator of the document, once per process; shared by the mock and the contract kit. */
-export function getSpecModel(): Promise<SpecModel> {
-  cached ??= Promise.resolve().then(() => compileSpecModel(loadSpec()));
-  return cached;
+/**
+ * The document rewritten for the compat options (none: the document as written), with every
+ * validator compiled once per set of options; shared by the mock and the contract kit.
+ */
+export function getSpecModel(compat: CompatRequest = {}): Promise<SpecModel> {
+  return Promise.resolve().then(() => {
+    const spec = loadSpec(compat);
+    let model = cached.get(spec);
+    if (!model) {
+      model = compileSpecModel(spec);
+      cached.set(spec, model);
+    }
+    return model;
+  });
 }
 
 export function compileSpecModel(spec: LoadedSpec): SpecModel {

@@ -16,7 +16,8 @@ export interface SeedOptions {
 }
 
 // Weights, not rules: typed by the document's enums, so a value added to the document must be weighted here.
-const STATUS_WEIGHTS: Record<CustomerStatus, number> = { ACTIVE: 80, BLACKLISTED: 10, DEACTIVATED: 10 };
+// No generated customer is DELETED: only a client's write sets that status.
+const STATUS_WEIGHTS: Record<CustomerStatus, number> = { ACTIVE: 80, BLACKLISTED: 10, DEACTIVATED: 10, DELETED: 0 };
 const TYPE_WEIGHTS: Record<CustomerType, number> = {
   Individual: 45,
   Startup: 12,

@@ -20,7 +20,8 @@ export function adminHandlers(deps: AdminDeps): Record<string, OperationHandler>
       return c.json({ customers: deps.store.size });
     },
     adminReplaceCustomers(c) {
-      deps.store.replaceAll(c.get('valid').body as Customer[]);
+      // Customers as the API returns them, in the spelling of the compat options in force.
+      deps.store.replaceAll((c.get('valid').body as object[]).map((value) => deps.store.wire.fromWire(value)));
       deps.idempotency.clear();
       return c.json({ customers: deps.store.size });
     },
