@@ -43,7 +43,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   const spec = await getSpecModel();
   const initial = initialDataSet(config, spec, options);
   const fromState = config.stateFile !== undefined && existsSync(config.stateFile);
-  const current = fromState ? readDataSet(config.stateFile!, customerCheck(spec)) : undefined;
+  const current = fromState ? readDataSet(config.stateFile, customerCheck(spec)) : undefined;
   const dataSource = fromState ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
   const engine = await createEngine(config, { initial, current }, { ...options, docsAssets: swaggerUiAssets });
   if (config.stateFile !== undefined) {

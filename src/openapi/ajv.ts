@@ -94,8 +94,8 @@ function phrase(error: ErrorObject): string {
     case 'multipleOf':
       return `must be a multiple of ${String(p.multipleOf)}`;
     case 'pattern': {
-      const format = (error.parentSchema as Schema | undefined)?.format;
-      return format ? formatPhrase(format) : `must match ${String(p.pattern)} regular expression`;
+      const format: unknown = error.parentSchema?.format;
+      return typeof format === 'string' ? formatPhrase(format) : `must match ${String(p.pattern)} regular expression`;
     }
     case 'format':
       return formatPhrase(String(p.format));

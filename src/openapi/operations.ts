@@ -19,13 +19,12 @@ export interface SpecOperation {
 export function listOperations(doc: OpenApiDocument): SpecOperation[] {
   const operations: SpecOperation[] = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    const pathItem = item as oas31.PathItemObject;
     for (const method of HTTP_METHODS) {
-      const op = pathItem[method];
+      const op = item[method];
       if (!op) continue;
       if (!op.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
       const merged = new Map<string, oas31.ParameterObject>();
-      for (const p of [...(pathItem.parameters ?? []), ...(op.parameters ?? [])] as oas31.ParameterObject[]) {
+      for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])] as oas31.ParameterObject[]) {
         merged.set(`${p.in}:${p.name}`, p);
       }
       const body = op.requestBody as oas31.RequestBodyObject | undefined;
@@ -35,7 +34,7 @@ export function listOperations(doc: OpenApiDocument): SpecOperation[] {
         path,
         parameters: [...merged.values()],
         requestBodySchema: body?.content?.['application/json']?.schema as oas31.SchemaObject | undefined,
-        responses: (op.responses ?? {}) as Record<string, oas31.ResponseObject>,
+        responses: op.responses ?? {},
         tags: op.tags ?? [],
       });
     }

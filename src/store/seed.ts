@@ -66,7 +66,7 @@ export function generateCustomers(options: SeedOptions): Customer[] {
   const pickPhonePlan = weightedList(random, PHONE_PLANS);
   const iso = isoFormatter();
   const usedEmails = new Set<string>();
-  const customers: Customer[] = new Array(options.count);
+  const customers = new Array<Customer>(options.count);
   const progressEvery = Math.max(1000, Math.floor(options.count / 100));
 
   for (let i = 0; i < options.count; i++) {
@@ -180,7 +180,7 @@ function isoFormatter(): (ms: number) => string {
 }
 
 function digits(random: Random, count: number): string {
-  const out: number[] = new Array(count);
+  const out = new Array<number>(count);
   for (let i = 0; i < count; i++) out[i] = random.int(9);
   return out.join('');
 }

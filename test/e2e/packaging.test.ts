@@ -75,7 +75,7 @@ describe('the packed tarball', () => {
     // Its own process group, so the npx wrapper and the node under it stop together.
     const child = spawn('npx', ['--no-install', 'customers-mock', '--port', '0'], { cwd: project, env: npmEnv, detached: true });
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     try {
       const url = await listeningUrl(child);
       const res = await fetch(`${url}/api/v0/customers?take=2`, { headers: { 'x-client-key': 'mock-client-key', 'x-client-secret': 'mock-client-secret' } });
