@@ -1,4 +1,3 @@
-import type { Customer } from '../../domain/customer.js';
 import type { CustomerStore } from '../../store/customer-store.js';
 import type { IdempotencyStore } from '../idempotency.js';
 import type { RequestLog } from '../request-log.js';
