@@ -24,7 +24,7 @@ export async function customersHandlers(options: CustomersHandlersOptions = {}):
   const root = `${base.origin}${prefix}`;
   // msw's `/*` needs something after the slash: the base itself is matched on its own.
   const handlers = [http.all(root, answer), http.all(`${root}/*`, answer)];
-  return Object.assign(handlers, { reset: mockFetch.reset, fetch: mockFetch });
+  return Object.assign(handlers, { reset: () => mockFetch.reset(), fetch: mockFetch });
 }
 
 function parseBaseUrl(baseUrl: unknown): URL {

@@ -1,9 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { CompatError, describeCompatOptions, readCompatOptions, resolveCompat, type CompatOption } from '../openapi/compat.js';
 import { documentAsWritten, type CompatRequest } from '../openapi/document.js';
 import { OptionError } from './option-table.js';
 import type { JsonSchema, ValueKind } from './option.js';
+
+/**
+ * Node's file system when there is one. This module is part of the option table, which the
+ * in-process engine reads in the browser too: a static `node:fs` import would break that build, and
+ * a browser has no drift report file to read.
+ */
+function fileSystem(): typeof import('node:fs') | undefined {
+  return globalThis.process?.getBuiltinModule?.('node:fs');
+}
 
 /** The `format` of the contract kit's drift report (`npm run contract -- --drift FILE`). */
 export const DRIFT_REPORT_FORMAT = 'customers-contract-drift/1';
@@ -29,7 +36,9 @@ function checked(pairs: CompatRequest): CompatRequest {
 export function readDriftReport(path: string): CompatRequest {
   let report: unknown;
   try {
-    report = JSON.parse(readFileSync(path, 'utf8'));
+    const fs = fileSystem();
+    if (!fs) throw new Error('no file system here');
+    report = JSON.parse(fs.readFileSync(path, 'utf8'));
   } catch (error) {
     throw new OptionError(`--compat ${path}: cannot read a drift report: ${(error as Error).message}`);
   }
@@ -76,7 +85,7 @@ export function compatSwitches(): ValueKind<CompatRequest> {
     parseText(text) {
       const separator = text.indexOf('=');
       // Neither a pair nor a file: the message lists every pair.
-      if (separator < 0) return existsSync(resolve(text)) ? readDriftReport(resolve(text)) : undefined;
+      if (separator < 0) return fileSystem()?.existsSync(text) ? readDriftReport(text) : undefined;
       try {
         return checked({ [text.slice(0, separator)]: text.slice(separator + 1) });
       } catch (error) {

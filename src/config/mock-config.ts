@@ -1,4 +1,3 @@
-import type { CompatRequest } from '../openapi/document.js';
 import { compatSwitches } from './compat-option.js';
 import { configSchema, defaultValues } from './option-table.js';
 import { onOff, option, path, text, wholeNumber, type JsonSchema, type OptionValues } from './option.js';
@@ -68,7 +67,7 @@ export const MOCK_OPTIONS = [
     key: 'compat',
     kind: compatSwitches(),
     // The document's own choices; an option switches one to what a real deployment does.
-    default: {} as CompatRequest,
+    default: {},
     help: "behave as a real deployment where it differs from the document's choices: KEY=VALUE (the keys and values are the x-choices compat options of the OpenAPI document), or FILE, a drift report of the contract kit, whose compat pairs are applied",
   }),
 ] as const;

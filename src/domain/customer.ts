@@ -58,7 +58,7 @@ export function applyUpdate(customer: Customer, patch: UpdateCustomerInput, now:
 }
 
 function updatableFields(patch: UpdateCustomerInput): Partial<Customer> {
-  return Object.fromEntries(Object.entries(patch).filter(([key, value]) => value !== undefined && Object.hasOwn(UPDATABLE, key))) as Partial<Customer>;
+  return Object.fromEntries(Object.entries(patch).filter(([key, value]) => value !== undefined && Object.hasOwn(UPDATABLE, key)));
 }
 
 /**

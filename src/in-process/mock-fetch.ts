@@ -68,7 +68,7 @@ export async function createMockFetch(options: MockFetchOptions = {}): Promise<M
   const { config, data, clock, random } = readOptions(options);
   const engine = await createEngine(config, { initial: await initialCustomers(config, data) }, { clock, random });
   const mockFetch = (input: FetchInput, init?: RequestInit) => answer(engine, toRequest(input, init));
-  return Object.assign(mockFetch, { reset: engine.reset, engine });
+  return Object.assign(mockFetch, { reset: () => engine.reset(), engine });
 }
 
 interface InProcessSettings {
@@ -98,7 +98,7 @@ function readOptions(options: MockFetchOptions): InProcessSettings {
     problems.unshift(error.message);
   }
   if (problems.length > 0) throw new MockOptionsError(`createMockFetch: ${problems.join('; ')}`);
-  return { config: { ...DEFAULT_CONFIG, ...values } as MockConfig, data, clock: clock as Clock | undefined, random: random as (() => number) | undefined };
+  return { config: { ...DEFAULT_CONFIG, ...values }, data, clock: clock, random: random };
 }
 
 async function initialCustomers(config: MockConfig, data: unknown): Promise<readonly Customer[]> {
@@ -122,7 +122,7 @@ async function answer(engine: Engine, request: Request): Promise<Response> {
   signal.throwIfAborted();
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
+    onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted.', 'AbortError'));
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {

@@ -81,7 +81,7 @@ export function applyCompat(document: OpenApiDocument, settings: CompatSettings)
     try {
       jsonPatch.applyPatch(rewritten, structuredClone(operations) as Operation[], true, true);
     } catch (error) {
-      throw new Error(`x-choices.${option.choice}.compat.rewrites.${value} does not apply to the document: ${(error as Error).message.split('\n')[0]}`);
+      throw new Error(`x-choices.${option.choice}.compat.rewrites.${value} does not apply to the document: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
     const compat = rewritten['x-choices'][option.choice]!.compat!;
     delete compat.rewrites;

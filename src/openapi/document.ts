@@ -49,7 +49,7 @@ export function loadSpec(compat: CompatRequest = {}): LoadedSpec {
     const raw = withChoicesTable(applyCompat(asWritten, settings));
     // The build dereferenced the document as written; a rewritten one is dereferenced here.
     const dereferenced = offDefault ? dereference(raw) : { ...compiledSpec.dereferenced, info: raw.info, 'x-choices': (raw as unknown as Record<string, unknown>)['x-choices'] };
-    spec = { asWritten, raw, dereferenced: dereferenced as OpenApiDocument, compat: { options, settings } };
+    spec = { asWritten, raw, dereferenced: dereferenced, compat: { options, settings } };
     loaded.set(key, spec);
   }
   return spec;

@@ -46,7 +46,7 @@ export function listOperations(doc: OpenApiDocument): SpecOperation[] {
 export function operationIds(doc: OpenApiDocument): string[] {
   return Object.values(doc.paths ?? {}).flatMap((item) =>
     HTTP_METHODS.flatMap((method) => {
-      const id = (item as oas31.PathItemObject)[method]?.operationId;
+      const id = (item)[method]?.operationId;
       return id === undefined ? [] : [id];
     }),
   );

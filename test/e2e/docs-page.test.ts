@@ -69,7 +69,7 @@ describe('the /docs page in a real browser', () => {
     await toggle.click();
     expect(await notes.isVisible()).toBe(true);
     // The document's own opening words, as rendered (Markdown's marks gone).
-    const opening = (await loadSpec()).raw.info.description!.split('\n')[0]!.replace(/[`*_]/g, '').slice(0, 40);
+    const opening = loadSpec().raw.info.description!.split('\n')[0]!.replace(/[`*_]/g, '').slice(0, 40);
     expect(await notes.textContent()).toContain(opening);
     await page.close();
   });

@@ -89,7 +89,7 @@ describe("phone numbers by api.yml's pattern (the + is optional)", () => {
   it("still refuses what api.yml's pattern refuses, its own hyphenated example included", async () => {
     for (const phone_number of ['+1-555-123-4567', '0155550199', '+1', '1234567890123456']) {
       const res = await mock.request('POST', '/api/v0/customers', { body: { ...NEW, phone_number } });
-      expectError(res, 400, [expect.stringMatching(/^phone_number must match/) as unknown as string]);
+      expectError(res, 400, [expect.stringMatching(/^phone_number must match/)]);
     }
   });
 });
@@ -135,7 +135,7 @@ describe('integral decimals for skip and take (the Python SDK sends its floats a
 
   it.each(['take=1.5', 'skip=2.5', 'take=5.01', 'take=1e1'])('%s is still a 400: a fraction of a record means nothing', async (query) => {
     const res = await list(query);
-    expectError(res, 400, [expect.stringMatching(/^(take|skip) must be an integer number$/) as unknown as string]);
+    expectError(res, 400, [expect.stringMatching(/^(take|skip) must be an integer number$/)]);
   });
 });
 
