@@ -1,3 +1,4 @@
+import { nearestName } from './nearest-name.js';
 import type { FileContext, GenerateValues, JsonSchema, JsonValue, OptionSpec, OptionTable, OptionValues } from './option.js';
 
 /** A value that is not one of the accepted forms; the message names the source and every form. */
@@ -93,7 +94,8 @@ export function readConfigObject(table: OptionTable, content: unknown, file: Fil
     if (key === '$schema') continue;
     const entry = byFileKey.get(key);
     if (entry === undefined) {
-      problems.push(`${key} is not an option (the options are ${[...byFileKey.keys()].join(', ')})`);
+      const nearest = nearestName(key, [...byFileKey.keys()]);
+      problems.push(nearest === undefined ? `${key} is not an option (the options are ${[...byFileKey.keys()].join(', ')})` : `${key} is not an option (did you mean ${nearest}?)`);
       continue;
     }
     const read = entry.kind.readFile(value, file);
