@@ -42,7 +42,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     return readCommand(argv, env, cwd);
   } catch (error) {
     if (error instanceof OptionError || error instanceof FlagError) {
-      throw new UsageError((error).message);
+      throw new UsageError(error.message);
     }
     throw error;
   }
