@@ -15,8 +15,6 @@ export function createAjv(): Ajv2020 {
     useDefaults: true,
     // Keeps each error's schema at hand, so a pattern that stands for a format is worded as the format.
     verbose: true,
-    // last_spent is `multipleOf: 0.01`: compare with a tolerance, as binary floats cannot be exact.
-    multipleOfPrecision: 9,
   });
   addFormats(ajv);
   // OpenAPI annotations that are not JSON Schema vocabulary; `x-choice` marks a rule as a choice.

@@ -42,6 +42,16 @@ export function listOperations(doc: OpenApiDocument): SpecOperation[] {
   return operations;
 }
 
+/** The operationId of every operation of a document, `$ref`s resolved or not. */
+export function operationIds(doc: OpenApiDocument): string[] {
+  return Object.values(doc.paths ?? {}).flatMap((item) =>
+    HTTP_METHODS.flatMap((method) => {
+      const id = (item)[method]?.operationId;
+      return id === undefined ? [] : [id];
+    }),
+  );
+}
+
 /** `/api/v0/customers/{id}` -> `/api/v0/customers/:id`, the router's spelling. */
 export function toRouterPath(template: string): string {
   return template.replace(/\{([^}]+)\}/g, ':$1');
