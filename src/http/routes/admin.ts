@@ -1,7 +1,7 @@
 import type { CustomerStore } from '../../store/customer-store.js';
 import type { IdempotencyStore } from '../idempotency.js';
 import type { RequestLog } from '../request-log.js';
-import type { OperationHandler } from './customers.js';
+import type { OperationHandlers } from '../operation-handlers.js';
 
 export interface AdminDeps {
   readonly store: CustomerStore;
@@ -12,15 +12,15 @@ export interface AdminDeps {
 }
 
 /** Test-harness endpoints: reset, replace the data set, read and clear the request log. */
-export function adminHandlers(deps: AdminDeps): Record<string, OperationHandler> {
+export function adminHandlers(deps: AdminDeps): OperationHandlers<'adminReset' | 'adminReplaceCustomers' | 'adminListRequests' | 'adminClearRequests'> {
   return {
     adminReset(c) {
       deps.reset();
       return c.json({ customers: deps.store.size });
     },
-    adminReplaceCustomers(c) {
+    adminReplaceCustomers(c, { body }) {
       // Customers as the API returns them, in the spelling of the compat options in force.
-      deps.store.replaceAll((c.get('valid').body as object[]).map((value) => deps.store.wire.fromWire(value)));
+      deps.store.replaceAll(body.map((value) => deps.store.wire.fromWire(value)));
       deps.idempotency.clear();
       return c.json({ customers: deps.store.size });
     },
