@@ -1,3 +1,5 @@
+import type { FsyncPolicy } from './store/journal.js';
+
 /** Added response latency in milliseconds, drawn uniformly from the range; a fixed latency has min = max. */
 export interface LatencyRange {
   readonly minMs: number;
@@ -12,8 +14,10 @@ export interface MockConfig {
   readonly count: number;
   /** Start from this JSON file of customers instead of generated data. */
   readonly dataFile: string | undefined;
-  /** Load from and save every change to this file. */
+  /** Load from and journal every change beside this file (the latest snapshot). */
   readonly stateFile: string | undefined;
+  /** With stateFile: when a write reaches the disk before it is acknowledged (see FsyncPolicy). */
+  readonly fsync: FsyncPolicy;
   readonly clientKey: string;
   readonly clientSecret: string;
   readonly appId: string;
@@ -43,6 +47,8 @@ export const DEFAULT_CONFIG: MockConfig = {
   count: 500,
   dataFile: undefined,
   stateFile: undefined,
+  // A crash of the mock loses nothing acknowledged; only a power loss can cost the last 100 ms.
+  fsync: 'batch',
   clientKey: 'mock-client-key',
   clientSecret: 'mock-client-secret',
   appId: 'app_customers_mock',

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { DEFAULT_CONFIG, type MockConfig } from './config.js';
@@ -9,7 +8,9 @@ import { createNodeServer } from './http/node-server.js';
 import type { RequestObserver } from './http/request-log.js';
 import { describeErrors, getSpecModel, type SpecModel } from './openapi/index.js';
 import { CustomerStore } from './store/customer-store.js';
-import { formatDataSet, readDataSet, removeAbandonedTemporaryFiles, writeFileAtomically, type CustomerCheck } from './store/data-file.js';
+import { readDataSet, type CustomerCheck } from './store/data-file.js';
+import { DurableState } from './store/durable-state.js';
+import type { StateFileSystem } from './store/state-file-system.js';
 import { generateCustomers } from './store/seed.js';
 
 export interface StartOptions {
@@ -22,6 +23,10 @@ export interface StartOptions {
   /** Chance and waiting for failure simulation (tests inject seeded and instant ones). */
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Where `--state` writes (tests inject one that fails as a full disk does). */
+  readonly stateFileSystem?: StateFileSystem;
+  /** Told of what `--state` repaired or could not do (a torn record cut off, a failed write). */
+  readonly onStateWarning?: (message: string) => void;
 }
 
 export interface MockInstance extends MockApp {
@@ -30,6 +35,8 @@ export interface MockInstance extends MockApp {
   readonly spec: SpecModel;
   /** Where the customers the mock started with came from, e.g. `seed 42` or `state file s.json`. */
   readonly dataSource: string;
+  /** The journal and snapshots of `--state`; undefined without it. */
+  readonly state: DurableState | undefined;
 }
 
 export interface RunningMock extends MockInstance {
@@ -44,7 +51,7 @@ export function customerCheck(spec: SpecModel): CustomerCheck {
   return (value) => (validate(value) ? [] : describeErrors(validate.errors ?? [], 'customer'));
 }
 
-/** The initial data set: the state file if it exists, else the data file, else generated from the seed. */
+/** The data set a mock without state starts with: the data file, else generated from the seed. */
 export function initialDataSet(config: MockConfig, spec: SpecModel, options: StartOptions = {}): Customer[] {
   const check = customerCheck(spec);
   if (config.dataFile !== undefined) return readDataSet(config.dataFile, check);
@@ -56,22 +63,40 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   const config: MockConfig = { ...DEFAULT_CONFIG, ...overrides };
   const spec = await getSpecModel();
   const clock = options.clock ?? systemClock;
-  const initial = initialDataSet(config, spec, options);
   const store = new CustomerStore({ clock, appId: config.appId });
-  const fromState = config.stateFile !== undefined && existsSync(config.stateFile);
-  const customers = fromState ? readDataSet(config.stateFile!, customerCheck(spec)) : initial;
-  const dataSource = fromState ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
-  options.onIndexing?.(customers.length);
-  store.replaceAll(customers);
-  if (config.stateFile !== undefined) {
-    const stateFile = config.stateFile;
-    removeAbandonedTemporaryFiles(stateFile);
-    const save = () => writeFileAtomically(stateFile, formatDataSet(store.snapshot(), false));
-    save();
-    store.onChange(save);
+  const initialSource = config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
+  let initial: Customer[];
+  let dataSource = initialSource;
+  let state: DurableState | undefined;
+  if (config.stateFile === undefined) initial = initialDataSet(config, spec, options);
+  else {
+    // The seed's data set is made only when there is no state to load instead.
+    const opened = await DurableState.open(config.stateFile, {
+      fsync: config.fsync,
+      check: customerCheck(spec),
+      initial: () => initialDataSet(config, spec, options),
+      warn: options.onStateWarning ?? ((message) => console.warn(`customers-mock: ${message}`)),
+      fileSystem: options.stateFileSystem,
+    });
+    ({ state, customers: initial } = opened);
+    if (opened.loaded) dataSource = `state file ${config.stateFile}`;
   }
-  const mock = createApp({ config, spec, store, clock, initialCustomers: () => initial, observers: options.observers, random: options.random, sleep: options.sleep });
-  return { ...mock, config, store, spec, dataSource };
+  options.onIndexing?.(initial.length);
+  store.replaceAll(initial);
+  state?.attach(store);
+  // A reset goes back to `initial`: the loaded state, when there was one.
+  const mock = createApp({
+    config,
+    spec,
+    store,
+    clock,
+    initialCustomers: () => initial,
+    whenDurable: state ? () => state.barrier() : () => undefined,
+    observers: options.observers,
+    random: options.random,
+    sleep: options.sleep,
+  });
+  return { ...mock, config, store, spec, dataSource, state };
 }
 
 /** Starts the mock on its host and port; port 0 picks a free one. */
@@ -96,6 +121,9 @@ export async function startMock(overrides: Partial<MockConfig> = {}, options: St
     ...mock,
     server,
     url: `http://${host}:${address.port}`,
-    close,
+    async close() {
+      await close();
+      await mock.state?.close();
+    },
   };
 }

@@ -4,6 +4,8 @@ import type { MockConfig } from '../config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
 import { startMock } from '../server.js';
 import { formatDataSet } from '../store/data-file.js';
+import { UnwritableStateError } from '../store/durable-state.js';
+import { StateFileError } from '../store/state-format.js';
 import { generateCustomers } from '../store/seed.js';
 import { HELP, parseCommand, UsageError } from './options.js';
 import { progressReporter } from './progress.js';
@@ -61,7 +63,7 @@ function banner(url: string, config: MockConfig, count: number, source: string):
   const local = config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1';
   return `customers-mock listening on ${url} (${local ? 'this machine only' : `bound to ${config.host}: reachable from the network`})
   customers:     ${count.toLocaleString('en-US')} from ${source}
-${config.stateFile === undefined ? '' : `  saving to:     ${config.stateFile} (every change)\n`}  client key:    ${config.clientKey}
+${config.stateFile === undefined ? '' : `  saving to:     ${config.stateFile} and its journal (every change, fsync ${config.fsync})\n`}  client key:    ${config.clientKey}
   client secret: ${config.clientSecret}
   rate limit:    ${config.rateLimit === 0 ? 'off' : `${config.rateLimit} requests/minute per client key`}
   simulation:    ${simulation(config)}
@@ -93,7 +95,7 @@ main().catch((error: unknown) => {
     process.stderr.write(`customers-mock: ${error.message}\nRun customers-mock --help for the options.\n`);
     process.exit(2);
   }
-  if (error instanceof InvalidDataSetError) {
+  if (error instanceof InvalidDataSetError || error instanceof StateFileError || error instanceof UnwritableStateError) {
     process.stderr.write(`customers-mock: ${error.message}\n`);
     process.exit(1);
   }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type MockConfig } from '../config.js';
 import { parseCorsOrigins } from '../http/cors.js';
 import { MAX_DELAY_MS, parseErrorRate, parseLatency } from '../http/failure-simulation.js';
+import { BATCH_SYNC_MS, FSYNC_POLICIES, parseFsyncPolicy } from '../store/journal.js';
 import { CONFIG_FILE_NAME, ConfigFileError, integerBounds, loadConfigFile } from './config-file.js';
 
 export type Command =
@@ -26,7 +27,13 @@ Options:
   --seed N              seed of the generated data (default ${d.seed})
   --count N             number of generated customers (default ${d.count})
   --data FILE           start from this JSON array of customers instead of generated data
-  --state FILE          load from FILE if it exists and save every change to it
+  --state FILE          keep the data across restarts: load FILE (a snapshot) and its journal
+                        FILE.journal.N if they exist, else start as usual and create them; every
+                        write is journaled before it is acknowledged
+  --fsync WHEN          with --state: batch (default) acknowledges a write once its journal
+                        record is written (a crash of the mock loses nothing acknowledged) and
+                        flushes the journal to the disk every ${BATCH_SYNC_MS} ms; always flushes it
+                        before each acknowledgement (a power loss loses nothing acknowledged)
   --client-key KEY      accepted x-client-key (default ${d.clientKey}; env MOCK_CLIENT_KEY)
   --client-secret S     accepted x-client-secret (default ${d.clientSecret}; env MOCK_CLIENT_SECRET)
   --app-id ID           appId of the customers (default ${d.appId})
@@ -61,6 +68,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
         count: { type: 'string' },
         data: { type: 'string' },
         state: { type: 'string' },
+        fsync: { type: 'string' },
         'client-key': { type: 'string' },
         'client-secret': { type: 'string' },
         'app-id': { type: 'string' },
@@ -108,6 +116,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
       appId,
       dataFile: nonEmpty('--data', values.data) ?? base.dataFile,
       stateFile: nonEmpty('--state', values.state) ?? base.stateFile,
+      fsync: readFlag('--fsync', values.fsync, parseFsyncPolicy, FSYNC_POLICIES.join(' or ')) ?? base.fsync,
       clientKey: nonEmpty('--client-key', values['client-key']) ?? nonEmpty('MOCK_CLIENT_KEY', env.MOCK_CLIENT_KEY) ?? base.clientKey,
       clientSecret:
         nonEmpty('--client-secret', values['client-secret']) ?? nonEmpty('MOCK_CLIENT_SECRET', env.MOCK_CLIENT_SECRET) ?? base.clientSecret,

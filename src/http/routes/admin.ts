@@ -3,12 +3,13 @@ import type { CustomerStore } from '../../store/customer-store.js';
 import type { FixedWindowRateLimiter } from '../rate-limit.js';
 import type { IdempotencyStore } from '../idempotency.js';
 import type { RequestLog } from '../request-log.js';
-import type { OperationHandler } from './customers.js';
+import { respondWhenDurable, type OperationHandler, type WhenDurable } from './customers.js';
 
 export interface AdminDeps {
   readonly store: CustomerStore;
-  /** The data set the mock started with, which a reset restores. */
+  /** The data set the mock started with (the loaded state, with `--state`), which a reset restores. */
   readonly initialCustomers: () => readonly Customer[];
+  readonly whenDurable: WhenDurable;
   readonly idempotency: IdempotencyStore;
   readonly rateLimiter: FixedWindowRateLimiter | undefined;
   readonly requestLog: RequestLog;
@@ -22,12 +23,14 @@ export function adminHandlers(deps: AdminDeps): Record<string, OperationHandler>
       deps.idempotency.clear();
       deps.rateLimiter?.reset();
       deps.requestLog.clear();
-      return c.json({ customers: deps.store.size });
+      const customers = deps.store.size;
+      return respondWhenDurable(deps.whenDurable, () => c.json({ customers }));
     },
     adminReplaceCustomers(c) {
       deps.store.replaceAll(c.get('valid').body as Customer[]);
       deps.idempotency.clear();
-      return c.json({ customers: deps.store.size });
+      const customers = deps.store.size;
+      return respondWhenDurable(deps.whenDurable, () => c.json({ customers }));
     },
     adminListRequests(c) {
       return c.json({ requests: deps.requestLog.list() });
