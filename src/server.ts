@@ -27,6 +27,8 @@ export interface StartOptions {
   readonly stateFileSystem?: StateFileSystem;
   /** Told of what `--state` repaired or could not do (a torn record cut off, a failed write). */
   readonly onStateWarning?: (message: string) => void;
+  /** Told before `--state` files are read, with their size in bytes. */
+  readonly onStateLoading?: (stateFile: string, bytes: number) => void;
 }
 
 export interface MockInstance extends MockApp {
@@ -76,6 +78,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
       check: customerCheck(spec),
       initial: () => initialDataSet(config, spec, options),
       warn: options.onStateWarning ?? ((message) => console.warn(`customers-mock: ${message}`)),
+      onLoading: options.onStateLoading,
       fileSystem: options.stateFileSystem,
     });
     ({ state, customers: initial } = opened);

@@ -13,6 +13,8 @@ import { terminalLog } from './terminal-log.js';
 
 /** Counts below this start fast enough that a progress bar would only flicker. */
 const PROGRESS_THRESHOLD = 50_000;
+/** State files of about that many customers. */
+const LOADING_MESSAGE_BYTES = 20 * 2 ** 20;
 
 async function main(): Promise<void> {
   const command = parseCommand(process.argv.slice(2), process.env);
@@ -37,6 +39,9 @@ async function main(): Promise<void> {
       const { config } = command;
       const mock = await startMock(config, {
         onSeedProgress: config.count >= PROGRESS_THRESHOLD && !config.dataFile ? progressReporter('seeding') : undefined,
+        onStateLoading: (file, bytes) => {
+          if (bytes >= LOADING_MESSAGE_BYTES) process.stderr.write(`loading ${file} and its journal (${(bytes / 2 ** 20).toFixed(0)} MiB)...\n`);
+        },
         onIndexing: (count) => {
           if (count >= PROGRESS_THRESHOLD) process.stderr.write(`indexing ${count.toLocaleString('en-US')} customers...\n`);
         },

@@ -24,6 +24,8 @@ export interface DurableStateOptions {
   /** The data set to start from when there is no state yet; made only then. */
   readonly initial: () => Customer[];
   readonly warn: (message: string) => void;
+  /** Told before the state is read, with its size in bytes: seconds of silent work at a million. */
+  readonly onLoading?: (stateFile: string, bytes: number) => void;
   readonly fileSystem?: StateFileSystem;
 }
 
@@ -78,6 +80,7 @@ export class DurableState {
       return { state, customers, loaded: false };
     }
 
+    options.onLoading?.(stateFile, [stateFile, ...journals.map((journal) => journal.path)].reduce((sum, path) => sum + statSync(path).size, 0));
     const loaded = loadState(stateFile, options.check, journals);
     const { snapshot, replays } = loaded;
     for (const replay of replays) {
@@ -220,33 +223,20 @@ interface Replay {
  * with whole records after it is damage, not a crash: an error, since those records were acknowledged.
  */
 function replayJournal(path: string, generation: number, apply: (record: StateRecord) => void): Replay {
-  const lines = readLines(path);
-  const first = lines.next().value ?? undefined;
   let size = 0;
   let tornAt: number | undefined;
   let end = 0;
-  if (first !== undefined) {
-    end = first.offset + first.bytes.length + (first.complete ? 1 : 0);
-    const header = first.complete ? decodeLine(first.bytes) : undefined;
-    if (header === undefined) tornAt = 0;
-    else {
-      if (parseHeader(path, first, 'journal').generation !== generation) throw new StateFileError(path, 0, `its header says generation ${String((header as { generation?: unknown }).generation)}, its name ${generation}`);
-      size = end;
-    }
-  }
-  for (const line of lines) {
+  for (const line of readLines(path)) {
     end = line.offset + line.bytes.length + (line.complete ? 1 : 0);
-    const record = line.complete ? decodeLine(line.bytes) : undefined;
+    const value = line.complete ? decodeLine(line.bytes) : undefined;
     if (tornAt !== undefined) {
-      if (isRecord(record)) throw new StateFileError(path, tornAt, 'damaged record with whole records after it: the journal is corrupt, not torn by a crash');
-      continue;
-    }
-    if (!isRecord(record)) {
-      tornAt = line.offset;
-      continue;
-    }
-    applyAt(path, line.offset, apply, record);
-    size = end;
+      if (value !== undefined) throw new StateFileError(path, tornAt, 'damaged record with whole records after it: the journal is corrupt, not torn by a crash');
+    } else if (line.offset === 0) {
+      if (value === undefined) tornAt = 0;
+      else if (parseHeader(path, line, 'journal').generation !== generation) throw new StateFileError(path, 0, `its header names another generation than its file name (${generation})`);
+    } else if (isRecord(value)) applyAt(path, line.offset, apply, value);
+    else tornAt = line.offset;
+    if (tornAt === undefined) size = end;
   }
   return { path, generation, size, tornAt, tornBytes: tornAt === undefined ? 0 : end - tornAt };
 }

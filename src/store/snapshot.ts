@@ -22,18 +22,23 @@ export function readSnapshot(path: string, check: CustomerCheck, apply: (record:
     return { generation: 0, legacy: true };
   }
   const lines = readLines(path);
-  const header = parseHeader(path, lines.next().value ?? undefined, 'snapshot');
-  let records = 0;
-  let end = 0;
-  for (const line of lines) {
-    const record = line.complete ? decodeLine(line.bytes) : undefined;
-    if (!isRecord(record)) throw new StateFileError(path, line.offset, line.complete ? 'damaged record (its checksum or JSON is wrong)' : 'the file ends in the middle of a record');
-    applyAt(path, line.offset, apply, record);
-    records++;
-    end = line.offset + line.bytes.length + 1;
+  try {
+    const header = parseHeader(path, lines.next().value ?? undefined, 'snapshot');
+    let records = 0;
+    let end = 0;
+    for (const line of lines) {
+      const record = line.complete ? decodeLine(line.bytes) : undefined;
+      if (!isRecord(record)) throw new StateFileError(path, line.offset, line.complete ? 'damaged record (its checksum or JSON is wrong)' : 'the file ends in the middle of a record');
+      applyAt(path, line.offset, apply, record);
+      records++;
+      end = line.offset + line.bytes.length + 1;
+    }
+    if (records !== header.records) throw new StateFileError(path, end, `holds ${records} records where its header says ${String(header.records)}`);
+    return { generation: header.generation, legacy: false };
+  } finally {
+    // Closes the file when the header alone was read.
+    lines.return(undefined);
   }
-  if (records !== header.records) throw new StateFileError(path, end, `holds ${records} records where its header says ${String(header.records)}`);
-  return { generation: header.generation, legacy: false };
 }
 
 export function isRecord(value: unknown): value is StateRecord {
