@@ -136,35 +136,23 @@ describe('--state FILE', () => {
     expect(loadState(state, customerCheck(await getSpecModel())).customers).toHaveLength(5);
   });
 
-  it.concurrent.each([
-    ['a damaged snapshot record', (state: string) => writeFileSync(state, `${encodeLine(headerOf('snapshot', 1, 1))}${encodeLine({ type: 'put', customer: aCustomer() }).replace('Ada', 'Bob')}`), /: damaged record \(its checksum or JSON is wrong\) \(at byte 92\)/],
-    ['a journal from a newer format', (state: string) => {
-      writeFileSync(state, encodeLine(headerOf('snapshot', 1, 0)));
-      writeFileSync(`${state}.journal.1`, encodeLine({ ...headerOf('journal', 1), version: 2 }));
-    }, /\.journal\.1: written by a newer customers-mock \(state format version 2; this one reads version 1\): upgrade customers-mock \(at byte 0\)/],
-  ])('exits 1 on %s, naming the file and the byte offset, and overwrites nothing', async (_what, write, message) => {
+  // One start-up error of each kind the CLI turns into exit 1; the in-process tests cover the rest.
+  it('exits 1 on a damaged snapshot record, naming the file and the byte offset, and overwrites nothing', async () => {
     const state = freshPath();
-    write(state);
+    writeFileSync(state, `${encodeLine(headerOf('snapshot', 1, 1))}${encodeLine({ type: 'put', customer: aCustomer() }).replace('Ada', 'Bob')}`);
     const before = readFileSync(state);
     const { code, stdout, stderr } = await runCli(['--port', '0', '--state', state]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toContain(state);
-    expect(stderr).toMatch(message);
+    expect(stderr).toBe(`customers-mock: ${state}: damaged record (its checksum or JSON is wrong) (at byte 92)\n`);
     expect(readFileSync(state)).toEqual(before);
   });
 
-  it.concurrent('exits 1 at start when the state folder cannot be written', async () => {
+  it('exits 1 at start when the state folder cannot be written', async () => {
     const state = join(folder, 'no-such-folder', 'state.json');
     const { code, stderr } = await runCli(['--port', '0', '--state', state]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/customers-mock: cannot write the state beside it in .*no-such-folder: ENOENT/);
-  });
-
-  it.concurrent('refuses an --fsync it does not know', async () => {
-    const { code, stderr } = await runCli(['--fsync', 'sometimes']);
-    expect(code).toBe(2);
-    expect(stderr).toContain('--fsync must be always or batch, got "sometimes"');
+    expect(stderr).toMatch(/^customers-mock: cannot write the state beside it in .*no-such-folder: ENOENT/);
   });
 
   it.concurrent.each([

@@ -16,7 +16,7 @@ describe('the state files framing', () => {
     expect(decodeLine(bytes)).toEqual({ type: 'put', text: 'multi\nline ünïcode' });
     for (const at of [0, 9, 20, bytes.length - 1]) {
       const damaged = Buffer.from(bytes);
-      damaged[at] ^= 0x01;
+      damaged[at] = damaged[at]! ^ 0x01;
       expect(decodeLine(damaged), `byte ${at} changed`).toBeUndefined();
     }
     expect(decodeLine(bytes.subarray(0, bytes.length - 1))).toBeUndefined();
