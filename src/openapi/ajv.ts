@@ -19,8 +19,9 @@ export function createAjv(): Ajv2020 {
     multipleOfPrecision: 9,
   });
   addFormats(ajv);
-  // OpenAPI annotations that are not JSON Schema vocabulary.
+  // OpenAPI annotations that are not JSON Schema vocabulary; `x-choice` marks a rule as a choice.
   ajv.addKeyword({ keyword: 'example' });
+  ajv.addKeyword({ keyword: 'x-choice' });
   return ajv;
 }
 

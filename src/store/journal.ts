@@ -14,10 +14,6 @@ export type FsyncPolicy = 'always' | 'batch';
 export const FSYNC_POLICIES: readonly FsyncPolicy[] = ['always', 'batch'];
 export const BATCH_SYNC_MS = 100;
 
-export function parseFsyncPolicy(text: string): FsyncPolicy | undefined {
-  return FSYNC_POLICIES.find((policy) => policy === text);
-}
-
 export function journalPath(stateFile: string, generation: number): string {
   return `${stateFile}.journal.${generation}`;
 }
