@@ -90,7 +90,7 @@ describe('kill -9 during writes with --state', () => {
     expect(readdirSync(folder).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     expect(readdirSync(folder).filter((name) => name.includes('.journal.')).length).toBeLessThanOrEqual(1);
     console.log(`faults: ${KILLS} kill -9 under ${WRITERS} writers, ${acknowledged} acknowledged writes, state files loaded every time`);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('SIGTERM', () => {
