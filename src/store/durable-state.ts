@@ -50,6 +50,13 @@ const COMPACTION_FLOOR_BYTES = 64 * 1024;
  * of every acknowledged write since. Start-up loads the snapshot and replays the journals; each
  * write's record goes to the journal before the write is acknowledged; snapshots are rewritten in
  * the background once the journal has grown, and the journals they hold are then removed.
+ *
+ * The API is small: `open` (load or create), `attach` (journal a store's writes), `barrier` (what
+ * a response waits for), `compact`, `close`. Records are typed (state-records.ts): another kind
+ * of state, such as per-application sandboxes, adds its record types there and its changes
+ * through the same journal; the framing, checksums, versions, torn tails and compaction stay as
+ * they are. A reader refuses a record type it does not know, so a file with new types needs a
+ * newer version of the format (STATE_FORMAT_VERSION) to be told apart from damage.
  */
 export class DurableState {
   private compacting: Promise<void> | undefined;
