@@ -139,12 +139,13 @@ describe('--state FILE', () => {
   // One start-up error of each kind the CLI turns into exit 1; the in-process tests cover the rest.
   it('exits 1 on a damaged snapshot record, naming the file and the byte offset, and overwrites nothing', async () => {
     const state = freshPath();
-    writeFileSync(state, `${encodeLine(headerOf('snapshot', 1, 1))}${encodeLine({ type: 'put', customer: aCustomer() }).replace('Ada', 'Bob')}`);
+    const header = encodeLine(headerOf('snapshot', 1, 1));
+    writeFileSync(state, `${header}${encodeLine({ type: 'put', customer: aCustomer() }).replace('Ada', 'Bob')}`);
     const before = readFileSync(state);
     const { code, stdout, stderr } = await runCli(['--port', '0', '--state', state]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`customers-mock: ${state}: damaged record (its checksum or JSON is wrong) (at byte 92)\n`);
+    expect(stderr).toBe(`customers-mock: ${state}: damaged record (its checksum or JSON is wrong) (at byte ${Buffer.byteLength(header)})\n`);
     expect(readFileSync(state)).toEqual(before);
   });
 
