@@ -1,28 +1,19 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { DEFAULT_CONFIG, type MockConfig } from './config/mock-config.js';
-import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
-import { createApp, type MockApp } from './http/app.js';
+import { createEngine, customerCheck, type Engine, type EngineOptions } from './engine.js';
+import { swaggerUiAssets } from './http/docs-assets.js';
 import { createNodeServer } from './http/node-server.js';
-import type { RequestObserver } from './http/request-log.js';
-import { describeErrors, getSpecModel, type SpecModel } from './openapi/index.js';
-import { CustomerStore } from './store/customer-store.js';
-import { readDataSet, type CustomerCheck } from './store/data-file.js';
+import { getSpecModel, type SpecModel } from './openapi/index.js';
+import { readDataSet } from './store/data-file.js';
 import { DurableState } from './store/durable-state.js';
 import type { StateFileSystem } from './store/state-file-system.js';
 import { generateCustomers } from './store/seed.js';
 
-export interface StartOptions {
-  readonly clock?: Clock;
-  readonly observers?: readonly RequestObserver[];
+export interface StartOptions extends Omit<EngineOptions, 'docsAssets' | 'whenDurable'> {
   /** Told how generation is going, for a progress bar. */
   readonly onSeedProgress?: (done: number, total: number) => void;
-  /** Told before the store indexes the initial customers: seconds of silent work at a million. */
-  readonly onIndexing?: (count: number) => void;
-  /** Chance and waiting for failure simulation (tests inject seeded and instant ones). */
-  readonly random?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
   /** Where `--state` writes (tests inject one that fails as a full disk does). */
   readonly stateFileSystem?: StateFileSystem;
   /** Told of what `--state` repaired or could not do (a torn record cut off, a failed write). */
@@ -31,10 +22,7 @@ export interface StartOptions {
   readonly onStateLoading?: (stateFile: string, bytes: number) => void;
 }
 
-export interface MockInstance extends MockApp {
-  readonly config: MockConfig;
-  readonly store: CustomerStore;
-  readonly spec: SpecModel;
+export interface MockInstance extends Engine {
   /** Where the customers the mock started with came from, e.g. `seed 42` or `state file s.json`. */
   readonly dataSource: string;
   /** The journal and snapshots of `--state`; undefined without it. */
@@ -48,11 +36,6 @@ export interface RunningMock extends MockInstance {
   close(): Promise<void>;
 }
 
-export function customerCheck(spec: SpecModel): CustomerCheck {
-  const validate = spec.schemaValidator('Customer');
-  return (value) => (validate(value) ? [] : describeErrors(validate.errors ?? [], 'customer'));
-}
-
 /** The data set a mock without state starts with: the data file, else generated from the seed. */
 export function initialDataSet(config: MockConfig, spec: SpecModel, options: StartOptions = {}): Customer[] {
   const check = customerCheck(spec);
@@ -60,46 +43,32 @@ export function initialDataSet(config: MockConfig, spec: SpecModel, options: Sta
   return generateCustomers({ seed: config.seed, count: config.count, appId: config.appId, onProgress: options.onSeedProgress });
 }
 
-/** Builds the store and the app without opening a socket (in-process tests use `app.request`). */
+/**
+ * The engine with the Node server's additions: data and state files, and the docs page's files.
+ * No socket yet (in-process tests use `app.request`).
+ */
 export async function createMock(overrides: Partial<MockConfig> = {}, options: StartOptions = {}): Promise<MockInstance> {
   const config: MockConfig = { ...DEFAULT_CONFIG, ...overrides };
   const spec = await getSpecModel();
-  const clock = options.clock ?? systemClock;
-  const store = new CustomerStore({ clock, appId: config.appId });
-  const initialSource = config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
-  let initial: Customer[];
-  let dataSource = initialSource;
-  let state: DurableState | undefined;
-  if (config.stateFile === undefined) initial = initialDataSet(config, spec, options);
-  else {
-    // The seed's data set is made only when there is no state to load instead.
-    const opened = await DurableState.open(config.stateFile, {
-      fsync: config.fsync,
-      check: customerCheck(spec),
-      initial: () => initialDataSet(config, spec, options),
-      warn: options.onStateWarning ?? ((message) => console.warn(`customers-mock: ${message}`)),
-      onLoading: options.onStateLoading,
-      fileSystem: options.stateFileSystem,
-    });
-    ({ state, customers: initial } = opened);
-    if (opened.loaded) dataSource = `state file ${config.stateFile}`;
+  const engineOptions = { ...options, docsAssets: swaggerUiAssets };
+  if (config.stateFile === undefined) {
+    const engine = await createEngine(config, { initial: initialDataSet(config, spec, options) }, engineOptions);
+    return { ...engine, dataSource: config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`, state: undefined };
   }
-  options.onIndexing?.(initial.length);
-  store.replaceAll(initial);
-  state?.attach(store);
-  // A reset goes back to `initial`: the loaded state, when there was one.
-  const mock = createApp({
-    config,
-    spec,
-    store,
-    clock,
-    initialCustomers: () => initial,
-    whenDurable: state ? () => state.barrier() : () => undefined,
-    observers: options.observers,
-    random: options.random,
-    sleep: options.sleep,
+  // The seed's data set is made only when there is no state to load instead.
+  const { state, customers, loaded } = await DurableState.open(config.stateFile, {
+    fsync: config.fsync,
+    check: customerCheck(spec),
+    initial: () => initialDataSet(config, spec, options),
+    warn: options.onStateWarning ?? ((message) => console.warn(`customers-mock: ${message}`)),
+    onLoading: options.onStateLoading,
+    fileSystem: options.stateFileSystem,
   });
-  return { ...mock, config, store, spec, dataSource, state };
+  // A reset goes back to what the mock started with: the loaded state, when there was one.
+  const engine = await createEngine(config, { initial: customers }, { ...engineOptions, whenDurable: () => state.barrier() });
+  state.attach(engine.store);
+  const dataSource = loaded ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
+  return { ...engine, dataSource, state };
 }
 
 /** Starts the mock on its host and port; port 0 picks a free one. */

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Context, Hono } from 'hono';
 import type { oas31 } from 'openapi3-ts';
 import { stringify } from 'yaml';
@@ -13,30 +10,25 @@ export interface DocsDeps {
   readonly document: OpenApiDocument;
   /** What the page pre-fills, so "Try it out" works against this mock at once. */
   readonly credentials: Credentials;
+  /**
+   * Swagger UI's files by name (see docs-assets.ts, which reads them from disk). Without them, as
+   * in process, only the document is served: the page is for people with a browser and a server.
+   */
+  readonly assets: DocsAssetReader | undefined;
 }
 
-/** Swagger UI's files, served from the installed swagger-ui-dist: the page needs no network. */
-const ASSETS: Readonly<Record<string, string>> = {
+/** The content of one of `DOCS_ASSETS`. */
+export type DocsAssetReader = (name: string) => Uint8Array<ArrayBuffer>;
+
+/** Swagger UI's files the page loads, by name, with their content types: the page needs no network. */
+export const DOCS_ASSETS: Readonly<Record<string, string>> = {
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
   'swagger-ui.css': 'text/css; charset=utf-8',
   'favicon-32x32.png': 'image/png',
 };
 
-const assetDirectory = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-const assetCache = new Map<string, Uint8Array<ArrayBuffer>>();
-
-function asset(name: string): Uint8Array<ArrayBuffer> {
-  let content = assetCache.get(name);
-  if (!content) {
-    // Read on first use, not at start-up: most mocks never serve the page (1.7 MB of script).
-    content = new Uint8Array(readFileSync(join(assetDirectory, name)));
-    assetCache.set(name, content);
-  }
-  return content;
-}
-
-/** Every path served beside the API, for anything that must tell them from unknown routes. */
-export const DOCS_PATHS: readonly string[] = ['/openapi.json', '/openapi.yaml', '/docs', ...Object.keys(ASSETS).map(assetPath)];
+/** Every path the Node server serves beside the API, for anything that must tell them from unknown routes. */
+export const DOCS_PATHS: readonly string[] = ['/openapi.json', '/openapi.yaml', '/docs', ...Object.keys(DOCS_ASSETS).map(assetPath)];
 
 function assetPath(name: string): string {
   return `/docs/assets/${name}`;
@@ -58,6 +50,8 @@ export function mountDocs(app: Hono, deps: DocsDeps, withAppSteps: (endpoint: En
       return c.body(stringify(servedDocument(deps.document, origin(c)), { lineWidth: 0 }));
     }),
   );
+  const { assets } = deps;
+  if (!assets) return;
   app.get(
     '/docs',
     withAppSteps((c) => {
@@ -65,13 +59,13 @@ export function mountDocs(app: Hono, deps: DocsDeps, withAppSteps: (endpoint: En
       return c.html(docsPage(deps.document.info.title, prefill));
     }),
   );
-  for (const [name, contentType] of Object.entries(ASSETS)) {
+  for (const [name, contentType] of Object.entries(DOCS_ASSETS)) {
     app.get(
       assetPath(name),
       withAppSteps((c) => {
         c.header('Content-Type', contentType);
         c.header('Cache-Control', 'public, max-age=3600');
-        return c.body(asset(name));
+        return c.body(assets(name));
       }),
     );
   }

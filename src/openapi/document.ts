@@ -1,37 +1,29 @@
-import { fileURLToPath } from 'node:url';
-import SwaggerParser from '@apidevtools/swagger-parser';
 import type { oas31 } from 'openapi3-ts';
 import { withChoicesTable } from './choices.js';
-
-/** The OpenAPI document that every part of the product reads; nothing else restates the contract. */
-export const SPEC_PATH = fileURLToPath(new URL('../../openapi/customers.yaml', import.meta.url));
+import { compiledSpec } from './document.generated.js';
 
 export type OpenApiDocument = oas31.OpenAPIObject;
 
 export interface LoadedSpec {
-  /**
-   * As written, `$ref`s intact, with the choices table generated from `x-choices` into
-   * `info.description`: what `/openapi.json` serves.
-   */
+  /** As written, `$ref`s intact: what `/openapi.json` serves. */
   readonly raw: OpenApiDocument;
   /** Every `$ref` resolved: what validators are compiled from. */
   readonly dereferenced: OpenApiDocument;
 }
 
-let cached: Promise<LoadedSpec> | undefined;
+let loaded: LoadedSpec | undefined;
 
-/** Loads, validates and dereferences the document once per process. */
-export function loadSpec(path: string = SPEC_PATH): Promise<LoadedSpec> {
-  if (path !== SPEC_PATH) return readSpec(path);
-  cached ??= readSpec(path);
-  return cached;
-}
-
-async function readSpec(path: string): Promise<LoadedSpec> {
-  // swagger-parser has its own document types; openapi3-ts's are the project's.
-  const raw = withChoicesTable((await SwaggerParser.parse(path)) as unknown as OpenApiDocument);
-  // validate() dereferences in place, so hand it a copy and keep `raw` as written.
-  const copy = structuredClone(raw) as unknown as Parameters<typeof SwaggerParser.validate>[0];
-  const dereferenced = (await SwaggerParser.validate(copy)) as unknown as OpenApiDocument;
-  return { raw, dereferenced };
+/**
+ * The document every part of the product reads; nothing else restates the contract. It is
+ * compiled into the build from openapi/customers.yaml (scripts/compile-openapi.mjs, validated by
+ * swagger-parser there), so reading it needs no file system: the mock runs in a browser too. The
+ * choices table is generated into `info.description` here, which checks the provenance marks.
+ */
+export function loadSpec(): LoadedSpec {
+  if (!loaded) {
+    const raw = withChoicesTable(compiledSpec.raw);
+    // `info` holds no `$ref`, so the dereferenced document's is the same.
+    loaded = { raw, dereferenced: { ...compiledSpec.dereferenced, info: raw.info } };
+  }
+  return loaded;
 }

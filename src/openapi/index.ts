@@ -5,7 +5,7 @@ import { listOperations, type SpecOperation } from './operations.js';
 import { compileRequestValidator, type RequestValidator } from './request-validator.js';
 import { compileResponseValidator, type ResponseValidator } from './response-validator.js';
 
-export { SPEC_PATH, loadSpec, type LoadedSpec, type OpenApiDocument } from './document.js';
+export { loadSpec, type LoadedSpec, type OpenApiDocument } from './document.js';
 export { describeErrors } from './ajv.js';
 export { toRouterPath, type SpecOperation, type HttpMethod } from './operations.js';
 export type { RawRequest, RequestValidator, ValidParameters, Validation } from './request-validator.js';
@@ -24,9 +24,9 @@ export interface SpecModel {
 
 let cached: Promise<SpecModel> | undefined;
 
-/** Loads the document and compiles every validator; shared by the mock and the contract kit. */
+/** Compiles every validator of the document, once per process; shared by the mock and the contract kit. */
 export function getSpecModel(): Promise<SpecModel> {
-  cached ??= loadSpec().then(compileSpecModel);
+  cached ??= Promise.resolve().then(() => compileSpecModel(loadSpec()));
   return cached;
 }
 

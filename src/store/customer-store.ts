@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import {
   applyUpdate,
@@ -58,7 +57,8 @@ export class CustomerStore {
   private readonly newId: () => string;
 
   constructor(private readonly options: StoreOptions) {
-    this.newId = options.newId ?? randomUUID;
+    // The global Web Crypto (Node and browsers alike), so the store runs in a browser too.
+    this.newId = options.newId ?? (() => crypto.randomUUID());
     this.served = new JsonCache(options.servedJsonCapacity ?? SERVED_JSON_CAPACITY);
   }
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateCustomers } from '../../src/store/seed.js';
 import { runCli, spawnCli, type SpawnedMock } from '../support/cli.js';
 import { getSpecModel } from '../../src/openapi/index.js';
-import { customerCheck } from '../../src/server.js';
+import { customerCheck } from '../../src/engine.js';
 import { loadState } from '../../src/store/durable-state.js';
 import { encodeLine, headerOf } from '../../src/store/state-format.js';
 import { CREDENTIALS } from '../support/mock.js';

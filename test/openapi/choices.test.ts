@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHOICES_TABLE_MARKER, choiceMarks, readChoices, withChoicesTable } from '../../src/openapi/choices.js';
-import { SPEC_PATH, type OpenApiDocument } from '../../src/openapi/document.js';
+import type { OpenApiDocument } from '../../src/openapi/document.js';
+import { SPEC_PATH } from '../../src/openapi/document-file.js';
 import { inProcessMock, type InProcessMock } from '../support/mock.js';
 
 const asWritten = (): OpenApiDocument => parse(readFileSync(SPEC_PATH, 'utf8')) as OpenApiDocument;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidDataSetError } from '../../src/domain/errors.js';
-import { customerCheck } from '../../src/server.js';
+import { customerCheck } from '../../src/engine.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 import { formatDataSet, readDataSet, removeAbandonedTemporaryFiles, type CustomerCheck } from '../../src/store/data-file.js';
 import { aCustomer } from '../support/customers.js';

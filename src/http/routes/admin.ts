@@ -1,17 +1,15 @@
 import type { Customer } from '../../domain/customer.js';
 import type { CustomerStore } from '../../store/customer-store.js';
-import type { FixedWindowRateLimiter } from '../rate-limit.js';
 import type { IdempotencyStore } from '../idempotency.js';
 import type { RequestLog } from '../request-log.js';
 import { respondWhenDurable, type OperationHandler, type WhenDurable } from './customers.js';
 
 export interface AdminDeps {
   readonly store: CustomerStore;
-  /** The data set the mock started with (the loaded state, with `--state`), which a reset restores. */
-  readonly initialCustomers: () => readonly Customer[];
+  /** Back to the data set the mock started with, and to no remembered requests (see MockApp.reset). */
+  readonly reset: () => void;
   readonly whenDurable: WhenDurable;
   readonly idempotency: IdempotencyStore;
-  readonly rateLimiter: FixedWindowRateLimiter | undefined;
   readonly requestLog: RequestLog;
 }
 
@@ -19,10 +17,7 @@ export interface AdminDeps {
 export function adminHandlers(deps: AdminDeps): Record<string, OperationHandler> {
   return {
     adminReset(c) {
-      deps.store.replaceAll(deps.initialCustomers());
-      deps.idempotency.clear();
-      deps.rateLimiter?.reset();
-      deps.requestLog.clear();
+      deps.reset();
       const customers = deps.store.size;
       return respondWhenDurable(deps.whenDurable, () => c.json({ customers }));
     },
