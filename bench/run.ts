@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureThroughput, startMock, type LoadRow } from './http-load.js';
+import { measureInProcess, renderInProcess, type InProcessReport } from './in-process.js';
 import { memoryOf, stop, stopAll } from './processes.js';
 import { mib, ms, percentile, table } from './stats.js';
 import { measureState, renderState } from './state.js';
@@ -64,7 +65,9 @@ async function main(): Promise<void> {
   const storeCount = quick ? 200_000 : 1_000_000;
   section(`store latencies at ${storeCount.toLocaleString('en-US')} customers`);
   const latency = runStoreLatency(storeCount, quick ? 50 : 200);
-  const report = `${render(load, startRows, latency)}\n${await stateSection()}`;
+  section('in process: createMockFetch cold starts, requests, browser bundle size');
+  const inProcess = await measureInProcess(quick);
+  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}`;
   process.stdout.write(`\n${report}\n`);
   if (!quick) writeFileSync(RESULTS, report);
 }
@@ -123,7 +126,7 @@ function verdict(met: boolean, detail: string): string {
   return `${met ? 'met' : '**not met**'} (${detail})`;
 }
 
-function render(load: LoadRow[], startRows: StartRow[], latency: LatencyReport): string {
+function render(load: LoadRow[], startRows: StartRow[], latency: LatencyReport, inProcess: InProcessReport): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const lines: string[] = [];
   lines.push(`# Benchmark results${quick ? ' (quick run)' : ''}`, '');
@@ -235,6 +238,7 @@ function render(load: LoadRow[], startRows: StartRow[], latency: LatencyReport):
       : []),
   ];
   lines.push(table(['target', 'result'], targets), '');
+  lines.push(...renderInProcess(inProcess));
   return lines.join('\n');
 }
 

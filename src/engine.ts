@@ -1,3 +1,4 @@
+import { compatBehaviour } from './compat-behaviour.js';
 import type { MockConfig } from './config/mock-config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
@@ -48,9 +49,10 @@ export function customerCheck(spec: SpecModel): CustomerCheck {
 }
 
 export async function createEngine(config: MockConfig, data: EngineData, options: EngineOptions = {}): Promise<Engine> {
-  const spec = await getSpecModel();
+  // The document rewritten for the compat options in force, and the code that goes with them.
+  const spec = await getSpecModel(config.compat);
   const clock = options.clock ?? systemClock;
-  const store = new CustomerStore({ clock, appId: config.appId });
+  const store = new CustomerStore({ clock, appId: config.appId, ...compatBehaviour(spec) });
   options.onIndexing?.(data.initial.length);
   store.replaceAll(data.initial);
   const mock = createApp({

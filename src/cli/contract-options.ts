@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, type ContractSettings } from '../contract-runner/settings.js';
+import { callerPath } from './caller-path.js';
+import { FlagError, parseFlags } from './flags.js';
 
 export const CONTRACT_HELP = `customers-contract: check a deployment of the Customers API against its OpenAPI contract
 
@@ -13,7 +14,7 @@ Options:
   --allow-writes        also create, update, blacklist, restore and delete one marked customer
                         (always deleted again); without it only reads and requests that must
                         be rejected are sent
-  --junit FILE          also write a JUnit XML report to FILE
+  --junit FILE          also write a JUnit XML report to FILE (relative to the current folder)
   --timeout-ms N        limit of each request (default ${DEFAULT_TIMEOUT_MS})
   --max-pages N         most pages of 100 read when walking the whole list (default ${DEFAULT_MAX_PAGES})
   -h, --help            show this help
@@ -23,28 +24,29 @@ Exit status: 0 when every check passed, 1 when any failed, 2 on a usage error.
 
 export class ContractUsageError extends Error {}
 
-export type ContractCommand = { kind: 'help' } | { kind: 'run'; settings: ContractSettings; junitFile: string | undefined };
+export type ContractCommand =
+  | { kind: 'help' }
+  /** `junitFile` is absolute: resolved from the caller's folder, as it is printed. */
+  | { kind: 'run'; settings: ContractSettings; junitFile: string | undefined };
+
+const CONTRACT_FLAGS = {
+  'base-url': { type: 'string' },
+  'client-key': { type: 'string' },
+  'client-secret': { type: 'string' },
+  'allow-writes': { type: 'boolean' },
+  junit: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  'max-pages': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /** Flags win over the environment; every value is checked before anything is sent. */
-export function parseContractCommand(argv: readonly string[], env: NodeJS.ProcessEnv): ContractCommand {
+export function parseContractCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string = process.cwd()): ContractCommand {
   let values;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      options: {
-        'base-url': { type: 'string' },
-        'client-key': { type: 'string' },
-        'client-secret': { type: 'string' },
-        'allow-writes': { type: 'boolean' },
-        junit: { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        'max-pages': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    ({ values } = parseFlags(argv, CONTRACT_FLAGS));
   } catch (error) {
-    throw new ContractUsageError((error as Error).message);
+    throw error instanceof FlagError ? new ContractUsageError(error.message) : error;
   }
   if (values.help) return { kind: 'help' };
   const baseUrl = required('--base-url', values['base-url'] ?? env.CONTRACT_BASE_URL, 'CONTRACT_BASE_URL');
@@ -57,7 +59,7 @@ export function parseContractCommand(argv: readonly string[], env: NodeJS.Proces
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ContractUsageError(`--base-url must be http or https, got "${baseUrl}"`);
   return {
     kind: 'run',
-    junitFile: values.junit,
+    junitFile: values.junit === undefined ? undefined : callerPath(nonEmpty('--junit', values.junit), env, cwd),
     settings: {
       baseUrl: url.href.replace(/\/+$/, ''),
       clientKey: required('--client-key', values['client-key'] ?? env.CONTRACT_CLIENT_KEY, 'CONTRACT_CLIENT_KEY'),
@@ -67,6 +69,11 @@ export function parseContractCommand(argv: readonly string[], env: NodeJS.Proces
       maxPages: positive('--max-pages', values['max-pages'], DEFAULT_MAX_PAGES),
     },
   };
+}
+
+function nonEmpty(flag: string, value: string): string {
+  if (value.trim() === '') throw new ContractUsageError(`${flag} must not be empty`);
+  return value;
 }
 
 function required(flag: string, value: string | undefined, envName: string): string {

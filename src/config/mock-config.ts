@@ -1,5 +1,6 @@
+import { compatSwitches } from './compat-option.js';
 import { configSchema, defaultValues } from './option-table.js';
-import { BATCH_SYNC_MS, FSYNC_POLICIES, type FsyncPolicy } from '../store/journal.js';
+import { BATCH_SYNC_MS, DEFAULT_FSYNC, FSYNC_POLICIES } from '../store/journal.js';
 import { oneOf, onOff, option, path, text, wholeNumber, type JsonSchema, type OptionValues } from './option.js';
 import { corsOrigins, latency, MAX_DELAY_MS, probability } from './values.js';
 
@@ -31,8 +32,7 @@ export const MOCK_OPTIONS = [
     flag: 'fsync',
     key: 'fsync',
     kind: oneOf('WHEN', FSYNC_POLICIES),
-    // A crash of the mock loses nothing acknowledged; only a power loss can cost the last moments.
-    default: 'batch' as FsyncPolicy,
+    default: DEFAULT_FSYNC,
     help: `with --state: batch acknowledges a write once its journal record is written (a crash of the mock loses nothing acknowledged) and flushes the journal to the disk every ${BATCH_SYNC_MS} ms; always flushes it before each acknowledgement (a power loss loses nothing acknowledged either)`,
   }),
   option({ flag: 'client-key', key: 'clientKey', env: 'MOCK_CLIENT_KEY', kind: text('KEY'), default: 'mock-client-key', help: 'accepted x-client-key' }),
@@ -75,6 +75,14 @@ export const MOCK_OPTIONS = [
     kind: corsOrigins(),
     default: [],
     help: 'let browser apps on these origins call the mock: * or comma-separated origins such as http://localhost:3000; off when absent',
+  }),
+  option({
+    flag: 'compat',
+    key: 'compat',
+    kind: compatSwitches(),
+    // The document's own choices; an option switches one to what a real deployment does.
+    default: {},
+    help: "behave as a real deployment where it differs from the document's choices: KEY=VALUE (the keys and values are the x-choices compat options of the OpenAPI document), or FILE, a drift report of the contract kit, whose compat pairs are applied",
   }),
 ] as const;
 

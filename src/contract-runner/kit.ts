@@ -1,8 +1,11 @@
-import { createClient, TransportError, type RawRequestOptions, type RawResponse, type SentRequest } from '../client/index.js';
+import { createClient, TransportError, type ClientOptions, type RawRequestOptions, type RawResponse, type SentRequest } from '../client/index.js';
 import type { CustomerList } from '../domain/customer.js';
 import { getSpecModel, type SpecModel } from '../openapi/index.js';
 import { ContractFailure, describeResponse } from './failure.js';
 import type { ContractSettings } from './settings.js';
+
+/** A full page is some 100 KB; a body far beyond that is a broken server, not one to buffer. */
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** One request and its response, with every way the response deviates from the document. */
 export interface Exchange {
@@ -33,7 +36,22 @@ export interface ContractKit {
 }
 
 /** After this many requests in a row got no response at all, the rest fail without waiting again. */
-const UNANSWERED_LIMIT = 2;
+export const UNANSWERED_LIMIT = 2;
+
+/** How every request of a contract run is sent: the preflight's and the checks' alike. */
+export function kitClientOptions(settings: ContractSettings, onAttempt: () => void): ClientOptions {
+  return {
+    baseUrl: settings.baseUrl,
+    clientKey: settings.clientKey,
+    clientSecret: settings.clientSecret,
+    timeoutMs: settings.timeoutMs,
+    maxResponseBytes: MAX_RESPONSE_BYTES,
+    // A rate-limit window is a minute; anything longer is the server misbehaving. Short backoff
+    // and no retry of timeouts: a failing server should fail the run soon, not slowly.
+    retry: { maxAttempts: 3, baseDelayMs: 100, maxRetryAfterMs: 65_000, retryTransportErrors: false },
+    onAttempt,
+  };
+}
 
 /**
  * The contract suite's view of a server. Requests go through the typed client's transport, so a
@@ -46,20 +64,9 @@ export async function createKit(settings: ContractSettings): Promise<ContractKit
   let sent = 0;
   let unansweredInARow = 0;
   let lastUnanswered = '';
-  const client = createClient({
-    baseUrl: settings.baseUrl,
-    clientKey: settings.clientKey,
-    clientSecret: settings.clientSecret,
-    timeoutMs: settings.timeoutMs,
-    // A full page is some 100 KB; a body far beyond that is a broken server, not one to buffer.
-    maxResponseBytes: 4 * 1024 * 1024,
-    // A rate-limit window is a minute; anything longer is the server misbehaving. Short backoff
-    // and no retry of timeouts: a failing server should fail the run soon, not slowly.
-    retry: { maxAttempts: 3, baseDelayMs: 100, maxRetryAfterMs: 65_000, retryTransportErrors: false },
-    onAttempt: () => {
-      sent++;
-    },
-  });
+  const client = createClient(kitClientOptions(settings, () => {
+    sent++;
+  }));
 
   const kit: ContractKit = {
     settings,

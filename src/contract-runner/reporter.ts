@@ -22,11 +22,17 @@ export function runPassed(summary: RunSummary): boolean {
  * requests the run sent.
  */
 export class ContractReporter implements Reporter {
-  readonly summary: RunSummary = { passed: 0, failed: 0, skipped: 0, errors: 0, requests: 0 };
+  readonly summary: RunSummary;
   private readonly failures: string[] = [];
   private readonly skips: string[] = [];
 
-  constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
+  /** `requestsBefore`: requests sent before the checks (the preflight's), so the total is what the server saw. */
+  constructor(
+    private readonly out: NodeJS.WritableStream = process.stdout,
+    requestsBefore = 0,
+  ) {
+    this.summary = { passed: 0, failed: 0, skipped: 0, errors: 0, requests: requestsBefore };
+  }
 
   onTestCaseResult(testCase: TestCase): void {
     const result = testCase.result();
@@ -53,7 +59,7 @@ export class ContractReporter implements Reporter {
       this.summary.requests += module.meta().requests ?? 0;
       for (const error of module.errors()) problems.push(`ERROR in ${module.relativeModuleId}\n${indent(error.message)}`);
     }
-    for (const error of unhandled) problems.push(`ERROR (unhandled)\n${indent(error.message ?? String(error))}`);
+    for (const error of unhandled) problems.push(`ERROR (unhandled)\n${indent(error.message)}`);
     this.summary.errors = problems.length;
     const lines = ['', ...this.failures.flatMap((f) => [f, '']), ...problems.flatMap((p) => [p, ''])];
     if (this.skips.length > 0) lines.push('Skipped (not enough data on the server, or not enabled):', ...this.skips.map((s) => `  - ${s}`), '');

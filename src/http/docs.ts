@@ -1,6 +1,5 @@
 import type { Context, Hono } from 'hono';
 import type { oas31 } from 'openapi3-ts';
-import { stringify } from 'yaml';
 import type { OpenApiDocument } from '../openapi/index.js';
 import type { Credentials } from './auth.js';
 import type { Endpoint } from './pipeline.js';
@@ -45,7 +44,9 @@ export function mountDocs(app: Hono, deps: DocsDeps, withAppSteps: (endpoint: En
   app.get('/openapi.json', withAppSteps((c) => c.json(servedDocument(deps.document, origin(c)))));
   app.get(
     '/openapi.yaml',
-    withAppSteps((c) => {
+    withAppSteps(async (c) => {
+      // Loaded on first use: the YAML writer is a tenth of a cold start, and few ask for YAML.
+      const { stringify } = await import('yaml');
       c.header('Content-Type', 'application/yaml; charset=utf-8');
       return c.body(stringify(servedDocument(deps.document, origin(c)), { lineWidth: 0 }));
     }),
@@ -119,12 +120,50 @@ function docsPage(title: string, prefill: Record<string, string>): string {
   <title>${escapeHtml(title)} · customers-mock</title>
   <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">
   <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+  <style>
+    /* The contract notes (info.description: the choices, the limits) sit one click away, so that
+       the first screen shows the operations and whether the page is authorised. */
+    .contract-notes:not(.open) .info .description { display: none; }
+    .swagger-ui .contract-notes .info { margin: 30px 0 12px; }
+    .swagger-ui .btn.contract-notes__toggle { margin-bottom: 20px; }
+    .swagger-ui .auth-state { display: flex; align-items: center; gap: 12px; }
+    .swagger-ui .auth-state__label { font-family: sans-serif; font-size: 14px; font-weight: 600; color: #3b4151; }
+    .swagger-ui .auth-state__label.authorised { color: #2f7d32; }
+  </style>
 </head>
 <body>
   <div id="swagger-ui"></div>
   <script src="/docs/assets/swagger-ui-bundle.js"></script>
   <script>
     const prefill = ${scriptJson(prefill)};
+    // Two wrappers around Swagger UI's own components (React-managed, so they survive re-renders):
+    // the document's long description folds behind a button, and the Authorize button says in
+    // words whether requests carry credentials.
+    const FirstScreen = (system) => {
+      const React = system.React;
+      const h = React.createElement;
+      const foldNotes = (Info) =>
+        function InfoWithFoldedNotes(props) {
+          const [open, setOpen] = React.useState(false);
+          return h('div', { className: open ? 'contract-notes open' : 'contract-notes' },
+            h(Info, props),
+            h('button', { type: 'button', className: 'btn contract-notes__toggle', 'aria-expanded': String(open), onClick: () => setOpen(!open) },
+              open ? 'Hide the contract notes' : 'Contract notes: the choices this document makes, and its limits'));
+        };
+      return {
+        wrapComponents: {
+          // OpenAPI 3.1 documents render OAS31Info in place of info.
+          OAS31Info: foldNotes,
+          authorizeBtn: (AuthorizeBtn) =>
+            function AuthorizeWithState(props) {
+              return h('div', { className: 'auth-state' },
+                h('span', { className: props.isAuthorized ? 'auth-state__label authorised' : 'auth-state__label', role: 'status' },
+                  props.isAuthorized ? "Authorised: requests carry this mock's credentials" : 'Not authorised'),
+                h(AuthorizeBtn, props));
+            },
+        },
+      };
+    };
     window.ui = SwaggerUIBundle({
       url: '/openapi.json',
       dom_id: '#swagger-ui',
@@ -133,6 +172,7 @@ function docsPage(title: string, prefill: Record<string, string>): string {
       displayRequestDuration: true,
       // Swagger UI would otherwise send the document to validator.swagger.io: no network here.
       validatorUrl: null,
+      plugins: [FirstScreen],
       onComplete() {
         for (const [scheme, value] of Object.entries(prefill)) window.ui.preauthorizeApiKey(scheme, value);
       },

@@ -13,6 +13,8 @@ import { writeFully, type StateFileHandle, type StateFileSystem } from './state-
 export type FsyncPolicy = 'always' | 'batch';
 export const FSYNC_POLICIES: readonly FsyncPolicy[] = ['always', 'batch'];
 export const BATCH_SYNC_MS = 100;
+/** A crash of the mock loses nothing acknowledged; only a power loss can cost the last moments. */
+export const DEFAULT_FSYNC: FsyncPolicy = 'batch';
 
 export function journalPath(stateFile: string, generation: number): string {
   return `${stateFile}.journal.${generation}`;

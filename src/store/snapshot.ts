@@ -23,7 +23,8 @@ export function readSnapshot(path: string, check: CustomerCheck, apply: (record:
   }
   const lines = readLines(path);
   try {
-    const header = parseHeader(path, lines.next().value ?? undefined, 'snapshot');
+    const first = lines.next();
+    const header = parseHeader(path, first.done === true ? undefined : first.value, 'snapshot');
     let records = 0;
     let end = 0;
     for (const line of lines) {

@@ -92,7 +92,8 @@ describe('the CLI', () => {
   });
 
   it.concurrent.each([
-    [['--bogus'], /Unknown option '--bogus'/],
+    [['--bogus'], /unknown option --bogus/],
+    [['--prot', '80'], /unknown option --prot \(did you mean --port\?\)/],
     [['--port', 'abc'], /--port must be a whole number from 0 to 65535, got "abc"/],
     [['--count', '-3'], /--count/],
     [['--out', 'x.json'], /--out goes with generate/],
@@ -132,7 +133,7 @@ describe('--state FILE', () => {
     const state = freshPath();
     const mock = await start(['--count', '5', '--state', state, '--fsync', 'always']);
     expect(mock.banner).toContain('5 from seed 42');
-    expect(mock.banner).toContain(`saving to:     ${state} and its journal (every change, fsync always)`);
+    expect(mock.banner).toContain(`state file:    ${state} (every change saved)`);
     expect(loadState(state, customerCheck(await getSpecModel())).customers).toHaveLength(5);
   });
 

@@ -292,7 +292,7 @@ describe('--state files that cannot load: an error naming the file and the byte 
     ['a folder that refuses writes', (state: string) => ({ stateFile: state }), { failWith: 'EACCES' }],
   ])('%s is an error at start', async (_what, config, setup) => {
     const disk = new FailingFileSystem();
-    if ('failWith' in setup) disk.failWith(setup.failWith as string);
+    if ('failWith' in setup) disk.failWith(setup.failWith);
     const error = await createMock({ count: 10, ...config(freshState()) }, { stateFileSystem: disk }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(UnwritableStateError);
     expect((error as Error).message).toMatch(/^cannot write the state beside it in .*: (ENOENT|EACCES)/);

@@ -24,7 +24,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('has every example and examples entry valid against the schema beside it', async () => {
-    const { dereferenced } = await loadSpec();
+    const { dereferenced } = loadSpec();
     const ajv = createAjv();
     const checked: string[] = [];
     const failures: string[] = [];
@@ -45,7 +45,7 @@ describe('the OpenAPI document', () => {
           check(schema, example.value, `${where}/examples/${name}`);
         }
       } else if ('example' in object && isSchema(object)) {
-        check(object as Schema, object.example, `${where}/example`);
+        check(object, object.example, `${where}/example`);
       }
       for (const [key, child] of Object.entries(object)) {
         if (key !== 'example' && key !== 'examples') walk(child, `${where}/${key}`);

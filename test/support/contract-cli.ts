@@ -29,6 +29,8 @@ export interface ContractRunOptions {
   readonly limitMs?: number;
   /** Credentials go in as flags unless false (then the caller passes them, e.g. by env). */
   readonly credentials?: boolean;
+  /** The working directory of the run; the test's own by default. */
+  readonly cwd?: string;
 }
 
 /** Runs the built `customers-contract` CLI, as CI would, and collects what it printed. */
@@ -38,7 +40,7 @@ export function runContractCli(baseUrl: string | undefined, options: ContractRun
   if (options.credentials !== false) args.push('--client-key', CREDENTIALS['x-client-key'], '--client-secret', CREDENTIALS['x-client-secret']);
   args.push(...(options.args ?? []));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let killed = false;

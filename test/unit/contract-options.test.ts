@@ -19,8 +19,35 @@ describe('customers-contract options', () => {
   });
 
   it('takes --allow-writes, --junit, --timeout-ms and --max-pages', () => {
-    const command = parseContractCommand([...FLAGS, '--allow-writes', '--junit', 'out.xml', '--timeout-ms', '2500', '--max-pages', '3'], {});
-    expect(command).toMatchObject({ junitFile: 'out.xml', settings: { allowWrites: true, timeoutMs: 2500, maxPages: 3 } });
+    const command = parseContractCommand([...FLAGS, '--allow-writes', '--junit', 'out.xml', '--timeout-ms', '2500', '--max-pages', '3'], {}, '/ci/job');
+    expect(command).toMatchObject({ junitFile: '/ci/job/out.xml', settings: { allowWrites: true, timeoutMs: 2500, maxPages: 3 } });
+  });
+
+  it('resolves --junit from the folder the command was typed in, also under npm run (which moves into the package)', () => {
+    expect(parseContractCommand([...FLAGS, '--junit', '../reports/junit.xml'], {}, '/ci/job')).toMatchObject({ junitFile: '/ci/reports/junit.xml' });
+    expect(parseContractCommand([...FLAGS, '--junit', '/abs/junit.xml'], {}, '/ci/job')).toMatchObject({ junitFile: '/abs/junit.xml' });
+    const npmRun = { INIT_CWD: '/home/qa/project/sub', npm_package_json: '/home/qa/project/package.json' };
+    expect(parseContractCommand([...FLAGS, '--junit', 'junit.xml'], npmRun, '/home/qa/project')).toMatchObject({ junitFile: '/home/qa/project/sub/junit.xml' });
+    // A command started elsewhere by a process that npm started keeps its own folder.
+    expect(parseContractCommand([...FLAGS, '--junit', 'junit.xml'], npmRun, '/tmp/other')).toMatchObject({ junitFile: '/tmp/other/junit.xml' });
+  });
+
+  it.each([
+    ['--junt', 'unknown option --junt (did you mean --junit?)'],
+    ['--base', 'unknown option --base (did you mean --base-url?)'],
+    ['--allow-write', 'unknown option --allow-write (did you mean --allow-writes?)'],
+    ['--clientSecret=x', 'unknown option --clientSecret (did you mean --client-secret?)'],
+    ['-junit', 'unknown option -junit (did you mean --junit?)'],
+    ['--frobnicate', 'unknown option --frobnicate'],
+  ])('names an unknown flag %s in its own words, with the nearest known one', (flag, message) => {
+    expect(() => parseContractCommand([...FLAGS, flag], {})).toThrow(new ContractUsageError(message));
+  });
+
+  it('explains a flag without its value instead of repeating the parser', () => {
+    expect(() => parseContractCommand([...FLAGS, '--junit'], {})).toThrow(new ContractUsageError('--junit needs a value'));
+    expect(() => parseContractCommand(['--junit', ...FLAGS], {})).toThrow(/--junit needs a value \(the next argument is a flag: write --junit=VALUE if the value starts with -\)/);
+    expect(() => parseContractCommand([...FLAGS, '--allow-writes=yes'], {})).toThrow(new ContractUsageError('--allow-writes is a switch and takes no value'));
+    expect(() => parseContractCommand([...FLAGS, 'extra'], {})).toThrow(new ContractUsageError('unexpected argument "extra"'));
   });
 
   it.each([

@@ -50,7 +50,7 @@ describe('readDataSet', () => {
     ['not JSON', '{"oops', /is not valid JSON/],
     ['empty', '', /is not valid JSON/],
     ['not an array', '{"customers": []}', /must hold a JSON array of customers/],
-    ['an invalid customer', JSON.stringify([aCustomer(), { ...aCustomer(), status: 'DELETED' }]), /\[1\] status must be one of/],
+    ['an invalid customer', JSON.stringify([aCustomer(), { ...aCustomer(), status: 'GONE' }]), /\[1\] status must be one of/],
     ['a non-object entry', JSON.stringify([42]), /\[0\] customer must be a JSON object/],
   ])('rejects a file that is %s, naming the file', (_what, content, message) => {
     const path = fileWith(content);

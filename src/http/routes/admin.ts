@@ -1,4 +1,3 @@
-import type { Customer } from '../../domain/customer.js';
 import type { CustomerStore } from '../../store/customer-store.js';
 import type { IdempotencyStore } from '../idempotency.js';
 import type { RequestLog } from '../request-log.js';
@@ -22,7 +21,8 @@ export function adminHandlers(deps: AdminDeps): Record<string, OperationHandler>
       return respondWhenDurable(deps.whenDurable, () => c.json({ customers }));
     },
     adminReplaceCustomers(c) {
-      deps.store.replaceAll(c.get('valid').body as Customer[]);
+      // Customers as the API returns them, in the spelling of the compat options in force.
+      deps.store.replaceAll((c.get('valid').body as object[]).map((value) => deps.store.wire.fromWire(value)));
       deps.idempotency.clear();
       const customers = deps.store.size;
       return respondWhenDurable(deps.whenDurable, () => c.json({ customers }));

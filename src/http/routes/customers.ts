@@ -36,17 +36,17 @@ export function customerHandlers(store: CustomerStore, whenDurable: WhenDurable)
     },
     createCustomer(c) {
       const customer = store.create(c.get('valid').body as CreateCustomerInput);
-      return respondWhenDurable(whenDurable, () => c.json(customer, 201));
+      return respondWhenDurable(whenDurable, () => c.json(store.wire.toWire(customer), 201));
     },
     fetchCustomer(c) {
       const id = customerId(c);
       const customer = store.get(id);
       if (!customer) throw new HttpError(404, 'Customer not found');
-      return c.json(customer);
+      return c.json(store.wire.toWire(customer));
     },
     updateCustomer(c) {
       const customer = store.update(customerId(c), c.get('valid').body as UpdateCustomerInput);
-      return respondWhenDurable(whenDurable, () => c.json(customer));
+      return respondWhenDurable(whenDurable, () => c.json(store.wire.toWire(customer)));
     },
     deleteCustomer(c) {
       const { customer, deletedAt } = store.delete(customerId(c));
