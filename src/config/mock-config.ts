@@ -1,6 +1,6 @@
 import { compatSwitches } from './compat-option.js';
 import { configSchema, defaultValues } from './option-table.js';
-import { BATCH_SYNC_MS, DEFAULT_FSYNC, FSYNC_POLICIES } from '../store/journal.js';
+import { BATCH_SYNC_MS, DEFAULT_FSYNC, FSYNC_POLICIES } from '../store/fsync-policy.js';
 import { oneOf, onOff, option, path, text, wholeNumber, type JsonSchema, type OptionValues } from './option.js';
 import { corsOrigins, latency, MAX_DELAY_MS, probability } from './values.js';
 
