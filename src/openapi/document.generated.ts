@@ -438,8 +438,8 @@ const raw = {
         "tags": [
           "Admin"
         ],
-        "summary": "Reset to the seeded state",
-        "description": "Restores the data set the mock started with (its seed and count, or its `--data` file) and\nclears idempotency keys, rate-limit counters and the request log.\n",
+        "summary": "Reset to the data set the mock started with",
+        "description": "Restores the data set the mock started with (the state it loaded with `--state`, else its\nseed and count, or its `--data` file) and clears idempotency keys, rate-limit counters and\nthe request log. With `--state` the reset is journaled like any write.\n",
         "responses": {
           "200": {
             "description": "The store was reset.",
@@ -453,6 +453,9 @@ const raw = {
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/ServerError"
           }
         }
       }
@@ -498,6 +501,9 @@ const raw = {
           },
           "413": {
             "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/ServerError"
           }
         }
       }
@@ -1216,7 +1222,7 @@ const raw = {
         }
       },
       "ServerError": {
-        "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+        "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
         "content": {
           "application/json": {
             "schema": {
@@ -2227,7 +2233,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -2853,7 +2859,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -3336,7 +3342,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -4027,7 +4033,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -4480,7 +4486,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -4535,8 +4541,8 @@ const dereferenced = {
         "tags": [
           "Admin"
         ],
-        "summary": "Reset to the seeded state",
-        "description": "Restores the data set the mock started with (its seed and count, or its `--data` file) and\nclears idempotency keys, rate-limit counters and the request log.\n",
+        "summary": "Reset to the data set the mock started with",
+        "description": "Restores the data set the mock started with (the state it loaded with `--state`, else its\nseed and count, or its `--data` file) and clears idempotency keys, rate-limit counters and\nthe request log. With `--state` the reset is journaled like any write.\n",
         "responses": {
           "200": {
             "description": "The store was reset.",
@@ -4602,6 +4608,53 @@ const dereferenced = {
                   "statusCode": 401,
                   "message": "Invalid API credentials",
                   "error": "Unauthorized"
+                }
+              }
+            }
+          },
+          "5XX": {
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": [
+                    "statusCode",
+                    "message",
+                    "error"
+                  ],
+                  "properties": {
+                    "statusCode": {
+                      "type": "integer",
+                      "minimum": 400,
+                      "maximum": 599
+                    },
+                    "message": {
+                      "description": "A sentence, or for validation errors one sentence per failing parameter, naming it.",
+                      "oneOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "array",
+                          "minItems": 1,
+                          "items": {
+                            "type": "string"
+                          }
+                        }
+                      ]
+                    },
+                    "error": {
+                      "type": "string",
+                      "description": "The HTTP reason phrase."
+                    }
+                  }
+                },
+                "example": {
+                  "statusCode": 503,
+                  "message": "Simulated failure (Prefer: code=503)",
+                  "error": "Service Unavailable"
                 }
               }
             }
@@ -4911,6 +4964,53 @@ const dereferenced = {
                   "statusCode": 413,
                   "message": "Request body is larger than 102400 bytes",
                   "error": "Payload Too Large"
+                }
+              }
+            }
+          },
+          "5XX": {
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": [
+                    "statusCode",
+                    "message",
+                    "error"
+                  ],
+                  "properties": {
+                    "statusCode": {
+                      "type": "integer",
+                      "minimum": 400,
+                      "maximum": 599
+                    },
+                    "message": {
+                      "description": "A sentence, or for validation errors one sentence per failing parameter, naming it.",
+                      "oneOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "array",
+                          "minItems": 1,
+                          "items": {
+                            "type": "string"
+                          }
+                        }
+                      ]
+                    },
+                    "error": {
+                      "type": "string",
+                      "description": "The HTTP reason phrase."
+                    }
+                  }
+                },
+                "example": {
+                  "statusCode": 503,
+                  "message": "Simulated failure (Prefer: code=503)",
+                  "error": "Service Unavailable"
                 }
               }
             }
@@ -6196,7 +6296,7 @@ const dereferenced = {
         }
       },
       "ServerError": {
-        "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+        "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
         "content": {
           "application/json": {
             "schema": {
