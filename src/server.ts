@@ -1,24 +1,34 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { DataSetSource } from './config/applications.js';
 import { DEFAULT_CONFIG, type MockConfig } from './config/mock-config.js';
 import type { Customer } from './domain/customer.js';
 import { createEngine, customerCheck, type Engine, type EngineOptions } from './engine.js';
+import type { ApplicationDefinition } from './http/applications.js';
 import { swaggerUiAssets } from './http/docs-assets.js';
 import { createNodeServer } from './http/node-server.js';
 import { getSpecModel, type SpecModel } from './openapi/index.js';
-import { formatDataSet, readDataSet, removeAbandonedTemporaryFiles, writeFileAtomically } from './store/data-file.js';
+import { readDataSet } from './store/data-file.js';
+import { DurableState } from './store/durable-state.js';
+import type { StateFileSystem } from './store/state-file-system.js';
 import { generateCustomers } from './store/seed.js';
 
-export interface StartOptions extends Omit<EngineOptions, 'docsAssets'> {
+export interface StartOptions extends Omit<EngineOptions, 'docsAssets' | 'whenDurable'> {
   /** Told how generation is going, for a progress bar. */
   readonly onSeedProgress?: (done: number, total: number) => void;
+  /** Where `--state` writes (tests inject one that fails as a full disk does). */
+  readonly stateFileSystem?: StateFileSystem;
+  /** Told of what `--state` repaired or could not do (a torn record cut off, a failed write). */
+  readonly onStateWarning?: (message: string) => void;
+  /** Told before `--state` files are read, with their size in bytes. */
+  readonly onStateLoading?: (stateFile: string, bytes: number) => void;
 }
 
 export interface MockInstance extends Engine {
   /** Where the customers the mock started with came from, e.g. `seed 42` or `state file s.json`. */
   readonly dataSource: string;
+  /** The journal and snapshots of `--state`; undefined without it. */
+  readonly state: DurableState | undefined;
 }
 
 export interface RunningMock extends MockInstance {
@@ -28,10 +38,18 @@ export interface RunningMock extends MockInstance {
   close(): Promise<void>;
 }
 
-/** An application's initial data set: its data file, else generated from its seed. */
+/** An application's initial data set (a mock without state starts with its own): its data file, else generated from its seed. */
 export function initialDataSet(source: DataSetSource, spec: SpecModel, options: StartOptions = {}): Customer[] {
   if (source.dataFile !== undefined) return readDataSet(source.dataFile, customerCheck(spec));
   return generateCustomers({ seed: source.seed, count: source.count, appId: source.appId, onProgress: options.onSeedProgress });
+}
+
+/** The config file's `apps`, each with its data set; a seed or count an app does not give is the mock's own. */
+function configuredApplications(config: MockConfig, spec: SpecModel): ApplicationDefinition[] {
+  return config.apps.map((app) => {
+    const customers = initialDataSet({ seed: config.seed, count: config.count, ...app, dataFile: app.dataFile }, spec);
+    return { ...app, initialCustomers: () => customers };
+  });
 }
 
 /**
@@ -41,24 +59,26 @@ export function initialDataSet(source: DataSetSource, spec: SpecModel, options: 
 export async function createMock(overrides: Partial<MockConfig> = {}, options: StartOptions = {}): Promise<MockInstance> {
   const config: MockConfig = { ...DEFAULT_CONFIG, ...overrides };
   const spec = await getSpecModel();
-  const initial = initialDataSet(config, spec, options);
-  const fromState = config.stateFile !== undefined && existsSync(config.stateFile);
-  const current = fromState ? readDataSet(config.stateFile!, customerCheck(spec)) : undefined;
-  const dataSource = fromState ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
-  const applications = config.apps.map((app) => {
-    const customers = initialDataSet({ seed: config.seed, count: config.count, ...app, dataFile: app.dataFile }, spec);
-    return { ...app, initialCustomers: () => customers };
-  });
-  const engine = await createEngine(config, { initial, current, applications }, { ...options, docsAssets: swaggerUiAssets });
-  if (config.stateFile !== undefined) {
-    const stateFile = config.stateFile;
-    const { store } = engine;
-    removeAbandonedTemporaryFiles(stateFile);
-    const save = () => writeFileAtomically(stateFile, formatDataSet(store.snapshot(), false));
-    save();
-    store.onChange(save);
+  const engineOptions = { ...options, docsAssets: swaggerUiAssets };
+  const applications = configuredApplications(config, spec);
+  if (config.stateFile === undefined) {
+    const engine = await createEngine(config, { initial: initialDataSet(config, spec, options), applications }, engineOptions);
+    return { ...engine, dataSource: config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`, state: undefined };
   }
-  return { ...engine, dataSource };
+  // The seed's data set is made only when there is no state to load instead.
+  const { state, customers, loaded } = await DurableState.open(config.stateFile, {
+    fsync: config.fsync,
+    check: customerCheck(spec),
+    initial: () => initialDataSet(config, spec, options),
+    warn: options.onStateWarning ?? ((message) => console.warn(`customers-mock: ${message}`)),
+    onLoading: options.onStateLoading,
+    fileSystem: options.stateFileSystem,
+  });
+  // A reset goes back to what the mock started with: the loaded state, when there was one.
+  const engine = await createEngine(config, { initial: customers, applications }, { ...engineOptions, whenDurable: () => state.barrier() });
+  state.attach(engine.store);
+  const dataSource = loaded ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
+  return { ...engine, dataSource, state };
 }
 
 /** Starts the mock on its host and port; port 0 picks a free one. */
@@ -83,6 +103,9 @@ export async function startMock(overrides: Partial<MockConfig> = {}, options: St
     ...mock,
     server,
     url: `http://${host}:${address.port}`,
-    close,
+    async close() {
+      await close();
+      await mock.state?.close();
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { nearestName } from '../config/nearest-name.js';
 
 type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 
@@ -47,33 +48,8 @@ function takesValue(arg: string, options: FlagOptions): boolean {
 }
 
 function unknownFlagMessage(flag: string, options: FlagOptions): string {
-  const suggestion = closestFlag(flag.replace(/^-+/, ''), Object.keys(options));
+  const suggestion = nearestName(flag.replace(/^-+/, ''), Object.keys(options));
   return `unknown option ${flag}${suggestion === undefined ? '' : ` (did you mean --${suggestion}?)`}`;
-}
-
-/** The known flag nearest to what was typed, when it is near enough to be a typo of it. */
-export function closestFlag(typed: string, known: readonly string[]): string | undefined {
-  const lower = typed.toLowerCase();
-  let best: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    // A prefix (`--base` for `--base-url`) or the camelCase spelling of a config key counts as close.
-    const distance = name.startsWith(lower) || name.replaceAll('-', '') === lower.replaceAll('-', '') ? 0 : editDistance(lower, name);
-    if (best === undefined || distance < best.distance) best = { name, distance };
-  }
-  return best !== undefined && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : undefined;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions, each costing one. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function describeParseError(error: Error & { code?: string }, args: readonly string[]): string {

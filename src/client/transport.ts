@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
 import { decodeUtf8, readLimited } from '../read-limited.js';
@@ -113,7 +112,7 @@ export function createTransport(options: TransportOptions): Transport {
   return async (request) => {
     const method = request.method.toUpperCase();
     const url = `${baseUrl}${request.path}${queryString(request.query)}`;
-    const idempotencyKey = request.idempotencyKey ?? (WRITE_METHODS.has(method) ? randomUUID() : false);
+    const idempotencyKey = request.idempotencyKey ?? (WRITE_METHODS.has(method) ? crypto.randomUUID() : false);
     const headers = requestHeaders(options, request, idempotencyKey);
     const body = request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
     const sent: SentRequest = { method, url, headers: masked(headers), body };

@@ -34,6 +34,11 @@ export interface ValueKind<T> {
   readFile(value: unknown, file: FileContext): T | undefined;
   /** The value as the config file would write it (the schema's default, the help's); undefined when there is none to show. */
   toFile(value: T): JsonValue | undefined;
+  /**
+   * Present for a flag that may be given more than once: combines an earlier value with a later
+   * one (the later wins where they disagree).
+   */
+  merge?(earlier: T, later: T): T;
 }
 
 export interface OptionSpec<Key extends string = string, Value = unknown, Generate extends boolean = boolean> {
@@ -132,6 +137,20 @@ export function onOff(): ValueKind<boolean> {
     schema: { type: 'boolean' },
     parseText: (value) => SWITCH_WORDS.get(value.trim().toLowerCase()),
     readFile: (value) => (typeof value === 'boolean' ? value : undefined),
+    toFile: (value) => value,
+  };
+}
+
+/** One of a few words, spelled exactly. */
+export function oneOf<const Word extends string>(placeholder: string, words: readonly Word[]): ValueKind<Word> {
+  const find = (value: unknown) => words.find((word) => word === value);
+  return {
+    placeholder,
+    expected: words.join(' or '),
+    fileExpected: `one of ${words.map((word) => JSON.stringify(word)).join(', ')}`,
+    schema: { type: 'string', enum: [...words] },
+    parseText: find,
+    readFile: find,
     toFile: (value) => value,
   };
 }

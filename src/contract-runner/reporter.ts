@@ -59,7 +59,7 @@ export class ContractReporter implements Reporter {
       this.summary.requests += module.meta().requests ?? 0;
       for (const error of module.errors()) problems.push(`ERROR in ${module.relativeModuleId}\n${indent(error.message)}`);
     }
-    for (const error of unhandled) problems.push(`ERROR (unhandled)\n${indent(error.message ?? String(error))}`);
+    for (const error of unhandled) problems.push(`ERROR (unhandled)\n${indent(error.message)}`);
     this.summary.errors = problems.length;
     const lines = ['', ...this.failures.flatMap((f) => [f, '']), ...problems.flatMap((p) => [p, ''])];
     if (this.skips.length > 0) lines.push('Skipped (not enough data on the server, or not enabled):', ...this.skips.map((s) => `  - ${s}`), '');

@@ -1,3 +1,4 @@
+import { CUSTOMER_DEFAULTS } from '../openapi/contract-facts.generated.js';
 import type { components } from '../openapi/openapi-types.js';
 
 // Every type here is generated from the OpenAPI document (`npm run types:openapi`); none is retyped.
@@ -8,11 +9,6 @@ export type CreateCustomerInput = components['schemas']['CreateCustomer'];
 export type UpdateCustomerInput = components['schemas']['UpdateCustomer'];
 export type CustomerList = components['schemas']['CustomerList'];
 export type DeleteResult = components['schemas']['DeleteResult'];
-
-export const CUSTOMER_DEFAULTS = {
-  customer_type: 'Individual',
-  status: 'ACTIVE',
-} as const satisfies Pick<Customer, 'customer_type' | 'status'>;
 
 /** The customer a create produces: the server owns id, appId, spend and timestamps. */
 export function newCustomer(input: CreateCustomerInput, server: { id: string; appId: string; now: Date }): Customer {
@@ -34,18 +30,31 @@ export function newCustomer(input: CreateCustomerInput, server: { id: string; ap
 }
 
 /**
+ * The fields an update changes: every field of the update body but `reason`. The type makes the
+ * list complete; anything else a body holds (an unknown field, under `unknown-fields=ignore`) is
+ * never stored.
+ */
+const UPDATABLE: Readonly<Record<Exclude<keyof UpdateCustomerInput, 'reason'>, true>> = {
+  first_name: true,
+  last_name: true,
+  phone_number: true,
+  email: true,
+  customer_type: true,
+  status: true,
+};
+
+/**
  * The customer after a partial update. `reason` is accepted but not stored; `id`, `createdAt` and
  * the server-owned fields never change; `updatedAt` always moves forward, even within a millisecond.
  */
 export function applyUpdate(customer: Customer, patch: UpdateCustomerInput, now: Date): Customer {
-  const { reason: _notStored, ...fields } = patch;
   const previous = Date.parse(customer.updatedAt);
   const updatedAt = new Date(Math.max(now.getTime(), previous + 1)).toISOString();
-  return { ...customer, ...definedOnly(fields), id: customer.id, createdAt: customer.createdAt, updatedAt };
+  return { ...customer, ...updatableFields(patch), updatedAt };
 }
 
-function definedOnly<T extends object>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+function updatableFields(patch: UpdateCustomerInput): Partial<Customer> {
+  return Object.fromEntries(Object.entries(patch).filter(([key, value]) => value !== undefined && Object.hasOwn(UPDATABLE, key)));
 }
 
 /**

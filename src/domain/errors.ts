@@ -1,7 +1,9 @@
+import { NOT_FOUND_MESSAGE } from '../openapi/contract-facts.generated.js';
+
 /** Outcomes of store operations that the caller must turn into a response. */
 export class CustomerNotFoundError extends Error {
   constructor(readonly customerId: string) {
-    super('Customer not found');
+    super(NOT_FOUND_MESSAGE);
     this.name = 'CustomerNotFoundError';
   }
 }
@@ -26,5 +28,16 @@ export class CustomerLimitError extends Error {
   constructor(readonly limit: number) {
     super(`The store holds at most ${limit} customers`);
     this.name = 'CustomerLimitError';
+  }
+}
+
+/** A write whose journal record could not be written (a full disk, say): it was taken back. */
+export class NotSavedError extends Error {
+  constructor(
+    readonly code: string,
+    readonly reason: string,
+  ) {
+    super(`The change could not be saved to the state journal (${code}), so it was not made: ${reason}`);
+    this.name = 'NotSavedError';
   }
 }

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Clock } from '../domain/clock.js';
 import type { Customer } from '../domain/customer.js';
 import type { SpecModel } from '../openapi/index.js';
-import { toRouterPath } from '../openapi/index.js';
+import { operationIds, toRouterPath } from '../openapi/index.js';
 import type { CustomerStore } from '../store/customer-store.js';
 import { DEFAULT_CONFIG, type MockConfig } from '../config/mock-config.js';
 import { Applications, type ApplicationDefinition } from './applications.js';
@@ -13,11 +13,12 @@ import { HttpError, respondWithError, toHttpError } from './errors.js';
 import { realSleep, simulateFailures, type SimulationEnvironment } from './failure-simulation.js';
 import { idempotency } from './idempotency.js';
 import { limitRequestTarget } from './limits.js';
+import { isOperationId, operationEndpoint, type OperationHandlers } from './operation-handlers.js';
 import { pipeline, type Endpoint, type Step } from './pipeline.js';
 import { FailedAttemptLimiter, rateLimit } from './rate-limit.js';
 import { recordRequests, type RequestLog, type RequestObserver } from './request-log.js';
 import { adminHandlers } from './routes/admin.js';
-import { customerHandlers, type OperationHandler } from './routes/customers.js';
+import { customerHandlers, type WhenDurable } from './routes/customers.js';
 import { validateRequest } from './validation.js';
 
 export interface AppDeps {
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly initialCustomers: () => readonly Customer[];
   /** Further applications, each with its own credentials and data set. */
   readonly applications?: readonly ApplicationDefinition[];
+  /** Acknowledges writes only once durable (`--state`); absent, every write is acknowledged at once. */
+  readonly whenDurable?: WhenDurable;
   readonly observers?: readonly RequestObserver[];
   /** Chance and waiting for failure simulation; Math.random and real timers unless a test injects its own. */
   readonly random?: SimulationEnvironment['random'];
@@ -57,23 +60,26 @@ export interface MockApp {
  * the document itself are served beside the API.
  */
 export function createApp(deps: AppDeps): MockApp {
-  const { config, spec, clock } = deps;
+  const { config, spec, clock, store } = deps;
   const applications = new Applications(
-    { clock, rateLimit: config.rateLimit },
-    { clientKey: config.clientKey, clientSecret: config.clientSecret, appId: config.appId, store: deps.store, initialCustomers: deps.initialCustomers },
+    // Every application's store behaves as the mock's own does (the compat options in force).
+    { clock, rateLimit: config.rateLimit, storeOptions: { clock, rules: store.rules, wire: store.wire } },
+    { clientKey: config.clientKey, clientSecret: config.clientSecret, appId: config.appId, store, initialCustomers: deps.initialCustomers },
     deps.applications ?? [],
     { maxSandboxes: config.maxSandboxes, maxCustomers: config.maxSandboxCustomers, idleMs: config.sandboxIdleMinutes * 60_000 },
   );
-  const handlers: Record<string, OperationHandler> = {
-    ...customerHandlers(),
-    ...adminHandlers({ applications, defaultDataSet: { seed: config.seed, count: config.count } }),
+  const whenDurable = deps.whenDurable ?? (() => undefined);
+  // Typed as every operation's handler, so an operation the document gains fails the build here.
+  const handlers: OperationHandlers = {
+    ...customerHandlers(whenDurable),
+    ...adminHandlers({ applications, whenDurable, defaultDataSet: { seed: config.seed, count: config.count } }),
   };
 
   // Not strict, like the real API's router (Express under NestJS): `/api/v0/customers/` is the list too.
   const app = new Hono({ strict: false });
   const answerError = (error: Error, c: Context): Response => {
     const httpError = toHttpError(error);
-    if (httpError.status >= 500) console.error('customers-mock: unexpected error', error);
+    if (httpError.status === 500) console.error('customers-mock: unexpected error', error);
     return respondWithError(c, httpError);
   };
   // Every request (API, docs, unknown paths) is logged and has its URL length checked, and gets
@@ -96,9 +102,9 @@ export function createApp(deps: AppDeps): MockApp {
   );
   const unhandled = new Set(Object.keys(handlers));
   for (const operation of spec.operations) {
-    const handler = handlers[operation.operationId];
-    if (!handler) throw new Error(`No handler for operation ${operation.operationId} of the OpenAPI document`);
-    unhandled.delete(operation.operationId);
+    const id = operation.operationId;
+    if (!isOperationId(handlers, id)) throw new Error(`No handler for operation ${id} of the OpenAPI document`);
+    unhandled.delete(id);
     const isAdmin = operation.tags.includes('Admin');
     const acceptsIdempotencyKey = operation.parameters.some((p) => p.in === 'header' && p.name === 'idempotency-key');
     // Rate limiting comes first so that every response, a 401 included, carries the limit headers.
@@ -107,8 +113,11 @@ export function createApp(deps: AppDeps): MockApp {
     if (!isAdmin) chain.unshift(simulate);
     chain.push(validateRequest(spec.requestValidator(operation.operationId), isAdmin ? config.adminBodyLimitBytes : config.bodyLimitBytes));
     if (acceptsIdempotencyKey) chain.push(replay);
-    app.on(operation.method.toUpperCase(), toRouterPath(operation.path), serve(chain, handler));
+    app.on(operation.method.toUpperCase(), toRouterPath(operation.path), serve(chain, operationEndpoint(handlers, id)));
   }
+  // An operation that a compat option takes out of the served document (`delete=absent`) keeps
+  // its handler, unrouted; a handler the document never had is a mistake.
+  for (const id of operationIds(spec.spec.asWritten)) unhandled.delete(id);
   if (unhandled.size > 0) throw new Error(`Handlers without an operation in the OpenAPI document: ${[...unhandled].join(', ')}`);
   mountDocs(app, { document: spec.spec.raw, credentials: config, assets: deps.docsAssets }, (endpoint) => serve([], endpoint));
 

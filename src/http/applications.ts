@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { Customer } from '../domain/customer.js';
 import { CustomerLimitError } from '../domain/errors.js';
-import { CustomerStore } from '../store/customer-store.js';
+import { CustomerStore, type StoreOptions } from '../store/customer-store.js';
 import { generateCustomers } from '../store/seed.js';
 import { constantTimeMatcher } from './auth.js';
 import { HttpError } from './errors.js';
@@ -34,6 +34,8 @@ interface ApplicationSettings {
   readonly clock: Clock;
   /** Requests per minute of each application. */
   readonly rateLimit: number;
+  /** What every application's store is made with, but its appId and capacity. */
+  readonly storeOptions: Omit<StoreOptions, 'appId' | 'capacity'>;
 }
 
 /** A sandbox's data set: generated from a seed, or given. */
@@ -212,7 +214,7 @@ export class Applications {
   }
 
   private build(definition: ApplicationDefinition, capacity?: number): Application {
-    const store = new CustomerStore({ clock: this.settings.clock, appId: definition.appId, capacity });
+    const store = new CustomerStore({ ...this.settings.storeOptions, appId: definition.appId, capacity });
     store.replaceAll(definition.initialCustomers());
     return new Application(definition, store, definition.initialCustomers, this.settings);
   }

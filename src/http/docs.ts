@@ -1,6 +1,5 @@
 import type { Context, Hono } from 'hono';
 import type { oas31 } from 'openapi3-ts';
-import { stringify } from 'yaml';
 import type { OpenApiDocument } from '../openapi/index.js';
 import type { Credentials } from './auth.js';
 import type { Endpoint } from './pipeline.js';
@@ -45,7 +44,9 @@ export function mountDocs(app: Hono, deps: DocsDeps, withAppSteps: (endpoint: En
   app.get('/openapi.json', withAppSteps((c) => c.json(servedDocument(deps.document, origin(c)))));
   app.get(
     '/openapi.yaml',
-    withAppSteps((c) => {
+    withAppSteps(async (c) => {
+      // Loaded on first use: the YAML writer is a tenth of a cold start, and few ask for YAML.
+      const { stringify } = await import('yaml');
       c.header('Content-Type', 'application/yaml; charset=utf-8');
       return c.body(stringify(servedDocument(deps.document, origin(c)), { lineWidth: 0 }));
     }),

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import statuses from 'statuses';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { CustomerLimitError, CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
+import { CustomerLimitError, CustomerNotFoundError, EmailTakenError, InvalidDataSetError, NotSavedError } from '../domain/errors.js';
 
 /** The one error body of the API: `{statusCode, message, error}`, plus a few documented extras. */
 export interface ErrorBody {
@@ -43,6 +43,8 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof CustomerLimitError) {
     return new HttpError(413, `Sandbox customer limit reached: a sandbox holds at most ${error.limit} customers (--max-sandbox-customers)`);
   }
+  // Reads go on; the client may retry the write once the disk has room.
+  if (error instanceof NotSavedError) return new HttpError(503, error.message);
   return new HttpError(500, 'Internal server error');
 }
 

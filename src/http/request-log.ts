@@ -133,5 +133,6 @@ export function recordRequests(unauthenticated: RequestLog, clock: Clock, observ
     const done = next();
     if (done) return done.then(() => record(c, started, at));
     record(c, started, at);
+    return undefined;
   };
 }

@@ -8,6 +8,10 @@ const raw = {
     "version": "0.1.0",
     "summary": "The Customers resource of the payments platform, as served by customers-mock.",
     "description": "The Customers resource (`/api/v0/customers`) of the payments platform: list, create, fetch,\nupdate (which also blacklists) and delete customers of the calling application.\n\nThis document is the single source of truth of **customers-mock**: the mock validates requests\nagainst it, the contract kit validates responses against it, and `/docs` renders it.\n\n## Choices\nThe platform publishes an OpenAPI document (api.yml), SDKs generated from it and docs pages, and\nthey disagree in places. A rule they agree on is the platform's own. Every other rule is a\nchoice of this document: each is listed below, recorded in `x-choices`, and marked with\n`x-choice` beside the rule it governs. Choices with a compatibility option can be switched to\nwhat a real deployment does (`--compat`).\n\n<!-- x-choices -->\n\n## Errors\nEvery error, including unknown routes, is JSON in one shape:\n`{\"statusCode\": 400, \"message\": [\"take must not be greater than 100\"], \"error\": \"Bad Request\"}`.\n`message` is an array with one entry per failing parameter for validation errors, and a string\notherwise.\n\n## Limits (customers-mock)\nAny request, on any path: a target (path and query) over 16,384 characters is a 414; request\nline and headers over 64 KiB a 431; malformed HTTP a 400; a client that has not sent its headers\nwithin 10 s or its whole request within 30 s a 408. Bodies over 100 KB (64 MiB for the admin\nupload) are a 413, and JSON nested deeper than 64 levels a 400. All in the error shape above.\n\n## Rate limits\n100 requests per minute per application (the `x-client-key` of a valid credential pair), in a\nfixed window that resets on the minute boundary. Every response of a Customers operation, a 401\nincluded, carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (unix\nseconds). Past the limit: 429 with `Retry-After`. The admin endpoints and unknown routes are not\nlimited and carry no such headers. The mock ships with the real API's limit so integrations meet\nit offline; `--rate-limit 0` turns it off (and the headers with it) for load tests.\n\nA request whose credentials are no valid pair never spends an application's limit, whatever\nkey it names: such requests are counted apart, per presented `x-client-key`, with the same\nlimit, and a 401's headers report that count (a choice: see the table above).\n\n## Fairness and memory bounds (customers-mock)\nOne mock serves several applications (see the Admin tag); no caller can spend another's share:\n- rate-limit counts: one window per application; failed attempts are tracked under at most\n  10,000 presented keys a minute, each by its first 128 characters (under 4 MB), and beyond\n  that share one bucket that only requests failing authentication ever use;\n- idempotency keys: 10,000 per application, the oldest forgotten first, never refusing a new\n  one (under 40 MB per application);\n- request log: 1,000 entries and 2,000,000 characters of paths and queries per application,\n  the oldest dropped first (about 2 MB); requests that authenticate as no application have a\n  log of their own, which the mock's own application's log shows beside its own entries.\n\n## Idempotency\n`POST`, `PATCH` and `DELETE` accept an `idempotency-key` header. The same key with the same\nmethod, path and body replays the first response without a second write; the same key with a\ndifferent request is a 409. A replay carries `Idempotent-Replayed: true`. Keys expire after\n24 hours and belong to one application (a valid credential pair). A\nrequest refused by validation (400) does not use up its key; a request arriving while the\nfirst one with its key is still being served is a 409 too.\n\n## Failure simulation (customers-mock only)\nTo rehearse the failures the real API will throw, customers-mock honours a `Prefer` header in\nPrism's style on every Customers operation: `Prefer: code=429` (or `500`, `502`, `503`,\n`504`) answers with that status, `Prefer: delay=300` waits 300 ms first, and the two combine\n(`Prefer: code=503, delay=300`). Its `--latency` and `--error-rate` options do the same for\nevery request. A simulated 429 is the rate limiter's own (with `Retry-After`), a simulated 5xx\nhas the error body above, and the request never reaches the data, so nothing changes. Applied\npreferences are echoed in `Preference-Applied`; unknown ones are ignored (RFC 7240); a bad value\nis a 400. The real API ignores `Prefer`. The server errors (`5XX`) are documented on each\noperation because any server can answer with one, in this shape.\n\n## Served beside the API (customers-mock only)\n`/docs` (this reference), `/openapi.json` and `/openapi.yaml` (this document, with the mock's\nown address as the first server) need no credentials and are not rate limited. They are not\npart of the API, so they are not among the paths below.\n",
+    "contact": {
+      "name": "customers-mock",
+      "url": "https://github.com/customers-mock/customers-mock"
+    },
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -49,7 +53,7 @@ const raw = {
           "Customers"
         ],
         "summary": "List customers",
-        "description": "Customers matching every given filter (filters combine with AND), newest first: ordered by\n`createdAt` descending, then `id` ascending, so paging never skips or repeats a record.\nUnknown query parameters are ignored; a parameter given twice is a 400.\n",
+        "description": "Customers matching every given filter (filters combine with AND), newest first: latest\ncreation time first, then `id` ascending, so paging never skips or repeats a record.\nUnknown query parameters are ignored; a parameter given twice is a 400.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/Skip"
@@ -117,7 +121,7 @@ const raw = {
           "Customers"
         ],
         "summary": "Create a customer",
-        "description": "The server sets `id`, `appId`, `last_spent` (0), `last_purchase_date` (null), `createdAt`\nand `updatedAt`. Unknown body fields are a 400. An email already used by another customer\n(compared case-insensitively) is a 409.\n",
+        "description": "The server sets `id`, `appId`, `last_spent` (0), `last_purchase_date` (null) and the\ncreation and update times. An email already used by another customer (compared\ncase-insensitively) is a 409.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/IdempotencyKey"
@@ -205,6 +209,7 @@ const raw = {
           "Customers"
         ],
         "summary": "Fetch a customer",
+        "description": "The customer with this id; an id that is a UUID but names no customer is a 404.",
         "parameters": [
           {
             "$ref": "#/components/parameters/Prefer"
@@ -261,7 +266,7 @@ const raw = {
           "Customers"
         ],
         "summary": "Update, blacklist or restore a customer",
-        "description": "Changes only the given fields; `updatedAt` moves forward, `id` and `createdAt` never\nchange. Blacklisting is `{\"status\": \"BLACKLISTED\"}` with an optional `reason`, which is\naccepted but not stored; `{\"status\": \"ACTIVE\"}` restores the customer. An empty body, or a\n`reason` without a `status`, is a 400; an email already used by another customer is a 409.\n",
+        "description": "Changes only the given fields; the update time moves forward, `id` and the creation time\nnever change. Blacklisting is `{\"status\": \"BLACKLISTED\"}` with an optional `reason`, which is\naccepted but not stored; `{\"status\": \"ACTIVE\"}` restores the customer. An empty body, or a\n`reason` without a `status`, is a 400; an email already used by another customer is a 409.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/IdempotencyKey"
@@ -433,8 +438,8 @@ const raw = {
         "tags": [
           "Admin"
         ],
-        "summary": "Reset to the seeded state",
-        "description": "Restores the data set the mock started with (its seed and count, or its `--data` file) and\nclears idempotency keys, rate-limit counters and the request log.\n",
+        "summary": "Reset to the data set the mock started with",
+        "description": "Restores the data set the mock started with (the state it loaded with `--state`, else its\nseed and count, or its `--data` file) and clears idempotency keys, rate-limit counters and\nthe request log. With `--state` the reset is journaled like any write.\n",
         "responses": {
           "200": {
             "description": "The store was reset.",
@@ -448,6 +453,9 @@ const raw = {
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/ServerError"
           }
         }
       }
@@ -493,6 +501,9 @@ const raw = {
           },
           "413": {
             "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/ServerError"
           }
         }
       }
@@ -527,6 +538,7 @@ const raw = {
           "Admin"
         ],
         "summary": "Clear the log of received requests",
+        "description": "Empties the request log; the answer is the (now empty) log.",
         "responses": {
           "200": {
             "description": "The log was cleared.",
@@ -773,7 +785,6 @@ const raw = {
         "schema": {
           "x-choice": "empty-filters",
           "type": "string",
-          "minLength": 1,
           "maxLength": 100,
           "examples": [
             "John"
@@ -787,7 +798,6 @@ const raw = {
         "schema": {
           "x-choice": "empty-filters",
           "type": "string",
-          "minLength": 1,
           "maxLength": 255,
           "examples": [
             "john.doe@example.com"
@@ -799,7 +809,7 @@ const raw = {
         "name": "id",
         "in": "path",
         "required": true,
-        "description": "The customer's id, a UUID v4; anything else is a 400.",
+        "description": "The customer's id, a UUID of any version (RFC 9562); anything else is a 400.",
         "schema": {
           "$ref": "#/components/schemas/CustomerId"
         }
@@ -874,8 +884,8 @@ const raw = {
         "x-choice": "id-versions",
         "type": "string",
         "format": "uuid",
-        "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-        "description": "A UUID v4.",
+        "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+        "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
         "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
       },
       "CustomerStatus": {
@@ -884,9 +894,10 @@ const raw = {
         "enum": [
           "ACTIVE",
           "BLACKLISTED",
-          "DEACTIVATED"
+          "DEACTIVATED",
+          "DELETED"
         ],
-        "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+        "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
       },
       "CustomerType": {
         "type": "string",
@@ -955,8 +966,8 @@ const raw = {
           "phone_number": {
             "x-choice": "phone-pattern",
             "type": "string",
-            "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
-            "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
+            "description": "With country code. Requests send api.yml's pattern (an optional `+`, then 2-15\ndigits); responses may also carry the separators the docs pages' examples show\n(`+1-555-123-4567`).\n",
+            "pattern": "^\\+?[0-9][0-9 ().-]{1,24}$"
           },
           "customer_type": {
             "$ref": "#/components/schemas/CustomerType"
@@ -967,8 +978,7 @@ const raw = {
           "last_spent": {
             "type": "number",
             "minimum": 0,
-            "multipleOf": 0.01,
-            "description": "Amount of the customer's last transaction, two decimals."
+            "description": "Amount of the customer's last transaction, with at most two decimals. Not written as\n`multipleOf: 0.01`: validators test that with binary floating point and reject values\nsuch as 10085.98 that have two decimals.\n"
           },
           "last_purchase_date": {
             "description": "When set, between `createdAt` and now.",
@@ -1037,8 +1047,8 @@ const raw = {
       "PhoneNumber": {
         "x-choice": "phone-pattern",
         "type": "string",
-        "pattern": "^\\+[1-9][0-9]{1,14}$",
-        "description": "`+` then 2-15 digits, the first not 0 (E.164).",
+        "pattern": "^[+]?[1-9]\\d{1,14}$",
+        "description": "api.yml's pattern: an optional `+`, then 2-15 digits, the first not 0.",
         "example": "+14155550123"
       },
       "CreateCustomer": {
@@ -1486,7 +1496,7 @@ const raw = {
         }
       },
       "ServerError": {
-        "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+        "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
         "content": {
           "application/json": {
             "schema": {
@@ -1606,7 +1616,74 @@ const raw = {
       "topic": "timestamp key spelling",
       "platform": "Every docs page with a full customer (list, fetch, create and update on the developers' and\nguide pages) shows `createdAt` / `updatedAt`; api.yml's descriptions and the SDKs' docstrings\n(TypeScript JSDoc, Python) show `created_at` / `updated_at`. api.yml defines no response schema.\n",
       "document": "`createdAt` and `updatedAt`",
-      "why": "The docs pages are the only sources that show whole customer objects, and they agree."
+      "why": "The docs pages are the only sources that show whole customer objects, and they agree.",
+      "compat": {
+        "option": "timestamps",
+        "default": "camelCase",
+        "values": {
+          "camelCase": "`createdAt` / `updatedAt`, as the docs pages show",
+          "snake_case": "`created_at` / `updated_at`, as api.yml's descriptions and the SDKs' docstrings show (the delete result's `deletedAt` stays)"
+        },
+        "rewrites": {
+          "snake_case": [
+            {
+              "op": "move",
+              "from": "/components/schemas/Customer/properties/createdAt",
+              "path": "/components/schemas/Customer/properties/created_at"
+            },
+            {
+              "op": "move",
+              "from": "/components/schemas/Customer/properties/updatedAt",
+              "path": "/components/schemas/Customer/properties/updated_at"
+            },
+            {
+              "op": "replace",
+              "path": "/components/schemas/Customer/required/10",
+              "value": "created_at"
+            },
+            {
+              "op": "replace",
+              "path": "/components/schemas/Customer/required/11",
+              "value": "updated_at"
+            },
+            {
+              "op": "replace",
+              "path": "/components/schemas/Customer/properties/last_purchase_date/description",
+              "value": "When set, between `created_at` and now."
+            },
+            {
+              "op": "move",
+              "from": "/components/examples/ExistingCustomer/value/createdAt",
+              "path": "/components/examples/ExistingCustomer/value/created_at"
+            },
+            {
+              "op": "move",
+              "from": "/components/examples/ExistingCustomer/value/updatedAt",
+              "path": "/components/examples/ExistingCustomer/value/updated_at"
+            },
+            {
+              "op": "move",
+              "from": "/components/examples/CreatedCustomer/value/createdAt",
+              "path": "/components/examples/CreatedCustomer/value/created_at"
+            },
+            {
+              "op": "move",
+              "from": "/components/examples/CreatedCustomer/value/updatedAt",
+              "path": "/components/examples/CreatedCustomer/value/updated_at"
+            },
+            {
+              "op": "move",
+              "from": "/components/examples/CustomerListPage/value/data/0/createdAt",
+              "path": "/components/examples/CustomerListPage/value/data/0/created_at"
+            },
+            {
+              "op": "move",
+              "from": "/components/examples/CustomerListPage/value/data/0/updatedAt",
+              "path": "/components/examples/CustomerListPage/value/data/0/updated_at"
+            }
+          ]
+        }
+      }
     },
     "app-id-key": {
       "topic": "application id key",
@@ -1617,50 +1694,133 @@ const raw = {
     "status-deleted": {
       "topic": "the `DELETED` status",
       "platform": "api.yml and every SDK's `CustomerStatus` enum have `ACTIVE`, `BLACKLISTED`, `DEACTIVATED` and\n`DELETED`, in filters and in create and update bodies; the docs pages list only the first three.\n",
-      "document": "The three values of the docs pages; `DELETED` is a 400 in filters and bodies.",
-      "why": "The mock's delete removes the record, so no customer can ever have that status."
+      "document": "All four values. `DELETED` is a status like the others: a create or update may set it, such a customer stays fetchable and listed, and `status=DELETED` finds exactly those customers (none in generated data). The `DELETE` operation removes the record instead and never sets `DELETED`.",
+      "why": "api.yml and every SDK send it and no source forbids it; the docs pages list three values without ruling out a fourth."
     },
     "id-versions": {
       "topic": "customer id format",
       "platform": "api.yml says `format: uuid` (any version; its example `cust_123e4567-...` is no UUID at all);\nthe developers' fetch page says \"UUID v4\"; examples elsewhere use `cust_123456`.\n",
-      "document": "A UUID v4, in either case (an id in capitals names the same customer); anything else is a 400.",
-      "why": "The developers' pages name the version; a UUID column finds a UUID in either case."
+      "document": "Any RFC 9562 UUID (versions 1-8, the nil and the max UUID) in either case: an unknown one is a 404, anything else a 400. The mock creates version 4 ids.",
+      "why": "api.yml's `format: uuid` names no version, and the SDK docs' own example id `123e4567-e89b-12d3-a456-426614174000` is a version 1 UUID; a UUID column finds a UUID in either case.",
+      "compat": {
+        "option": "ids",
+        "default": "any",
+        "values": {
+          "any": "any RFC 9562 UUID",
+          "v4": "a UUID v4 only, as the developers' pages say; another version is a 400"
+        },
+        "rewrites": {
+          "v4": [
+            {
+              "op": "replace",
+              "path": "/components/schemas/CustomerId/pattern",
+              "value": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$"
+            },
+            {
+              "op": "replace",
+              "path": "/components/schemas/CustomerId/description",
+              "value": "A UUID v4, in either case."
+            },
+            {
+              "op": "replace",
+              "path": "/components/parameters/CustomerId/description",
+              "value": "The customer's id, a UUID v4; anything else is a 400."
+            }
+          ]
+        }
+      }
     },
     "phone-pattern": {
       "topic": "`phone_number` format",
       "platform": "api.yml's pattern `^[+]?[1-9]\\d{1,14}$` makes the `+` optional and rejects api.yml's own example\n`+1-555-123-4567`; the docs pages say \"max 20 characters, valid format, with country code\" and\nshow hyphenated examples.\n",
-      "document": "Requests: `+` then 2-15 digits, the first not 0 (stricter than api.yml). Responses: `+`, digits and common separators.",
-      "why": "E.164 with its `+`, so that a stored number is always dialable from anywhere."
+      "document": "Requests: api.yml's pattern (an optional `+`, then 2-15 digits, the first not 0), so the docs pages' `+1-555-123-4567` is a 400. Responses: an optional `+`, digits and common separators.",
+      "why": "api.yml's pattern is the only machine-readable rule and what the SDKs' users meet; the looser response pattern admits a deployment that stores numbers as the docs pages write them."
     },
     "integer-paging": {
       "topic": "`skip` and `take` types",
       "platform": "api.yml says `type: number` for both; the Python and Go SDKs type them as floats. The docs pages give whole-number examples.",
-      "document": "Whole numbers only; `take=1.5` and `skip=2.5` are a 400.",
-      "why": "A fraction of a record has no meaning."
+      "document": "Whole numbers, written as integers or as integral decimals (`5.0`, which the Python SDK sends for a float); `take=1.5` and `skip=2.5` are a 400.",
+      "why": "A fraction of a record has no meaning; an integral decimal is a whole number that a float-typed SDK spelt its way."
     },
     "empty-filters": {
       "topic": "empty `name` and `email` filters",
       "platform": "api.yml gives the filters a maximum length and no minimum; the TypeScript SDK sends `name=` for\nan empty string, the Python SDK drops empty values. No source says what an empty filter means.\n",
-      "document": "An empty `name` or `email` is a 400.",
-      "why": "An empty filter is almost always a form field left blank by mistake."
+      "document": "An empty `name` or `email` filters nothing: the answer is the same as without it.",
+      "why": "The TypeScript SDK sends `name=` where the Python SDK sends nothing for the same call; both get the same answer, as from a backend that tests `if (name)`."
     },
     "name-matching": {
       "topic": "\"first last\" name matching",
       "platform": "api.yml: \"partial match, case-insensitive\"; the guide's list page: a match against `first_name`\nor `last_name`. No source mentions the full name.\n",
       "document": "A case-insensitive partial match against `first_name`, `last_name` or `first_name + \" \" + last_name`, so `john d` finds John Doe.",
-      "why": "A search box gets full names typed into it; every first-name or last-name match still matches."
+      "why": "A search box gets full names typed into it; every first-name or last-name match still matches.",
+      "compat": {
+        "option": "names",
+        "default": "first-last",
+        "values": {
+          "first-last": "`first_name`, `last_name` or `first_name + \" \" + last_name`",
+          "either": "`first_name` or `last_name` only, as the guide's list page says"
+        },
+        "rewrites": {
+          "either": [
+            {
+              "op": "replace",
+              "path": "/components/parameters/NameFilter/description",
+              "value": "Case-insensitive partial match against `first_name` or `last_name` (each on its own, so `john d` finds nobody)."
+            }
+          ]
+        }
+      }
     },
     "list-order": {
       "topic": "list order",
       "platform": "No platform source states the order of a list.",
       "document": "Newest first (`createdAt` descending), then `id` ascending.",
-      "why": "A total order, so paging never skips or repeats a record; newest first is what a dashboard shows."
+      "why": "A total order, so paging never skips or repeats a record; newest first is what a dashboard shows.",
+      "compat": {
+        "option": "order",
+        "default": "newest-first",
+        "values": {
+          "newest-first": "latest creation time first, then `id` ascending",
+          "oldest-first": "earliest creation time first, then `id` ascending (the order rows come back in without an ORDER BY, roughly)"
+        },
+        "rewrites": {
+          "oldest-first": [
+            {
+              "op": "replace",
+              "path": "/paths/~1api~1v0~1customers/get/description",
+              "value": "Customers matching every given filter (filters combine with AND), oldest first: earliest\ncreation time first, then `id` ascending, so paging never skips or repeats a record.\nUnknown query parameters are ignored; a parameter given twice is a 400.\n"
+            }
+          ]
+        }
+      }
     },
     "envelope-take": {
       "topic": "`take` in the list envelope",
       "platform": "The docs pages call `take` the applied pagination; api.yml's example is a page of one record\nwith `take: 10`. No source says what `take` is when fewer records are left.\n",
       "document": "`take` is the number of records in `data` (a `skip` past the end gives `take: 0`).",
-      "why": "A client can page with `skip += take` without counting `data`."
+      "why": "A client can page with `skip += take` without counting `data`.",
+      "compat": {
+        "option": "take",
+        "default": "returned",
+        "values": {
+          "returned": "the number of records in `data`",
+          "requested": "the `take` applied, whatever `data` holds (api.yml's example)"
+        },
+        "rewrites": {
+          "requested": [
+            {
+              "op": "replace",
+              "path": "/components/schemas/CustomerList/properties/take/minimum",
+              "value": 1
+            },
+            {
+              "op": "replace",
+              "path": "/components/schemas/CustomerList/properties/take/description",
+              "value": "The `take` applied (the default 10 when none was given), however many records `data` holds."
+            }
+          ]
+        }
+      }
     },
     "closed-response-schemas": {
       "topic": "closed response schemas",
@@ -1671,8 +1831,28 @@ const raw = {
     "unknown-body-fields": {
       "topic": "unknown request body fields",
       "platform": "api.yml's request schemas are open (no `additionalProperties`); no source says what happens to an unknown field.",
-      "document": "An unknown field in a create or update body is a 400 naming it.",
-      "why": "A misspelt field (`firstName`) would otherwise be dropped silently."
+      "document": "An unknown field in a create or update body is a 400 naming it (`additionalProperties: false`).",
+      "why": "A misspelt field (`firstName`) would otherwise be dropped silently.",
+      "compat": {
+        "option": "unknown-fields",
+        "default": "reject",
+        "values": {
+          "reject": "an unknown field is a 400",
+          "ignore": "an unknown field is ignored and never stored (api.yml's open schemas)"
+        },
+        "rewrites": {
+          "ignore": [
+            {
+              "op": "remove",
+              "path": "/components/schemas/CreateCustomer/additionalProperties"
+            },
+            {
+              "op": "remove",
+              "path": "/components/schemas/UpdateCustomer/additionalProperties"
+            }
+          ]
+        }
+      }
     },
     "update-body": {
       "topic": "the update body",
@@ -1690,7 +1870,27 @@ const raw = {
       "topic": "the delete operation",
       "platform": "api.yml has no `DELETE /api/v0/customers/{id}` and no SDK (TypeScript, Python, Go, PHP) offers\na delete; the developers' and guide pages document one.\n",
       "document": "`DELETE /api/v0/customers/{id}` removes the customer for good.",
-      "why": "Integrations written from the docs pages call it."
+      "why": "Integrations written from the docs pages call it.",
+      "compat": {
+        "option": "delete",
+        "default": "supported",
+        "values": {
+          "supported": "`DELETE /api/v0/customers/{id}` removes the customer",
+          "absent": "no delete operation, as in api.yml and the SDKs: a `DELETE` is a 404 like any unknown route"
+        },
+        "rewrites": {
+          "absent": [
+            {
+              "op": "remove",
+              "path": "/paths/~1api~1v0~1customers~1{id}/delete"
+            },
+            {
+              "op": "remove",
+              "path": "/components/schemas/DeleteResult"
+            }
+          ]
+        }
+      }
     },
     "delete-response": {
       "topic": "delete response",
@@ -1714,7 +1914,35 @@ const raw = {
       "topic": "the idempotency key",
       "platform": "api.yml declares `idempotency-key` as a security scheme (\"Optional UUID v4\") that no Customers\noperation uses; the docs pages call it optional on creates and updates, except one page that\nshows a 400 for a POST without it and the guide's delete page, which calls it required. The\nPython and Go SDKs send one client-wide key on every request.\n",
       "document": "An optional header on `POST`, `PATCH` and `DELETE`, 1-255 characters; the same key replays the first response, the same key with another request is a 409.",
-      "why": "Most docs pages call it optional; replay and conflict are as the docs pages describe them."
+      "why": "Most docs pages call it optional; replay and conflict are as the docs pages describe them.",
+      "compat": {
+        "option": "idempotency",
+        "default": "optional",
+        "values": {
+          "optional": "the key is optional on every write",
+          "required-on-post": "a `POST` without the key is a 400, as one docs page shows"
+        },
+        "rewrites": {
+          "required-on-post": [
+            {
+              "op": "replace",
+              "path": "/paths/~1api~1v0~1customers/post/parameters/0",
+              "value": {
+                "name": "idempotency-key",
+                "in": "header",
+                "required": true,
+                "description": "Required on a create. The same key with the same body returns the first response without a second write; with a different body it is a 409. Keys expire after 24 hours.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 255
+                },
+                "example": "550e8400-e29b-41d4-a716-446655440000"
+              }
+            }
+          ]
+        }
+      }
     },
     "rate-limit": {
       "topic": "rate limit",
@@ -1762,6 +1990,10 @@ const dereferenced = {
     "version": "0.1.0",
     "summary": "The Customers resource of the payments platform, as served by customers-mock.",
     "description": "The Customers resource (`/api/v0/customers`) of the payments platform: list, create, fetch,\nupdate (which also blacklists) and delete customers of the calling application.\n\nThis document is the single source of truth of **customers-mock**: the mock validates requests\nagainst it, the contract kit validates responses against it, and `/docs` renders it.\n\n## Choices\nThe platform publishes an OpenAPI document (api.yml), SDKs generated from it and docs pages, and\nthey disagree in places. A rule they agree on is the platform's own. Every other rule is a\nchoice of this document: each is listed below, recorded in `x-choices`, and marked with\n`x-choice` beside the rule it governs. Choices with a compatibility option can be switched to\nwhat a real deployment does (`--compat`).\n\n<!-- x-choices -->\n\n## Errors\nEvery error, including unknown routes, is JSON in one shape:\n`{\"statusCode\": 400, \"message\": [\"take must not be greater than 100\"], \"error\": \"Bad Request\"}`.\n`message` is an array with one entry per failing parameter for validation errors, and a string\notherwise.\n\n## Limits (customers-mock)\nAny request, on any path: a target (path and query) over 16,384 characters is a 414; request\nline and headers over 64 KiB a 431; malformed HTTP a 400; a client that has not sent its headers\nwithin 10 s or its whole request within 30 s a 408. Bodies over 100 KB (64 MiB for the admin\nupload) are a 413, and JSON nested deeper than 64 levels a 400. All in the error shape above.\n\n## Rate limits\n100 requests per minute per application (the `x-client-key` of a valid credential pair), in a\nfixed window that resets on the minute boundary. Every response of a Customers operation, a 401\nincluded, carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (unix\nseconds). Past the limit: 429 with `Retry-After`. The admin endpoints and unknown routes are not\nlimited and carry no such headers. The mock ships with the real API's limit so integrations meet\nit offline; `--rate-limit 0` turns it off (and the headers with it) for load tests.\n\nA request whose credentials are no valid pair never spends an application's limit, whatever\nkey it names: such requests are counted apart, per presented `x-client-key`, with the same\nlimit, and a 401's headers report that count (a choice: see the table above).\n\n## Fairness and memory bounds (customers-mock)\nOne mock serves several applications (see the Admin tag); no caller can spend another's share:\n- rate-limit counts: one window per application; failed attempts are tracked under at most\n  10,000 presented keys a minute, each by its first 128 characters (under 4 MB), and beyond\n  that share one bucket that only requests failing authentication ever use;\n- idempotency keys: 10,000 per application, the oldest forgotten first, never refusing a new\n  one (under 40 MB per application);\n- request log: 1,000 entries and 2,000,000 characters of paths and queries per application,\n  the oldest dropped first (about 2 MB); requests that authenticate as no application have a\n  log of their own, which the mock's own application's log shows beside its own entries.\n\n## Idempotency\n`POST`, `PATCH` and `DELETE` accept an `idempotency-key` header. The same key with the same\nmethod, path and body replays the first response without a second write; the same key with a\ndifferent request is a 409. A replay carries `Idempotent-Replayed: true`. Keys expire after\n24 hours and belong to one application (a valid credential pair). A\nrequest refused by validation (400) does not use up its key; a request arriving while the\nfirst one with its key is still being served is a 409 too.\n\n## Failure simulation (customers-mock only)\nTo rehearse the failures the real API will throw, customers-mock honours a `Prefer` header in\nPrism's style on every Customers operation: `Prefer: code=429` (or `500`, `502`, `503`,\n`504`) answers with that status, `Prefer: delay=300` waits 300 ms first, and the two combine\n(`Prefer: code=503, delay=300`). Its `--latency` and `--error-rate` options do the same for\nevery request. A simulated 429 is the rate limiter's own (with `Retry-After`), a simulated 5xx\nhas the error body above, and the request never reaches the data, so nothing changes. Applied\npreferences are echoed in `Preference-Applied`; unknown ones are ignored (RFC 7240); a bad value\nis a 400. The real API ignores `Prefer`. The server errors (`5XX`) are documented on each\noperation because any server can answer with one, in this shape.\n\n## Served beside the API (customers-mock only)\n`/docs` (this reference), `/openapi.json` and `/openapi.yaml` (this document, with the mock's\nown address as the first server) need no credentials and are not rate limited. They are not\npart of the API, so they are not among the paths below.\n",
+    "contact": {
+      "name": "customers-mock",
+      "url": "https://github.com/customers-mock/customers-mock"
+    },
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -1803,7 +2035,7 @@ const dereferenced = {
           "Customers"
         ],
         "summary": "List customers",
-        "description": "Customers matching every given filter (filters combine with AND), newest first: ordered by\n`createdAt` descending, then `id` ascending, so paging never skips or repeats a record.\nUnknown query parameters are ignored; a parameter given twice is a 400.\n",
+        "description": "Customers matching every given filter (filters combine with AND), newest first: latest\ncreation time first, then `id` ascending, so paging never skips or repeats a record.\nUnknown query parameters are ignored; a parameter given twice is a 400.\n",
         "parameters": [
           {
             "x-choice": "integer-paging",
@@ -1847,9 +2079,10 @@ const dereferenced = {
               "enum": [
                 "ACTIVE",
                 "BLACKLISTED",
-                "DEACTIVATED"
+                "DEACTIVATED",
+                "DELETED"
               ],
-              "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+              "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
             }
           },
           {
@@ -1860,7 +2093,6 @@ const dereferenced = {
             "schema": {
               "x-choice": "empty-filters",
               "type": "string",
-              "minLength": 1,
               "maxLength": 100,
               "examples": [
                 "John"
@@ -1874,7 +2106,6 @@ const dereferenced = {
             "schema": {
               "x-choice": "empty-filters",
               "type": "string",
-              "minLength": 1,
               "maxLength": 255,
               "examples": [
                 "john.doe@example.com"
@@ -1960,8 +2191,8 @@ const dereferenced = {
                             "x-choice": "id-versions",
                             "type": "string",
                             "format": "uuid",
-                            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-                            "description": "A UUID v4.",
+                            "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+                            "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
                             "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
                           },
                           "first_name": {
@@ -1990,8 +2221,8 @@ const dereferenced = {
                           "phone_number": {
                             "x-choice": "phone-pattern",
                             "type": "string",
-                            "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
-                            "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
+                            "description": "With country code. Requests send api.yml's pattern (an optional `+`, then 2-15\ndigits); responses may also carry the separators the docs pages' examples show\n(`+1-555-123-4567`).\n",
+                            "pattern": "^\\+?[0-9][0-9 ().-]{1,24}$"
                           },
                           "customer_type": {
                             "type": "string",
@@ -2012,15 +2243,15 @@ const dereferenced = {
                             "enum": [
                               "ACTIVE",
                               "BLACKLISTED",
-                              "DEACTIVATED"
+                              "DEACTIVATED",
+                              "DELETED"
                             ],
-                            "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+                            "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
                           },
                           "last_spent": {
                             "type": "number",
                             "minimum": 0,
-                            "multipleOf": 0.01,
-                            "description": "Amount of the customer's last transaction, two decimals."
+                            "description": "Amount of the customer's last transaction, with at most two decimals. Not written as\n`multipleOf: 0.01`: validators test that with binary floating point and reject values\nsuch as 10085.98 that have two decimals.\n"
                           },
                           "last_purchase_date": {
                             "description": "When set, between `createdAt` and now.",
@@ -2292,7 +2523,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -2346,7 +2577,7 @@ const dereferenced = {
           "Customers"
         ],
         "summary": "Create a customer",
-        "description": "The server sets `id`, `appId`, `last_spent` (0), `last_purchase_date` (null), `createdAt`\nand `updatedAt`. Unknown body fields are a 400. An email already used by another customer\n(compared case-insensitively) is a 409.\n",
+        "description": "The server sets `id`, `appId`, `last_spent` (0), `last_purchase_date` (null) and the\ncreation and update times. An email already used by another customer (compared\ncase-insensitively) is a 409.\n",
         "parameters": [
           {
             "x-choice": "idempotency-key",
@@ -2399,8 +2630,8 @@ const dereferenced = {
                   "phone_number": {
                     "x-choice": "phone-pattern",
                     "type": "string",
-                    "pattern": "^\\+[1-9][0-9]{1,14}$",
-                    "description": "`+` then 2-15 digits, the first not 0 (E.164).",
+                    "pattern": "^[+]?[1-9]\\d{1,14}$",
+                    "description": "api.yml's pattern: an optional `+`, then 2-15 digits, the first not 0.",
                     "example": "+14155550123"
                   },
                   "email": {
@@ -2428,9 +2659,10 @@ const dereferenced = {
                     "enum": [
                       "ACTIVE",
                       "BLACKLISTED",
-                      "DEACTIVATED"
+                      "DEACTIVATED",
+                      "DELETED"
                     ],
-                    "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n",
+                    "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n",
                     "default": "ACTIVE"
                   }
                 }
@@ -2510,8 +2742,8 @@ const dereferenced = {
                       "x-choice": "id-versions",
                       "type": "string",
                       "format": "uuid",
-                      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-                      "description": "A UUID v4.",
+                      "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+                      "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
                       "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
                     },
                     "first_name": {
@@ -2540,8 +2772,8 @@ const dereferenced = {
                     "phone_number": {
                       "x-choice": "phone-pattern",
                       "type": "string",
-                      "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
-                      "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
+                      "description": "With country code. Requests send api.yml's pattern (an optional `+`, then 2-15\ndigits); responses may also carry the separators the docs pages' examples show\n(`+1-555-123-4567`).\n",
+                      "pattern": "^\\+?[0-9][0-9 ().-]{1,24}$"
                     },
                     "customer_type": {
                       "type": "string",
@@ -2562,15 +2794,15 @@ const dereferenced = {
                       "enum": [
                         "ACTIVE",
                         "BLACKLISTED",
-                        "DEACTIVATED"
+                        "DEACTIVATED",
+                        "DELETED"
                       ],
-                      "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+                      "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
                     },
                     "last_spent": {
                       "type": "number",
                       "minimum": 0,
-                      "multipleOf": 0.01,
-                      "description": "Amount of the customer's last transaction, two decimals."
+                      "description": "Amount of the customer's last transaction, with at most two decimals. Not written as\n`multipleOf: 0.01`: validators test that with binary floating point and reject values\nsuch as 10085.98 that have two decimals.\n"
                     },
                     "last_purchase_date": {
                       "description": "When set, between `createdAt` and now.",
@@ -2927,7 +3159,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -2984,13 +3216,13 @@ const dereferenced = {
           "name": "id",
           "in": "path",
           "required": true,
-          "description": "The customer's id, a UUID v4; anything else is a 400.",
+          "description": "The customer's id, a UUID of any version (RFC 9562); anything else is a 400.",
           "schema": {
             "x-choice": "id-versions",
             "type": "string",
             "format": "uuid",
-            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-            "description": "A UUID v4.",
+            "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+            "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
             "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
           }
         }
@@ -3001,6 +3233,7 @@ const dereferenced = {
           "Customers"
         ],
         "summary": "Fetch a customer",
+        "description": "The customer with this id; an id that is a UUID but names no customer is a 404.",
         "parameters": [
           {
             "name": "Prefer",
@@ -3067,8 +3300,8 @@ const dereferenced = {
                       "x-choice": "id-versions",
                       "type": "string",
                       "format": "uuid",
-                      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-                      "description": "A UUID v4.",
+                      "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+                      "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
                       "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
                     },
                     "first_name": {
@@ -3097,8 +3330,8 @@ const dereferenced = {
                     "phone_number": {
                       "x-choice": "phone-pattern",
                       "type": "string",
-                      "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
-                      "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
+                      "description": "With country code. Requests send api.yml's pattern (an optional `+`, then 2-15\ndigits); responses may also carry the separators the docs pages' examples show\n(`+1-555-123-4567`).\n",
+                      "pattern": "^\\+?[0-9][0-9 ().-]{1,24}$"
                     },
                     "customer_type": {
                       "type": "string",
@@ -3119,15 +3352,15 @@ const dereferenced = {
                       "enum": [
                         "ACTIVE",
                         "BLACKLISTED",
-                        "DEACTIVATED"
+                        "DEACTIVATED",
+                        "DELETED"
                       ],
-                      "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+                      "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
                     },
                     "last_spent": {
                       "type": "number",
                       "minimum": 0,
-                      "multipleOf": 0.01,
-                      "description": "Amount of the customer's last transaction, two decimals."
+                      "description": "Amount of the customer's last transaction, with at most two decimals. Not written as\n`multipleOf: 0.01`: validators test that with binary floating point and reject values\nsuch as 10085.98 that have two decimals.\n"
                     },
                     "last_purchase_date": {
                       "description": "When set, between `createdAt` and now.",
@@ -3419,7 +3652,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -3474,7 +3707,7 @@ const dereferenced = {
           "Customers"
         ],
         "summary": "Update, blacklist or restore a customer",
-        "description": "Changes only the given fields; `updatedAt` moves forward, `id` and `createdAt` never\nchange. Blacklisting is `{\"status\": \"BLACKLISTED\"}` with an optional `reason`, which is\naccepted but not stored; `{\"status\": \"ACTIVE\"}` restores the customer. An empty body, or a\n`reason` without a `status`, is a 400; an email already used by another customer is a 409.\n",
+        "description": "Changes only the given fields; the update time moves forward, `id` and the creation time\nnever change. Blacklisting is `{\"status\": \"BLACKLISTED\"}` with an optional `reason`, which is\naccepted but not stored; `{\"status\": \"ACTIVE\"}` restores the customer. An empty body, or a\n`reason` without a `status`, is a 400; an email already used by another customer is a 409.\n",
         "parameters": [
           {
             "x-choice": "idempotency-key",
@@ -3529,8 +3762,8 @@ const dereferenced = {
                   "phone_number": {
                     "x-choice": "phone-pattern",
                     "type": "string",
-                    "pattern": "^\\+[1-9][0-9]{1,14}$",
-                    "description": "`+` then 2-15 digits, the first not 0 (E.164).",
+                    "pattern": "^[+]?[1-9]\\d{1,14}$",
+                    "description": "api.yml's pattern: an optional `+`, then 2-15 digits, the first not 0.",
                     "example": "+14155550123"
                   },
                   "email": {
@@ -3557,9 +3790,10 @@ const dereferenced = {
                     "enum": [
                       "ACTIVE",
                       "BLACKLISTED",
-                      "DEACTIVATED"
+                      "DEACTIVATED",
+                      "DELETED"
                     ],
-                    "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+                    "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
                   },
                   "reason": {
                     "x-choice": "update-body",
@@ -3655,8 +3889,8 @@ const dereferenced = {
                       "x-choice": "id-versions",
                       "type": "string",
                       "format": "uuid",
-                      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-                      "description": "A UUID v4.",
+                      "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+                      "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
                       "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
                     },
                     "first_name": {
@@ -3685,8 +3919,8 @@ const dereferenced = {
                     "phone_number": {
                       "x-choice": "phone-pattern",
                       "type": "string",
-                      "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
-                      "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
+                      "description": "With country code. Requests send api.yml's pattern (an optional `+`, then 2-15\ndigits); responses may also carry the separators the docs pages' examples show\n(`+1-555-123-4567`).\n",
+                      "pattern": "^\\+?[0-9][0-9 ().-]{1,24}$"
                     },
                     "customer_type": {
                       "type": "string",
@@ -3707,15 +3941,15 @@ const dereferenced = {
                       "enum": [
                         "ACTIVE",
                         "BLACKLISTED",
-                        "DEACTIVATED"
+                        "DEACTIVATED",
+                        "DELETED"
                       ],
-                      "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+                      "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
                     },
                     "last_spent": {
                       "type": "number",
                       "minimum": 0,
-                      "multipleOf": 0.01,
-                      "description": "Amount of the customer's last transaction, two decimals."
+                      "description": "Amount of the customer's last transaction, with at most two decimals. Not written as\n`multipleOf: 0.01`: validators test that with binary floating point and reject values\nsuch as 10085.98 that have two decimals.\n"
                     },
                     "last_purchase_date": {
                       "description": "When set, between `createdAt` and now.",
@@ -4119,7 +4353,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -4266,8 +4500,8 @@ const dereferenced = {
                       "x-choice": "id-versions",
                       "type": "string",
                       "format": "uuid",
-                      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-                      "description": "A UUID v4.",
+                      "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+                      "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
                       "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
                     }
                   }
@@ -4582,7 +4816,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -4637,8 +4871,8 @@ const dereferenced = {
         "tags": [
           "Admin"
         ],
-        "summary": "Reset to the seeded state",
-        "description": "Restores the data set the mock started with (its seed and count, or its `--data` file) and\nclears idempotency keys, rate-limit counters and the request log.\n",
+        "summary": "Reset to the data set the mock started with",
+        "description": "Restores the data set the mock started with (the state it loaded with `--state`, else its\nseed and count, or its `--data` file) and clears idempotency keys, rate-limit counters and\nthe request log. With `--state` the reset is journaled like any write.\n",
         "responses": {
           "200": {
             "description": "The store was reset.",
@@ -4717,6 +4951,53 @@ const dereferenced = {
                 }
               }
             }
+          },
+          "5XX": {
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": [
+                    "statusCode",
+                    "message",
+                    "error"
+                  ],
+                  "properties": {
+                    "statusCode": {
+                      "type": "integer",
+                      "minimum": 400,
+                      "maximum": 599
+                    },
+                    "message": {
+                      "description": "A sentence, or for validation errors one sentence per failing parameter, naming it.",
+                      "oneOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "array",
+                          "minItems": 1,
+                          "items": {
+                            "type": "string"
+                          }
+                        }
+                      ]
+                    },
+                    "error": {
+                      "type": "string",
+                      "description": "The HTTP reason phrase."
+                    }
+                  }
+                },
+                "example": {
+                  "statusCode": 503,
+                  "message": "Simulated failure (Prefer: code=503)",
+                  "error": "Service Unavailable"
+                }
+              }
+            }
           }
         }
       }
@@ -4759,8 +5040,8 @@ const dereferenced = {
                       "x-choice": "id-versions",
                       "type": "string",
                       "format": "uuid",
-                      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-                      "description": "A UUID v4.",
+                      "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+                      "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
                       "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
                     },
                     "first_name": {
@@ -4789,8 +5070,8 @@ const dereferenced = {
                     "phone_number": {
                       "x-choice": "phone-pattern",
                       "type": "string",
-                      "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
-                      "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
+                      "description": "With country code. Requests send api.yml's pattern (an optional `+`, then 2-15\ndigits); responses may also carry the separators the docs pages' examples show\n(`+1-555-123-4567`).\n",
+                      "pattern": "^\\+?[0-9][0-9 ().-]{1,24}$"
                     },
                     "customer_type": {
                       "type": "string",
@@ -4811,15 +5092,15 @@ const dereferenced = {
                       "enum": [
                         "ACTIVE",
                         "BLACKLISTED",
-                        "DEACTIVATED"
+                        "DEACTIVATED",
+                        "DELETED"
                       ],
-                      "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+                      "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
                     },
                     "last_spent": {
                       "type": "number",
                       "minimum": 0,
-                      "multipleOf": 0.01,
-                      "description": "Amount of the customer's last transaction, two decimals."
+                      "description": "Amount of the customer's last transaction, with at most two decimals. Not written as\n`multipleOf: 0.01`: validators test that with binary floating point and reject values\nsuch as 10085.98 that have two decimals.\n"
                     },
                     "last_purchase_date": {
                       "description": "When set, between `createdAt` and now.",
@@ -5036,6 +5317,53 @@ const dereferenced = {
                 }
               }
             }
+          },
+          "5XX": {
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": [
+                    "statusCode",
+                    "message",
+                    "error"
+                  ],
+                  "properties": {
+                    "statusCode": {
+                      "type": "integer",
+                      "minimum": 400,
+                      "maximum": 599
+                    },
+                    "message": {
+                      "description": "A sentence, or for validation errors one sentence per failing parameter, naming it.",
+                      "oneOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "array",
+                          "minItems": 1,
+                          "items": {
+                            "type": "string"
+                          }
+                        }
+                      ]
+                    },
+                    "error": {
+                      "type": "string",
+                      "description": "The HTTP reason phrase."
+                    }
+                  }
+                },
+                "example": {
+                  "statusCode": 503,
+                  "message": "Simulated failure (Prefer: code=503)",
+                  "error": "Service Unavailable"
+                }
+              }
+            }
           }
         }
       }
@@ -5173,6 +5501,7 @@ const dereferenced = {
           "Admin"
         ],
         "summary": "Clear the log of received requests",
+        "description": "Empties the request log; the answer is the (now empty) log.",
         "responses": {
           "200": {
             "description": "The log was cleared.",
@@ -5346,8 +5675,8 @@ const dereferenced = {
                           "x-choice": "id-versions",
                           "type": "string",
                           "format": "uuid",
-                          "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-                          "description": "A UUID v4.",
+                          "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+                          "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
                           "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
                         },
                         "first_name": {
@@ -5376,8 +5705,8 @@ const dereferenced = {
                         "phone_number": {
                           "x-choice": "phone-pattern",
                           "type": "string",
-                          "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
-                          "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
+                          "description": "With country code. Requests send api.yml's pattern (an optional `+`, then 2-15\ndigits); responses may also carry the separators the docs pages' examples show\n(`+1-555-123-4567`).\n",
+                          "pattern": "^\\+?[0-9][0-9 ().-]{1,24}$"
                         },
                         "customer_type": {
                           "type": "string",
@@ -5398,15 +5727,15 @@ const dereferenced = {
                           "enum": [
                             "ACTIVE",
                             "BLACKLISTED",
-                            "DEACTIVATED"
+                            "DEACTIVATED",
+                            "DELETED"
                           ],
-                          "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+                          "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
                         },
                         "last_spent": {
                           "type": "number",
                           "minimum": 0,
-                          "multipleOf": 0.01,
-                          "description": "Amount of the customer's last transaction, two decimals."
+                          "description": "Amount of the customer's last transaction, with at most two decimals. Not written as\n`multipleOf: 0.01`: validators test that with binary floating point and reject values\nsuch as 10085.98 that have two decimals.\n"
                         },
                         "last_purchase_date": {
                           "description": "When set, between `createdAt` and now.",
@@ -6213,9 +6542,10 @@ const dereferenced = {
           "enum": [
             "ACTIVE",
             "BLACKLISTED",
-            "DEACTIVATED"
+            "DEACTIVATED",
+            "DELETED"
           ],
-          "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+          "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
         }
       },
       "NameFilter": {
@@ -6226,7 +6556,6 @@ const dereferenced = {
         "schema": {
           "x-choice": "empty-filters",
           "type": "string",
-          "minLength": 1,
           "maxLength": 100,
           "examples": [
             "John"
@@ -6240,7 +6569,6 @@ const dereferenced = {
         "schema": {
           "x-choice": "empty-filters",
           "type": "string",
-          "minLength": 1,
           "maxLength": 255,
           "examples": [
             "john.doe@example.com"
@@ -6252,13 +6580,13 @@ const dereferenced = {
         "name": "id",
         "in": "path",
         "required": true,
-        "description": "The customer's id, a UUID v4; anything else is a 400.",
+        "description": "The customer's id, a UUID of any version (RFC 9562); anything else is a 400.",
         "schema": {
           "x-choice": "id-versions",
           "type": "string",
           "format": "uuid",
-          "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-          "description": "A UUID v4.",
+          "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+          "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
           "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
         }
       },
@@ -6332,8 +6660,8 @@ const dereferenced = {
         "x-choice": "id-versions",
         "type": "string",
         "format": "uuid",
-        "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-        "description": "A UUID v4.",
+        "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+        "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
         "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
       },
       "CustomerStatus": {
@@ -6342,9 +6670,10 @@ const dereferenced = {
         "enum": [
           "ACTIVE",
           "BLACKLISTED",
-          "DEACTIVATED"
+          "DEACTIVATED",
+          "DELETED"
         ],
-        "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+        "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
       },
       "CustomerType": {
         "type": "string",
@@ -6388,8 +6717,8 @@ const dereferenced = {
             "x-choice": "id-versions",
             "type": "string",
             "format": "uuid",
-            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-            "description": "A UUID v4.",
+            "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+            "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
             "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
           },
           "first_name": {
@@ -6418,8 +6747,8 @@ const dereferenced = {
           "phone_number": {
             "x-choice": "phone-pattern",
             "type": "string",
-            "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
-            "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
+            "description": "With country code. Requests send api.yml's pattern (an optional `+`, then 2-15\ndigits); responses may also carry the separators the docs pages' examples show\n(`+1-555-123-4567`).\n",
+            "pattern": "^\\+?[0-9][0-9 ().-]{1,24}$"
           },
           "customer_type": {
             "type": "string",
@@ -6440,15 +6769,15 @@ const dereferenced = {
             "enum": [
               "ACTIVE",
               "BLACKLISTED",
-              "DEACTIVATED"
+              "DEACTIVATED",
+              "DELETED"
             ],
-            "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+            "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
           },
           "last_spent": {
             "type": "number",
             "minimum": 0,
-            "multipleOf": 0.01,
-            "description": "Amount of the customer's last transaction, two decimals."
+            "description": "Amount of the customer's last transaction, with at most two decimals. Not written as\n`multipleOf: 0.01`: validators test that with binary floating point and reject values\nsuch as 10085.98 that have two decimals.\n"
           },
           "last_purchase_date": {
             "description": "When set, between `createdAt` and now.",
@@ -6523,8 +6852,8 @@ const dereferenced = {
                   "x-choice": "id-versions",
                   "type": "string",
                   "format": "uuid",
-                  "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-                  "description": "A UUID v4.",
+                  "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+                  "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
                   "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
                 },
                 "first_name": {
@@ -6553,8 +6882,8 @@ const dereferenced = {
                 "phone_number": {
                   "x-choice": "phone-pattern",
                   "type": "string",
-                  "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
-                  "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
+                  "description": "With country code. Requests send api.yml's pattern (an optional `+`, then 2-15\ndigits); responses may also carry the separators the docs pages' examples show\n(`+1-555-123-4567`).\n",
+                  "pattern": "^\\+?[0-9][0-9 ().-]{1,24}$"
                 },
                 "customer_type": {
                   "type": "string",
@@ -6575,15 +6904,15 @@ const dereferenced = {
                   "enum": [
                     "ACTIVE",
                     "BLACKLISTED",
-                    "DEACTIVATED"
+                    "DEACTIVATED",
+                    "DELETED"
                   ],
-                  "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+                  "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
                 },
                 "last_spent": {
                   "type": "number",
                   "minimum": 0,
-                  "multipleOf": 0.01,
-                  "description": "Amount of the customer's last transaction, two decimals."
+                  "description": "Amount of the customer's last transaction, with at most two decimals. Not written as\n`multipleOf: 0.01`: validators test that with binary floating point and reject values\nsuch as 10085.98 that have two decimals.\n"
                 },
                 "last_purchase_date": {
                   "description": "When set, between `createdAt` and now.",
@@ -6644,8 +6973,8 @@ const dereferenced = {
       "PhoneNumber": {
         "x-choice": "phone-pattern",
         "type": "string",
-        "pattern": "^\\+[1-9][0-9]{1,14}$",
-        "description": "`+` then 2-15 digits, the first not 0 (E.164).",
+        "pattern": "^[+]?[1-9]\\d{1,14}$",
+        "description": "api.yml's pattern: an optional `+`, then 2-15 digits, the first not 0.",
         "example": "+14155550123"
       },
       "CreateCustomer": {
@@ -6671,8 +7000,8 @@ const dereferenced = {
           "phone_number": {
             "x-choice": "phone-pattern",
             "type": "string",
-            "pattern": "^\\+[1-9][0-9]{1,14}$",
-            "description": "`+` then 2-15 digits, the first not 0 (E.164).",
+            "pattern": "^[+]?[1-9]\\d{1,14}$",
+            "description": "api.yml's pattern: an optional `+`, then 2-15 digits, the first not 0.",
             "example": "+14155550123"
           },
           "email": {
@@ -6700,9 +7029,10 @@ const dereferenced = {
             "enum": [
               "ACTIVE",
               "BLACKLISTED",
-              "DEACTIVATED"
+              "DEACTIVATED",
+              "DELETED"
             ],
-            "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n",
+            "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n",
             "default": "ACTIVE"
           }
         }
@@ -6732,8 +7062,8 @@ const dereferenced = {
           "phone_number": {
             "x-choice": "phone-pattern",
             "type": "string",
-            "pattern": "^\\+[1-9][0-9]{1,14}$",
-            "description": "`+` then 2-15 digits, the first not 0 (E.164).",
+            "pattern": "^[+]?[1-9]\\d{1,14}$",
+            "description": "api.yml's pattern: an optional `+`, then 2-15 digits, the first not 0.",
             "example": "+14155550123"
           },
           "email": {
@@ -6760,9 +7090,10 @@ const dereferenced = {
             "enum": [
               "ACTIVE",
               "BLACKLISTED",
-              "DEACTIVATED"
+              "DEACTIVATED",
+              "DELETED"
             ],
-            "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+            "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
           },
           "reason": {
             "x-choice": "update-body",
@@ -6800,8 +7131,8 @@ const dereferenced = {
             "x-choice": "id-versions",
             "type": "string",
             "format": "uuid",
-            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-            "description": "A UUID v4.",
+            "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+            "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
             "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
           }
         }
@@ -6975,8 +7306,8 @@ const dereferenced = {
                   "x-choice": "id-versions",
                   "type": "string",
                   "format": "uuid",
-                  "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$",
-                  "description": "A UUID v4.",
+                  "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$",
+                  "description": "A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.",
                   "example": "6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10"
                 },
                 "first_name": {
@@ -7005,8 +7336,8 @@ const dereferenced = {
                 "phone_number": {
                   "x-choice": "phone-pattern",
                   "type": "string",
-                  "description": "With country code. Requests must send `+` and 2-15 digits; responses may carry the\nseparators the documentation's examples show (`+1-555-123-4567`).\n",
-                  "pattern": "^\\+[0-9][0-9 ().-]{1,24}$"
+                  "description": "With country code. Requests send api.yml's pattern (an optional `+`, then 2-15\ndigits); responses may also carry the separators the docs pages' examples show\n(`+1-555-123-4567`).\n",
+                  "pattern": "^\\+?[0-9][0-9 ().-]{1,24}$"
                 },
                 "customer_type": {
                   "type": "string",
@@ -7027,15 +7358,15 @@ const dereferenced = {
                   "enum": [
                     "ACTIVE",
                     "BLACKLISTED",
-                    "DEACTIVATED"
+                    "DEACTIVATED",
+                    "DELETED"
                   ],
-                  "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes\nthe record.)\n"
+                  "description": "`ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.\n`DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only\nthe other three): a status like the others, which a create or update may set; the `DELETE`\noperation removes the record instead.\n"
                 },
                 "last_spent": {
                   "type": "number",
                   "minimum": 0,
-                  "multipleOf": 0.01,
-                  "description": "Amount of the customer's last transaction, two decimals."
+                  "description": "Amount of the customer's last transaction, with at most two decimals. Not written as\n`multipleOf: 0.01`: validators test that with binary floating point and reject values\nsuch as 10085.98 that have two decimals.\n"
                 },
                 "last_purchase_date": {
                   "description": "When set, between `createdAt` and now.",
@@ -7465,7 +7796,7 @@ const dereferenced = {
         }
       },
       "ServerError": {
-        "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+        "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
         "content": {
           "application/json": {
             "schema": {
@@ -7663,7 +7994,74 @@ const dereferenced = {
       "topic": "timestamp key spelling",
       "platform": "Every docs page with a full customer (list, fetch, create and update on the developers' and\nguide pages) shows `createdAt` / `updatedAt`; api.yml's descriptions and the SDKs' docstrings\n(TypeScript JSDoc, Python) show `created_at` / `updated_at`. api.yml defines no response schema.\n",
       "document": "`createdAt` and `updatedAt`",
-      "why": "The docs pages are the only sources that show whole customer objects, and they agree."
+      "why": "The docs pages are the only sources that show whole customer objects, and they agree.",
+      "compat": {
+        "option": "timestamps",
+        "default": "camelCase",
+        "values": {
+          "camelCase": "`createdAt` / `updatedAt`, as the docs pages show",
+          "snake_case": "`created_at` / `updated_at`, as api.yml's descriptions and the SDKs' docstrings show (the delete result's `deletedAt` stays)"
+        },
+        "rewrites": {
+          "snake_case": [
+            {
+              "op": "move",
+              "from": "/components/schemas/Customer/properties/createdAt",
+              "path": "/components/schemas/Customer/properties/created_at"
+            },
+            {
+              "op": "move",
+              "from": "/components/schemas/Customer/properties/updatedAt",
+              "path": "/components/schemas/Customer/properties/updated_at"
+            },
+            {
+              "op": "replace",
+              "path": "/components/schemas/Customer/required/10",
+              "value": "created_at"
+            },
+            {
+              "op": "replace",
+              "path": "/components/schemas/Customer/required/11",
+              "value": "updated_at"
+            },
+            {
+              "op": "replace",
+              "path": "/components/schemas/Customer/properties/last_purchase_date/description",
+              "value": "When set, between `created_at` and now."
+            },
+            {
+              "op": "move",
+              "from": "/components/examples/ExistingCustomer/value/createdAt",
+              "path": "/components/examples/ExistingCustomer/value/created_at"
+            },
+            {
+              "op": "move",
+              "from": "/components/examples/ExistingCustomer/value/updatedAt",
+              "path": "/components/examples/ExistingCustomer/value/updated_at"
+            },
+            {
+              "op": "move",
+              "from": "/components/examples/CreatedCustomer/value/createdAt",
+              "path": "/components/examples/CreatedCustomer/value/created_at"
+            },
+            {
+              "op": "move",
+              "from": "/components/examples/CreatedCustomer/value/updatedAt",
+              "path": "/components/examples/CreatedCustomer/value/updated_at"
+            },
+            {
+              "op": "move",
+              "from": "/components/examples/CustomerListPage/value/data/0/createdAt",
+              "path": "/components/examples/CustomerListPage/value/data/0/created_at"
+            },
+            {
+              "op": "move",
+              "from": "/components/examples/CustomerListPage/value/data/0/updatedAt",
+              "path": "/components/examples/CustomerListPage/value/data/0/updated_at"
+            }
+          ]
+        }
+      }
     },
     "app-id-key": {
       "topic": "application id key",
@@ -7674,50 +8072,133 @@ const dereferenced = {
     "status-deleted": {
       "topic": "the `DELETED` status",
       "platform": "api.yml and every SDK's `CustomerStatus` enum have `ACTIVE`, `BLACKLISTED`, `DEACTIVATED` and\n`DELETED`, in filters and in create and update bodies; the docs pages list only the first three.\n",
-      "document": "The three values of the docs pages; `DELETED` is a 400 in filters and bodies.",
-      "why": "The mock's delete removes the record, so no customer can ever have that status."
+      "document": "All four values. `DELETED` is a status like the others: a create or update may set it, such a customer stays fetchable and listed, and `status=DELETED` finds exactly those customers (none in generated data). The `DELETE` operation removes the record instead and never sets `DELETED`.",
+      "why": "api.yml and every SDK send it and no source forbids it; the docs pages list three values without ruling out a fourth."
     },
     "id-versions": {
       "topic": "customer id format",
       "platform": "api.yml says `format: uuid` (any version; its example `cust_123e4567-...` is no UUID at all);\nthe developers' fetch page says \"UUID v4\"; examples elsewhere use `cust_123456`.\n",
-      "document": "A UUID v4, in either case (an id in capitals names the same customer); anything else is a 400.",
-      "why": "The developers' pages name the version; a UUID column finds a UUID in either case."
+      "document": "Any RFC 9562 UUID (versions 1-8, the nil and the max UUID) in either case: an unknown one is a 404, anything else a 400. The mock creates version 4 ids.",
+      "why": "api.yml's `format: uuid` names no version, and the SDK docs' own example id `123e4567-e89b-12d3-a456-426614174000` is a version 1 UUID; a UUID column finds a UUID in either case.",
+      "compat": {
+        "option": "ids",
+        "default": "any",
+        "values": {
+          "any": "any RFC 9562 UUID",
+          "v4": "a UUID v4 only, as the developers' pages say; another version is a 400"
+        },
+        "rewrites": {
+          "v4": [
+            {
+              "op": "replace",
+              "path": "/components/schemas/CustomerId/pattern",
+              "value": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$"
+            },
+            {
+              "op": "replace",
+              "path": "/components/schemas/CustomerId/description",
+              "value": "A UUID v4, in either case."
+            },
+            {
+              "op": "replace",
+              "path": "/components/parameters/CustomerId/description",
+              "value": "The customer's id, a UUID v4; anything else is a 400."
+            }
+          ]
+        }
+      }
     },
     "phone-pattern": {
       "topic": "`phone_number` format",
       "platform": "api.yml's pattern `^[+]?[1-9]\\d{1,14}$` makes the `+` optional and rejects api.yml's own example\n`+1-555-123-4567`; the docs pages say \"max 20 characters, valid format, with country code\" and\nshow hyphenated examples.\n",
-      "document": "Requests: `+` then 2-15 digits, the first not 0 (stricter than api.yml). Responses: `+`, digits and common separators.",
-      "why": "E.164 with its `+`, so that a stored number is always dialable from anywhere."
+      "document": "Requests: api.yml's pattern (an optional `+`, then 2-15 digits, the first not 0), so the docs pages' `+1-555-123-4567` is a 400. Responses: an optional `+`, digits and common separators.",
+      "why": "api.yml's pattern is the only machine-readable rule and what the SDKs' users meet; the looser response pattern admits a deployment that stores numbers as the docs pages write them."
     },
     "integer-paging": {
       "topic": "`skip` and `take` types",
       "platform": "api.yml says `type: number` for both; the Python and Go SDKs type them as floats. The docs pages give whole-number examples.",
-      "document": "Whole numbers only; `take=1.5` and `skip=2.5` are a 400.",
-      "why": "A fraction of a record has no meaning."
+      "document": "Whole numbers, written as integers or as integral decimals (`5.0`, which the Python SDK sends for a float); `take=1.5` and `skip=2.5` are a 400.",
+      "why": "A fraction of a record has no meaning; an integral decimal is a whole number that a float-typed SDK spelt its way."
     },
     "empty-filters": {
       "topic": "empty `name` and `email` filters",
       "platform": "api.yml gives the filters a maximum length and no minimum; the TypeScript SDK sends `name=` for\nan empty string, the Python SDK drops empty values. No source says what an empty filter means.\n",
-      "document": "An empty `name` or `email` is a 400.",
-      "why": "An empty filter is almost always a form field left blank by mistake."
+      "document": "An empty `name` or `email` filters nothing: the answer is the same as without it.",
+      "why": "The TypeScript SDK sends `name=` where the Python SDK sends nothing for the same call; both get the same answer, as from a backend that tests `if (name)`."
     },
     "name-matching": {
       "topic": "\"first last\" name matching",
       "platform": "api.yml: \"partial match, case-insensitive\"; the guide's list page: a match against `first_name`\nor `last_name`. No source mentions the full name.\n",
       "document": "A case-insensitive partial match against `first_name`, `last_name` or `first_name + \" \" + last_name`, so `john d` finds John Doe.",
-      "why": "A search box gets full names typed into it; every first-name or last-name match still matches."
+      "why": "A search box gets full names typed into it; every first-name or last-name match still matches.",
+      "compat": {
+        "option": "names",
+        "default": "first-last",
+        "values": {
+          "first-last": "`first_name`, `last_name` or `first_name + \" \" + last_name`",
+          "either": "`first_name` or `last_name` only, as the guide's list page says"
+        },
+        "rewrites": {
+          "either": [
+            {
+              "op": "replace",
+              "path": "/components/parameters/NameFilter/description",
+              "value": "Case-insensitive partial match against `first_name` or `last_name` (each on its own, so `john d` finds nobody)."
+            }
+          ]
+        }
+      }
     },
     "list-order": {
       "topic": "list order",
       "platform": "No platform source states the order of a list.",
       "document": "Newest first (`createdAt` descending), then `id` ascending.",
-      "why": "A total order, so paging never skips or repeats a record; newest first is what a dashboard shows."
+      "why": "A total order, so paging never skips or repeats a record; newest first is what a dashboard shows.",
+      "compat": {
+        "option": "order",
+        "default": "newest-first",
+        "values": {
+          "newest-first": "latest creation time first, then `id` ascending",
+          "oldest-first": "earliest creation time first, then `id` ascending (the order rows come back in without an ORDER BY, roughly)"
+        },
+        "rewrites": {
+          "oldest-first": [
+            {
+              "op": "replace",
+              "path": "/paths/~1api~1v0~1customers/get/description",
+              "value": "Customers matching every given filter (filters combine with AND), oldest first: earliest\ncreation time first, then `id` ascending, so paging never skips or repeats a record.\nUnknown query parameters are ignored; a parameter given twice is a 400.\n"
+            }
+          ]
+        }
+      }
     },
     "envelope-take": {
       "topic": "`take` in the list envelope",
       "platform": "The docs pages call `take` the applied pagination; api.yml's example is a page of one record\nwith `take: 10`. No source says what `take` is when fewer records are left.\n",
       "document": "`take` is the number of records in `data` (a `skip` past the end gives `take: 0`).",
-      "why": "A client can page with `skip += take` without counting `data`."
+      "why": "A client can page with `skip += take` without counting `data`.",
+      "compat": {
+        "option": "take",
+        "default": "returned",
+        "values": {
+          "returned": "the number of records in `data`",
+          "requested": "the `take` applied, whatever `data` holds (api.yml's example)"
+        },
+        "rewrites": {
+          "requested": [
+            {
+              "op": "replace",
+              "path": "/components/schemas/CustomerList/properties/take/minimum",
+              "value": 1
+            },
+            {
+              "op": "replace",
+              "path": "/components/schemas/CustomerList/properties/take/description",
+              "value": "The `take` applied (the default 10 when none was given), however many records `data` holds."
+            }
+          ]
+        }
+      }
     },
     "closed-response-schemas": {
       "topic": "closed response schemas",
@@ -7728,8 +8209,28 @@ const dereferenced = {
     "unknown-body-fields": {
       "topic": "unknown request body fields",
       "platform": "api.yml's request schemas are open (no `additionalProperties`); no source says what happens to an unknown field.",
-      "document": "An unknown field in a create or update body is a 400 naming it.",
-      "why": "A misspelt field (`firstName`) would otherwise be dropped silently."
+      "document": "An unknown field in a create or update body is a 400 naming it (`additionalProperties: false`).",
+      "why": "A misspelt field (`firstName`) would otherwise be dropped silently.",
+      "compat": {
+        "option": "unknown-fields",
+        "default": "reject",
+        "values": {
+          "reject": "an unknown field is a 400",
+          "ignore": "an unknown field is ignored and never stored (api.yml's open schemas)"
+        },
+        "rewrites": {
+          "ignore": [
+            {
+              "op": "remove",
+              "path": "/components/schemas/CreateCustomer/additionalProperties"
+            },
+            {
+              "op": "remove",
+              "path": "/components/schemas/UpdateCustomer/additionalProperties"
+            }
+          ]
+        }
+      }
     },
     "update-body": {
       "topic": "the update body",
@@ -7747,7 +8248,27 @@ const dereferenced = {
       "topic": "the delete operation",
       "platform": "api.yml has no `DELETE /api/v0/customers/{id}` and no SDK (TypeScript, Python, Go, PHP) offers\na delete; the developers' and guide pages document one.\n",
       "document": "`DELETE /api/v0/customers/{id}` removes the customer for good.",
-      "why": "Integrations written from the docs pages call it."
+      "why": "Integrations written from the docs pages call it.",
+      "compat": {
+        "option": "delete",
+        "default": "supported",
+        "values": {
+          "supported": "`DELETE /api/v0/customers/{id}` removes the customer",
+          "absent": "no delete operation, as in api.yml and the SDKs: a `DELETE` is a 404 like any unknown route"
+        },
+        "rewrites": {
+          "absent": [
+            {
+              "op": "remove",
+              "path": "/paths/~1api~1v0~1customers~1{id}/delete"
+            },
+            {
+              "op": "remove",
+              "path": "/components/schemas/DeleteResult"
+            }
+          ]
+        }
+      }
     },
     "delete-response": {
       "topic": "delete response",
@@ -7771,7 +8292,35 @@ const dereferenced = {
       "topic": "the idempotency key",
       "platform": "api.yml declares `idempotency-key` as a security scheme (\"Optional UUID v4\") that no Customers\noperation uses; the docs pages call it optional on creates and updates, except one page that\nshows a 400 for a POST without it and the guide's delete page, which calls it required. The\nPython and Go SDKs send one client-wide key on every request.\n",
       "document": "An optional header on `POST`, `PATCH` and `DELETE`, 1-255 characters; the same key replays the first response, the same key with another request is a 409.",
-      "why": "Most docs pages call it optional; replay and conflict are as the docs pages describe them."
+      "why": "Most docs pages call it optional; replay and conflict are as the docs pages describe them.",
+      "compat": {
+        "option": "idempotency",
+        "default": "optional",
+        "values": {
+          "optional": "the key is optional on every write",
+          "required-on-post": "a `POST` without the key is a 400, as one docs page shows"
+        },
+        "rewrites": {
+          "required-on-post": [
+            {
+              "op": "replace",
+              "path": "/paths/~1api~1v0~1customers/post/parameters/0",
+              "value": {
+                "name": "idempotency-key",
+                "in": "header",
+                "required": true,
+                "description": "Required on a create. The same key with the same body returns the first response without a second write; with a different body it is a 409. Keys expire after 24 hours.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 255
+                },
+                "example": "550e8400-e29b-41d4-a716-446655440000"
+              }
+            }
+          ]
+        }
+      }
     },
     "rate-limit": {
       "topic": "rate limit",

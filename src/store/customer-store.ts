@@ -12,7 +12,8 @@ import {
   type UpdateCustomerInput,
 } from '../domain/customer.js';
 import { CustomerLimitError, CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
-import { formatPage, listPage, matches, nameKey, type ListQuery } from '../domain/query.js';
+import { DOCUMENT_SPELLING, type CustomerWire } from '../domain/customer-wire.js';
+import { DOCUMENT_LIST_RULES, formatPage, isGiven, listPage, matches, nameKey, orderTime, type ListQuery, type ListRules } from '../domain/query.js';
 import { JsonCache } from './json-cache.js';
 import { NameIndex } from './name-index.js';
 import { OrderedEntries, type Entry } from './ordered-entries.js';
@@ -26,9 +27,19 @@ export interface StoreOptions {
   readonly servedJsonCapacity?: number;
   /** Customers it may hold at most (a sandbox's limit); no limit when absent. */
   readonly capacity?: number;
+  /** The list rules of the compat options in force (default: the document's own). */
+  readonly rules?: ListRules;
+  /** How customers are spelt in responses (default: the document's own spelling). */
+  readonly wire?: CustomerWire;
 }
 
-export type ChangeListener = () => void;
+/** A write the store made, with what it takes to take it back. */
+export type StoreChange =
+  | { readonly kind: 'put'; readonly customer: Customer; readonly previous: Customer | undefined }
+  | { readonly kind: 'delete'; readonly customer: Customer }
+  | { readonly kind: 'replace'; readonly customers: readonly Customer[]; readonly previous: readonly Customer[] };
+
+export type ChangeListener = (change: StoreChange) => void;
 
 /** Enough for every page of a 10,000-customer data set; ~4 MB. */
 const SERVED_JSON_CAPACITY = 10_000;
@@ -45,8 +56,10 @@ export class CustomerStore {
   private readonly byEmail = new Map<string, Entry>();
   private readonly all = new OrderedEntries();
   private readonly byStatus = new Map<CustomerStatus, OrderedEntries>();
-  private readonly names = new NameIndex();
+  private readonly names: NameIndex;
   private readonly served: JsonCache;
+  readonly rules: ListRules;
+  readonly wire: CustomerWire;
   /** Whole response bodies by query, since the last write: clients and load tests repeat requests. */
   private readonly pageBodies = new Map<string, string>();
   private readonly listeners = new Set<ChangeListener>();
@@ -57,7 +70,10 @@ export class CustomerStore {
     // The global Web Crypto (Node and browsers alike), so the store runs in a browser too.
     this.newId = options.newId ?? (() => crypto.randomUUID());
     this.capacity = options.capacity ?? Number.POSITIVE_INFINITY;
-    this.served = new JsonCache(options.servedJsonCapacity ?? SERVED_JSON_CAPACITY);
+    this.rules = options.rules ?? DOCUMENT_LIST_RULES;
+    this.wire = options.wire ?? DOCUMENT_SPELLING;
+    this.names = new NameIndex(this.rules.names);
+    this.served = new JsonCache(options.servedJsonCapacity ?? SERVED_JSON_CAPACITY, this.wire);
   }
 
   get size(): number {
@@ -73,6 +89,32 @@ export class CustomerStore {
     if (customers.length > this.capacity) throw new CustomerLimitError(this.capacity);
     const problems = findClashes(customers);
     if (problems.length > 0) throw new InvalidDataSetError(problems);
+    const previous = this.listeners.size > 0 ? this.snapshot() : [];
+    this.load(customers);
+    this.changed({ kind: 'replace', customers, previous });
+  }
+
+  /**
+   * Takes back a change (the latest not yet taken back) that could not be made durable. Listeners
+   * are not told: for them it never happened.
+   */
+  revert(change: StoreChange): void {
+    switch (change.kind) {
+      case 'put':
+        this.remove(this.byId.get(idKey(change.customer.id))!);
+        if (change.previous) this.insert(this.entryOf(change.previous));
+        break;
+      case 'delete':
+        this.insert(this.entryOf(change.customer));
+        break;
+      case 'replace':
+        this.load(change.previous);
+        break;
+    }
+    this.pageBodies.clear();
+  }
+
+  private load(customers: readonly Customer[]): void {
     this.byId.clear();
     this.byEmail.clear();
     this.byStatus.clear();
@@ -92,7 +134,6 @@ export class CustomerStore {
       else perStatus.set(entry.customer.status, [entry]);
     }
     for (const [status, list] of perStatus) this.statusIndex(status).reset(list);
-    this.changed();
   }
 
   get(id: string): Customer | undefined {
@@ -102,7 +143,7 @@ export class CustomerStore {
   list(query: ListQuery): CustomerList {
     const { entries, total } = this.page(query);
     const data = entries.map((entry) => entry.customer);
-    return listPage(data, total, query.skip);
+    return listPage(data, total, query, this.rules.take);
   }
 
   /** Exactly `JSON.stringify(this.list(query))`, from kept JSON where it is kept. */
@@ -111,7 +152,7 @@ export class CustomerStore {
     let body = this.pageBodies.get(key);
     if (body === undefined) {
       const { entries, total } = this.page(query);
-      body = formatPage(entries.map((entry) => this.served.of(entry)), total, query.skip);
+      body = formatPage(entries.map((entry) => this.served.of(entry)), total, query, this.rules.take);
       if (this.pageBodies.size >= PAGE_BODY_CAPACITY) this.pageBodies.clear();
       this.pageBodies.set(key, body);
     }
@@ -127,7 +168,7 @@ export class CustomerStore {
       now: new Date(this.options.clock.now()),
     });
     this.insert(this.entryOf(customer));
-    this.changed();
+    this.changed({ kind: 'put', customer, previous: undefined });
     return customer;
   }
 
@@ -138,7 +179,7 @@ export class CustomerStore {
     const updated = applyUpdate(current.customer, patch, new Date(this.options.clock.now()));
     this.remove(current);
     this.insert(this.entryOf(updated));
-    this.changed();
+    this.changed({ kind: 'put', customer: updated, previous: current.customer });
     return updated;
   }
 
@@ -146,7 +187,7 @@ export class CustomerStore {
     const current = this.byId.get(idKey(id));
     if (!current) throw new CustomerNotFoundError(id);
     this.remove(current);
-    this.changed();
+    this.changed({ kind: 'delete', customer: current.customer });
     return { customer: current.customer, deletedAt: new Date(this.options.clock.now()) };
   }
 
@@ -155,7 +196,7 @@ export class CustomerStore {
     return this.all.toArray().map((e) => e.customer);
   }
 
-  /** Called after every successful write. */
+  /** Called after every successful write, with the change. */
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -194,13 +235,13 @@ export class CustomerStore {
   /** The entries of the page and the number of all matches, from whichever index answers fastest. */
   private page(query: ListQuery): { entries: Entry[]; total: number } {
     const { skip, take } = query;
-    if (query.email !== undefined) {
+    if (isGiven(query.email)) {
       const entry = this.byEmail.get(emailKey(query.email));
-      const found = entry && matches(query, entry.customer) ? [entry] : [];
+      const found = entry && matches(query, entry.customer, this.rules) ? [entry] : [];
       return { entries: found.slice(skip, skip + take), total: found.length };
     }
     const base = query.status === undefined ? this.all : (this.byStatus.get(query.status) ?? new OrderedEntries());
-    if (query.name === undefined) return { entries: base.slice(skip, skip + take), total: base.length };
+    if (!isGiven(query.name)) return { entries: base.slice(skip, skip + take), total: base.length };
     // The name index counts the matches; the order index only has to find the page.
     const { matched, total } = this.names.search(query.name, query.status);
     return { entries: base.pageOfGroups(matched, total, skip, take), total };
@@ -208,7 +249,7 @@ export class CustomerStore {
 
   /** Registers the customer's name; the entry must then be inserted, or its group released. */
   private entryOf(customer: Customer): Entry {
-    return { customer, time: Date.parse(customer.createdAt), nameGroup: this.names.add(customer) };
+    return { customer, time: orderTime(customer.createdAt, this.rules.order), nameGroup: this.names.add(customer) };
   }
 
   private assertEmailFree(email: string, ownerId: string | undefined): void {
@@ -242,8 +283,8 @@ export class CustomerStore {
     this.names.remove(entry.nameGroup, customer.status);
   }
 
-  private changed(): void {
+  private changed(change: StoreChange): void {
     this.pageBodies.clear();
-    for (const listener of this.listeners) listener();
+    for (const listener of this.listeners) listener(change);
   }
 }

@@ -1,21 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT_RUN_TIMEOUT_MS, runContractCli, type ContractRun } from '../support/contract-cli.js';
+import { freePort } from '../support/free-port.js';
 
 const PRISM = fileURLToPath(new URL('../../node_modules/@stoplight/prism-cli/dist/index.js', import.meta.url));
 const SPEC = fileURLToPath(new URL('../../openapi/customers.yaml', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Polls until Prism answers, for at most `limitMs`. */
 async function waitForPrism(url: string, limitMs: number): Promise<void> {

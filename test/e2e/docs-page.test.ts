@@ -5,6 +5,7 @@ import { chromium, type BrowserContext, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec } from '../../src/openapi/index.js';
 import type { RunningMock } from '../../src/server.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { listeningMock } from '../support/mock.js';
 
 const SCREENSHOTS = {
@@ -25,18 +26,8 @@ describe('the /docs page in a real browser', () => {
     profile = mkdtempSync(join(tmpdir(), 'customers-mock-chromium-'));
     // A fresh profile each run, so no state from an earlier run (or another test) leaks in.
     browser = await chromium.launchPersistentContext(profile, {
-      // test/e2e/ensure-chromium.sh (run by npm test) makes sure it is there.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 1400 },
     });
   });
@@ -78,7 +69,7 @@ describe('the /docs page in a real browser', () => {
     await toggle.click();
     expect(await notes.isVisible()).toBe(true);
     // The document's own opening words, as rendered (Markdown's marks gone).
-    const opening = (await loadSpec()).raw.info.description!.split('\n')[0]!.replace(/[`*_]/g, '').slice(0, 40);
+    const opening = loadSpec().raw.info.description!.split('\n')[0]!.replace(/[`*_]/g, '').slice(0, 40);
     expect(await notes.textContent()).toContain(opening);
     await page.close();
   });

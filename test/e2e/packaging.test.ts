@@ -1,8 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -24,7 +25,9 @@ describe('the packed tarball', () => {
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     files = packed!.files.map((f) => f.path);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tarball-user', private: true }));
-    await run('npm', ['install', '--prefer-offline', '--no-save', '--ignore-scripts', join(project, packed!.filename)], { cwd: project, env: npmEnv });
+    // msw beside it, as a project using the msw handlers has it (the version this checkout tests with).
+    const msw = `msw@${pkg.devDependencies.msw}`;
+    await run('npm', ['install', '--prefer-offline', '--no-save', '--ignore-scripts', join(project, packed!.filename), msw], { cwd: project, env: npmEnv });
   }, 180_000);
 
   afterAll(() => {
@@ -39,6 +42,27 @@ describe('the packed tarball', () => {
     expect(files.filter((f) => /^(src|test)\//.test(f))).toEqual([]);
   });
 
+  it('runs the README\'s vitest recipe (msw handlers and createMockFetch): list, create, fetch, a 401, a 400', async () => {
+    copyFileSync(join(ROOT, 'examples', 'vitest', 'customers.test.ts'), join(project, 'customers.test.ts'));
+    // The vitest the package depends on, as the recipe's reader would run it.
+    const { stdout } = await run('npx', ['--no-install', 'vitest', 'run', 'customers.test.ts'], { cwd: project, env: { ...npmEnv, NO_COLOR: '1' } });
+    expect(stdout).toMatch(/Tests\s+3 passed \(3\)/);
+  }, 120_000);
+
+  it('gives bundlers for the browser an entry without the server, and msw handlers, with no Node module', async () => {
+    const bundled = await build({
+      stdin: { contents: "export { createMockFetch } from 'customers-mock'; export { customersHandlers } from 'customers-mock/msw';", resolveDir: project, loader: 'js' },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      external: ['msw'],
+      write: false,
+      logLevel: 'silent',
+    });
+    expect(bundled.errors).toEqual([]);
+    expect(bundled.outputFiles[0]!.text).toContain('createMockFetch');
+  });
+
   it('npx customers-mock --version prints the version', async () => {
     const { stdout } = await run('npx', ['--no-install', 'customers-mock', '--version'], { cwd: project, env: npmEnv });
     expect(stdout.trim()).toBe(pkg.version);
@@ -51,7 +75,7 @@ describe('the packed tarball', () => {
     // Its own process group, so the npx wrapper and the node under it stop together.
     const child = spawn('npx', ['--no-install', 'customers-mock', '--port', '0'], { cwd: project, env: npmEnv, detached: true });
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     try {
       const url = await listeningUrl(child);
       const res = await fetch(`${url}/api/v0/customers?take=2`, { headers: { 'x-client-key': 'mock-client-key', 'x-client-secret': 'mock-client-secret' } });

@@ -3,6 +3,7 @@ import type { Customer } from '../../src/domain/customer.js';
 import { listCustomers, type ListQuery } from '../../src/domain/query.js';
 import { inProcessMock, type InProcessMock } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
+import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 
 let mock: InProcessMock;
 let all: Customer[];
@@ -46,13 +47,10 @@ describe('GET /api/v0/customers: parameters', () => {
     ['skip', '1.5', 'skip must be an integer number'],
     ['skip', 'abc', 'skip must be an integer number'],
     ['skip', '', 'skip must be an integer number'],
-    ['status', 'UNKNOWN', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED'],
-    ['status', 'active', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED'],
-    ['status', 'DELETED', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED'],
-    ['status', '', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED'],
-    ['name', '', 'name must be longer than or equal to 1 characters'],
+    ['status', 'UNKNOWN', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED, DELETED'],
+    ['status', 'active', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED, DELETED'],
+    ['status', '', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED, DELETED'],
     ['name', 'n'.repeat(101), 'name must be shorter than or equal to 100 characters'],
-    ['email', '', 'email must be longer than or equal to 1 characters'],
     ['email', `${'e'.repeat(247)}@mail.com`, 'email must be shorter than or equal to 255 characters'],
   ])('%s=%j -> 400 naming the parameter', async (name, value, message) => {
     const res = await mock.get(`/api/v0/customers?${name}=${encodeURIComponent(value)}`);
@@ -68,7 +66,7 @@ describe('GET /api/v0/customers: parameters', () => {
   });
 
   it('names every failing parameter, once each', async () => {
-    const res = await mock.get('/api/v0/customers?take=0&skip=-1&status=x&name=&email=');
+    const res = await mock.get(`/api/v0/customers?take=0&skip=-1&status=x&name=${'n'.repeat(101)}&email=${'e'.repeat(256)}`);
     expectError(res, 400);
     const messages = res.body.message as string[];
     expect(messages).toHaveLength(5);
@@ -91,9 +89,9 @@ describe('GET /api/v0/customers: parameters', () => {
 });
 
 describe('GET /api/v0/customers: filters agree with the reference semantics', () => {
-  it.each(['ACTIVE', 'BLACKLISTED', 'DEACTIVATED'] as const)('status=%s', async (status) => {
+  it.each(CUSTOMER_STATUSES)('status=%s', async (status) => {
     const data = await expectReference({ status, take: 100 });
-    expect(data.length).toBeGreaterThan(0);
+    expect(data.length).toBe(Math.min(100, all.filter((c) => c.status === status).length));
     expect(data.every((c) => c.status === status)).toBe(true);
   });
 
@@ -134,7 +132,7 @@ describe('GET /api/v0/customers: filters agree with the reference semantics', ()
     expect((await expectReference({ status: someone.status, name: someone.last_name, email: someone.email! })).map((c) => c.id)).toEqual([someone.id]);
     expect(await expectReference({ status: other, email: someone.email! })).toEqual([]);
     expect(await expectReference({ name: 'zzqx', email: someone.email! })).toEqual([]);
-    for (const status of ['ACTIVE', 'BLACKLISTED', 'DEACTIVATED'] as const) {
+    for (const status of CUSTOMER_STATUSES) {
       await expectReference({ status, name: 'an', take: 100 });
       await expectReference({ status, name: 'an', skip: 3, take: 5 });
     }

@@ -119,7 +119,7 @@ describe('POST /__admin/sandboxes', () => {
     ['a negative seed', { seed: -1 }, 'seed must not be less than 0'],
     ['a count that is no integer', { count: 'many' }, 'count must be an integer number'],
     ['an unknown field', { size: 3 }, 'property size should not exist'],
-    ['an invalid customer', { customers: [{ ...aCustomer(), status: 'DELETED' }] }, /^customers\[0\]\.status must be one of/],
+    ['an invalid customer', { customers: [{ ...aCustomer(), status: 'GONE' }] }, /^customers\[0\]\.status must be one of/],
     ['customers together with a seed', { customers: [], seed: 1 }, 'customers cannot be given together with seed or count'],
     ['an array', [], 'body must be a JSON object'],
   ])('refuses %s with a 400 naming the field, creating nothing', async (_what, body, message) => {

@@ -66,7 +66,7 @@ async function editJson<T>(response: Response, edit: (body: T) => unknown, statu
 
 /** The list over the whole data set with a different filter rule, paged as the document says. */
 function listWhere(store: MockInstance['store'], query: ListQuery, keep: (c: Customer) => boolean): CustomerList {
-  return paginate(store.snapshot().filter(keep), query.skip, query.take);
+  return paginate(store.snapshot().filter(keep), query);
 }
 
 function renameCreatedAt(customer: Record<string, unknown>): Record<string, unknown> {

@@ -1,28 +1,32 @@
 import type { Context } from 'hono';
-import type { Customer } from '../../domain/customer.js';
 import type { Applications } from '../applications.js';
 import { authenticatedApplication } from '../auth.js';
 import { HttpError } from '../errors.js';
-import type { OperationHandler } from './customers.js';
+import type { OperationHandlers } from '../operation-handlers.js';
+import { respondWhenDurable, type WhenDurable } from './customers.js';
 
 export interface AdminDeps {
   readonly applications: Applications;
+  readonly whenDurable: WhenDurable;
   /** What a sandbox created without a body, or with only one of them, is generated from. */
   readonly defaultDataSet: { readonly seed: number; readonly count: number };
 }
 
-interface SandboxRequest {
-  readonly seed?: number;
-  readonly count?: number;
-  readonly customers?: Customer[];
-}
+type AdminOperation =
+  | 'adminReset'
+  | 'adminReplaceCustomers'
+  | 'adminListRequests'
+  | 'adminClearRequests'
+  | 'adminCreateSandbox'
+  | 'adminListSandboxes'
+  | 'adminDeleteSandbox';
 
 /**
  * Test-harness endpoints. Reset, the data set and the request log act on the caller's application
  * only; sandboxes are managed by the mock's own application alone.
  */
-export function adminHandlers(deps: AdminDeps): Record<string, OperationHandler> {
-  const { applications } = deps;
+export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation> {
+  const { applications, whenDurable } = deps;
   const requireOwnApplication = (c: Context): void => {
     if (authenticatedApplication(c) !== applications.own) throw new HttpError(403, "Only the mock's own credentials (--client-key) can manage sandboxes");
   };
@@ -30,12 +34,15 @@ export function adminHandlers(deps: AdminDeps): Record<string, OperationHandler>
     adminReset(c) {
       const application = authenticatedApplication(c);
       application.reset();
-      return c.json({ customers: application.store.size });
+      const customers = application.store.size;
+      return respondWhenDurable(whenDurable, () => c.json({ customers }));
     },
-    adminReplaceCustomers(c) {
+    adminReplaceCustomers(c, { body }) {
       const application = authenticatedApplication(c);
-      application.replaceCustomers(c.get('valid').body as Customer[]);
-      return c.json({ customers: application.store.size });
+      // Customers as the API returns them, in the spelling of the compat options in force.
+      application.replaceCustomers(body.map((value) => application.store.wire.fromWire(value)));
+      const customers = application.store.size;
+      return respondWhenDurable(whenDurable, () => c.json({ customers }));
     },
     adminListRequests(c) {
       return c.json({ requests: authenticatedApplication(c).requests() });
@@ -44,29 +51,30 @@ export function adminHandlers(deps: AdminDeps): Record<string, OperationHandler>
       authenticatedApplication(c).clearRequests();
       return c.json({ requests: [] });
     },
-    adminCreateSandbox(c) {
+    adminCreateSandbox(c, { body = {} }) {
       requireOwnApplication(c);
-      const body = (c.get('valid').body ?? {}) as SandboxRequest;
       if (body.customers !== undefined && (body.seed !== undefined || body.count !== undefined)) {
         throw new HttpError(400, ['customers cannot be given together with seed or count']);
       }
+      const own = applications.own.store.wire;
       const sandbox = applications.createSandbox(
         body.customers !== undefined
-          ? { customers: body.customers }
+          ? { customers: body.customers.map((value) => own.fromWire(value)) }
           : { seed: body.seed ?? deps.defaultDataSet.seed, count: body.count ?? deps.defaultDataSet.count },
       );
       const { clientKey, clientSecret, appId } = sandbox.identity;
-      return c.json({ clientKey, clientSecret, appId, customers: sandbox.store.size }, 201);
+      const customers = sandbox.store.size;
+      return respondWhenDurable(whenDurable, () => c.json({ clientKey, clientSecret, appId, customers }, 201));
     },
     adminListSandboxes(c) {
       requireOwnApplication(c);
       return c.json({ sandboxes: applications.listSandboxes() });
     },
-    adminDeleteSandbox(c) {
+    adminDeleteSandbox(c, { path }) {
       requireOwnApplication(c);
-      const deleted = applications.deleteSandbox(c.get('valid').path.clientKey as string);
+      const deleted = applications.deleteSandbox(path.clientKey);
       if (!deleted) throw new HttpError(404, 'Sandbox not found');
-      return c.json(deleted);
+      return respondWhenDurable(whenDurable, () => c.json(deleted));
     },
   };
 }

@@ -1,57 +1,60 @@
 import type { Context } from 'hono';
-import type { CreateCustomerInput, CustomerStatus, DeleteResult, UpdateCustomerInput } from '../../domain/customer.js';
-import type { ListQuery } from '../../domain/query.js';
+import type { DeleteResult } from '../../domain/customer.js';
+import { CustomerNotFoundError } from '../../domain/errors.js';
 import type { CustomerStore } from '../../store/customer-store.js';
 import { authenticatedApplication } from '../auth.js';
-import { HttpError } from '../errors.js';
+import type { OperationHandlers } from '../operation-handlers.js';
 
-export type OperationHandler = (c: Context) => Response | Promise<Response>;
+type CustomerOperation = 'listCustomers' | 'createCustomer' | 'fetchCustomer' | 'updateCustomer' | 'deleteCustomer';
 
-/** Translates validated requests into calls on the caller's store, and their results into responses. */
-export function customerHandlers(): Record<string, OperationHandler> {
+/**
+ * Settles once every write made so far is durable, rejecting when the latest could not be saved
+ * (it was taken back); undefined when nothing is waiting to be written, as always without `--state`.
+ */
+export type WhenDurable = () => Promise<void> | undefined;
+
+/** Answers a write once it is durable: a write is acknowledged only after its journal record is written. */
+export function respondWhenDurable(whenDurable: WhenDurable, respond: () => Response): Response | Promise<Response> {
+  const pending = whenDurable();
+  return pending ? pending.then(respond) : respond();
+}
+
+/** Translates validated requests into calls on the caller's store, and its results into responses. */
+export function customerHandlers(whenDurable: WhenDurable): OperationHandlers<CustomerOperation> {
   return {
-    listCustomers(c) {
-      const q = c.get('valid').query;
-      // The validator applied the document's defaults, so skip and take are always set.
-      const query: ListQuery = {
-        skip: q.skip as number,
-        take: q.take as number,
-        status: q.status as CustomerStatus | undefined,
-        name: q.name as string | undefined,
-        email: q.email as string | undefined,
-      };
+    listCustomers(c, { query }) {
       // The same bytes as c.json(store.list(query)), without serialising kept customers again.
       return c.body(storeOf(c).listJson(query), 200, { 'Content-Type': 'application/json' });
     },
-    createCustomer(c) {
-      return c.json(storeOf(c).create(c.get('valid').body as CreateCustomerInput), 201);
+    createCustomer(c, { body }) {
+      const store = storeOf(c);
+      const customer = store.create(body);
+      return respondWhenDurable(whenDurable, () => c.json(store.wire.toWire(customer), 201));
     },
-    fetchCustomer(c) {
-      const id = customerId(c);
-      const customer = storeOf(c).get(id);
-      if (!customer) throw new HttpError(404, 'Customer not found');
-      return c.json(customer);
+    fetchCustomer(c, { path }) {
+      const store = storeOf(c);
+      const customer = store.get(path.id);
+      if (!customer) throw new CustomerNotFoundError(path.id);
+      return c.json(store.wire.toWire(customer));
     },
-    updateCustomer(c) {
-      return c.json(storeOf(c).update(customerId(c), c.get('valid').body as UpdateCustomerInput));
+    updateCustomer(c, { path, body }) {
+      const store = storeOf(c);
+      const customer = store.update(path.id, body);
+      return respondWhenDurable(whenDurable, () => c.json(store.wire.toWire(customer)));
     },
-    deleteCustomer(c) {
-      const { customer, deletedAt } = storeOf(c).delete(customerId(c));
+    deleteCustomer(c, { path }) {
+      const { customer, deletedAt } = storeOf(c).delete(path.id);
       const result: DeleteResult = {
         success: true,
         message: 'Customer successfully deleted',
         deletedAt: deletedAt.toISOString(),
         customerId: customer.id,
       };
-      return c.json(result);
+      return respondWhenDurable(whenDurable, () => c.json(result));
     },
   };
 }
 
 function storeOf(c: Context): CustomerStore {
   return authenticatedApplication(c).store;
-}
-
-function customerId(c: Context): string {
-  return c.get('valid').path.id as string;
 }
