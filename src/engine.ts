@@ -3,7 +3,7 @@ import type { MockConfig } from './config/mock-config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
 import { createApp, type MockApp } from './http/app.js';
-import type { ApplicationDefinition } from './http/applications.js';
+import type { ApplicationDefinition, RestoredSandbox } from './http/applications.js';
 import type { DocsAssetReader } from './http/docs.js';
 import type { SimulationEnvironment } from './http/failure-simulation.js';
 import type { RequestObserver } from './http/request-log.js';
@@ -44,6 +44,8 @@ export interface EngineData {
   readonly initial: readonly Customer[];
   /** Applications beside the mock's own (the config's `apps`), with their data sets. */
   readonly applications?: readonly ApplicationDefinition[];
+  /** Sandboxes to start with (with `--state`: those the state holds). */
+  readonly sandboxes?: readonly RestoredSandbox[];
 }
 
 export function customerCheck(spec: SpecModel): CustomerCheck {
@@ -65,6 +67,7 @@ export async function createEngine(config: MockConfig, data: EngineData, options
     clock,
     initialCustomers: () => data.initial,
     applications: data.applications,
+    sandboxes: data.sandboxes,
     observers: options.observers,
     random: options.random,
     sleep: options.sleep,

@@ -9,7 +9,7 @@ import { swaggerUiAssets } from './http/docs-assets.js';
 import { createNodeServer } from './http/node-server.js';
 import { getSpecModel, type SpecModel } from './openapi/index.js';
 import { readDataSet } from './store/data-file.js';
-import { DurableState } from './store/durable-state.js';
+import { DurableState, type LoadedApplication } from './store/durable-state.js';
 import type { StateFileSystem } from './store/state-file-system.js';
 import { generateCustomers } from './store/seed.js';
 
@@ -44,10 +44,15 @@ export function initialDataSet(source: DataSetSource, spec: SpecModel, options: 
   return generateCustomers({ seed: source.seed, count: source.count, appId: source.appId, onProgress: options.onSeedProgress });
 }
 
-/** The config file's `apps`, each with its data set; a seed or count an app does not give is the mock's own. */
-function configuredApplications(config: MockConfig, spec: SpecModel): ApplicationDefinition[] {
+/**
+ * The config file's `apps`, each with its data set: the one the state holds, else its own (a seed
+ * or count an app does not give is the mock's own).
+ */
+function configuredApplications(config: MockConfig, spec: SpecModel, stored: readonly LoadedApplication[] = []): ApplicationDefinition[] {
   return config.apps.map((app) => {
-    const customers = initialDataSet({ seed: config.seed, count: config.count, ...app, dataFile: app.dataFile }, spec);
+    const customers =
+      stored.find((application) => application.sandbox === undefined && application.clientKey === app.clientKey)?.customers ??
+      initialDataSet({ seed: config.seed, count: config.count, ...app, dataFile: app.dataFile }, spec);
     return { ...app, initialCustomers: () => customers };
   });
 }
@@ -60,23 +65,32 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   const config: MockConfig = { ...DEFAULT_CONFIG, ...overrides };
   const spec = await getSpecModel();
   const engineOptions = { ...options, docsAssets: swaggerUiAssets };
-  const applications = configuredApplications(config, spec);
   if (config.stateFile === undefined) {
+    const applications = configuredApplications(config, spec);
     const engine = await createEngine(config, { initial: initialDataSet(config, spec, options), applications }, engineOptions);
     return { ...engine, dataSource: config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`, state: undefined };
   }
+  const warn = options.onStateWarning ?? ((message: string) => console.warn(`customers-mock: ${message}`));
   // The seed's data set is made only when there is no state to load instead.
-  const { state, customers, loaded } = await DurableState.open(config.stateFile, {
+  const { state, customers, applications: stored, loaded } = await DurableState.open(config.stateFile, {
     fsync: config.fsync,
     check: customerCheck(spec),
     initial: () => initialDataSet(config, spec, options),
-    warn: options.onStateWarning ?? ((message) => console.warn(`customers-mock: ${message}`)),
+    warn,
     onLoading: options.onStateLoading,
     fileSystem: options.stateFileSystem,
   });
+  for (const gone of stored.filter((application) => application.sandbox === undefined && !config.apps.some((app) => app.clientKey === application.clientKey))) {
+    warn(`${config.stateFile} holds the customers of an application no longer in the config's apps (client key ${gone.clientKey}); they are dropped`);
+  }
   // A reset goes back to what the mock started with: the loaded state, when there was one.
-  const engine = await createEngine(config, { initial: customers, applications }, { ...engineOptions, whenDurable: () => state.barrier() });
-  state.attach(engine.store);
+  const data = {
+    initial: customers,
+    applications: configuredApplications(config, spec, stored),
+    sandboxes: stored.flatMap(({ sandbox, customers }) => (sandbox ? [{ ...sandbox, customers }] : [])),
+  };
+  const engine = await createEngine(config, data, { ...engineOptions, whenDurable: () => state.barrier() });
+  state.attach(engine.applications);
   const dataSource = loaded ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
   return { ...engine, dataSource, state };
 }

@@ -5,7 +5,7 @@ import type { SpecModel } from '../openapi/index.js';
 import { operationIds, toRouterPath } from '../openapi/index.js';
 import type { CustomerStore } from '../store/customer-store.js';
 import { DEFAULT_CONFIG, type MockConfig } from '../config/mock-config.js';
-import { Applications, type ApplicationDefinition } from './applications.js';
+import { Applications, type ApplicationDefinition, type RestoredSandbox } from './applications.js';
 import { identifyCaller, requireCredentials } from './auth.js';
 import { mountDocs, type DocsAssetReader } from './docs.js';
 import { corsFor } from './cors.js';
@@ -30,6 +30,8 @@ export interface AppDeps {
   readonly initialCustomers: () => readonly Customer[];
   /** Further applications, each with its own credentials and data set. */
   readonly applications?: readonly ApplicationDefinition[];
+  /** Sandboxes to start with (with `--state`: those the state holds). */
+  readonly sandboxes?: readonly RestoredSandbox[];
   /** Acknowledges writes only once durable (`--state`); absent, every write is acknowledged at once. */
   readonly whenDurable?: WhenDurable;
   readonly observers?: readonly RequestObserver[];
@@ -67,6 +69,7 @@ export function createApp(deps: AppDeps): MockApp {
     { clientKey: config.clientKey, clientSecret: config.clientSecret, appId: config.appId, store, initialCustomers: deps.initialCustomers },
     deps.applications ?? [],
     { maxSandboxes: config.maxSandboxes, maxCustomers: config.maxSandboxCustomers, idleMs: config.sandboxIdleMinutes * 60_000 },
+    deps.sandboxes,
   );
   const whenDurable = deps.whenDurable ?? (() => undefined);
   // Typed as every operation's handler, so an operation the document gains fails the build here.

@@ -2,6 +2,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Customer } from '../domain/customer.js';
 import { CustomerLimitError } from '../domain/errors.js';
 import { CustomerStore, type StoreOptions } from '../store/customer-store.js';
+import type { ApplicationChange, ApplicationContents, SandboxIdentity } from '../store/state-records.js';
 import { generateCustomers } from '../store/seed.js';
 import { constantTimeMatcher } from './auth.js';
 import { HttpError } from './errors.js';
@@ -38,6 +39,12 @@ interface ApplicationSettings {
   readonly storeOptions: Omit<StoreOptions, 'appId' | 'capacity'>;
 }
 
+/** A sandbox as a restart finds it in the state: its identity and its customers then. */
+export type RestoredSandbox = SandboxIdentity & { readonly customers: readonly Customer[] };
+
+/** Told of each change to the applications, with how to take it back (see `--state`). */
+export type ApplicationsListener = (change: ApplicationChange, revert: () => void) => void;
+
 /** A sandbox's data set: generated from a seed, or given. */
 export type SandboxData = { readonly seed: number; readonly count: number } | { readonly customers: readonly Customer[] };
 
@@ -71,12 +78,15 @@ export class Application {
     settings: ApplicationSettings,
     /** Logs whose requests this application's log shows beside its own. */
     private readonly alsoShows: readonly RequestLog[] = [],
+    /** When it was created, if not now (a sandbox a restart restored). */
+    createdAt?: number,
   ) {
     this.rateWindow = new RateWindow(settings.rateLimit, settings.clock);
     this.idempotency = new IdempotencyStore(settings.clock);
     this.secretMatches = constantTimeMatcher(identity.clientSecret);
-    this.createdAt = settings.clock.now();
-    this.lastUsedAt = this.createdAt;
+    this.createdAt = createdAt ?? settings.clock.now();
+    // A restart counts as a use: an idle sandbox gets its full idle time again after one.
+    this.lastUsedAt = settings.clock.now();
   }
 
   /** Back to the data set it started with; idempotency keys, its rate-limit count and its log forgotten. */
@@ -117,6 +127,9 @@ export class Applications {
   readonly own: Application;
   private readonly byKey = new Map<string, Application>();
   private readonly sandboxes = new Set<Application>();
+  private readonly listeners = new Set<ApplicationsListener>();
+  /** Stops telling the listeners of an application's customers, by client key. */
+  private readonly unwatch = new Map<string, () => void>();
   /** Compared against when the key is unknown, so a wrong key costs the time a wrong secret does. */
   private readonly noSecretMatches: (given: string) => boolean;
   private nextSweepAt = 0;
@@ -126,11 +139,33 @@ export class Applications {
     own: ApplicationIdentity & { readonly store: CustomerStore; readonly initialCustomers: () => readonly Customer[] },
     others: readonly ApplicationDefinition[],
     private readonly limits: SandboxLimits,
+    /** Sandboxes a restart found in the `--state` files. */
+    restored: readonly RestoredSandbox[] = [],
   ) {
     this.own = new Application(own, own.store, own.initialCustomers, settings, [this.unauthenticatedLog]);
     this.add(this.own);
     for (const definition of others) this.add(this.build(definition));
+    for (const { customers, createdAt, ...identity } of restored) {
+      // A reset goes back to what it held when the mock started, as for the mock's own.
+      const sandbox = this.build({ ...identity, initialCustomers: () => customers }, limits.maxCustomers, Date.parse(createdAt));
+      this.add(sandbox);
+      this.sandboxes.add(sandbox);
+    }
     this.noSecretMatches = constantTimeMatcher(own.clientSecret);
+  }
+
+  /** Tells `listener` of every change from now on: customers of any application, sandboxes created and deleted. */
+  onChange(listener: ApplicationsListener): void {
+    this.listeners.add(listener);
+  }
+
+  /** Every application's customers now, the mock's own first; sandboxes with their identity. */
+  contents(): ApplicationContents[] {
+    return [...this.byKey.values()].map((application) => ({
+      app: application === this.own ? undefined : application.identity.clientKey,
+      sandbox: this.sandboxes.has(application) ? this.sandboxIdentity(application) : undefined,
+      customers: application.store.snapshot(),
+    }));
   }
 
   /**
@@ -170,6 +205,7 @@ export class Applications {
     const sandbox = this.build({ clientKey: `sandbox_${id}`, clientSecret: randomHex(24), appId, initialCustomers: () => customers }, maxCustomers);
     this.add(sandbox);
     this.sandboxes.add(sandbox);
+    this.tell({ kind: 'sandbox-created', sandbox: this.sandboxIdentity(sandbox), customers }, () => this.forget(sandbox));
     return sandbox;
   }
 
@@ -193,6 +229,11 @@ export class Applications {
     return [...this.sandboxes].map((sandbox) => this.summarise(sandbox));
   }
 
+  private sandboxIdentity(sandbox: Application): SandboxIdentity {
+    const { clientKey, clientSecret, appId } = sandbox.identity;
+    return { clientKey, clientSecret, appId, createdAt: new Date(sandbox.createdAt).toISOString() };
+  }
+
   private summarise(sandbox: Application): SandboxSummary {
     return {
       clientKey: sandbox.identity.clientKey,
@@ -213,21 +254,45 @@ export class Applications {
     for (const sandbox of this.sandboxes) if (this.isIdle(sandbox, now)) this.remove(sandbox);
   }
 
-  private build(definition: ApplicationDefinition, capacity?: number): Application {
+  private build(definition: ApplicationDefinition, capacity?: number, createdAt?: number): Application {
     const store = new CustomerStore({ ...this.settings.storeOptions, appId: definition.appId, capacity });
     store.replaceAll(definition.initialCustomers());
-    return new Application(definition, store, definition.initialCustomers, this.settings);
+    return new Application(definition, store, definition.initialCustomers, this.settings, [], createdAt);
   }
 
   private add(application: Application): void {
     const { clientKey } = application.identity;
     if (this.byKey.has(clientKey)) throw new Error(`Two applications have the client key "${clientKey}"`);
     this.byKey.set(clientKey, application);
+    const { store } = application;
+    const app = application === this.own ? undefined : clientKey;
+    this.unwatch.set(
+      clientKey,
+      store.onChange((change) => this.tell({ kind: 'customers', app, change }, () => store.revert(change))),
+    );
   }
 
+  /** Deletes a sandbox, telling the listeners; taken back, it is there again as it was. */
   private remove(sandbox: Application): void {
-    this.byKey.delete(sandbox.identity.clientKey);
+    this.forget(sandbox);
+    this.tell({ kind: 'sandbox-deleted', clientKey: sandbox.identity.clientKey }, () => {
+      this.add(sandbox);
+      this.sandboxes.add(sandbox);
+    });
+  }
+
+  /** Drops a sandbox without telling anyone: a deletion, or a creation taken back. */
+  private forget(sandbox: Application): void {
+    const { clientKey } = sandbox.identity;
+    this.byKey.delete(clientKey);
     this.sandboxes.delete(sandbox);
+    // A write already under way when it was deleted changes nothing the state keeps.
+    this.unwatch.get(clientKey)?.();
+    this.unwatch.delete(clientKey);
+  }
+
+  private tell(change: ApplicationChange, revert: () => void): void {
+    for (const listener of this.listeners) listener(change, revert);
   }
 }
 

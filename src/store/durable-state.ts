@@ -1,14 +1,21 @@
 import { existsSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Customer } from '../domain/customer.js';
-import type { CustomerStore } from './customer-store.js';
 import { removeAbandonedTemporaryFiles, temporaryFileOf, type CustomerCheck } from './data-file.js';
 import type { FsyncPolicy } from './fsync-policy.js';
 import { Journal, type JournalOptions } from './journal.js';
 import { applyAt, installSnapshot, isRecord, readSnapshot, writeSnapshot, type LoadedSnapshot } from './snapshot.js';
 import { nodeFileSystem, type StateFileSystem } from './state-file-system.js';
 import { decodeLine, parseHeader, readLines, StateFileError, type StateRecord } from './state-format.js';
-import { applyCustomerRecord, customerRecord } from './state-records.js';
+import {
+  applyStateRecord,
+  emptyStoredState,
+  recordOf,
+  snapshotRecords,
+  type ApplicationChange,
+  type ApplicationContents,
+  type SandboxIdentity,
+} from './state-records.js';
 
 /** The state folder cannot be written: reported at start, never at the first write. */
 export class UnwritableStateError extends Error {
@@ -30,11 +37,32 @@ export interface DurableStateOptions {
   readonly fileSystem?: StateFileSystem;
 }
 
+/** An application other than the mock's own, as the state holds it: a configured one's customers, or a sandbox. */
+export interface LoadedApplication {
+  readonly clientKey: string;
+  /** Set for a sandbox; undefined for an application of the config file. */
+  readonly sandbox: SandboxIdentity | undefined;
+  readonly customers: Customer[];
+}
+
 export interface OpenedState {
   readonly state: DurableState;
-  /** What the mock starts with: the loaded state, or the initial data set now saved. */
+  /** What the mock's own application starts with: the loaded state, or the initial data set now saved. */
   readonly customers: Customer[];
+  /** The other applications the state holds (none when it was just made). */
+  readonly applications: LoadedApplication[];
   readonly loaded: boolean;
+}
+
+/**
+ * The applications of a running mock, as `--state` journals them: it is told of every change
+ * (with how to take it back when its record cannot be written), and asked for everything for a
+ * snapshot. `Applications` (http/applications.ts) is one.
+ */
+export interface JournaledApplications {
+  onChange(listener: (change: ApplicationChange, revert: () => void) => void): void;
+  /** Every application's customers now, the mock's own first. */
+  contents(): ApplicationContents[];
 }
 
 /**
@@ -52,12 +80,13 @@ const COMPACTION_FLOOR_BYTES = 64 * 1024;
  * write's record goes to the journal before the write is acknowledged; snapshots are rewritten in
  * the background once the journal has grown, and the journals they hold are then removed.
  *
- * The API is small: `open` (load or create), `attach` (journal a store's writes), `barrier` (what
- * a response waits for), `compact`, `close`. Records are typed (state-records.ts): another kind
- * of state, such as per-application sandboxes, adds its record types there and its changes
- * through the same journal; the framing, checksums, versions, torn tails and compaction stay as
- * they are. A reader refuses a record type it does not know, so a file with new types needs a
- * newer version of the format (STATE_FORMAT_VERSION) to be told apart from damage.
+ * The API is small: `open` (load or create), `attach` (journal the applications' writes),
+ * `barrier` (what a response waits for), `compact`, `close`. Records are typed (state-records.ts):
+ * another kind of state adds its record types there and its changes through the same journal, as
+ * the applications of the config file and sandboxes did; the framing, checksums, versions, torn
+ * tails and compaction stay as they are. A reader refuses a record type it does not know, so a
+ * file with new types needs a newer version of the format (STATE_FORMAT_VERSION) to be told
+ * apart from damage.
  */
 export class DurableState {
   private compacting: Promise<void> | undefined;
@@ -70,7 +99,9 @@ export class DurableState {
     private readonly fileSystem: StateFileSystem,
     private readonly warn: (message: string) => void,
     private snapshotBytes: number,
-    private store: CustomerStore | undefined = undefined,
+    /** Client keys of the applications the loaded state holds. */
+    private readonly storedApplications: ReadonlySet<string>,
+    private applications: JournaledApplications | undefined = undefined,
   ) {}
 
   static async open(stateFile: string, options: DurableStateOptions): Promise<OpenedState> {
@@ -84,8 +115,8 @@ export class DurableState {
       const customers = options.initial();
       const { bytes } = await saveSnapshot(fileSystem, stateFile, 1, customers);
       const journal = await Journal.open(stateFile, 1, undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-      const state = new DurableState(stateFile, journal, fileSystem, options.warn, bytes);
-      return { state, customers, loaded: false };
+      const state = new DurableState(stateFile, journal, fileSystem, options.warn, bytes, new Set());
+      return { state, customers, applications: [], loaded: false };
     }
 
     options.onLoading?.(stateFile, [stateFile, ...journals.map((journal) => journal.path)].reduce((sum, path) => sum + statSync(path).size, 0));
@@ -102,16 +133,25 @@ export class DurableState {
     const last = replays.at(-1);
     const generation = last?.generation ?? snapshot.generation;
     const journal = await Journal.open(stateFile, generation, last?.size || undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-    const state = new DurableState(stateFile, journal, fileSystem, options.warn, statSync(stateFile).size);
+    const storedApplications = new Set(loaded.applications.map((application) => application.clientKey));
+    const state = new DurableState(stateFile, journal, fileSystem, options.warn, statSync(stateFile).size, storedApplications);
     // An older state file, or a compaction a crash interrupted: fold it into one snapshot now.
     if (snapshot.legacy || replays.length > 1) setImmediate(() => void state.compact());
-    return { state, customers: loaded.customers, loaded: true };
+    return { state, customers: loaded.customers, applications: loaded.applications, loaded: true };
   }
 
-  /** Journals every write of `store` from now on. */
-  attach(store: CustomerStore): void {
-    this.store = store;
-    store.onChange((change) => void this.journal.append(customerRecord.of(change), () => store.revert(change)));
+  /**
+   * Journals every change of `applications` from now on. An application the state does not hold
+   * yet (one the config file just gained) has its data set journaled first, so that its later
+   * writes replay onto it.
+   */
+  attach(applications: JournaledApplications): void {
+    this.applications = applications;
+    for (const { app, customers } of applications.contents()) {
+      if (app === undefined || this.storedApplications.has(app)) continue;
+      void this.journal.append(recordOf({ kind: 'customers', app, change: { kind: 'replace', customers, previous: [] } }), () => {});
+    }
+    applications.onChange((change, revert) => void this.journal.append(recordOf(change), revert));
   }
 
   /**
@@ -143,14 +183,13 @@ export class DurableState {
   }
 
   private async writeCompaction(): Promise<void> {
-    const store = this.store;
-    if (!store) return;
-    const customers = store.snapshot();
+    if (!this.applications) return;
+    const { count, recordAt } = snapshotRecords(this.applications.contents());
     const before = this.journal.barrier();
     const generation = this.journal.rotate();
     let temporary: string | undefined;
     try {
-      const written = await writeSnapshot(this.fileSystem, this.stateFile, generation, customers.length, (index) => customerRecord.put(customers[index]!));
+      const written = await writeSnapshot(this.fileSystem, this.stateFile, generation, count, recordAt);
       temporary = written.temporary;
       // A write still in flight when the snapshot was taken may yet fail and be taken back; the
       // snapshot, which holds it, must then not replace the journal that does not.
@@ -175,6 +214,7 @@ export class DurableState {
 
 interface LoadedState {
   readonly customers: Customer[];
+  readonly applications: LoadedApplication[];
   readonly snapshot: LoadedSnapshot;
   readonly replays: Replay[];
 }
@@ -184,11 +224,12 @@ interface LoadedState {
  * nothing on disk: a file that cannot load is reported, naming it and the byte offset.
  */
 export function loadState(stateFile: string, check: CustomerCheck, journals = journalsOf(stateFile)): LoadedState {
-  const byId = new Map<string, Customer>();
-  const apply = (record: StateRecord) => applyCustomerRecord(byId, record);
+  const stored = emptyStoredState();
+  const apply = (record: StateRecord) => applyStateRecord(stored, record);
   const snapshot = readSnapshot(stateFile, check, apply);
   const replays = journals.filter((journal) => journal.generation >= snapshot.generation).map((journal) => replayJournal(journal.path, journal.generation, apply));
-  return { customers: [...byId.values()], snapshot, replays };
+  const applications = [...stored.apps].map(([clientKey, { sandbox, customers }]) => ({ clientKey, sandbox, customers: [...customers.values()] }));
+  return { customers: [...stored.own.values()], applications, snapshot, replays };
 }
 
 function journalOptions(fileSystem: StateFileSystem, options: DurableStateOptions, afterWrite: () => void): JournalOptions {
@@ -251,7 +292,8 @@ function replayJournal(path: string, generation: number, apply: (record: StateRe
 
 /** Writes a snapshot of `customers` as the state file, before the mock serves anything. */
 async function saveSnapshot(fileSystem: StateFileSystem, stateFile: string, generation: number, customers: readonly Customer[]): Promise<{ bytes: number }> {
-  const { temporary, bytes } = await writeSnapshot(fileSystem, stateFile, generation, customers.length, (index) => customerRecord.put(customers[index]!));
+  const { count, recordAt } = snapshotRecords([{ app: undefined, sandbox: undefined, customers }]);
+  const { temporary, bytes } = await writeSnapshot(fileSystem, stateFile, generation, count, recordAt);
   await installSnapshot(fileSystem, temporary, stateFile);
   return { bytes };
 }

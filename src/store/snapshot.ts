@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { readDataSet, temporaryFileOf, type CustomerCheck } from './data-file.js';
-import { customerRecord } from './state-records.js';
+import type { CustomerRecord } from './state-records.js';
 import { decodeLine, encodeLine, headerOf, isFramed, parseHeader, readLines, StateFileError, type StateRecord } from './state-format.js';
 import { writeFully, type StateFileSystem } from './state-file-system.js';
 
@@ -18,7 +18,10 @@ export interface LoadedSnapshot {
  */
 export function readSnapshot(path: string, check: CustomerCheck, apply: (record: StateRecord) => void): LoadedSnapshot {
   if (!isFramed(firstBytes(path))) {
-    for (const customer of readDataSet(path, check)) apply(customerRecord.put(customer));
+    for (const customer of readDataSet(path, check)) {
+      const record: CustomerRecord = { type: 'put', customer };
+      apply(record);
+    }
     return { generation: 0, legacy: true };
   }
   const lines = readLines(path);

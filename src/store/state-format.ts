@@ -8,7 +8,8 @@ import { crc32 } from 'node:zlib';
  * The first line of each file is its header, which carries the format version.
  */
 export const STATE_FORMAT = 'customers-mock-state';
-export const STATE_FORMAT_VERSION = 1;
+/** 2: records of other applications (`app`) and sandboxes (`sandbox`, `sandbox-delete`). */
+export const STATE_FORMAT_VERSION = 2;
 
 export type StateFileKind = 'snapshot' | 'journal';
 

@@ -4,43 +4,155 @@ import type { StateRecord } from './state-format.js';
 
 /**
  * The records of the customers' state: `put` (a created or updated customer, whole), `delete`
- * and `replace` (the whole data set: admin replace and reset). A snapshot is the `put` of every
- * customer, so a snapshot and a journal replay through the same `applyCustomerRecord`.
+ * and `replace` (the whole data set: admin replace and reset). A record without `app` is about
+ * the mock's own application; with it, about the application of that client key (one of the
+ * config file's `apps`, or a sandbox). A snapshot is the `put` of every customer, so a snapshot
+ * and a journal replay through the same `applyStateRecord`.
  */
 export type CustomerRecord =
-  | { readonly type: 'put'; readonly customer: Customer }
-  | { readonly type: 'delete'; readonly id: string }
-  | { readonly type: 'replace'; readonly customers: readonly Customer[] };
+  | { readonly type: 'put'; readonly app?: string; readonly customer: Customer }
+  | { readonly type: 'delete'; readonly app?: string; readonly id: string }
+  | { readonly type: 'replace'; readonly app?: string; readonly customers: readonly Customer[] };
 
-export const customerRecord = {
-  put: (customer: Customer): CustomerRecord => ({ type: 'put', customer }),
-  of(change: StoreChange): CustomerRecord {
-    switch (change.kind) {
-      case 'put':
-        return { type: 'put', customer: change.customer };
-      case 'delete':
-        return { type: 'delete', id: change.customer.id };
-      case 'replace':
-        return { type: 'replace', customers: change.customers };
-    }
-  },
+/**
+ * A sandbox, as created at run time: what `--state` keeps of it besides its customers. (A type,
+ * not an interface, so that a record spreading it is still a plain `StateRecord`.)
+ */
+export type SandboxIdentity = {
+  readonly clientKey: string;
+  readonly clientSecret: string;
+  readonly appId: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
 };
 
-/** Applies one record to the customers by id key; throws on a record of a type it does not know. */
-export function applyCustomerRecord(customers: Map<string, Customer>, record: StateRecord): void {
-  const known = record as CustomerRecord;
+/**
+ * The records of sandboxes: `sandbox` creates one holding `customers` (a snapshot writes it with
+ * none, followed by the `put` of each), `sandbox-delete` deletes one with its customers.
+ */
+export type SandboxRecord =
+  | ({ readonly type: 'sandbox'; readonly customers: readonly Customer[] } & SandboxIdentity)
+  | { readonly type: 'sandbox-delete'; readonly clientKey: string };
+
+/** A change to the applications of a mock, as `--state` journals it. */
+export type ApplicationChange =
+  /** `app` is the client key of the application whose customers changed; undefined for the mock's own. */
+  | { readonly kind: 'customers'; readonly app: string | undefined; readonly change: StoreChange }
+  | { readonly kind: 'sandbox-created'; readonly sandbox: SandboxIdentity; readonly customers: readonly Customer[] }
+  | { readonly kind: 'sandbox-deleted'; readonly clientKey: string };
+
+/** One application's customers as they are now; a sandbox also carries its identity. */
+export interface ApplicationContents {
+  /** Undefined for the mock's own application. */
+  readonly app: string | undefined;
+  readonly sandbox: SandboxIdentity | undefined;
+  readonly customers: readonly Customer[];
+}
+
+export function recordOf(change: ApplicationChange): CustomerRecord | SandboxRecord {
+  switch (change.kind) {
+    case 'customers':
+      return customerRecordOf(change.app, change.change);
+    case 'sandbox-created':
+      return { type: 'sandbox', ...change.sandbox, customers: change.customers };
+    case 'sandbox-deleted':
+      return { type: 'sandbox-delete', clientKey: change.clientKey };
+  }
+}
+
+function customerRecordOf(app: string | undefined, change: StoreChange): CustomerRecord {
+  const of = app === undefined ? {} : { app };
+  switch (change.kind) {
+    case 'put':
+      return { type: 'put', ...of, customer: change.customer };
+    case 'delete':
+      return { type: 'delete', ...of, id: change.customer.id };
+    case 'replace':
+      return { type: 'replace', ...of, customers: change.customers };
+  }
+}
+
+/**
+ * The records of a snapshot of `applications` (the mock's own first), without building them all
+ * at once: a snapshot of a million customers asks for them one by one.
+ */
+export function snapshotRecords(applications: readonly ApplicationContents[]): { count: number; recordAt: (index: number) => StateRecord } {
+  const segments: Array<{ start: number; header: SandboxRecord | undefined; app: string | undefined; customers: readonly Customer[] }> = [];
+  let count = 0;
+  for (const { app, sandbox, customers } of applications) {
+    const header: SandboxRecord | undefined = sandbox && { type: 'sandbox', ...sandbox, customers: [] };
+    segments.push({ start: count, header, app, customers });
+    count += customers.length + (header ? 1 : 0);
+  }
+  let segment = 0;
+  const recordAt = (index: number): StateRecord => {
+    // Asked for in order: the segment of the previous index, or one after it.
+    if (index < segments[segment]!.start) segment = 0;
+    while (segment + 1 < segments.length && segments[segment + 1]!.start <= index) segment++;
+    const { start, header, app, customers } = segments[segment]!;
+    const offset = index - start - (header ? 1 : 0);
+    if (offset < 0) return header!;
+    return customerRecordOf(app, { kind: 'put', customer: customers[offset]!, previous: undefined });
+  };
+  return { count, recordAt };
+}
+
+/** An application's customers by id key, as read from the state files; a sandbox's identity with them. */
+export interface StoredApplication {
+  readonly sandbox: SandboxIdentity | undefined;
+  readonly customers: Map<string, Customer>;
+}
+
+/** Every application's customers as the state files hold them. */
+export interface StoredState {
+  readonly own: Map<string, Customer>;
+  /** By client key. */
+  readonly apps: Map<string, StoredApplication>;
+}
+
+export function emptyStoredState(): StoredState {
+  return { own: new Map(), apps: new Map() };
+}
+
+/** Applies one record; throws on a record of a type it does not know, or one that contradicts the state. */
+export function applyStateRecord(state: StoredState, record: StateRecord): void {
+  const known = record as CustomerRecord | SandboxRecord;
   switch (known.type) {
     case 'put':
-      customers.set(idKey(known.customer.id), known.customer);
+      customersOf(state, known.app).set(idKey(known.customer.id), known.customer);
       return;
     case 'delete':
-      customers.delete(idKey(known.id));
+      customersOf(state, known.app).delete(idKey(known.id));
       return;
-    case 'replace':
+    case 'replace': {
+      const customers = customersOf(state, known.app);
       customers.clear();
       for (const customer of known.customers) customers.set(idKey(customer.id), customer);
+      return;
+    }
+    case 'sandbox': {
+      const { clientKey, clientSecret, appId, createdAt, customers } = known;
+      if (state.apps.has(clientKey)) throw new Error(`a second application with the client key ${JSON.stringify(clientKey)}`);
+      const byId = new Map(customers.map((customer) => [idKey(customer.id), customer]));
+      state.apps.set(clientKey, { sandbox: { clientKey, clientSecret, appId, createdAt }, customers: byId });
+      return;
+    }
+    case 'sandbox-delete':
+      if (state.apps.get(known.clientKey)?.sandbox === undefined) throw new Error(`deletes a sandbox that does not exist (${JSON.stringify(known.clientKey)})`);
+      state.apps.delete(known.clientKey);
       return;
     default:
       throw new Error(`unknown record type ${JSON.stringify(record.type)}`);
   }
+}
+
+/** The customers a record names: the mock's own, or an application's, which a configured application's first record creates. */
+function customersOf(state: StoredState, app: string | undefined): Map<string, Customer> {
+  if (app === undefined) return state.own;
+  let stored = state.apps.get(app);
+  if (!stored) {
+    stored = { sandbox: undefined, customers: new Map() };
+    state.apps.set(app, stored);
+  }
+  return stored.customers;
 }

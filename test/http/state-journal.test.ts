@@ -8,7 +8,7 @@ import { customerCheck } from '../../src/engine.js';
 import { createMock, type StartOptions } from '../../src/server.js';
 import type { CustomerCheck } from '../../src/store/data-file.js';
 import { loadState, UnwritableStateError } from '../../src/store/durable-state.js';
-import { encodeLine, StateFileError } from '../../src/store/state-format.js';
+import { encodeLine, STATE_FORMAT_VERSION, StateFileError } from '../../src/store/state-format.js';
 import { aCustomer } from '../support/customers.js';
 import { FailingFileSystem } from '../support/failing-file-system.js';
 import { InProcessMock } from '../support/mock.js';
@@ -180,7 +180,7 @@ describe('--state journal, in process', () => {
     const mock = await start(state);
     expect(byId(mock.store.snapshot())).toEqual(byId(legacy));
     await mock.mock.state!.compact();
-    expect(readFileSync(state, 'utf8')).toMatch(/^[0-9a-f]{8} \{"format":"customers-mock-state","version":1,"kind":"snapshot"/);
+    expect(readFileSync(state, 'utf8')).toMatch(new RegExp(`^[0-9a-f]{8} \\{"format":"customers-mock-state","version":${STATE_FORMAT_VERSION},"kind":"snapshot"`));
     await stop(mock);
     // The next journal is created by the next write.
     expect(filesOf(state)).toEqual(['s.json']);
@@ -256,8 +256,9 @@ describe('--state files that cannot load: an error naming the file and the byte 
 
   it('a snapshot from a newer format', async () => {
     const state = await savedState();
-    rewriteLine(state, 0, (line) => encodeLine({ ...JSON.parse(line.slice(9)), version: 2 }).trimEnd());
-    await expectRefusal(state, state, 0, /newer customers-mock \(state format version 2; this one reads version 1\)/);
+    const newer = STATE_FORMAT_VERSION + 1;
+    rewriteLine(state, 0, (line) => encodeLine({ ...JSON.parse(line.slice(9)), version: newer }).trimEnd());
+    await expectRefusal(state, state, 0, new RegExp(`newer customers-mock \\(state format version ${newer}; this one reads version ${STATE_FORMAT_VERSION}\\)`));
   });
 
   it('a journal from a newer format', async () => {
