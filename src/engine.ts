@@ -10,6 +10,7 @@ import type { RequestObserver } from './http/request-log.js';
 import type { WhenDurable } from './http/routes/customers.js';
 import { describeErrors, getSpecModel, type SpecModel } from './openapi/index.js';
 import { CustomerStore } from './store/customer-store.js';
+import { generateCustomers } from './store/seed.js';
 import type { CustomerCheck } from './store/data-set.js';
 
 /**
@@ -42,8 +43,11 @@ export interface EngineOptions {
 export interface EngineData {
   /** The data set the mock starts with, which a reset restores (with `--state`: the loaded state). */
   readonly initial: readonly Customer[];
-  /** Applications beside the mock's own (the config's `apps`), with their data sets. */
-  readonly applications?: readonly ApplicationDefinition[];
+  /**
+   * The customers of the config's `apps` that are not generated from their seed, by client key:
+   * read from an app's data file, or from the state, which only the Node server can read.
+   */
+  readonly appCustomers?: ReadonlyMap<string, readonly Customer[]>;
   /** Sandboxes to start with (with `--state`: those the state holds). */
   readonly sandboxes?: readonly RestoredSandbox[];
 }
@@ -51,6 +55,19 @@ export interface EngineData {
 export function customerCheck(spec: SpecModel): CustomerCheck {
   const validate = spec.schemaValidator('Customer');
   return (value) => (validate(value) ? [] : describeErrors(validate.errors ?? [], 'customer'));
+}
+
+/** The config's `apps`, each with its data set: the one given, else generated (a seed or count an app does not give is the mock's own). */
+function configuredApplications(config: MockConfig, given: ReadonlyMap<string, readonly Customer[]>): ApplicationDefinition[] {
+  return config.apps.map((app) => {
+    let customers = given.get(app.clientKey);
+    if (customers === undefined) {
+      if (app.dataFile !== undefined) throw new Error(`The data file of application ${app.clientKey} (${app.dataFile}) must be read by the server`);
+      customers = generateCustomers({ seed: app.seed ?? config.seed, count: app.count ?? config.count, appId: app.appId });
+    }
+    const initial = customers;
+    return { ...app, initialCustomers: () => initial };
+  });
 }
 
 export async function createEngine(config: MockConfig, data: EngineData, options: EngineOptions = {}): Promise<Engine> {
@@ -66,7 +83,7 @@ export async function createEngine(config: MockConfig, data: EngineData, options
     store,
     clock,
     initialCustomers: () => data.initial,
-    applications: data.applications,
+    applications: configuredApplications(config, data.appCustomers ?? new Map()),
     sandboxes: data.sandboxes,
     observers: options.observers,
     random: options.random,

@@ -1,10 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { DataSetSource } from './config/applications.js';
 import { DEFAULT_CONFIG, type MockConfig } from './config/mock-config.js';
 import type { Customer } from './domain/customer.js';
 import { createEngine, customerCheck, type Engine, type EngineOptions } from './engine.js';
-import type { ApplicationDefinition } from './http/applications.js';
 import { swaggerUiAssets } from './http/docs-assets.js';
 import { createNodeServer } from './http/node-server.js';
 import { getSpecModel, type SpecModel } from './openapi/index.js';
@@ -38,23 +36,25 @@ export interface RunningMock extends MockInstance {
   close(): Promise<void>;
 }
 
-/** An application's initial data set (a mock without state starts with its own): its data file, else generated from its seed. */
-export function initialDataSet(source: DataSetSource, spec: SpecModel, options: StartOptions = {}): Customer[] {
-  if (source.dataFile !== undefined) return readDataSet(source.dataFile, customerCheck(spec));
-  return generateCustomers({ seed: source.seed, count: source.count, appId: source.appId, onProgress: options.onSeedProgress });
+/** The data set a mock without state starts with: the data file, else generated from the seed. */
+export function initialDataSet(config: MockConfig, spec: SpecModel, options: StartOptions = {}): Customer[] {
+  const check = customerCheck(spec);
+  if (config.dataFile !== undefined) return readDataSet(config.dataFile, check);
+  return generateCustomers({ seed: config.seed, count: config.count, appId: config.appId, onProgress: options.onSeedProgress });
 }
 
 /**
- * The config file's `apps`, each with its data set: the one the state holds, else its own (a seed
- * or count an app does not give is the mock's own).
+ * The customers of the config file's `apps` that the engine cannot make from a seed: those the
+ * state holds, else those of an app's data file.
  */
-function configuredApplications(config: MockConfig, spec: SpecModel, stored: readonly LoadedApplication[] = []): ApplicationDefinition[] {
-  return config.apps.map((app) => {
-    const customers =
-      stored.find((application) => application.sandbox === undefined && application.clientKey === app.clientKey)?.customers ??
-      initialDataSet({ seed: config.seed, count: config.count, ...app, dataFile: app.dataFile }, spec);
-    return { ...app, initialCustomers: () => customers };
-  });
+function appCustomers(config: MockConfig, spec: SpecModel, stored: readonly LoadedApplication[] = []): Map<string, Customer[]> {
+  const customers = new Map<string, Customer[]>();
+  for (const app of config.apps) {
+    const fromState = stored.find((application) => application.sandbox === undefined && application.clientKey === app.clientKey);
+    if (fromState) customers.set(app.clientKey, fromState.customers);
+    else if (app.dataFile !== undefined) customers.set(app.clientKey, readDataSet(app.dataFile, customerCheck(spec)));
+  }
+  return customers;
 }
 
 /**
@@ -66,8 +66,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   const spec = await getSpecModel();
   const engineOptions = { ...options, docsAssets: swaggerUiAssets };
   if (config.stateFile === undefined) {
-    const applications = configuredApplications(config, spec);
-    const engine = await createEngine(config, { initial: initialDataSet(config, spec, options), applications }, engineOptions);
+    const engine = await createEngine(config, { initial: initialDataSet(config, spec, options), appCustomers: appCustomers(config, spec) }, engineOptions);
     return { ...engine, dataSource: config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`, state: undefined };
   }
   const warn = options.onStateWarning ?? ((message: string) => console.warn(`customers-mock: ${message}`));
@@ -86,7 +85,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   // A reset goes back to what the mock started with: the loaded state, when there was one.
   const data = {
     initial: customers,
-    applications: configuredApplications(config, spec, stored),
+    appCustomers: appCustomers(config, spec, stored),
     sandboxes: stored.flatMap(({ sandbox, customers }) => (sandbox ? [{ ...sandbox, customers }] : [])),
   };
   const engine = await createEngine(config, data, { ...engineOptions, whenDurable: () => state.barrier() });

@@ -1,15 +1,5 @@
 import type { FileContext, JsonSchema, ValueKind } from './option.js';
 
-/** Where an application's customers come from: a data file, else generated from a seed. */
-export interface DataSetSource {
-  readonly seed: number;
-  readonly count: number;
-  /** A JSON file of customers, used instead of generated data. */
-  readonly dataFile: string | undefined;
-  /** The application generated customers belong to. */
-  readonly appId: string;
-}
-
 /**
  * An application beside the mock's own (`apps`), with its own credentials and data set; a seed or
  * count it does not give is the mock's own.

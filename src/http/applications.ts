@@ -199,10 +199,11 @@ export class Applications {
     }
     const count = 'customers' in data ? data.customers.length : data.count;
     if (count > maxCustomers) throw new CustomerLimitError(maxCustomers);
-    const id = randomHex(8);
+    // Web Crypto's UUIDs (122 random bits each), not node:crypto: the app also runs in browsers.
+    const id = crypto.randomUUID().replaceAll('-', '');
     const appId = `app_sandbox_${id}`;
     const customers = 'customers' in data ? data.customers : generateCustomers({ seed: data.seed, count: data.count, appId });
-    const sandbox = this.build({ clientKey: `sandbox_${id}`, clientSecret: randomHex(24), appId, initialCustomers: () => customers }, maxCustomers);
+    const sandbox = this.build({ clientKey: `sandbox_${id}`, clientSecret: crypto.randomUUID().replaceAll('-', ''), appId, initialCustomers: () => customers }, maxCustomers);
     this.add(sandbox);
     this.sandboxes.add(sandbox);
     this.tell({ kind: 'sandbox-created', sandbox: this.sandboxIdentity(sandbox), customers }, () => this.forget(sandbox));
@@ -294,9 +295,4 @@ export class Applications {
   private tell(change: ApplicationChange, revert: () => void): void {
     for (const listener of this.listeners) listener(change, revert);
   }
-}
-
-function randomHex(bytes: number): string {
-  // Web Crypto, not node:crypto: the app also runs in browsers.
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
