@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'vitest';
-import { changeCase, discoverSample, matches, PAGE_SIZE, type Customer, type CustomerStatus, type Exchange } from '#contract-kit';
+import { changeCase, CUSTOMER_STATUSES, discoverSample, matches, PAGE_SIZE, type Customer, type Exchange } from '#contract-kit';
 import { kit } from './support.js';
-
-const STATUSES: readonly CustomerStatus[] = ['ACTIVE', 'BLACKLISTED', 'DEACTIVATED'];
 
 /** Every record on the page satisfies the filter, judged by the document's rule. */
 function expectAllMatch(exchange: Exchange, filter: Parameters<typeof matches>[0], data: readonly Customer[]): void {
@@ -40,7 +38,7 @@ describe('status filter', () => {
     const { total } = await discoverSample(kit);
     let sum = 0;
     let last: Exchange | undefined;
-    for (const status of STATUSES) {
+    for (const status of CUSTOMER_STATUSES) {
       const { exchange, page } = await kit.list({ status, take: PAGE_SIZE });
       expectAllMatch(exchange, { status }, page.data);
       sum += page.total;
