@@ -41,7 +41,10 @@ export interface EngineOptions {
 }
 
 export interface EngineData {
-  /** The data set the mock starts with, which a reset restores (with `--state`: the loaded state). */
+  /**
+   * The data set the mock starts with, which a reset restores (with `--state`: the loaded state).
+   * Free of clashing ids and emails: every source checks that as it reads, or makes it so.
+   */
   readonly initial: readonly Customer[];
   /**
    * The customers of the config's `apps` that are not generated from their seed, by client key:
@@ -76,7 +79,7 @@ export async function createEngine(config: MockConfig, data: EngineData, options
   const clock = options.clock ?? systemClock;
   const store = new CustomerStore({ clock, appId: config.appId, ...compatBehaviour(spec) });
   options.onIndexing?.(data.initial.length);
-  store.replaceAll(data.initial);
+  store.replaceAllChecked(data.initial);
   const mock = createApp({
     config,
     spec,

@@ -71,7 +71,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   }
   const warn = options.onStateWarning ?? ((message: string) => console.warn(`customers-mock: ${message}`));
   // The seed's data set is made only when there is no state to load instead.
-  const { state, customers, applications: stored, loaded } = await DurableState.open(config.stateFile, {
+  const { customers, applications: stored, loaded, attach } = await DurableState.open(config.stateFile, {
     fsync: config.fsync,
     check: customerCheck(spec),
     initial: () => initialDataSet(config, spec, options),
@@ -89,7 +89,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
     sandboxes: stored.flatMap(({ sandbox, customers }) => (sandbox ? [{ ...sandbox, customers }] : [])),
   };
   const engine = await createEngine(config, data, { ...engineOptions, whenDurable: () => state.barrier() });
-  state.attach(engine.applications);
+  const state = await attach(engine.applications);
   const dataSource = loaded ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
   return { ...engine, dataSource, state };
 }

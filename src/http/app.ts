@@ -27,6 +27,7 @@ export interface AppDeps {
   /** The customers of the mock's own application (its `clientKey`). */
   readonly store: CustomerStore;
   readonly clock: Clock;
+  /** What a reset restores: the engine's initial data set, free of clashes (see EngineData). */
   readonly initialCustomers: () => readonly Customer[];
   /** Further applications, each with its own credentials and data set. */
   readonly applications?: readonly ApplicationDefinition[];

@@ -91,7 +91,8 @@ export class Application {
 
   /** Back to the data set it started with; idempotency keys, its rate-limit count and its log forgotten. */
   reset(): void {
-    this.store.replaceAll(this.initialCustomers());
+    // Checked for clashes when it was first loaded.
+    this.store.replaceAllChecked(this.initialCustomers());
     this.idempotency.clear();
     this.rateWindow.reset();
     this.clearRequests();

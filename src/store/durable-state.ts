@@ -8,8 +8,7 @@ import { applyAt, installSnapshot, isRecord, readSnapshot, writeSnapshot, type L
 import { nodeFileSystem, type StateFileSystem } from './state-file-system.js';
 import { decodeLine, parseHeader, readLines, StateFileError, type StateRecord } from './state-format.js';
 import {
-  applyStateRecord,
-  emptyStoredState,
+  ApplicationsReplay,
   recordOf,
   snapshotRecords,
   type ApplicationChange,
@@ -45,15 +44,6 @@ export interface LoadedApplication {
   readonly customers: Customer[];
 }
 
-export interface OpenedState {
-  readonly state: DurableState;
-  /** What the mock's own application starts with: the loaded state, or the initial data set now saved. */
-  readonly customers: Customer[];
-  /** The other applications the state holds (none when it was just made). */
-  readonly applications: LoadedApplication[];
-  readonly loaded: boolean;
-}
-
 /**
  * The applications of a running mock, as `--state` journals them: it is told of every change
  * (with how to take it back when its record cannot be written), and asked for everything for a
@@ -63,6 +53,23 @@ export interface JournaledApplications {
   onChange(listener: (change: ApplicationChange, revert: () => void) => void): void;
   /** Every application's customers now, the mock's own first. */
   contents(): ApplicationContents[];
+}
+
+export interface OpenedState {
+  /**
+   * What the mock's own application starts with: the loaded state, or the initial data set.
+   * Either is free of clashing ids and emails: the state was written by the mock and its
+   * checksums hold.
+   */
+  readonly customers: Customer[];
+  /** The other applications the state holds (none when there was no state yet). */
+  readonly applications: LoadedApplication[];
+  readonly loaded: boolean;
+  /**
+   * Journals every change of `applications`, which now hold what was loaded, from now on; with no
+   * state yet, first saves them as the first snapshot. Before the mock serves anything.
+   */
+  readonly attach: (applications: JournaledApplications) => Promise<DurableState>;
 }
 
 /**
@@ -80,13 +87,13 @@ const COMPACTION_FLOOR_BYTES = 64 * 1024;
  * write's record goes to the journal before the write is acknowledged; snapshots are rewritten in
  * the background once the journal has grown, and the journals they hold are then removed.
  *
- * The API is small: `open` (load or create), `attach` (journal the applications' writes),
- * `barrier` (what a response waits for), `compact`, `close`. Records are typed (state-records.ts):
- * another kind of state adds its record types there and its changes through the same journal, as
- * the applications of the config file and sandboxes did; the framing, checksums, versions, torn
- * tails and compaction stay as they are. A reader refuses a record type it does not know, so a
- * file with new types needs a newer version of the format (STATE_FORMAT_VERSION) to be told
- * apart from damage.
+ * The API is small: `open` (load, or make the initial data set), `attach` (journal the
+ * applications' writes), `barrier` (what a response waits for), `compact`, `close`. Records are
+ * typed (state-records.ts): another kind of state adds its record types there and its changes
+ * through the same journal, as the config file's applications and sandboxes did; the framing,
+ * checksums, versions, torn tails and compaction stay as they are. A reader refuses a record type
+ * it does not know, so a file with new types needs a newer version of the format
+ * (STATE_FORMAT_VERSION) to be told apart from damage.
  */
 export class DurableState {
   private compacting: Promise<void> | undefined;
@@ -99,10 +106,18 @@ export class DurableState {
     private readonly fileSystem: StateFileSystem,
     private readonly warn: (message: string) => void,
     private snapshotBytes: number,
+    private readonly applications: JournaledApplications,
     /** Client keys of the applications the loaded state holds. */
-    private readonly storedApplications: ReadonlySet<string>,
-    private applications: JournaledApplications | undefined = undefined,
-  ) {}
+    stored: ReadonlySet<string>,
+  ) {
+    // An application the state does not hold yet (one the config file just gained) has its data
+    // set journaled first, so that its later writes replay onto it.
+    for (const { app, customers } of applications.contents()) {
+      if (app === undefined || stored.has(app)) continue;
+      void this.journal.append(recordOf({ kind: 'customers', app, change: { kind: 'replace', customers, previous: [] } }), () => {});
+    }
+    applications.onChange((change, revert) => void this.journal.append(recordOf(change), revert));
+  }
 
   static async open(stateFile: string, options: DurableStateOptions): Promise<OpenedState> {
     const fileSystem = options.fileSystem ?? nodeFileSystem;
@@ -112,11 +127,18 @@ export class DurableState {
       if (journals.length > 0) {
         throw new StateFileError(journals[0]!.path, 0, `a journal without its snapshot ${stateFile}: restore ${stateFile}, or remove the journal to start afresh`);
       }
-      const customers = options.initial();
-      const { bytes } = await saveSnapshot(fileSystem, stateFile, 1, customers);
-      const journal = await Journal.open(stateFile, 1, undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-      const state = new DurableState(stateFile, journal, fileSystem, options.warn, bytes, new Set());
-      return { state, customers, applications: [], loaded: false };
+      return {
+        customers: options.initial(),
+        applications: [],
+        loaded: false,
+        attach: async (applications) => {
+          // From the stores, so the snapshot is in list order: the next start's sort is one pass.
+          const { bytes } = await saveSnapshot(fileSystem, stateFile, 1, applications.contents());
+          const journal = await Journal.open(stateFile, 1, undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
+          const state = new DurableState(stateFile, journal, fileSystem, options.warn, bytes, applications, new Set(applications.contents().flatMap(({ app }) => app ?? [])));
+          return state;
+        },
+      };
     }
 
     options.onLoading?.(stateFile, [stateFile, ...journals.map((journal) => journal.path)].reduce((sum, path) => sum + statSync(path).size, 0));
@@ -130,28 +152,21 @@ export class DurableState {
     for (const obsolete of journals.filter((journal) => journal.generation < snapshot.generation)) await fileSystem.remove(obsolete.path);
     removeAbandonedTemporaryFiles(stateFile);
 
-    const last = replays.at(-1);
-    const generation = last?.generation ?? snapshot.generation;
-    const journal = await Journal.open(stateFile, generation, last?.size || undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-    const storedApplications = new Set(loaded.applications.map((application) => application.clientKey));
-    const state = new DurableState(stateFile, journal, fileSystem, options.warn, statSync(stateFile).size, storedApplications);
-    // An older state file, or a compaction a crash interrupted: fold it into one snapshot now.
-    if (snapshot.legacy || replays.length > 1) setImmediate(() => void state.compact());
-    return { state, customers: loaded.customers, applications: loaded.applications, loaded: true };
-  }
-
-  /**
-   * Journals every change of `applications` from now on. An application the state does not hold
-   * yet (one the config file just gained) has its data set journaled first, so that its later
-   * writes replay onto it.
-   */
-  attach(applications: JournaledApplications): void {
-    this.applications = applications;
-    for (const { app, customers } of applications.contents()) {
-      if (app === undefined || this.storedApplications.has(app)) continue;
-      void this.journal.append(recordOf({ kind: 'customers', app, change: { kind: 'replace', customers, previous: [] } }), () => {});
-    }
-    applications.onChange((change, revert) => void this.journal.append(recordOf(change), revert));
+    const stored = new Set(loaded.applications.map((application) => application.clientKey));
+    return {
+      customers: loaded.customers,
+      applications: loaded.applications,
+      loaded: true,
+      attach: async (applications) => {
+        const last = replays.at(-1);
+        const generation = last?.generation ?? snapshot.generation;
+        const journal = await Journal.open(stateFile, generation, last?.size || undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
+        const state = new DurableState(stateFile, journal, fileSystem, options.warn, statSync(stateFile).size, applications, stored);
+        // An older state file, or a compaction a crash interrupted: fold it into one snapshot now.
+        if (snapshot.legacy || replays.length > 1) setImmediate(() => void state.compact());
+        return state;
+      },
+    };
   }
 
   /**
@@ -183,7 +198,6 @@ export class DurableState {
   }
 
   private async writeCompaction(): Promise<void> {
-    if (!this.applications) return;
     const { count, recordAt } = snapshotRecords(this.applications.contents());
     const before = this.journal.barrier();
     const generation = this.journal.rotate();
@@ -224,12 +238,13 @@ interface LoadedState {
  * nothing on disk: a file that cannot load is reported, naming it and the byte offset.
  */
 export function loadState(stateFile: string, check: CustomerCheck, journals = journalsOf(stateFile)): LoadedState {
-  const stored = emptyStoredState();
-  const apply = (record: StateRecord) => applyStateRecord(stored, record);
-  const snapshot = readSnapshot(stateFile, check, apply);
-  const replays = journals.filter((journal) => journal.generation >= snapshot.generation).map((journal) => replayJournal(journal.path, journal.generation, apply));
-  const applications = [...stored.apps].map(([clientKey, { sandbox, customers }]) => ({ clientKey, sandbox, customers: [...customers.values()] }));
-  return { customers: [...stored.own.values()], applications, snapshot, replays };
+  const replay = new ApplicationsReplay();
+  const snapshot = readSnapshot(stateFile, check, (record) => replay.applySnapshotRecord(record));
+  const replays = journals
+    .filter((journal) => journal.generation >= snapshot.generation)
+    .map((journal) => replayJournal(journal.path, journal.generation, (record) => replay.applyJournalRecord(record)));
+  const applications = [...replay.apps].map(([clientKey, { sandbox, replay: customers }]) => ({ clientKey, sandbox, customers: customers.customers }));
+  return { customers: replay.own.customers, applications, snapshot, replays };
 }
 
 function journalOptions(fileSystem: StateFileSystem, options: DurableStateOptions, afterWrite: () => void): JournalOptions {
@@ -290,9 +305,9 @@ function replayJournal(path: string, generation: number, apply: (record: StateRe
   return { path, generation, size, tornAt, tornBytes: tornAt === undefined ? 0 : end - tornAt };
 }
 
-/** Writes a snapshot of `customers` as the state file, before the mock serves anything. */
-async function saveSnapshot(fileSystem: StateFileSystem, stateFile: string, generation: number, customers: readonly Customer[]): Promise<{ bytes: number }> {
-  const { count, recordAt } = snapshotRecords([{ app: undefined, sandbox: undefined, customers }]);
+/** Writes a snapshot of `applications` as the state file, before the mock serves anything. */
+async function saveSnapshot(fileSystem: StateFileSystem, stateFile: string, generation: number, applications: readonly ApplicationContents[]): Promise<{ bytes: number }> {
+  const { count, recordAt } = snapshotRecords(applications);
   const { temporary, bytes } = await writeSnapshot(fileSystem, stateFile, generation, count, recordAt);
   await installSnapshot(fileSystem, temporary, stateFile);
   return { bytes };

@@ -6,8 +6,8 @@ import type { StateRecord } from './state-format.js';
  * The records of the customers' state: `put` (a created or updated customer, whole), `delete`
  * and `replace` (the whole data set: admin replace and reset). A record without `app` is about
  * the mock's own application; with it, about the application of that client key (one of the
- * config file's `apps`, or a sandbox). A snapshot is the `put` of every customer, so a snapshot
- * and a journal replay through the same `applyStateRecord`.
+ * config file's `apps`, or a sandbox). A snapshot is the `put` of every customer, each once (a
+ * sandbox's after its `sandbox` record).
  */
 export type CustomerRecord =
   | { readonly type: 'put'; readonly app?: string; readonly customer: Customer }
@@ -97,62 +97,103 @@ export function snapshotRecords(applications: readonly ApplicationContents[]): {
   return { count, recordAt };
 }
 
-/** An application's customers by id key, as read from the state files; a sandbox's identity with them. */
-export interface StoredApplication {
-  readonly sandbox: SandboxIdentity | undefined;
-  readonly customers: Map<string, Customer>;
+/** The mock's own customers and every other application's, as a snapshot and the journals after it leave them. */
+export class ApplicationsReplay {
+  readonly own = new CustomerReplay();
+  /** By client key; a sandbox with its identity. */
+  readonly apps = new Map<string, { sandbox: SandboxIdentity | undefined; readonly replay: CustomerReplay }>();
+
+  /** A record of the snapshot; throws on one a snapshot cannot hold. */
+  applySnapshotRecord(record: StateRecord): void {
+    const known = record as CustomerRecord | SandboxRecord;
+    if (known.type === 'sandbox') this.createSandbox(known);
+    else if (known.type === 'put') this.replayOf(known.app).applySnapshotRecord(known);
+    else throw new Error(`a snapshot holds put and sandbox records only, not ${JSON.stringify(record.type)}`);
+  }
+
+  /** A record of a journal; throws on a record of a type it does not know, or one that contradicts the state. */
+  applyJournalRecord(record: StateRecord): void {
+    const known = record as CustomerRecord | SandboxRecord;
+    switch (known.type) {
+      case 'sandbox':
+        this.createSandbox(known);
+        return;
+      case 'sandbox-delete':
+        if (this.apps.get(known.clientKey)?.sandbox === undefined) throw new Error(`deletes a sandbox that does not exist (${JSON.stringify(known.clientKey)})`);
+        this.apps.delete(known.clientKey);
+        return;
+      case 'put':
+      case 'delete':
+      case 'replace':
+        this.replayOf(known.app).applyJournalRecord(known);
+        return;
+      default:
+        throw new Error(`unknown record type ${JSON.stringify(record.type)}`);
+    }
+  }
+
+  private createSandbox(record: Extract<SandboxRecord, { type: 'sandbox' }>): void {
+    const { clientKey, clientSecret, appId, createdAt, customers } = record;
+    if (this.apps.has(clientKey)) throw new Error(`a second application with the client key ${JSON.stringify(clientKey)}`);
+    const replay = new CustomerReplay();
+    for (const customer of customers) replay.applySnapshotRecord({ type: 'put', customer });
+    this.apps.set(clientKey, { sandbox: { clientKey, clientSecret, appId, createdAt }, replay });
+  }
+
+  /** The mock's own customers, or an application's, which a configured application's first record creates. */
+  private replayOf(app: string | undefined): CustomerReplay {
+    if (app === undefined) return this.own;
+    let stored = this.apps.get(app);
+    if (!stored) {
+      stored = { sandbox: undefined, replay: new CustomerReplay() };
+      this.apps.set(app, stored);
+    }
+    return stored.replay;
+  }
 }
 
-/** Every application's customers as the state files hold them. */
-export interface StoredState {
-  readonly own: Map<string, Customer>;
-  /** By client key. */
-  readonly apps: Map<string, StoredApplication>;
+/**
+ * One application's customers as a snapshot and the journals after it leave them. A snapshot holds
+ * each customer once, so its records are gathered as they come; only a journal record, which may
+ * change or remove one, needs them by id, and that index is built at the first. A million
+ * customers load without a map of a million when the journals are empty.
+ */
+export class CustomerReplay {
+  private readonly gathered: Customer[] = [];
+  private byId: Map<string, Customer> | undefined;
+
+  /** A record of the snapshot; throws on one that is not a customer's `put`. */
+  applySnapshotRecord(record: StateRecord): void {
+    const known = record as CustomerRecord;
+    if (known.type !== 'put') throw new Error(`a snapshot holds put records only, not ${JSON.stringify(record.type)}`);
+    this.gathered.push(known.customer);
+  }
+
+  /** A record of a journal; throws on a record of a type it does not know. */
+  applyJournalRecord(record: StateRecord): void {
+    this.byId ??= new Map(this.gathered.map((customer) => [idKey(customer.id), customer]));
+    applyCustomerRecord(this.byId, record);
+  }
+
+  get customers(): Customer[] {
+    return this.byId === undefined ? this.gathered : [...this.byId.values()];
+  }
 }
 
-export function emptyStoredState(): StoredState {
-  return { own: new Map(), apps: new Map() };
-}
-
-/** Applies one record; throws on a record of a type it does not know, or one that contradicts the state. */
-export function applyStateRecord(state: StoredState, record: StateRecord): void {
-  const known = record as CustomerRecord | SandboxRecord;
+function applyCustomerRecord(customers: Map<string, Customer>, record: StateRecord): void {
+  const known = record as CustomerRecord;
   switch (known.type) {
     case 'put':
-      customersOf(state, known.app).set(idKey(known.customer.id), known.customer);
+      customers.set(idKey(known.customer.id), known.customer);
       return;
     case 'delete':
-      customersOf(state, known.app).delete(idKey(known.id));
+      customers.delete(idKey(known.id));
       return;
-    case 'replace': {
-      const customers = customersOf(state, known.app);
+    case 'replace':
       customers.clear();
       for (const customer of known.customers) customers.set(idKey(customer.id), customer);
-      return;
-    }
-    case 'sandbox': {
-      const { clientKey, clientSecret, appId, createdAt, customers } = known;
-      if (state.apps.has(clientKey)) throw new Error(`a second application with the client key ${JSON.stringify(clientKey)}`);
-      const byId = new Map(customers.map((customer) => [idKey(customer.id), customer]));
-      state.apps.set(clientKey, { sandbox: { clientKey, clientSecret, appId, createdAt }, customers: byId });
-      return;
-    }
-    case 'sandbox-delete':
-      if (state.apps.get(known.clientKey)?.sandbox === undefined) throw new Error(`deletes a sandbox that does not exist (${JSON.stringify(known.clientKey)})`);
-      state.apps.delete(known.clientKey);
       return;
     default:
       throw new Error(`unknown record type ${JSON.stringify(record.type)}`);
   }
-}
-
-/** The customers a record names: the mock's own, or an application's, which a configured application's first record creates. */
-function customersOf(state: StoredState, app: string | undefined): Map<string, Customer> {
-  if (app === undefined) return state.own;
-  let stored = state.apps.get(app);
-  if (!stored) {
-    stored = { sandbox: undefined, customers: new Map() };
-    state.apps.set(app, stored);
-  }
-  return stored.customers;
 }
