@@ -14,6 +14,9 @@ Options:
   --allow-writes        also create, update, blacklist, restore and delete one marked customer
                         (always deleted again); without it only reads and requests that must
                         be rejected are sent
+  --sandbox             run in a sandbox of its own on a customers-mock, created with the
+                        credentials given (the mock's own) and deleted afterwards, also on
+                        failure: parallel runs against one mock never see each other's data
   --junit FILE          also write a JUnit XML report to FILE (relative to the current folder)
   --timeout-ms N        limit of each request (default ${DEFAULT_TIMEOUT_MS})
   --max-pages N         most pages of 100 read when walking the whole list (default ${DEFAULT_MAX_PAGES})
@@ -27,13 +30,14 @@ export class ContractUsageError extends Error {}
 export type ContractCommand =
   | { kind: 'help' }
   /** `junitFile` is absolute: resolved from the caller's folder, as it is printed. */
-  | { kind: 'run'; settings: ContractSettings; junitFile: string | undefined };
+  | { kind: 'run'; settings: ContractSettings; junitFile: string | undefined; sandbox: boolean };
 
 const CONTRACT_FLAGS = {
   'base-url': { type: 'string' },
   'client-key': { type: 'string' },
   'client-secret': { type: 'string' },
   'allow-writes': { type: 'boolean' },
+  sandbox: { type: 'boolean' },
   junit: { type: 'string' },
   'timeout-ms': { type: 'string' },
   'max-pages': { type: 'string' },
@@ -60,6 +64,7 @@ export function parseContractCommand(argv: readonly string[], env: NodeJS.Proces
   return {
     kind: 'run',
     junitFile: values.junit === undefined ? undefined : callerPath(nonEmpty('--junit', values.junit), env, cwd),
+    sandbox: values.sandbox ?? false,
     settings: {
       baseUrl: url.href.replace(/\/+$/, ''),
       clientKey: required('--client-key', values['client-key'] ?? env.CONTRACT_CLIENT_KEY, 'CONTRACT_CLIENT_KEY'),

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runContractSuite } from '../contract-runner/run.js';
+import { inSandbox, SandboxUnavailableError } from '../contract-runner/sandbox.js';
 import { CONTRACT_HELP, ContractUsageError, parseContractCommand } from './contract-options.js';
 
 async function main(): Promise<number> {
@@ -8,9 +9,10 @@ async function main(): Promise<number> {
     process.stdout.write(CONTRACT_HELP);
     return 0;
   }
-  const { settings, junitFile } = command;
-  process.stdout.write(`Contract suite against ${settings.baseUrl} (${settings.allowWrites ? 'with writes' : 'read-only'})\n`);
-  const result = await runContractSuite(settings, { junitFile });
+  const { settings, junitFile, sandbox } = command;
+  process.stdout.write(`Contract suite against ${settings.baseUrl} (${settings.allowWrites ? 'with writes' : 'read-only'}${sandbox ? ', in a sandbox' : ''})\n`);
+  const run = (target: typeof settings) => runContractSuite(target, { junitFile });
+  const result = sandbox ? await inSandbox(settings, run, process.stdout) : await run(settings);
   if (junitFile) process.stdout.write(`JUnit report: ${junitFile}\n`);
   return result.ok ? 0 : 1;
 }
@@ -18,6 +20,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof SandboxUnavailableError) {
+      process.stderr.write(`customers-contract: ${error.message}\n`);
+      process.exit(1);
+    }
     if (error instanceof ContractUsageError) {
       process.stderr.write(`customers-contract: ${error.message}\nRun customers-contract --help for the options.\n`);
       process.exit(2);

@@ -8,6 +8,7 @@ describe('customers-contract options', () => {
     expect(parseContractCommand(FLAGS, {})).toEqual({
       kind: 'run',
       junitFile: undefined,
+      sandbox: false,
       settings: { baseUrl: 'http://127.0.0.1:4010', clientKey: 'k', clientSecret: 's', allowWrites: false, timeoutMs: 10_000, maxPages: 10 },
     });
   });
@@ -18,9 +19,9 @@ describe('customers-contract options', () => {
     expect(parseContractCommand(['--client-key', 'flag-key'], env)).toMatchObject({ settings: { clientKey: 'flag-key', clientSecret: 'env-secret' } });
   });
 
-  it('takes --allow-writes, --junit, --timeout-ms and --max-pages', () => {
-    const command = parseContractCommand([...FLAGS, '--allow-writes', '--junit', 'out.xml', '--timeout-ms', '2500', '--max-pages', '3'], {}, '/ci/job');
-    expect(command).toMatchObject({ junitFile: '/ci/job/out.xml', settings: { allowWrites: true, timeoutMs: 2500, maxPages: 3 } });
+  it('takes --allow-writes, --sandbox, --junit, --timeout-ms and --max-pages', () => {
+    const command = parseContractCommand([...FLAGS, '--allow-writes', '--sandbox', '--junit', 'out.xml', '--timeout-ms', '2500', '--max-pages', '3'], {}, '/ci/job');
+    expect(command).toMatchObject({ junitFile: '/ci/job/out.xml', sandbox: true, settings: { allowWrites: true, timeoutMs: 2500, maxPages: 3 } });
   });
 
   it('resolves --junit from the folder the command was typed in, also under npm run (which moves into the package)', () => {
