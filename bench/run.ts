@@ -6,6 +6,7 @@ import { measureThroughput, startMock, type LoadRow } from './http-load.js';
 import { measureInProcess, renderInProcess, type InProcessReport } from './in-process.js';
 import { memoryOf, stop, stopAll } from './processes.js';
 import { mib, ms, percentile, table } from './stats.js';
+import { measureSandboxes, renderSandboxes } from './sandboxes.js';
 import { measureState, renderState } from './state.js';
 import type { LatencyRow } from './store-latency.js';
 
@@ -13,7 +14,7 @@ import type { LatencyRow } from './store-latency.js';
  * `npm run bench` (`-- --quick` for a short development run): throughput of the list endpoint
  * against a bare node:http ceiling and the peers, start-up time and memory at 100k and 1M
  * customers, the store's latencies at 1M, and `--state` at 1M. Full runs write bench/RESULTS.md.
- * `-- --part state` runs only the `--state` part and replaces its section of bench/RESULTS.md.
+ * `-- --part state` (or `sandboxes`) runs only that part and replaces its section of bench/RESULTS.md.
  */
 const quick = process.argv.includes('--quick');
 const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : undefined;
@@ -49,14 +50,22 @@ function replaceSection(document: string, body: string): string {
   return `${document.slice(0, start)}${body}${next === -1 ? '' : `\n${document.slice(next + 1)}`}`;
 }
 
+async function sandboxesSection(): Promise<string> {
+  section('sandboxes: creation, memory, and the default application beside 100 of them');
+  return renderSandboxes(await measureSandboxes(quick));
+}
+
+const PARTS: Readonly<Record<string, () => Promise<string>>> = { state: stateSection, sandboxes: sandboxesSection };
+
 async function main(): Promise<void> {
-  if (part === 'state') {
-    const body = await stateSection();
+  if (part !== undefined) {
+    const measure = PARTS[part];
+    if (!measure) throw new Error(`unknown --part ${part}: the parts are: ${Object.keys(PARTS).join(', ')}`);
+    const body = await measure();
     process.stdout.write(`\n${body}\n`);
     if (!quick) writeFileSync(RESULTS, replaceSection(readFileSync(RESULTS, 'utf8'), body));
     return;
   }
-  if (part !== undefined) throw new Error(`unknown --part ${part}: the parts are: state`);
   section(`throughput: 1,000 customers, 10 connections, ${quick ? '2 s x 1 round, no peers' : '8 s x 2 rounds, with peers'}`);
   const load = await measureThroughput(quick ? { durationS: 2, rounds: 1, peers: false } : { durationS: 8, rounds: 2, peers: true });
   section('start-up and memory');
@@ -67,7 +76,7 @@ async function main(): Promise<void> {
   const latency = runStoreLatency(storeCount, quick ? 50 : 200);
   section('in process: createMockFetch cold starts, requests, browser bundle size');
   const inProcess = await measureInProcess(quick);
-  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}`;
+  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}\n${await sandboxesSection()}`;
   process.stdout.write(`\n${report}\n`);
   if (!quick) writeFileSync(RESULTS, report);
 }
