@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, it } from 'vitest';
-import { discoverSample, type Customer } from '#contract-kit';
+import { discoverSample, timestampOf, type Customer } from '#contract-kit';
 import { kit } from './support.js';
 
 describe('fetch by id', () => {
@@ -23,6 +23,7 @@ describe('fetch by id', () => {
   });
 });
 
+// No DELETE here: the platform's own spec has no DELETE operation, so a read-only run never sends one.
 describe('writes that must be rejected before anything is written', () => {
   it('create with a body that is not JSON -> 400', async () => {
     kit.expectStatus(await kit.send('createCustomer', { rawBody: '{"first_name": "Contract", ' }), 400);
@@ -32,8 +33,26 @@ describe('writes that must be rejected before anything is written', () => {
   it('update of a non-UUID id -> 400', async () => {
     kit.expectStatus(await kit.send('updateCustomer', { params: { id: 'not-a-uuid' }, body: { last_name: 'Contract' } }), 400);
   });
+});
 
-  it('delete of a non-UUID id -> 400', async () => {
-    kit.expectStatus(await kit.send('deleteCustomer', { params: { id: 'not-a-uuid' } }), 400);
+describe('customer fields at choice points', () => {
+  it('timestamp key spelling', async (context) => {
+    const { customers, exchange } = await discoverSample(kit);
+    const customer = customers[0];
+    if (!customer) return context.skip('the server has no customers to look at');
+    const keys = Object.keys(customer);
+    const observed = keys.includes('createdAt') && keys.includes('updatedAt') ? 'camelCase' : keys.includes('created_at') && keys.includes('updated_at') ? 'snake_case' : 'neither';
+    kit.check(timestampOf(customer, 'created') !== undefined, 'a creation time, under some spelling', `keys ${keys.join(', ')}`, exchange);
+    kit.atRule('/components/schemas/Customer/properties/createdAt', { observed, expected: 'camelCase', asDocument: observed === 'camelCase', detail: `a listed customer's keys: ${keys.join(', ')}` }, exchange);
+  });
+
+  it('fields beyond the documented ones', async (context) => {
+    const { customers, exchange } = await discoverSample(kit);
+    if (customers.length === 0) return context.skip('the server has no customers to look at');
+    const schema = kit.document.spec.dereferenced.components?.schemas?.Customer as { properties?: object } | undefined;
+    const documented = Object.keys(schema?.properties ?? {});
+    const extra = [...new Set(customers.flatMap((c) => Object.keys(c).filter((k) => !documented.includes(k))))];
+    const observed = extra.length === 0 ? 'no extra fields' : `extra fields: ${extra.join(', ')}`;
+    kit.atRule('/components/schemas/Customer', { observed, expected: 'no extra fields', asDocument: extra.length === 0, detail: `${customers.length} listed customers` }, exchange);
   });
 });

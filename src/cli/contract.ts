@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { driftReport } from '../contract-runner/drift.js';
 import { runContractSuite } from '../contract-runner/run.js';
 import { CONTRACT_HELP, ContractUsageError, parseContractCommand } from './contract-options.js';
 
@@ -8,10 +11,17 @@ async function main(): Promise<number> {
     process.stdout.write(CONTRACT_HELP);
     return 0;
   }
-  const { settings, junitFile } = command;
-  process.stdout.write(`Contract suite against ${settings.baseUrl} (${settings.allowWrites ? 'with writes' : 'read-only'})\n`);
+  const { settings, junitFile, driftFile } = command;
+  const mode = settings.allowWrites ? `with writes, seed ${settings.seed}` : 'read-only';
+  const budget = settings.maxRequests === undefined ? '' : `, at most ${settings.maxRequests} requests`;
+  process.stdout.write(`Contract suite against ${settings.baseUrl} (profile ${settings.profile}, ${mode}${budget})\n`);
   const result = await runContractSuite(settings, { junitFile });
   if (junitFile) process.stdout.write(`JUnit report: ${junitFile}\n`);
+  if (driftFile) {
+    const path = resolve(driftFile);
+    writeFileSync(path, `${JSON.stringify(driftReport(settings.profile, settings.baseUrl, result.observations), null, 2)}\n`);
+    process.stdout.write(`Drift report: ${path}\n`);
+  }
   return result.ok ? 0 : 1;
 }
 

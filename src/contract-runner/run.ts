@@ -6,8 +6,8 @@ import type { ContractSettings } from './settings.js';
 /** The package root: the suite's files live in its `contract-tests/` folder. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The suite file whose checks change data; every other file only reads. */
-const WRITES_FILE = /writes\.contract\.ts$/;
+/** Suite files whose checks change data (`writes*.contract.ts`); every other file only reads. */
+const WRITES_FILE = /\/writes[^/]*\.contract\.ts$/;
 
 /**
  * Runs the write lifecycle after every read check, so a read check never sees the suite's own
@@ -31,7 +31,7 @@ export interface RunOptions {
  * through vitest's Node API, and returns what it came to.
  */
 export async function runContractSuite(settings: ContractSettings, options: RunOptions = {}): Promise<RunSummary & { ok: boolean }> {
-  const reporter = new ContractReporter(options.out);
+  const reporter = new ContractReporter({ profile: settings.profile, seed: settings.seed, startedAt: Date.now() }, options.out);
   // A check may wait out a rate-limit window (up to a minute) between its requests.
   const testTimeout = 3 * 60_000 + 4 * settings.timeoutMs;
   const vitest = await startVitest(
@@ -45,8 +45,11 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
       setupFiles: ['contract-tests/setup.ts'],
       // Files share one module cache, so the document's validators are compiled once, not per file.
       isolate: false,
+      // The kit's own modules are compiled JavaScript: Node loads them as they are, instead of
+      // Vite transforming each one again on every run.
+      server: { deps: { external: [/\/dist\//] } },
       provide: { contract: settings },
-      reporters: options.junitFile ? [reporter, ['junit', { outputFile: options.junitFile, suiteName: 'contract' }]] : [reporter],
+      reporters: options.junitFile ? [reporter, ['junit', { outputFile: options.junitFile, suiteName: `contract (profile ${settings.profile})` }]] : [reporter],
       testTimeout,
       hookTimeout: testTimeout,
       // One worker, files one after another: the run is bound by start-up rather than by its few

@@ -21,6 +21,8 @@ export function createAjv(): Ajv2020 {
   addFormats(ajv);
   // OpenAPI annotations that are not JSON Schema vocabulary.
   ajv.addKeyword({ keyword: 'example' });
+  // Provenance marks: which rules are choices (read by the contract kit's profiles).
+  ajv.addKeyword({ keyword: 'x-choice' });
   return ajv;
 }
 

@@ -25,9 +25,16 @@ export function loadSpec(path: string = SPEC_PATH): Promise<LoadedSpec> {
 
 async function readSpec(path: string): Promise<LoadedSpec> {
   // swagger-parser has its own document types; openapi3-ts's are the project's.
-  const raw = (await SwaggerParser.parse(path)) as unknown as OpenApiDocument;
-  // validate() dereferences in place, so hand it a copy and keep `raw` as written.
+  return specFromDocument((await SwaggerParser.parse(path)) as unknown as OpenApiDocument);
+}
+
+/**
+ * Validates and dereferences a document already in memory. `derived`: it was made from the
+ * loaded (already validated) document, so it is only dereferenced.
+ */
+export async function specFromDocument(raw: OpenApiDocument, options: { derived?: boolean } = {}): Promise<LoadedSpec> {
+  // Both dereference in place, so hand them a copy and keep `raw` as written.
   const copy = structuredClone(raw) as unknown as Parameters<typeof SwaggerParser.validate>[0];
-  const dereferenced = (await SwaggerParser.validate(copy)) as unknown as OpenApiDocument;
+  const dereferenced = (await (options.derived ? SwaggerParser.dereference(copy) : SwaggerParser.validate(copy))) as unknown as OpenApiDocument;
   return { raw, dereferenced };
 }

@@ -5,7 +5,7 @@ import { listOperations, type SpecOperation } from './operations.js';
 import { compileRequestValidator, type RequestValidator } from './request-validator.js';
 import { compileResponseValidator, type ResponseValidator } from './response-validator.js';
 
-export { SPEC_PATH, loadSpec, type LoadedSpec, type OpenApiDocument } from './document.js';
+export { SPEC_PATH, loadSpec, specFromDocument, type LoadedSpec, type OpenApiDocument } from './document.js';
 export { describeErrors } from './ajv.js';
 export { toRouterPath, type SpecOperation, type HttpMethod } from './operations.js';
 export type { RawRequest, RequestValidator, ValidParameters, Validation } from './request-validator.js';

@@ -5,8 +5,14 @@ import { CREDENTIALS } from './mock.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/contract.js', import.meta.url));
 
+/**
+ * The mock as the README starts it for kit runs: the rate limit on (so its headers are there to
+ * check) but high enough that a full run never waits for a window.
+ */
+export const CONTRACT_MOCK_CONFIG = { rateLimit: 100_000 } as const;
+
 /** Test timeout of a test that runs the CLI: past its kill limit, with room for a loaded machine. */
-export const CONTRACT_RUN_TIMEOUT_MS = 150_000;
+export const CONTRACT_RUN_TIMEOUT_MS = 250_000;
 
 export interface ContractRun {
   readonly code: number | null;
@@ -47,7 +53,7 @@ export function runContractCli(baseUrl: string | undefined, options: ContractRun
     const timer = setTimeout(() => {
       killed = true;
       child.kill('SIGKILL');
-    }, options.limitMs ?? 120_000);
+    }, options.limitMs ?? 240_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -8,7 +8,20 @@ describe('customers-contract options', () => {
     expect(parseContractCommand(FLAGS, {})).toEqual({
       kind: 'run',
       junitFile: undefined,
-      settings: { baseUrl: 'http://127.0.0.1:4010', clientKey: 'k', clientSecret: 's', allowWrites: false, timeoutMs: 10_000, maxPages: 10 },
+      driftFile: undefined,
+      settings: {
+        baseUrl: 'http://127.0.0.1:4010',
+        clientKey: 'k',
+        clientSecret: 's',
+        allowWrites: false,
+        timeoutMs: 10_000,
+        maxPages: 10,
+        profile: 'documented',
+        seed: expect.any(Number),
+        maxRequests: undefined,
+        exclusive: false,
+        clockToleranceMs: 5_000,
+      },
     });
   });
 
@@ -23,7 +36,16 @@ describe('customers-contract options', () => {
     expect(command).toMatchObject({ junitFile: 'out.xml', settings: { allowWrites: true, timeoutMs: 2500, maxPages: 3 } });
   });
 
+  it('takes the profile, seed, budget, drift file, --exclusive and the clock tolerance', () => {
+    const command = parseContractCommand([...FLAGS, '--profile', 'strict', '--seed', '42', '--max-requests', '500', '--drift', 'drift.json', '--exclusive', '--clock-tolerance-ms', '900'], {});
+    expect(command).toMatchObject({ driftFile: 'drift.json', settings: { profile: 'strict', seed: 42, maxRequests: 500, exclusive: true, clockToleranceMs: 900 } });
+    expect(parseContractCommand(FLAGS, { CONTRACT_PROFILE: 'strict' })).toMatchObject({ settings: { profile: 'strict' } });
+  });
+
   it.each([
+    [[...FLAGS, '--profile', 'everything'], /unknown --profile "everything": use documented or strict/],
+    [[...FLAGS, '--seed', '2147483648'], /--seed must be a whole number from 0 to 2147483647/],
+    [[...FLAGS, '--max-requests', '3'], /--max-requests 3 is below the 11 requests one check may need/],
     [[], /--base-url \(or CONTRACT_BASE_URL\) is required/],
     [['--base-url', 'http://x', '--client-key', 'k'], /--client-secret \(or CONTRACT_CLIENT_SECRET\) is required/],
     [[...FLAGS.slice(2), '--base-url', 'not a url'], /--base-url must be a URL/],
