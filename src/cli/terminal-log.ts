@@ -1,11 +1,10 @@
 import { pino, type Level } from 'pino';
 import pretty from 'pino-pretty';
-import type { Credentials } from '../http/auth.js';
-import type { RequestObserver } from '../http/request-log.js';
+import type { MockConfig } from '../config/mock-config.js';
 
 export interface TerminalLogOptions {
   /** Values that must never be printed, wherever a client puts them. */
-  readonly credentials: Credentials;
+  readonly credentials: Pick<MockConfig, 'clientKey' | 'clientSecret'>;
   /** Standard output unless a test collects the lines. */
   readonly destination?: NodeJS.WritableStream;
   readonly colorize?: boolean;
@@ -15,12 +14,21 @@ export interface TerminalLogOptions {
 const SECRET_NAME = /key|secret|token|password|passwd|auth|signature|credential/i;
 const REDACTED = '[redacted]';
 
+/** What a line shows of a request the mock answered. */
+export interface PrintedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly status: number;
+  readonly durationMs: number;
+}
+
 /**
  * `--log`: one line per request (method, path, status, duration) through pino, made readable by
  * pino-pretty. Headers are never logged, and credentials a client misplaced into the URL are
  * masked, so the output is safe to paste into a bug report.
  */
-export function terminalLog(options: TerminalLogOptions): RequestObserver {
+export function terminalLog(options: TerminalLogOptions): (request: PrintedRequest) => void {
   const stream = pretty({
     destination: options.destination ?? 1,
     colorize: options.colorize ?? false,

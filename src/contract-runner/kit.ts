@@ -1,4 +1,4 @@
-import { getCurrentTest } from 'vitest/suite';
+import { TestRunner } from 'vitest';
 import { createClient, TransportError, type RawRequestOptions, type RawResponse, type SentRequest } from '../client/index.js';
 import type { CustomerList } from '../domain/customer.js';
 import { getSpecModel, type SpecModel } from '../openapi/index.js';
@@ -93,7 +93,7 @@ export async function createKit(settings: ContractSettings): Promise<ContractKit
   function spendBudget(): void {
     if (settings.maxRequests === undefined || cleaningUp > 0 || sentInAll < settings.maxRequests) return;
     const reason = `the --max-requests budget of ${settings.maxRequests} requests is spent`;
-    const test = getCurrentTest();
+    const test = TestRunner.getCurrentTest();
     if (test?.context) test.context.skip(reason);
     throw new ContractFailure('a request within the budget', `not sent: ${reason}`);
   }

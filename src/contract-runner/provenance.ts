@@ -1,17 +1,8 @@
+import { choiceMarks, readChoices, type Choice as DocumentChoice } from '../openapi/choices.js';
 import type { OpenApiDocument } from '../openapi/index.js';
 
-/**
- * One entry of the document's root `x-choices` map: a rule where the platform's own sources
- * disagree or are silent, and what the document chose.
- */
-export interface Choice {
-  readonly id: string;
-  /** Short, for report lines, e.g. "timestamp key spelling". */
-  readonly topic: string;
-  readonly platform: string;
-  readonly document: string;
-  readonly why: string;
-  /** Present where a deployment may differ and the mock can be switched to match it. */
+/** A choice of the document, with the compatibility option where a deployment may differ. */
+export interface Choice extends DocumentChoice {
   readonly compat?: {
     readonly option: string;
     readonly default: string;
@@ -42,11 +33,11 @@ export interface Provenance {
   choiceAt(pointer: string): Choice | undefined;
 }
 
-/** Reads `x-choices` and every `x-choice` mark of the document as written ($refs intact). */
+/** Reads `x-choices` (checked by the document's own reader) and every `x-choice` mark. */
 export function readProvenance(document: OpenApiDocument): Provenance {
-  const choices = readChoices((document as unknown as Record<string, unknown>)['x-choices']);
-  const marks: ChoiceMark[] = [];
-  collectMarks(document, '', choices, marks);
+  const entries = (document as unknown as { 'x-choices': Record<string, { compat?: unknown }> })['x-choices'];
+  const choices = new Map<string, Choice>(readChoices(document).map((choice) => [choice.id, { ...choice, ...compatOf(choice.id, entries[choice.id]?.compat) }]));
+  const marks = choiceMarks(document).map(({ mark, at }) => ({ pointer: at, choice: choices.get(mark)! }));
   const byPointer = new Map(marks.map((m) => [m.pointer, m.choice]));
   return {
     choices,
@@ -58,64 +49,23 @@ export function readProvenance(document: OpenApiDocument): Provenance {
   };
 }
 
-function readChoices(raw: unknown): Map<string, Choice> {
-  const choices = new Map<string, Choice>();
-  if (raw === undefined) return choices;
-  if (!isObject(raw)) throw new Error('x-choices must be a map of choice ids to entries');
-  for (const [id, entry] of Object.entries(raw)) {
-    if (!isObject(entry)) throw new Error(`x-choices.${id} must be an object`);
-    const text = (field: string): string => {
-      const value = entry[field];
-      if (typeof value !== 'string' || value.trim() === '') throw new Error(`x-choices.${id}.${field} must be a non-empty string`);
-      return value.trim();
-    };
-    const choice: Choice = { id, topic: text('topic'), platform: text('platform'), document: text('document'), why: text('why') };
-    const compat = entry.compat;
-    if (compat === undefined) {
-      choices.set(id, choice);
-      continue;
-    }
-    if (!isObject(compat) || typeof compat.option !== 'string' || typeof compat.default !== 'string' || !isObject(compat.values)) {
-      throw new Error(`x-choices.${id}.compat must have option, default and values`);
-    }
-    const values = Object.fromEntries(Object.entries(compat.values).map(([k, v]) => [k, String(v)]));
-    if (!(compat.default in values)) throw new Error(`x-choices.${id}.compat.default "${compat.default}" is not among its values`);
-    choices.set(id, { ...choice, compat: { option: compat.option, default: compat.default, values } });
+/** The `compat` of an entry (option, default, values), where it has one. */
+function compatOf(id: string, compat: unknown): Pick<Choice, 'compat'> {
+  if (compat === undefined) return {};
+  const { option, default: fallback, values } = (compat ?? {}) as Record<string, unknown>;
+  if (typeof option !== 'string' || typeof fallback !== 'string' || typeof values !== 'object' || values === null) {
+    throw new Error(`x-choices.${id}.compat must have option, default and values`);
   }
-  return choices;
-}
-
-function collectMarks(node: unknown, pointer: string, choices: ReadonlyMap<string, Choice>, marks: ChoiceMark[]): void {
-  if (Array.isArray(node)) {
-    node.forEach((item, index) => collectMarks(item, `${pointer}/${index}`, choices, marks));
-    return;
-  }
-  if (!isObject(node)) return;
-  const id = node['x-choice'];
-  if (id !== undefined) {
-    const choice = typeof id === 'string' ? choices.get(id) : undefined;
-    if (!choice) throw new Error(`x-choice ${JSON.stringify(id)} at ${pointer || '/'} names no entry of x-choices`);
-    marks.push({ pointer, choice });
-  }
-  for (const [key, child] of Object.entries(node)) {
-    if (key !== 'x-choices') collectMarks(child, `${pointer}/${escapePointer(key)}`, choices, marks);
-  }
+  const named = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)]));
+  if (!(fallback in named)) throw new Error(`x-choices.${id}.compat.default "${fallback}" is not among its values`);
+  return { compat: { option, default: fallback, values: named } };
 }
 
 function resolvePointer(document: unknown, pointer: string): unknown {
   let node = document;
   for (const token of pointer.split('/').slice(1)) {
-    if (!isObject(node) && !Array.isArray(node)) return undefined;
+    if (typeof node !== 'object' || node === null) return undefined;
     node = (node as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
   }
   return node;
-}
-
-/** The JSON pointer token of a key: `/api/v0/customers` -> `~1api~1v0~1customers`. */
-export function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

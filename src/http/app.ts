@@ -4,7 +4,7 @@ import type { Customer } from '../domain/customer.js';
 import type { SpecModel } from '../openapi/index.js';
 import { toRouterPath } from '../openapi/index.js';
 import type { CustomerStore } from '../store/customer-store.js';
-import { DEFAULT_CONFIG, type MockConfig } from '../config.js';
+import { DEFAULT_CONFIG, type MockConfig } from '../config/mock-config.js';
 import { requireCredentials } from './auth.js';
 import { mountDocs } from './docs.js';
 import { corsFor } from './cors.js';

@@ -3,24 +3,6 @@ import type { oas31 } from 'openapi3-ts';
 import type { SpecModel } from '../openapi/index.js';
 import type { Step } from './pipeline.js';
 
-/**
- * `*`, or comma-separated origins such as `http://localhost:3000` (scheme, host and port only, as a
- * browser sends them); undefined when any entry is not such an origin.
- */
-export function parseCorsOrigins(text: string): string[] | undefined {
-  const origins = text.split(',').map((origin) => origin.trim());
-  if (origins.length === 1 && origins[0] === '*') return origins;
-  return origins.every(isOrigin) ? origins : undefined;
-}
-
-function isOrigin(text: string): boolean {
-  try {
-    return new URL(text).origin === text;
-  } catch {
-    return false;
-  }
-}
-
 /** How long a browser may cache a preflight answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 

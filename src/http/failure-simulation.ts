@@ -1,4 +1,4 @@
-import type { LatencyRange } from '../config.js';
+import { MAX_DELAY_MS, type LatencyRange } from '../config/values.js';
 import type { Clock } from '../domain/clock.js';
 import type { Validation } from '../openapi/index.js';
 import { HttpError, respondWithError } from './errors.js';
@@ -12,9 +12,6 @@ import type { Step } from './pipeline.js';
  */
 export const SIMULATED_STATUSES = [429, 500, 502, 503, 504] as const;
 export type SimulatedStatus = (typeof SIMULATED_STATUSES)[number];
-
-/** Longest delay a `Prefer` header or `--latency` may ask for. */
-export const MAX_DELAY_MS = 60_000;
 
 /** What a `Prefer` header asks of this request. */
 export interface Preferences {
@@ -88,22 +85,6 @@ function wholeNumberUpTo(text: string, max: number): number | undefined {
   if (!/^\d{1,9}$/.test(text)) return undefined;
   const value = Number(text);
   return value <= max ? value : undefined;
-}
-
-/** `300` (fixed) or `100-400` (uniform between the two), in milliseconds; undefined when malformed. */
-export function parseLatency(text: string): LatencyRange | undefined {
-  const match = /^(\d{1,9})(?:-(\d{1,9}))?$/.exec(text.trim());
-  if (!match) return undefined;
-  const minMs = Number(match[1]);
-  const maxMs = match[2] === undefined ? minMs : Number(match[2]);
-  return minMs <= maxMs && maxMs <= MAX_DELAY_MS ? { minMs, maxMs } : undefined;
-}
-
-/** A probability from 0 to 1 written as a decimal (`0.05`); undefined otherwise. */
-export function parseErrorRate(text: string): number | undefined {
-  if (!/^(?:\d+(?:\.\d+)?|\.\d+)$/.test(text.trim())) return undefined;
-  const rate = Number(text);
-  return rate <= 1 ? rate : undefined;
 }
 
 /**

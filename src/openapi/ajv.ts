@@ -19,9 +19,8 @@ export function createAjv(): Ajv2020 {
     multipleOfPrecision: 9,
   });
   addFormats(ajv);
-  // OpenAPI annotations that are not JSON Schema vocabulary.
+  // OpenAPI annotations that are not JSON Schema vocabulary; `x-choice` marks a rule as a choice.
   ajv.addKeyword({ keyword: 'example' });
-  // Provenance marks: which rules are choices (read by the contract kit's profiles).
   ajv.addKeyword({ keyword: 'x-choice' });
   return ajv;
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { oas31 } from 'openapi3-ts';
+import { withChoicesTable } from './choices.js';
 
 /** The OpenAPI document that every part of the product reads; nothing else restates the contract. */
 export const SPEC_PATH = fileURLToPath(new URL('../../openapi/customers.yaml', import.meta.url));
@@ -8,7 +9,10 @@ export const SPEC_PATH = fileURLToPath(new URL('../../openapi/customers.yaml', i
 export type OpenApiDocument = oas31.OpenAPIObject;
 
 export interface LoadedSpec {
-  /** As written, `$ref`s intact: what `/openapi.json` serves. */
+  /**
+   * As written, `$ref`s intact, with the choices table generated from `x-choices` into
+   * `info.description`: what `/openapi.json` serves.
+   */
   readonly raw: OpenApiDocument;
   /** Every `$ref` resolved: what validators are compiled from. */
   readonly dereferenced: OpenApiDocument;
@@ -25,7 +29,7 @@ export function loadSpec(path: string = SPEC_PATH): Promise<LoadedSpec> {
 
 async function readSpec(path: string): Promise<LoadedSpec> {
   // swagger-parser has its own document types; openapi3-ts's are the project's.
-  return specFromDocument((await SwaggerParser.parse(path)) as unknown as OpenApiDocument);
+  return specFromDocument(withChoicesTable((await SwaggerParser.parse(path)) as unknown as OpenApiDocument));
 }
 
 /**

@@ -58,7 +58,7 @@ describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS
         // The mock is the document: every choice point observed as the document has it.
         expect(report.observations.length).toBeGreaterThanOrEqual(10);
         expect(report.observations.filter((o) => o.observed !== o.document)).toEqual([]);
-        expect(report.observations.find((o) => o.choice === 'timestamp-keys')).toMatchObject({ compat: { option: 'timestamps', value: 'camelCase' } });
+        expect(report.observations.find((o) => o.choice === 'timestamp-keys')).toMatchObject({ observed: 'camelCase', document: 'camelCase' });
         expect(run.requests).toBe(mock.requestLog.list().length);
       } finally {
         rmSync(junit, { force: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MockConfig } from '../../src/config.js';
+import type { MockConfig } from '../../src/config/mock-config.js';
 import { createMock } from '../../src/server.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 import { InProcessMock, ManualClock } from '../support/mock.js';

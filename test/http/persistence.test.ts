@@ -89,7 +89,7 @@ describe('the CLI', () => {
 
   it.concurrent.each([
     [['--bogus'], /Unknown option '--bogus'/],
-    [['--port', 'abc'], /--port must be a whole number, got "abc"/],
+    [['--port', 'abc'], /--port must be a whole number from 0 to 65535, got "abc"/],
     [['--count', '-3'], /--count/],
     [['--out', 'x.json'], /--out goes with generate/],
   ])('exits 2 with a message for %j', async (args, message) => {

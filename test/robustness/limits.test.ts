@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/config.js';
+import { DEFAULT_CONFIG } from '../../src/config/mock-config.js';
 import { MAX_HEADER_BYTES, MAX_JSON_DEPTH, MAX_REQUEST_TARGET_LENGTH, nestsDeeperThan } from '../../src/http/limits.js';
 import type { RunningMock } from '../../src/server.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';

@@ -1,6 +1,6 @@
 import { ManualClock } from '../../src/domain/clock.js';
 import { createMock, startMock, type MockInstance, type RunningMock } from '../../src/server.js';
-import type { MockConfig } from '../../src/config.js';
+import type { MockConfig } from '../../src/config/mock-config.js';
 
 export const CREDENTIALS = { 'x-client-key': 'mock-client-key', 'x-client-secret': 'mock-client-secret' } as const;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, UsageError } from '../../src/cli/options.js';
-import { DEFAULT_CONFIG } from '../../src/config.js';
+import { DEFAULT_CONFIG } from '../../src/config/mock-config.js';
 
 describe('parseCommand', () => {
   it('serves with the defaults when given nothing', () => {
@@ -50,14 +50,17 @@ describe('parseCommand', () => {
   });
 
   it.each([
-    [['--port', '65536'], /--port must be between 0 and 65535/],
+    [['--port', '65536'], /--port must be a whole number from 0 to 65535, got "65536"/],
     [['--port', '-1'], /--port/],
     [['--port', 'abc'], /--port must be a whole number/],
     [['--port', '1.5'], /--port must be a whole number/],
     [['--count', '1e3'], /--count must be a whole number/],
     [['--seed', ''], /--seed must be a whole number/],
     [['--rate-limit', '-5'], /--rate-limit/],
-    [['--host', ' '], /--host must not be empty/],
+    [['--host', ' '], /--host must be non-empty text/],
+    [['--config', ''], /--config must not be empty/],
+    [['--log=yes'], /--log/],
+    [['generate', '--port', '5000'], /--port does not apply to generate/],
     [['--bogus'], /bogus/],
     [['--port'], /port/],
     [['serve-please'], /unexpected argument/],
@@ -69,6 +72,6 @@ describe('parseCommand', () => {
   });
 
   it('rejects an empty credential in the environment rather than accepting an empty secret', () => {
-    expect(() => parseCommand([], { MOCK_CLIENT_SECRET: '' })).toThrow(/MOCK_CLIENT_SECRET must not be empty/);
+    expect(() => parseCommand([], { MOCK_CLIENT_SECRET: '' })).toThrow(/MOCK_CLIENT_SECRET must be non-empty text, got ""/);
   });
 });

@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  MAX_DELAY_MS,
-  parseErrorRate,
-  parseLatency,
-  parsePrefer,
-  planRequest,
-  SIMULATED_STATUSES,
-  type FailureSettings,
-} from '../../src/http/failure-simulation.js';
+import { MAX_DELAY_MS, parseErrorRate, parseLatency } from '../../src/config/values.js';
+import { parsePrefer, planRequest, SIMULATED_STATUSES, type FailureSettings } from '../../src/http/failure-simulation.js';
 
 const OFF: FailureSettings = { latency: { minMs: 0, maxMs: 0 }, errorRate: 0, rateLimit: 100 };
 const never = () => {

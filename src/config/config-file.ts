@@ -1,0 +1,40 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { OptionError, readConfigObject } from './option-table.js';
+import type { OptionTable } from './option.js';
+
+/** Looked for in the working directory when no `--config` is given. */
+export const CONFIG_FILE_NAME = 'customers-mock.config.json';
+
+/** Shipped in the package, so a config file's `$schema` can point editors at it; generated from the option table. */
+export const CONFIG_SCHEMA_FILE_NAME = 'customers-mock.config.schema.json';
+
+/**
+ * The settings of the config file, by configuration key: `explicitPath` (from `--config`), which
+ * must exist, else `customers-mock.config.json` in `cwd` when there is one. Paths in it are
+ * relative to the file.
+ */
+export function loadConfigFile(table: OptionTable, explicitPath: string | undefined, cwd: string): Partial<Record<string, unknown>> {
+  const path = resolve(cwd, explicitPath ?? CONFIG_FILE_NAME);
+  if (explicitPath === undefined && !existsSync(path)) return {};
+  const label = explicitPath ?? CONFIG_FILE_NAME;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new OptionError(`cannot read config file ${label}: ${(error as Error).message}`);
+  }
+  let content: unknown;
+  try {
+    content = JSON.parse(text);
+  } catch (error) {
+    throw new OptionError(`config file ${label} is not valid JSON: ${(error as Error).message}`);
+  }
+  const directory = dirname(path);
+  try {
+    return readConfigObject(table, content, { resolvePath: (relative) => resolve(directory, relative) });
+  } catch (error) {
+    if (error instanceof OptionError) throw new OptionError(`config file ${label}: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,85 @@
+import type { OpenApiDocument } from './document.js';
+
+/**
+ * One choice of the document (`x-choices.<id>`): a rule where the platform's sources (api.yml, its
+ * SDKs, its docs pages) disagree or are silent, and what this document does there.
+ */
+export interface Choice {
+  readonly id: string;
+  /** Short, for tables and drift lines. */
+  readonly topic: string;
+  /** What api.yml, the SDKs and the docs pages say, naming each source. */
+  readonly platform: string;
+  /** What this document requires. */
+  readonly document: string;
+  readonly why: string;
+}
+
+/** Where the generated choices table goes in `info.description`. */
+export const CHOICES_TABLE_MARKER = '<!-- x-choices -->';
+
+/**
+ * The document's choices, checked: each entry has its four texts, every `x-choice` mark in the
+ * document names an entry, and every entry is marked beside at least one rule. A document that
+ * breaks this does not load.
+ */
+export function readChoices(document: OpenApiDocument): Choice[] {
+  const entries = (document as { 'x-choices'?: unknown })['x-choices'];
+  if (!isRecord(entries)) throw new Error('The OpenAPI document has no x-choices map');
+  const choices = Object.entries(entries).map(([id, entry]) => {
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) throw new Error(`x-choices.${id}: an id is kebab-case`);
+    if (!isRecord(entry)) throw new Error(`x-choices.${id} is not a map`);
+    const text = (field: string): string => {
+      const value = entry[field];
+      if (typeof value !== 'string' || value.trim() === '') throw new Error(`x-choices.${id}.${field} must be a non-empty string`);
+      return value.trim();
+    };
+    return { id, topic: text('topic'), platform: text('platform'), document: text('document'), why: text('why') };
+  });
+  const unmarked = new Set(choices.map((c) => c.id));
+  for (const { mark, at } of choiceMarks(document)) {
+    if (!(mark in entries)) throw new Error(`${at}: x-choice "${mark}" names no entry of x-choices`);
+    unmarked.delete(mark);
+  }
+  if (unmarked.size > 0) throw new Error(`x-choices ${[...unmarked].join(', ')}: marked beside no rule (x-choice)`);
+  return choices;
+}
+
+/** Every `x-choice` mark outside `x-choices`, with the JSON pointer of the node it sits on. */
+export function choiceMarks(document: OpenApiDocument): Array<{ mark: string; at: string }> {
+  const marks: Array<{ mark: string; at: string }> = [];
+  const walk = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) {
+      node.forEach((child, index) => walk(child, `${at}/${index}`));
+      return;
+    }
+    if (!isRecord(node)) return;
+    for (const [key, child] of Object.entries(node)) {
+      if (key === 'x-choice') marks.push({ mark: String(child), at: at || '/' });
+      else if (!(at === '' && key === 'x-choices')) walk(child, `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    }
+  };
+  walk(document, '');
+  return marks;
+}
+
+/** The human-readable table of the choices, in Markdown, generated from `x-choices` alone. */
+export function choicesTable(choices: readonly Choice[]): string {
+  const cell = (text: string) => text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+  const rows = choices.map((c) => `| ${cell(c.topic)} (\`${c.id}\`) | ${cell(c.platform)} | ${cell(c.document)} | ${cell(c.why)} |`);
+  return ['| topic | the platform says | this document | why |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** The document with the choices table in place of the marker in `info.description`. */
+export function withChoicesTable(document: OpenApiDocument): OpenApiDocument {
+  const description = document.info.description ?? '';
+  if (description.split(CHOICES_TABLE_MARKER).length !== 2) {
+    throw new Error(`info.description must hold ${CHOICES_TABLE_MARKER} exactly once, where the choices table goes`);
+  }
+  const table = choicesTable(readChoices(document));
+  return { ...document, info: { ...document.info, description: description.replace(CHOICES_TABLE_MARKER, table) } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
