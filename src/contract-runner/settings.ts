@@ -44,7 +44,7 @@ declare module '@vitest/runner' {
 }
 
 /** Requests of one write step: the write, then every read view the model is checked in. */
-export const WRITE_STEP_REQUESTS = 12;
+export const WRITE_STEP_REQUESTS = 13;
 
 /** The fewest requests a run needs for its largest check; a smaller `--max-requests` is a usage error. */
 export function minimumBudget(settings: Pick<ContractSettings, 'maxPages' | 'allowWrites'>): number {

@@ -96,6 +96,11 @@ async function checkViews(model: Model, run: WriteRun, touched: string): Promise
   };
   await expectExactly({ name: own.tag }, live, `name=${own.tag}`);
   for (const status of STATUSES) await expectExactly({ name: own.tag, status }, live.filter((r) => r.fields.status === status), `name=${own.tag}&status=${status}`);
+  // The name filter on the touched record's own first name, which an update may just have changed.
+  if (record) {
+    const { exchange, page } = await kit.list({ name: record.fields.first_name!, take: 100 });
+    kit.check(page.data.some((c) => c.id === record.id), `name=${record.fields.first_name}: ${record.id} among the matches`, `${page.total} matches without it`, exchange);
+  }
   const email = record?.fields.email ?? model.deletedEmails.get(touched);
   if (email) await expectExactly({ email }, record ? [record] : [], `email=${email}`);
   // The unfiltered list, and the touched record's status alone: a record the run just wrote is

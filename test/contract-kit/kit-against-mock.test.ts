@@ -140,10 +140,10 @@ describe.concurrent('the contract kit against mocks of its own', { timeout: CONT
 
   it.each([
     [['--profile', 'lenient'], 'unknown --profile "lenient": use documented or strict'],
-    [['--seed', '-3'], '--seed must be a whole number from 0 to 2147483647, got "-3"'],
+    [['--seed', '1.5'], '--seed must be a whole number from 0 to 2147483647, got "1.5"'],
     [['--seed', 'abc'], '--seed must be a whole number'],
     [['--max-requests', '5'], '--max-requests 5 is below the 11 requests one check may need'],
-    [['--max-requests', '5', '--allow-writes'], '--max-requests 5 is below the 12 requests one check may need'],
+    [['--max-requests', '5', '--allow-writes'], '--max-requests 5 is below the 13 requests one check may need'],
   ])('refuses %j (exit 2) before sending anything', async (args, message) => {
     const quiet = await listeningMock(CONTRACT_MOCK_CONFIG);
     try {

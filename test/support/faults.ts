@@ -360,25 +360,6 @@ export const FAULTS: readonly Fault[] = [
     },
   },
   {
-    name: 'name filter stale after an update',
-    bug: 'the name index keeps the names a customer was created with',
-    writes: true,
-    inject: (mock, next) => {
-      const firstNames = new Map(mock.store.snapshot().map((c) => [c.id, `${c.first_name} ${c.last_name}`]));
-      const create = mock.store.create.bind(mock.store);
-      mock.store.create = (input) => {
-        const customer = create(input);
-        firstNames.set(customer.id, `${customer.first_name} ${customer.last_name}`);
-        return customer;
-      };
-      return storeList((list, store) => (q) => {
-        if (q.name === undefined) return list(q);
-        const name = q.name.toLowerCase();
-        return listWhere(store, q, (c) => matches({ ...q, name: undefined }, c) && (firstNames.get(c.id) ?? '').toLowerCase().includes(name));
-      })(mock, next);
-    },
-  },
-  {
     name: 'total not lowered by a delete',
     bug: 'keeps a running count of customers that deletes forget to decrement',
     writes: true,
