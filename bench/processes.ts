@@ -54,7 +54,8 @@ export function startServer(name: string, args: readonly string[], ready: RegExp
     const timer = setTimeout(() => fail(new Error(`${name} did not start within ${timeoutMs} ms`)), timeoutMs);
     const fail = (error: Error) => {
       clearTimeout(timer);
-      stop(child);
+      // Stopping cannot fail; the start has failed already, whenever the child is gone.
+      void stop(child);
       reject(new Error(`${error.message}\n${output.slice(-2000)}`));
     };
     const onData = (chunk: Buffer) => {
@@ -62,15 +63,15 @@ export function startServer(name: string, args: readonly string[], ready: RegExp
       const match = ready ? ready.exec(output) : [];
       if (!match) return;
       clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      child.stderr!.off('data', onData);
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
       // Keep draining, so a chatty server never blocks on a full pipe.
-      child.stdout!.resume();
-      child.stderr!.resume();
+      child.stdout.resume();
+      child.stderr.resume();
       resolve({ name, url: match[1] ?? fallbackUrl, child, startMs: performance.now() - started });
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code, signal) => fail(new Error(`${name} exited (${signal ?? code}) before it was ready`)));
     if (!ready) onData(Buffer.alloc(0));
   });

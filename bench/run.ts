@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureThroughput, startMock, type LoadRow } from './http-load.js';
+import { measureInProcess, renderInProcess, type InProcessReport } from './in-process.js';
 import { memoryOf, stop, stopAll } from './processes.js';
 import { mib, ms, percentile, table } from './stats.js';
 import type { LatencyRow } from './store-latency.js';
@@ -36,7 +37,9 @@ async function main(): Promise<void> {
   const storeCount = quick ? 200_000 : 1_000_000;
   section(`store latencies at ${storeCount.toLocaleString('en-US')} customers`);
   const latency = runStoreLatency(storeCount, quick ? 50 : 200);
-  const report = render(load, startRows, latency);
+  section('in process: createMockFetch cold starts, requests, browser bundle size');
+  const inProcess = await measureInProcess(quick);
+  const report = render(load, startRows, latency, inProcess);
   process.stdout.write(`\n${report}\n`);
   if (!quick) writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);
 }
@@ -95,7 +98,7 @@ function verdict(met: boolean, detail: string): string {
   return `${met ? 'met' : '**not met**'} (${detail})`;
 }
 
-function render(load: LoadRow[], startRows: StartRow[], latency: LatencyReport): string {
+function render(load: LoadRow[], startRows: StartRow[], latency: LatencyReport, inProcess: InProcessReport): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const lines: string[] = [];
   lines.push(`# Benchmark results${quick ? ' (quick run)' : ''}`, '');
@@ -207,6 +210,7 @@ function render(load: LoadRow[], startRows: StartRow[], latency: LatencyReport):
       : []),
   ];
   lines.push(table(['target', 'result'], targets), '');
+  lines.push(...renderInProcess(inProcess));
   return lines.join('\n');
 }
 

@@ -19,7 +19,7 @@ function expectAllMatch(exchange: Exchange, filter: Filter, data: readonly Custo
  * and, when the walk reached the end, equals the records walked.
  */
 async function walkFiltered(filter: Filter): Promise<Walk> {
-  const walk = await walkPages(kit, filter as Record<string, string>);
+  const walk = await walkPages(kit, filter);
   const total = walk.pages[0]!.page.total;
   for (const { exchange, page } of walk.pages) {
     expectAllMatch(exchange, filter, page.data);
@@ -64,11 +64,18 @@ describe('status filter', () => {
     await walkFiltered({ status });
   });
 
-  it('the status totals add up to the whole', async () => {
+  it('the status totals add up to the whole, `DELETED` included where it is a status', async () => {
     const { total, exchange } = await discoverSample(kit);
     let sum = 0;
     for (const status of STATUSES) sum += (await kit.list({ status, take: 1 })).page.total;
-    kit.atRule(STATUS_VALUES, { observed: sum === total ? 'three statuses' : `statuses beyond the three (${total - sum} records)`, expected: 'three statuses', asDocument: sum === total, detail: `totals per status add up to ${sum}, the unfiltered total is ${total}` }, exchange);
+    // api.yml and the SDKs have a fourth status, the docs pages three: a deployment may refuse it.
+    const deleted = await kit.send('listCustomers', { query: { status: 'DELETED', take: '1' } });
+    const fourth = deleted.response.status === 200;
+    kit.atRule(STATUS_VALUES, { observed: fourth ? 'four statuses' : 'three statuses', expected: 'four statuses', asDocument: fourth, detail: `status=DELETED answered ${deleted.response.status}` }, deleted);
+    if (fourth) sum += kit.expectStatus<{ total: number }>(deleted, 200).total;
+    else kit.expectStatus(deleted, 400);
+    // Totals read one after another hold only when nobody else writes meanwhile.
+    if (kit.settings.exclusive) kit.check(sum === total, `totals per status adding up to the unfiltered total ${total}`, `${sum}`, exchange);
   });
 
   // Not `DELETED`: the real API's own spec lists it, so a correct deployment may accept it.
@@ -98,7 +105,7 @@ describe('name filter: case-insensitive, partial, on the names only', () => {
     const fragment = changeCase(`${customer.first_name} ${customer.last_name}`);
     const { found, exchange, total } = await nameFinds(customer, fragment);
     const detail = `name=${fragment} gave ${total} matches ${found ? 'with' : 'without'} ${customer.id}`;
-    kit.atRule(NAME_FILTER, { observed: found ? 'matches "first last"' : 'no match on "first last"', expected: 'matches "first last"', asDocument: found, detail }, exchange);
+    kit.atRule(NAME_FILTER, { observed: found ? 'first-last' : 'either', expected: 'first-last', asDocument: found, detail }, exchange);
   });
 
   // An email or a phone number is in no name, so a server that also searched those fields shows it.

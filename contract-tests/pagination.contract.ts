@@ -58,8 +58,8 @@ describe('pagination', () => {
     if (total < 1) return context.skip('the server has no customers: every page is empty');
     const skip = Math.max(0, total - 3);
     const { exchange, page } = await kit.list({ skip, take: 7 });
-    const observed = page.take === page.data.length ? 'records returned' : page.take === 7 ? 'echoes the requested take' : `other (${page.take})`;
-    kit.atRule(ENVELOPE_TAKE, { observed, expected: 'records returned', asDocument: page.take === page.data.length, detail: `skip=${skip}&take=7 gave ${page.data.length} records with take ${page.take}` }, exchange);
+    const observed = page.take === page.data.length ? 'returned' : page.take === 7 ? 'requested' : `other (${page.take})`;
+    kit.atRule(ENVELOPE_TAKE, { observed, expected: 'returned', asDocument: page.take === page.data.length, detail: `skip=${skip}&take=7 gave ${page.data.length} records with take ${page.take}` }, exchange);
   });
 
   it('total is the same on every page, and the pages hold every record once', async () => {
@@ -99,16 +99,16 @@ describe('pagination', () => {
       return times[i]! > times[i + 1]! || (times[i] === times[i + 1] && a.id < b.id);
     });
     const oldestFirst = pairs.every(([a, b]) => a <= b);
-    const observed = newestFirst ? 'newest first' : oldestFirst ? 'oldest first' : 'another order';
+    const observed = newestFirst ? 'newest-first' : oldestFirst ? 'oldest-first' : 'another order';
     const detail = `the first records' creation times: ${times.slice(0, 3).map((t) => new Date(t).toISOString()).join(', ')}`;
-    kit.atRule(LIST, { observed, expected: 'newest first', asDocument: newestFirst, detail }, pages[0]!.exchange);
+    kit.atRule(LIST, { observed, expected: 'newest-first', asDocument: newestFirst, detail }, pages[0]!.exchange);
   });
 
   it('the same request gives the same records in the same order', async (context) => {
     const first = await discoverSample(kit);
     if (first.customers.length < 2) return context.skip(`the list gave ${first.customers.length} record(s); ordering needs 2`);
     const again = await kit.list({ take: PAGE_SIZE });
-    kit.check(ids(first.customers).join() === ids(again.page.data).join(), `the order of the first request: ${ids(first.customers.slice(0, 5))}...`, `${ids(again.page.data.slice(0, 5))}...`, again.exchange);
+    kit.check(ids(first.customers).join() === ids(again.page.data).join(), `the order of the first request: ${ids(first.customers.slice(0, 5)).join(', ')}...`, `${ids(again.page.data.slice(0, 5)).join(', ')}...`, again.exchange);
   });
 
   it('skip past the end gives an empty page with the true total', async () => {

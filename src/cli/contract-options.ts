@@ -1,6 +1,7 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_PROFILE, PROFILES, type Profile } from '../contract-runner/profile.js';
 import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, minimumBudget, type ContractSettings } from '../contract-runner/settings.js';
+import { callerPath } from './caller-path.js';
+import { FlagError, parseFlags } from './flags.js';
 
 export const CONTRACT_HELP = `customers-contract: check a deployment of the Customers API against its OpenAPI contract
 
@@ -23,45 +24,48 @@ Options:
   --exclusive           nobody else writes during the run: also assert totals of the whole data set
   --clock-tolerance-ms N  how far a new customer's createdAt may be from the server's clock
                         (default ${DEFAULT_CLOCK_TOLERANCE_MS})
-  --drift FILE          also write the drift report (what was observed at each choice point) as JSON
-  --junit FILE          also write a JUnit XML report to FILE
+  --drift FILE          also write the drift report (what was observed at each choice point) as
+                        JSON to FILE (relative to the current folder)
+  --junit FILE          also write a JUnit XML report to FILE (relative to the current folder)
   --timeout-ms N        limit of each request (default ${DEFAULT_TIMEOUT_MS})
   --max-pages N         most pages of 100 read when walking the whole list (default ${DEFAULT_MAX_PAGES})
   -h, --help            show this help
 
-Exit status: 0 when every check passed, 1 when any failed, 2 on a usage error.
+Exit status: 0 when every check passed, 1 when any failed, 2 on a usage error; 130 (Ctrl-C) or
+143 (SIGTERM) when stopped, after the records the run created were removed.
 `;
 
 export class ContractUsageError extends Error {}
 
-export type ContractCommand = { kind: 'help' } | { kind: 'run'; settings: ContractSettings; junitFile: string | undefined; driftFile: string | undefined };
+export type ContractCommand =
+  | { kind: 'help' }
+  /** `junitFile` and `driftFile` are absolute: resolved from the caller's folder, as they are printed. */
+  | { kind: 'run'; settings: ContractSettings; junitFile: string | undefined; driftFile: string | undefined };
+
+const CONTRACT_FLAGS = {
+  'base-url': { type: 'string' },
+  'client-key': { type: 'string' },
+  'client-secret': { type: 'string' },
+  'allow-writes': { type: 'boolean' },
+  profile: { type: 'string' },
+  seed: { type: 'string' },
+  'max-requests': { type: 'string' },
+  exclusive: { type: 'boolean' },
+  'clock-tolerance-ms': { type: 'string' },
+  drift: { type: 'string' },
+  junit: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  'max-pages': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /** Flags win over the environment; every value is checked before anything is sent. */
-export function parseContractCommand(argv: readonly string[], env: NodeJS.ProcessEnv): ContractCommand {
+export function parseContractCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string = process.cwd()): ContractCommand {
   let values;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      options: {
-        'base-url': { type: 'string' },
-        'client-key': { type: 'string' },
-        'client-secret': { type: 'string' },
-        'allow-writes': { type: 'boolean' },
-        profile: { type: 'string' },
-        seed: { type: 'string' },
-        'max-requests': { type: 'string' },
-        exclusive: { type: 'boolean' },
-        'clock-tolerance-ms': { type: 'string' },
-        drift: { type: 'string' },
-        junit: { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        'max-pages': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    ({ values } = parseFlags(argv, CONTRACT_FLAGS));
   } catch (error) {
-    throw new ContractUsageError((error as Error).message);
+    throw error instanceof FlagError ? new ContractUsageError(error.message) : error;
   }
   if (values.help) return { kind: 'help' };
   const baseUrl = required('--base-url', values['base-url'] ?? env.CONTRACT_BASE_URL, 'CONTRACT_BASE_URL');
@@ -88,10 +92,20 @@ export function parseContractCommand(argv: readonly string[], env: NodeJS.Proces
   const needed = minimumBudget(settings);
   if (settings.maxRequests !== undefined && settings.maxRequests < needed) {
     throw new ContractUsageError(
-      `--max-requests ${settings.maxRequests} is below the ${needed} requests one check may need (the walk of up to --max-pages ${settings.maxPages} pages${settings.allowWrites ? ', or one write step with its reads' : ''})`,
+      `--max-requests ${settings.maxRequests} is below the ${needed} requests the first request and one check may need (the walk of up to --max-pages ${settings.maxPages} pages${settings.allowWrites ? ', or one write step with its reads' : ''})`,
     );
   }
-  return { kind: 'run', junitFile: values.junit, driftFile: values.drift, settings };
+  return {
+    kind: 'run',
+    junitFile: values.junit === undefined ? undefined : callerPath(nonEmpty('--junit', values.junit), env, cwd),
+    driftFile: values.drift === undefined ? undefined : callerPath(nonEmpty('--drift', values.drift), env, cwd),
+    settings,
+  };
+}
+
+function nonEmpty(flag: string, value: string): string {
+  if (value.trim() === '') throw new ContractUsageError(`${flag} must not be empty`);
+  return value;
 }
 
 function required(flag: string, value: string | undefined, envName: string): string {

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { driftReport } from '../contract-runner/drift.js';
 import { runContractSuite } from '../contract-runner/run.js';
 import { CONTRACT_HELP, ContractUsageError, parseContractCommand } from './contract-options.js';
@@ -16,11 +15,12 @@ async function main(): Promise<number> {
   const budget = settings.maxRequests === undefined ? '' : `, at most ${settings.maxRequests} requests`;
   process.stdout.write(`Contract suite against ${settings.baseUrl} (profile ${settings.profile}, ${mode}${budget})\n`);
   const result = await runContractSuite(settings, { junitFile });
+  // 128 + the signal's number, as a shell reports a process the signal ended.
+  if (result.interrupted) return result.interrupted.signal === 'SIGINT' ? 130 : 143;
   if (junitFile) process.stdout.write(`JUnit report: ${junitFile}\n`);
   if (driftFile) {
-    const path = resolve(driftFile);
-    writeFileSync(path, `${JSON.stringify(driftReport(settings.profile, settings.baseUrl, result.observations), null, 2)}\n`);
-    process.stdout.write(`Drift report: ${path}\n`);
+    writeFileSync(driftFile, `${JSON.stringify(driftReport(settings.profile, settings.baseUrl, result.observations), null, 2)}\n`);
+    process.stdout.write(`Drift report: ${driftFile}\n`);
   }
   return result.ok ? 0 : 1;
 }

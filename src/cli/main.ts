@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CONFIG_FILE_NAME } from '../config/config-file.js';
 import type { MockConfig } from '../config/mock-config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
 import { startMock } from '../server.js';
 import { formatDataSet } from '../store/data-file.js';
 import { generateCustomers } from '../store/seed.js';
+import { callerDirectory } from './caller-path.js';
 import { HELP, parseCommand, UsageError } from './options.js';
 import { progressReporter } from './progress.js';
 import { terminalLog } from './terminal-log.js';
@@ -13,6 +16,9 @@ import { terminalLog } from './terminal-log.js';
 const PROGRESS_THRESHOLD = 50_000;
 
 async function main(): Promise<void> {
+  // Paths on the command line (--data, --state, --config, --out) are the caller's: under `npm start`
+  // that is the folder the command was typed in, not the package's.
+  process.chdir(callerDirectory());
   const command = parseCommand(process.argv.slice(2), process.env);
   switch (command.kind) {
     case 'help':
@@ -51,21 +57,25 @@ async function main(): Promise<void> {
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
       // Only now: a supervisor may send SIGTERM the moment it reads the banner.
-      process.stdout.write(banner(mock.url, config, mock.store.size, mock.dataSource));
+      process.stdout.write(banner(mock.url, command, mock.store.size, mock.dataSource));
       return;
     }
   }
 }
 
-function banner(url: string, config: MockConfig, count: number, source: string): string {
+/** What the mock serves and every setting in force that a user could wonder about. */
+function banner(url: string, { config, configFile }: { config: MockConfig; configFile?: string | undefined }, count: number, source: string): string {
   const local = config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1';
   return `customers-mock listening on ${url} (${local ? 'this machine only' : `bound to ${config.host}: reachable from the network`})
   customers:     ${count.toLocaleString('en-US')} from ${source}
-${config.stateFile === undefined ? '' : `  saving to:     ${config.stateFile} (every change)\n`}  client key:    ${config.clientKey}
+  config file:   ${configFile ?? `none (no ./${CONFIG_FILE_NAME} here; --config FILE names one)`}
+  state file:    ${config.stateFile === undefined ? 'none: changes last until the mock stops (--state FILE keeps them)' : `${resolve(config.stateFile)} (every change saved)`}
+  client key:    ${config.clientKey}
   client secret: ${config.clientSecret}
   rate limit:    ${config.rateLimit === 0 ? 'off' : `${config.rateLimit} requests/minute per client key`}
+  CORS:          ${config.corsOrigins.length === 0 ? 'off: browser apps on other origins cannot call it (--cors ORIGINS)' : config.corsOrigins.join(', ')}
   simulation:    ${simulation(config)}
-  API reference: ${url}/docs
+${Object.keys(config.compat).length === 0 ? '' : `  compat:        ${Object.entries(config.compat).map(([key, value]) => `${key}=${value}`).join(', ')}\n`}  API reference: ${url}/docs
 
 Try it:
   curl -s '${url}/api/v0/customers?take=2' \\

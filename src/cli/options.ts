@@ -1,13 +1,14 @@
-import { parseArgs } from 'node:util';
-import { CONFIG_FILE_NAME, loadConfigFile } from '../config/config-file.js';
+import { CONFIG_FILE_NAME, configFilePath, loadConfigFile } from '../config/config-file.js';
 import { DEFAULT_CONFIG, MOCK_OPTIONS, type MockConfig } from '../config/mock-config.js';
 import { generateValues, helpLine, OptionError, optionsHelp, parseArgsOptions, resolveOptions, type OptionSources } from '../config/option-table.js';
 import type { GenerateValues } from '../config/option.js';
+import { FlagError, parseFlags } from './flags.js';
 
 export type GenerateConfig = GenerateValues<typeof MOCK_OPTIONS>;
 
 export type Command =
-  | { kind: 'serve'; config: MockConfig }
+  /** `configFile`: the config file read, absolute; undefined when there was none. */
+  | { kind: 'serve'; config: MockConfig; configFile?: string }
   | ({ kind: 'generate'; out: string | undefined } & GenerateConfig)
   | { kind: 'help' }
   | { kind: 'version' };
@@ -40,27 +41,25 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
   try {
     return readCommand(argv, env, cwd);
   } catch (error) {
-    // parseArgs throws TypeErrors with an ERR_PARSE_ARGS_* code for unknown or malformed flags.
-    if (error instanceof OptionError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      throw new UsageError((error as Error).message);
+    if (error instanceof OptionError || error instanceof FlagError) {
+      throw new UsageError(error.message);
     }
     throw error;
   }
 }
 
 function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Command {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
       ...parseArgsOptions(MOCK_OPTIONS),
       config: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
-  });
+    true,
+  );
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const [subcommand, ...rest] = positionals;
@@ -77,5 +76,5 @@ function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: strin
     return { kind: 'generate', ...generateValues(MOCK_OPTIONS, options), out: values.out };
   }
   if (values.out !== undefined) throw new UsageError('--out goes with generate');
-  return { kind: 'serve', config: { ...DEFAULT_CONFIG, ...options } };
+  return { kind: 'serve', config: { ...DEFAULT_CONFIG, ...options }, configFile: configFilePath(values.config, cwd) };
 }

@@ -7,8 +7,8 @@ export type ApiErrorBody = components['schemas']['Error'];
 /** The server answered with an error status; `body` is the API's error body when it sent one. */
 export class ApiError extends Error {
   readonly status: number;
-  /** The parsed error body; the raw text when the server did not send JSON. */
-  readonly body: ApiErrorBody | unknown;
+  /** The parsed error body (an `ApiErrorBody` from a conforming server); the raw text when the server did not send JSON. */
+  readonly body: unknown;
   readonly response: RawResponse;
 
   constructor(response: RawResponse) {

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
-import { readLimited } from '../read-limited.js';
+import { decodeUtf8, readLimited } from '../read-limited.js';
 import { TransportError } from './errors.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, serverWaitMs, type RetryPolicy } from './retry.js';
 
@@ -113,7 +112,7 @@ export function createTransport(options: TransportOptions): Transport {
   return async (request) => {
     const method = request.method.toUpperCase();
     const url = `${baseUrl}${request.path}${queryString(request.query)}`;
-    const idempotencyKey = request.idempotencyKey ?? (WRITE_METHODS.has(method) ? randomUUID() : false);
+    const idempotencyKey = request.idempotencyKey ?? (WRITE_METHODS.has(method) ? crypto.randomUUID() : false);
     const headers = requestHeaders(options, request, idempotencyKey);
     const body = request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
     const sent: SentRequest = { method, url, headers: masked(headers), body };
@@ -201,7 +200,7 @@ async function readText(response: Response, maxBytes: number, wire: { method: st
   if (!response.body) return '';
   const bytes = await readLimited(response.body, maxBytes);
   if (!bytes) throw new TransportError('too-large', wire.method, wire.url, `response body passed the ${maxBytes}-byte limit`);
-  return bytes.toString('utf8');
+  return decodeUtf8(bytes);
 }
 
 function parseBody(text: string): { body: unknown; bodyIsJson: boolean } {

@@ -9,14 +9,20 @@ export const CONFIG_FILE_NAME = 'customers-mock.config.json';
 /** Shipped in the package, so a config file's `$schema` can point editors at it; generated from the option table. */
 export const CONFIG_SCHEMA_FILE_NAME = 'customers-mock.config.schema.json';
 
+/** The config file in force, absolute: `explicitPath` (from `--config`), else `customers-mock.config.json` in `cwd` when there is one. */
+export function configFilePath(explicitPath: string | undefined, cwd: string): string | undefined {
+  const path = resolve(cwd, explicitPath ?? CONFIG_FILE_NAME);
+  return explicitPath === undefined && !existsSync(path) ? undefined : path;
+}
+
 /**
  * The settings of the config file, by configuration key: `explicitPath` (from `--config`), which
  * must exist, else `customers-mock.config.json` in `cwd` when there is one. Paths in it are
  * relative to the file.
  */
 export function loadConfigFile(table: OptionTable, explicitPath: string | undefined, cwd: string): Partial<Record<string, unknown>> {
-  const path = resolve(cwd, explicitPath ?? CONFIG_FILE_NAME);
-  if (explicitPath === undefined && !existsSync(path)) return {};
+  const path = configFilePath(explicitPath, cwd);
+  if (path === undefined) return {};
   const label = explicitPath ?? CONFIG_FILE_NAME;
   let text: string;
   try {

@@ -1,3 +1,4 @@
+import { compatSwitches } from './compat-option.js';
 import { configSchema, defaultValues } from './option-table.js';
 import { onOff, option, path, text, wholeNumber, type JsonSchema, type OptionValues } from './option.js';
 import { corsOrigins, latency, MAX_DELAY_MS, probability } from './values.js';
@@ -60,6 +61,14 @@ export const MOCK_OPTIONS = [
     kind: corsOrigins(),
     default: [],
     help: 'let browser apps on these origins call the mock: * or comma-separated origins such as http://localhost:3000; off when absent',
+  }),
+  option({
+    flag: 'compat',
+    key: 'compat',
+    kind: compatSwitches(),
+    // The document's own choices; an option switches one to what a real deployment does.
+    default: {},
+    help: "behave as a real deployment where it differs from the document's choices: KEY=VALUE (the keys and values are the x-choices compat options of the OpenAPI document), or FILE, a drift report of the contract kit, whose compat pairs are applied",
   }),
 ] as const;
 

@@ -1,3 +1,4 @@
+import { nearestName } from './nearest-name.js';
 import type { FileContext, GenerateValues, JsonSchema, JsonValue, OptionSpec, OptionTable, OptionValues } from './option.js';
 
 /** A value that is not one of the accepted forms; the message names the source and every form. */
@@ -9,8 +10,13 @@ export function fileKey(entry: OptionSpec): string {
 }
 
 /** The `options` of node:util `parseArgs` for the table's flags. */
-export function parseArgsOptions(table: OptionTable): Record<string, { type: 'string' | 'boolean' }> {
-  return Object.fromEntries(table.map((entry) => [entry.flag, { type: entry.kind.placeholder === undefined ? 'boolean' : 'string' }]));
+export function parseArgsOptions(table: OptionTable): Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> {
+  return Object.fromEntries(
+    table.map((entry) => [
+      entry.flag,
+      { type: entry.kind.placeholder === undefined ? 'boolean' : 'string', ...(entry.kind.merge === undefined ? {} : { multiple: true }) },
+    ]),
+  );
 }
 
 /** Where the help's descriptions start, and where its lines wrap. */
@@ -41,6 +47,7 @@ export function optionsHelp(table: OptionTable): string[] {
       // A switch's default is "off", which its being a switch already says.
       ...(shown === undefined || typeof shown === 'boolean' ? [] : [`default ${typeof shown === 'string' ? shown : JSON.stringify(shown)}`]),
       ...(entry.env === undefined ? [] : [`env ${entry.env}`]),
+      ...(entry.kind.merge === undefined ? [] : ['repeatable']),
     ];
     const usage = entry.kind.placeholder === undefined ? `--${entry.flag}` : `--${entry.flag} ${entry.kind.placeholder}`;
     return helpLine(usage, notes.length > 0 ? `${entry.help} (${notes.join('; ')})` : entry.help);
@@ -87,7 +94,8 @@ export function readConfigObject(table: OptionTable, content: unknown, file: Fil
     if (key === '$schema') continue;
     const entry = byFileKey.get(key);
     if (entry === undefined) {
-      problems.push(`${key} is not an option (the options are ${[...byFileKey.keys()].join(', ')})`);
+      const nearest = nearestName(key, [...byFileKey.keys()]);
+      problems.push(nearest === undefined ? `${key} is not an option (the options are ${[...byFileKey.keys()].join(', ')})` : `${key} is not an option (did you mean ${nearest}?)`);
       continue;
     }
     const read = entry.kind.readFile(value, file);
@@ -105,8 +113,8 @@ export function defaultValues<Table extends OptionTable>(table: Table): OptionVa
 
 /** What a value can come from, in order of precedence after the flags. */
 export interface OptionSources {
-  /** `parseArgs` values by flag: text, or true for a switch. */
-  readonly flags: Readonly<Record<string, string | boolean | undefined>>;
+  /** `parseArgs` values by flag: text, every text of a repeatable flag, or true for a switch. */
+  readonly flags: Readonly<Record<string, string | boolean | string[] | undefined>>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The config file's values by configuration key (see `readConfigObject`). */
   readonly file: Partial<Record<string, unknown>>;
@@ -121,7 +129,8 @@ export function resolveOptions<Table extends OptionTable>(table: Table, sources:
   for (const entry of table) {
     const flag = sources.flags[entry.flag];
     const fromEnv = entry.env === undefined ? undefined : sources.env[entry.env];
-    if (flag !== undefined) values[entry.key] = typeof flag === 'boolean' ? flag : parseText(entry, `--${entry.flag}`, flag);
+    if (Array.isArray(flag)) values[entry.key] = flag.map((text) => parseText(entry, `--${entry.flag}`, text)).reduce((earlier, later) => entry.kind.merge!(earlier, later));
+    else if (flag !== undefined) values[entry.key] = typeof flag === 'boolean' ? flag : parseText(entry, `--${entry.flag}`, flag);
     else if (fromEnv !== undefined) values[entry.key] = parseText(entry, entry.env!, fromEnv);
     else if (entry.key in sources.file) values[entry.key] = sources.file[entry.key];
     else values[entry.key] = entry.default;

@@ -34,6 +34,11 @@ export interface ValueKind<T> {
   readFile(value: unknown, file: FileContext): T | undefined;
   /** The value as the config file would write it (the schema's default, the help's); undefined when there is none to show. */
   toFile(value: T): JsonValue | undefined;
+  /**
+   * Present for a flag that may be given more than once: combines an earlier value with a later
+   * one (the later wins where they disagree).
+   */
+  merge?(earlier: T, later: T): T;
 }
 
 export interface OptionSpec<Key extends string = string, Value = unknown, Generate extends boolean = boolean> {

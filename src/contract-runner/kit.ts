@@ -1,5 +1,6 @@
+import { BroadcastChannel } from 'node:worker_threads';
 import { TestRunner } from 'vitest';
-import { createClient, TransportError, type RawRequestOptions, type RawResponse, type SentRequest } from '../client/index.js';
+import { createClient, TransportError, type ClientOptions, type RawRequestOptions, type RawResponse, type SentRequest } from '../client/index.js';
 import type { CustomerList } from '../domain/customer.js';
 import { getSpecModel, type SpecModel } from '../openapi/index.js';
 import { observe, type Finding, type Observation } from './drift.js';
@@ -7,7 +8,10 @@ import { ContractFailure, describeResponse } from './failure.js';
 import { specModelFor } from './profile.js';
 import { readProvenance, type Provenance } from './provenance.js';
 import { RateLimitTracker } from './rate-limit-headers.js';
-import type { ContractSettings } from './settings.js';
+import type { ContractSettings, RunContext } from './settings.js';
+
+/** A full page is some 100 KB; a body far beyond that is a broken server, not one to buffer. */
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** One request and its response, with every way the response deviates from the document. */
 export interface Exchange {
@@ -25,6 +29,8 @@ export interface SendOptions extends Pick<RawRequestOptions, 'query' | 'body' | 
 
 export interface ContractKit {
   readonly settings: ContractSettings;
+  /** The run's tag: every record the run creates carries it (see OwnRecords). */
+  readonly runTag: string;
   readonly provenance: Provenance;
   /** The whole document, choices included (the strict profile's view), for checks that read it. */
   readonly document: SpecModel;
@@ -52,8 +58,34 @@ export interface ContractKit {
   beyondBudget<T>(work: () => Promise<T>): Promise<T>;
 }
 
+/**
+ * How the runner (the main thread) tells the checks (in a vitest worker thread) that the run was
+ * interrupted: from then on the kit sends nothing, and the runner removes the run's records.
+ */
+export function interruptChannel(runTag: string): BroadcastChannel {
+  const channel = new BroadcastChannel(`customers-contract:${runTag}`);
+  // It must never keep a thread alive.
+  channel.unref();
+  return channel;
+}
+
 /** After this many requests in a row got no response at all, the rest fail without waiting again. */
-const UNANSWERED_LIMIT = 2;
+export const UNANSWERED_LIMIT = 2;
+
+/** How every request of a contract run is sent: the preflight's and the checks' alike. */
+export function kitClientOptions(settings: ContractSettings, onAttempt: () => void): ClientOptions {
+  return {
+    baseUrl: settings.baseUrl,
+    clientKey: settings.clientKey,
+    clientSecret: settings.clientSecret,
+    timeoutMs: settings.timeoutMs,
+    maxResponseBytes: MAX_RESPONSE_BYTES,
+    // A rate-limit window is a minute; anything longer is the server misbehaving. Short backoff
+    // and no retry of timeouts: a failing server should fail the run soon, not slowly.
+    retry: { maxAttempts: 3, baseDelayMs: 100, maxRetryAfterMs: 65_000, retryTransportErrors: false },
+    onAttempt,
+  };
+}
 
 /**
  * The contract suite's view of a server. Requests go through the typed client's transport, so a
@@ -62,32 +94,27 @@ const UNANSWERED_LIMIT = 2;
  * making each of them wait out its own timeout. Requests are paced by the rate-limit headers, so
  * the kit waits for the next window rather than running into 429s.
  */
-export async function createKit(settings: ContractSettings): Promise<ContractKit> {
+export async function createKit(settings: ContractSettings, run: RunContext): Promise<ContractKit> {
   const document: SpecModel = await getSpecModel();
-  const spec = await specModelFor(settings.profile, document);
+  const spec = specModelFor(settings.profile, document);
   const provenance = readProvenance(document.spec.raw);
   const rateLimits = new RateLimitTracker(document);
   let sent = 0;
-  let sentInAll = 0;
+  /** Every request of the run, the preflight's included: what the budget counts. */
+  let sentInAll = run.requestsBefore;
   let cleaningUp = 0;
   let unansweredInARow = 0;
   let lastUnanswered = '';
   let observations: Observation[] = [];
-  const client = createClient({
-    baseUrl: settings.baseUrl,
-    clientKey: settings.clientKey,
-    clientSecret: settings.clientSecret,
-    timeoutMs: settings.timeoutMs,
-    // A full page is some 100 KB; a body far beyond that is a broken server, not one to buffer.
-    maxResponseBytes: 4 * 1024 * 1024,
-    // A rate-limit window is a minute; anything longer is the server misbehaving. Short backoff
-    // and no retry of timeouts: a failing server should fail the run soon, not slowly.
-    retry: { maxAttempts: 3, baseDelayMs: 100, maxRetryAfterMs: 65_000, retryTransportErrors: false },
-    onAttempt: () => {
-      sent++;
-      sentInAll++;
-    },
-  });
+  let interruptedBy: string | undefined;
+  const interrupts = interruptChannel(run.tag);
+  interrupts.onmessage = (message) => {
+    interruptedBy = String((message as { data: unknown }).data);
+  };
+  const client = createClient(kitClientOptions(settings, () => {
+    sent++;
+    sentInAll++;
+  }));
 
   /** Stops a check before it goes past `--max-requests`: it is reported as skipped, with the reason. */
   function spendBudget(): void {
@@ -100,12 +127,17 @@ export async function createKit(settings: ContractSettings): Promise<ContractKit
 
   const kit: ContractKit = {
     settings,
+    runTag: run.tag,
     provenance,
     document,
     async send(operationId, options = {}) {
       const operation = spec.operation(operationId);
       const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? ''));
       const method = operation.method.toUpperCase();
+      if (interruptedBy !== undefined) {
+        interrupts.close();
+        throw new ContractFailure('a request', `not sent: the run was interrupted (${interruptedBy})`);
+      }
       if (unansweredInARow >= UNANSWERED_LIMIT) {
         throw new ContractFailure('a response', `not sent: the server gave no response to the previous ${UNANSWERED_LIMIT} requests (last: ${lastUnanswered})`);
       }

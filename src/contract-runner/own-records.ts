@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { ApiError, type CustomersClient } from '../client/index.js';
 import type { Customer } from '../domain/customer.js';
 import type { ContractKit } from './kit.js';
+
+/** `count` random lowercase letters: a name filter on them cannot match digits of a phone or id. */
+function randomLetters(count: number): string {
+  return [...randomBytes(count)].map((byte) => String.fromCharCode(97 + (byte % 26))).join('');
+}
+
+/** A run's tag: in every record the run creates, so that the runner finds them all again. */
+export function newRunTag(): string {
+  return `ck${randomLetters(10)}`;
+}
 
 /** What the kit does with its records at the end: delete them, or, where DELETE is not routed, deactivate them. */
 export type Disposal = 'delete' | 'deactivate';
@@ -11,15 +22,20 @@ export type Disposal = 'delete' | 'deactivate';
  * lost is found again by a name lookup, and removed at the end whatever happened.
  */
 export class OwnRecords {
-  /** Unique to this run: letters only, so a name filter finds exactly the run's records. */
-  readonly tag = `ck${randomBytes(6).toString('hex').replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!)}`;
+  /**
+   * The run's tag and letters of its own (all the same length, so no tag is part of another): a
+   * name filter on it finds exactly these records, and one on the run's tag every record of the run.
+   */
+  readonly tag: string;
   private readonly ids = new Set<string>();
   private sequence = 0;
   disposal: Disposal = 'delete';
   /** Records left on the server (deactivated) because DELETE is not routed there. */
   readonly leftDeactivated: string[] = [];
 
-  constructor(private readonly kit: ContractKit) {}
+  constructor(private readonly kit: ContractKit) {
+    this.tag = `${kit.runTag}${randomLetters(4)}`;
+  }
 
   /**
    * A fresh marker for one record: both names and the email carry the run's tag and the record's
@@ -64,4 +80,49 @@ export class OwnRecords {
       return leftovers;
     });
   }
+}
+
+/** What `sweepRun` did with the records of a run. */
+export interface Sweep {
+  readonly deleted: readonly string[];
+  /** Left on the server, deactivated: DELETE is not routed there. */
+  readonly deactivated: readonly string[];
+  /** Could not be removed, with the reason. */
+  readonly leftovers: readonly string[];
+}
+
+/**
+ * Removes every record carrying the run's tag, found by the name filter: what the runner does when
+ * the checks were stopped (Ctrl-C) before their own cleanup could run. A record whose DELETE is a
+ * 404 while an update still finds it lives where DELETE is not routed: it is deactivated instead.
+ */
+export async function sweepRun(client: CustomersClient, tag: string): Promise<Sweep> {
+  const deleted: string[] = [];
+  const deactivated: string[] = [];
+  const leftovers: string[] = [];
+  const statusOf = (work: Promise<unknown>): Promise<number> =>
+    work.then(
+      () => 200,
+      (error: unknown) => {
+        if (error instanceof ApiError) return error.status;
+        throw error;
+      },
+    );
+  const ids: string[] = [];
+  try {
+    for await (const customer of client.customers.all({ name: tag })) ids.push(customer.id);
+  } catch (error) {
+    leftovers.push(`unknown: the lookup by name ${tag} failed (${(error as Error).message})`);
+  }
+  for (const id of ids) {
+    const deletion = await statusOf(client.customers.delete(id));
+    if (deletion === 200) deleted.push(id);
+    else if (deletion !== 404) leftovers.push(`${id} (delete answered ${deletion})`);
+    else {
+      const deactivation = await statusOf(client.customers.update(id, { status: 'DEACTIVATED' }));
+      if (deactivation === 200) deactivated.push(id);
+      else if (deactivation !== 404) leftovers.push(`${id} (deactivation answered ${deactivation})`);
+    }
+  }
+  return { deleted, deactivated, leftovers };
 }

@@ -1,4 +1,4 @@
-import { compileSpecModel, specFromDocument, type OpenApiDocument, type SpecModel } from '../openapi/index.js';
+import { compileSpecModel, dereference, type OpenApiDocument, type SpecModel } from '../openapi/index.js';
 
 /**
  * How much of the document a run asserts. `documented`: only the platform's own rules; at every
@@ -43,7 +43,8 @@ function relax(schema: SchemaNode): void {
 }
 
 /** The compiled document a profile judges responses by. */
-export async function specModelFor(profile: Profile, strict: SpecModel): Promise<SpecModel> {
+export function specModelFor(profile: Profile, strict: SpecModel): SpecModel {
   if (profile === 'strict') return strict;
-  return compileSpecModel(await specFromDocument(withoutSchemaChoices(strict.spec.raw), { derived: true }));
+  const raw = withoutSchemaChoices(strict.spec.raw);
+  return compileSpecModel({ ...strict.spec, raw, dereferenced: dereference(raw) });
 }

@@ -34,14 +34,18 @@ export interface RunLabel {
  * the deployment does at each choice point), and the number of requests the run sent.
  */
 export class ContractReporter implements Reporter {
-  readonly summary: RunSummary = { passed: 0, failed: 0, skipped: 0, errors: 0, requests: 0, observations: [] };
+  readonly summary: RunSummary;
   private readonly failures: string[] = [];
   private readonly skips: string[] = [];
 
+  /** `requestsBefore`: requests sent before the checks (the preflight's), so the total is what the server saw. */
   constructor(
     private readonly label: RunLabel,
     private readonly out: NodeJS.WritableStream = process.stdout,
-  ) {}
+    requestsBefore = 0,
+  ) {
+    this.summary = { passed: 0, failed: 0, skipped: 0, errors: 0, requests: requestsBefore, observations: [] };
+  }
 
   onTestCaseResult(testCase: TestCase): void {
     const result = testCase.result();
@@ -80,7 +84,7 @@ export class ContractReporter implements Reporter {
       this.summary.observations.push(...(module.meta().observations ?? []));
       for (const error of module.errors()) problems.push(`ERROR in ${module.relativeModuleId}\n${indent(error.message)}`);
     }
-    for (const error of unhandled) problems.push(`ERROR (unhandled)\n${indent(error.message ?? String(error))}`);
+    for (const error of unhandled) problems.push(`ERROR (unhandled)\n${indent(error.message)}`);
     this.summary.errors = problems.length;
     this.summary.observations = distinctObservations(this.summary.observations);
     const lines = ['', ...this.failures.flatMap((f) => [f, '']), ...problems.flatMap((p) => [p, ''])];

@@ -1,7 +1,13 @@
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BaseSequencer, startVitest, type TestSpecification } from 'vitest/node';
+import type { BaseSequencer, TestSpecification } from 'vitest/node';
+import { createClient } from '../client/index.js';
+import { writePreflightJUnit } from './junit.js';
+import { interruptChannel, kitClientOptions } from './kit.js';
+import { newRunTag, sweepRun, type Sweep } from './own-records.js';
+import { preflight, type PreflightFinding } from './preflight.js';
 import { ContractReporter, runPassed, type RunSummary } from './reporter.js';
-import type { ContractSettings } from './settings.js';
+import type { ContractSettings, RunContext } from './settings.js';
 
 /** The package root: the suite's files live in its `contract-tests/` folder. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -13,28 +19,113 @@ const WRITES_FILE = /\/writes[^/]*\.contract\.ts$/;
  * Runs the write lifecycle after every read check, so a read check never sees the suite's own
  * customer come and go (totals would move under it).
  */
-class WritesLastSequencer extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
-    return [...sorted.filter((f) => !WRITES_FILE.test(f.moduleId)), ...sorted.filter((f) => WRITES_FILE.test(f.moduleId))];
-  }
+function writesLastSequencer(Base: typeof BaseSequencer): typeof BaseSequencer {
+  return class WritesLastSequencer extends Base {
+    override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+      const sorted = await super.sort(files);
+      return [...sorted.filter((f) => !WRITES_FILE.test(f.moduleId)), ...sorted.filter((f) => WRITES_FILE.test(f.moduleId))];
+    }
+  };
 }
 
 export interface RunOptions {
-  /** Also write a JUnit XML report here. */
+  /**
+   * Also write a JUnit XML report here. A relative path is taken from the working directory, never
+   * from the package's folder (where vitest, rooted there, would put it).
+   */
   readonly junitFile?: string;
   readonly out?: NodeJS.WritableStream;
 }
 
+export interface ContractRunResult extends RunSummary {
+  readonly ok: boolean;
+  /** Set when the preflight found a cause that would fail every check, and no check ran. */
+  readonly preflight: PreflightFinding | undefined;
+  /** Set when a signal (Ctrl-C) stopped the checks: which one, and what became of the run's records. */
+  readonly interrupted: { readonly signal: NodeJS.Signals; readonly sweep: Sweep } | undefined;
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM during the checks stops them: the kit in the worker is told to send
+ * nothing more, so the remaining checks fail at once, and then the runner removes the run's
+ * records before the process ends. Vitest registers handlers of its own for both signals that end
+ * the process at once, records left behind; while the run lasts, any such handler is taken off as
+ * it is added.
+ */
+function interruptible(runTag: string) {
+  let signal: NodeJS.Signals | undefined;
+  let repeat: NodeJS.Timeout | undefined;
+  const channel = interruptChannel(runTag);
+  const stop = (received: NodeJS.Signals): void => {
+    if (signal) return;
+    signal = received;
+    // Again and again: a kit still starting up in the worker only hears what is sent after it listens.
+    channel.postMessage(received);
+    repeat = setInterval(() => channel.postMessage(received), 100).unref();
+  };
+  const isStopSignal = (event: string | symbol): event is (typeof STOP_SIGNALS)[number] => (STOP_SIGNALS as readonly (string | symbol)[]).includes(event);
+  const takeOff = (event: string | symbol, listener: (...args: unknown[]) => void): void => {
+    // Called before the listener is added: take it off once it is there.
+    if (isStopSignal(event) && listener !== stop) queueMicrotask(() => process.off(event, listener));
+  };
+  process.on('newListener', takeOff);
+  for (const name of STOP_SIGNALS) process.on(name, stop);
+  return {
+    signal: () => signal,
+    release: () => {
+      process.off('newListener', takeOff);
+      for (const name of STOP_SIGNALS) process.off(name, stop);
+      clearInterval(repeat);
+      channel.close();
+    },
+  };
+}
+
 /**
  * Runs the contract suite (vitest tests in `contract-tests/`) against the server in `settings`,
- * through vitest's Node API, and returns what it came to.
+ * through vitest's Node API, and returns what it came to. A preflight request comes first: when
+ * the whole run would fail for one cause, that cause is reported in one headline instead.
  */
-export async function runContractSuite(settings: ContractSettings, options: RunOptions = {}): Promise<RunSummary & { ok: boolean }> {
-  const reporter = new ContractReporter({ profile: settings.profile, seed: settings.seed, startedAt: Date.now() }, options.out);
+export async function runContractSuite(settings: ContractSettings, options: RunOptions = {}): Promise<ContractRunResult> {
+  const startedAt = Date.now();
+  const out = options.out ?? process.stdout;
+  const junitFile = options.junitFile === undefined ? undefined : resolve(options.junitFile);
+  const tag = newRunTag();
+  const interrupts = interruptible(tag);
+  const checked = await preflight(settings).catch((error: unknown) => {
+    interrupts.release();
+    throw error;
+  });
+  if (checked.finding) {
+    interrupts.release();
+    out.write(`Contract FAILED before any check: ${checked.finding.headline}\n  preflight: ${checked.finding.evidence}\n`);
+    if (junitFile) writePreflightJUnit(junitFile, checked.finding, settings.profile);
+    return { passed: 0, failed: 0, skipped: 0, errors: 1, requests: checked.requests, observations: [], ok: false, preflight: checked.finding, interrupted: undefined };
+  }
+  const reporter = new ContractReporter({ profile: settings.profile, seed: settings.seed, startedAt }, out, checked.requests);
+  if (!interrupts.signal()) await runChecks(settings, { tag, requestsBefore: checked.requests }, reporter, junitFile).finally(interrupts.release);
+  else interrupts.release();
+  const signal = interrupts.signal();
+  if (signal) {
+    out.write(`\nContract INTERRUPTED (${signal}): the checks were stopped; removing the records this run created (tag ${tag})\n`);
+    let requests = 0;
+    const sweep = await sweepRun(createClient(kitClientOptions(settings, () => requests++)), tag);
+    out.write(`${describeSweep(sweep)}\n`);
+    return { ...reporter.summary, requests: reporter.summary.requests + requests, ok: false, preflight: undefined, interrupted: { signal, sweep } };
+  }
+  return { ...reporter.summary, ok: runPassed(reporter.summary), preflight: undefined, interrupted: undefined };
+}
+
+/** The checks (vitest tests in `contract-tests/`), run through vitest's Node API. */
+async function runChecks(settings: ContractSettings, run: RunContext, reporter: ContractReporter, junitFile: string | undefined): Promise<void> {
+  // Loaded only now: vitest takes a second to import, and a failed preflight should not wait for it.
+  const { BaseSequencer, startVitest } = await import('vitest/node');
+
   // A check may wait out a rate-limit window (up to a minute) between its requests.
   const testTimeout = 3 * 60_000 + 4 * settings.timeoutMs;
-  const vitest = await startVitest(
+  await startVitest(
     'test',
     [],
     {
@@ -48,8 +139,8 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
       // The kit's own modules are compiled JavaScript: Node loads them as they are, instead of
       // Vite transforming each one again on every run.
       server: { deps: { external: [/\/dist\//] } },
-      provide: { contract: settings },
-      reporters: options.junitFile ? [reporter, ['junit', { outputFile: options.junitFile, suiteName: `contract (profile ${settings.profile})` }]] : [reporter],
+      provide: { contract: settings, contractRun: run },
+      reporters: junitFile ? [reporter, ['junit', { outputFile: junitFile, suiteName: `contract (profile ${settings.profile})` }]] : [reporter],
       testTimeout,
       hookTimeout: testTimeout,
       // One worker, files one after another: the run is bound by start-up rather than by its few
@@ -57,10 +148,15 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
       // server sees one client at a time.
       pool: 'threads',
       maxWorkers: 1,
-      sequence: { sequencer: WritesLastSequencer },
+      sequence: { sequencer: writesLastSequencer(BaseSequencer) },
     },
     { logLevel: 'error' },
   );
-  await vitest.close();
-  return { ...reporter.summary, ok: runPassed(reporter.summary) };
+}
+
+function describeSweep(sweep: Sweep): string {
+  const lines = [`  deleted ${sweep.deleted.length} record(s)`];
+  if (sweep.deactivated.length > 0) lines.push(`  DELETE is not routed: deactivated ${sweep.deactivated.length} record(s) instead, left on the server: ${sweep.deactivated.join(', ')}`);
+  if (sweep.leftovers.length > 0) lines.push(`  NOT removed: ${sweep.leftovers.join(', ')}`);
+  return lines.join('\n');
 }

@@ -24,6 +24,17 @@ export interface ContractSettings {
   readonly clockToleranceMs: number;
 }
 
+/** What the runner knows of the run before the checks start. */
+export interface RunContext {
+  /**
+   * In the names and email of every record the run creates (letters only): the runner finds them
+   * all by it, also after the checks were stopped by Ctrl-C.
+   */
+  readonly tag: string;
+  /** Requests the run sent before the checks (the preflight's): they count against the budget. */
+  readonly requestsBefore: number;
+}
+
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_PAGES = 10;
 export const DEFAULT_CLOCK_TOLERANCE_MS = 5_000;
@@ -31,6 +42,7 @@ export const DEFAULT_CLOCK_TOLERANCE_MS = 5_000;
 declare module 'vitest' {
   export interface ProvidedContext {
     contract: ContractSettings;
+    contractRun: RunContext;
   }
 }
 
@@ -43,12 +55,16 @@ declare module '@vitest/runner' {
   }
 }
 
+/** Requests the preflight sends when the server answers it as an API does. */
+export const PREFLIGHT_REQUESTS = 1;
+
 /** Requests of one write step: the write, then every read view the model is checked in. */
 export const WRITE_STEP_REQUESTS = 13;
 
 /** The fewest requests a run needs for its largest check; a smaller `--max-requests` is a usage error. */
 export function minimumBudget(settings: Pick<ContractSettings, 'maxPages' | 'allowWrites'>): number {
-  // The sample of the data, then the walk of the whole list.
+  // The preflight, then the largest check: the sample of the data and the walk of the whole list,
+  // or one write step.
   const read = 1 + settings.maxPages;
-  return Math.max(read, settings.allowWrites ? WRITE_STEP_REQUESTS : 0);
+  return PREFLIGHT_REQUESTS + Math.max(read, settings.allowWrites ? WRITE_STEP_REQUESTS : 0);
 }

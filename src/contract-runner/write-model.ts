@@ -235,12 +235,14 @@ export function writeCommands(deleteRouted: boolean): fc.Arbitrary<Iterable<Comm
 export async function runWriteSequence(run: Omit<WriteRun, 'own'>): Promise<void> {
   const property = fc.asyncProperty(writeCommands(run.deleteRouted), async (commands) => {
     const own = new OwnRecords(run.kit);
-    try {
-      await fc.asyncModelRun(() => ({ model: { records: new Map(), deletedEmails: new Map(), created: 0 }, real: { ...run, own } }), commands);
-    } finally {
-      const leftovers = await own.cleanUp();
-      if (leftovers.length > 0) throw new ContractFailure("every record of the sequence removed again", `left on the server: ${leftovers.join(', ')}`);
-    }
+    // Cleaned up whatever the sequence came to; a failure of the sequence itself is the one to report.
+    const failure = await fc.asyncModelRun(() => ({ model: { records: new Map(), deletedEmails: new Map(), created: 0 }, real: { ...run, own } }), commands).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    const leftovers = await own.cleanUp();
+    if (failure) throw failure.error;
+    if (leftovers.length > 0) throw new ContractFailure('every record of the sequence removed again', `left on the server: ${leftovers.join(', ')}`);
   });
   const details = await fc.check(property, { seed: run.kit.settings.seed, numRuns: SEQUENCES, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: false });
   if (!details.failed) return;
@@ -251,7 +253,7 @@ export async function runWriteSequence(run: Omit<WriteRun, 'own'>): Promise<void
     cause?.expected ?? 'the write sequence to hold in every read view',
     `${cause?.got ?? String((error as Error | undefined)?.message ?? error)}\n` +
       `seed ${run.kit.settings.seed} (replay with --seed ${run.kit.settings.seed}); shortest failing sequence, after ${details.numShrinks} shrinks:\n` +
-      `  ${String(commands)}`,
+      `  ${fc.stringify(commands)}`,
     cause?.request,
   );
 }

@@ -34,18 +34,31 @@ export function newCustomer(input: CreateCustomerInput, server: { id: string; ap
 }
 
 /**
+ * The fields an update changes: every field of the update body but `reason`. The type makes the
+ * list complete; anything else a body holds (an unknown field, under `unknown-fields=ignore`) is
+ * never stored.
+ */
+const UPDATABLE: Readonly<Record<Exclude<keyof UpdateCustomerInput, 'reason'>, true>> = {
+  first_name: true,
+  last_name: true,
+  phone_number: true,
+  email: true,
+  customer_type: true,
+  status: true,
+};
+
+/**
  * The customer after a partial update. `reason` is accepted but not stored; `id`, `createdAt` and
  * the server-owned fields never change; `updatedAt` always moves forward, even within a millisecond.
  */
 export function applyUpdate(customer: Customer, patch: UpdateCustomerInput, now: Date): Customer {
-  const { reason: _notStored, ...fields } = patch;
   const previous = Date.parse(customer.updatedAt);
   const updatedAt = new Date(Math.max(now.getTime(), previous + 1)).toISOString();
-  return { ...customer, ...definedOnly(fields), id: customer.id, createdAt: customer.createdAt, updatedAt };
+  return { ...customer, ...updatableFields(patch), updatedAt };
 }
 
-function definedOnly<T extends object>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+function updatableFields(patch: UpdateCustomerInput): Partial<Customer> {
+  return Object.fromEntries(Object.entries(patch).filter(([key, value]) => value !== undefined && Object.hasOwn(UPDATABLE, key)));
 }
 
 /**

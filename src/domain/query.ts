@@ -6,11 +6,25 @@ import { emailKey, type Customer, type CustomerList, type CustomerStatus } from 
  */
 export interface CustomerFilter {
   readonly status?: CustomerStatus | undefined;
-  /** Case-insensitive partial match on first name, last name or "first last". */
+  /** Case-insensitive partial match on first name, last name or "first last"; empty filters nothing. */
   readonly name?: string | undefined;
-  /** Exact, case-insensitive match. */
+  /** Exact, case-insensitive match; empty filters nothing. */
   readonly email?: string | undefined;
 }
+
+/**
+ * The list rules a real deployment may do otherwise, each one of the document's compat options:
+ * `names` (does "first last" match), `order` (newest or oldest first) and `take` (what the
+ * envelope's `take` counts). One implementation of each rule takes the value as a parameter.
+ */
+export interface ListRules {
+  readonly names: 'first-last' | 'either';
+  readonly order: 'newest-first' | 'oldest-first';
+  readonly take: 'returned' | 'requested';
+}
+
+/** The document's own choices, the compat defaults (a test holds them to the document). */
+export const DOCUMENT_LIST_RULES: ListRules = { names: 'first-last', order: 'newest-first', take: 'returned' };
 
 export interface ListQuery extends CustomerFilter {
   readonly skip: number;
@@ -30,18 +44,42 @@ export function nameNeedle(name: string): string {
   return name.toLowerCase();
 }
 
-export function matches(filter: CustomerFilter, customer: Customer): boolean {
+/**
+ * Whether a `name` or `email` filter filters at all: an empty one does not (the `empty-filters`
+ * choice), so `name=` from the TypeScript SDK answers as the Python SDK's omitted filter does.
+ */
+export function isGiven(value: string | undefined): value is string {
+  return value !== undefined && value !== '';
+}
+
+export function matches(filter: CustomerFilter, customer: Customer, rules: Pick<ListRules, 'names'> = DOCUMENT_LIST_RULES): boolean {
   if (filter.status !== undefined && customer.status !== filter.status) return false;
-  if (filter.email !== undefined && (customer.email === null || emailKey(customer.email) !== emailKey(filter.email))) {
+  if (isGiven(filter.email) && (customer.email === null || emailKey(customer.email) !== emailKey(filter.email))) {
     return false;
   }
-  if (filter.name !== undefined && !nameKey(customer).includes(nameNeedle(filter.name))) return false;
+  if (isGiven(filter.name) && !nameMatches(customer, filter.name, rules.names)) return false;
   return true;
 }
 
-/** Newest first (`createdAt` descending), then `id` ascending: a total order, so pages are stable. */
-export function compareListOrder(a: Customer, b: Customer): number {
-  return compareOrderKeys(Date.parse(a.createdAt), a.id, Date.parse(b.createdAt), b.id);
+/** A name filter: a partial match in either name, or (`first-last`) also across the space between them. */
+export function nameMatches(customer: Pick<Customer, 'first_name' | 'last_name'>, name: string, rule: ListRules['names']): boolean {
+  const needle = nameNeedle(name);
+  if (rule === 'first-last') return nameKey(customer).includes(needle);
+  return customer.first_name.toLowerCase().includes(needle) || customer.last_name.toLowerCase().includes(needle);
+}
+
+/**
+ * The key lists are sorted by, descending: the creation time in epoch milliseconds, negated when
+ * the oldest come first. `id` ascending breaks ties in both orders.
+ */
+export function orderTime(createdAt: string, order: ListRules['order']): number {
+  const time = Date.parse(createdAt);
+  return order === 'newest-first' ? time : -time;
+}
+
+/** The list order (newest first by default, then `id` ascending): a total order, so pages are stable. */
+export function compareListOrder(a: Customer, b: Customer, order: ListRules['order'] = DOCUMENT_LIST_RULES.order): number {
+  return compareOrderKeys(orderTime(a.createdAt, order), a.id, orderTime(b.createdAt, order), b.id);
 }
 
 export function compareOrderKeys(aTime: number, aId: string, bTime: number, bId: string): number {
@@ -49,32 +87,39 @@ export function compareOrderKeys(aTime: number, aId: string, bTime: number, bId:
   return aId < bId ? -1 : aId > bId ? 1 : 0;
 }
 
+/** Where a page starts and how many records it may hold. */
+export interface PageRequest {
+  readonly skip: number;
+  readonly take: number;
+}
+
 /**
  * The list body around a page: `total` is every match, `skip` the offset applied, and `take` the
- * number of records returned (not the number asked for). Every list answer is built by this.
+ * number of records returned (`returned`, the document's choice) or the take applied
+ * (`requested`). Every list answer is built by this.
  */
-export function listPage<T>(data: T[], total: number, skip: number): { data: T[]; total: number; skip: number; take: number } {
-  return { data, total, skip, take: data.length };
+export function listPage<T>(data: T[], total: number, page: PageRequest, takeRule: ListRules['take'] = DOCUMENT_LIST_RULES.take): { data: T[]; total: number; skip: number; take: number } {
+  return { data, total, skip: page.skip, take: takeRule === 'returned' ? data.length : page.take };
 }
 
 /** The page of an already ordered, already filtered sequence. */
-export function paginate(ordered: readonly Customer[], skip: number, take: number): CustomerList {
-  return listPage(ordered.slice(skip, skip + take), ordered.length, skip);
+export function paginate(ordered: readonly Customer[], page: PageRequest, takeRule: ListRules['take'] = DOCUMENT_LIST_RULES.take): CustomerList {
+  return listPage(ordered.slice(page.skip, page.skip + page.take), ordered.length, page, takeRule);
 }
 
 /**
  * `JSON.stringify(paginate(...))` for a page whose customers are already serialised, in order:
  * the same bytes without serialising the customers again.
  */
-export function formatPage(customersJson: string[], total: number, skip: number): string {
+export function formatPage(customersJson: string[], total: number, page: PageRequest, takeRule: ListRules['take']): string {
   // The envelope with an empty `data` keeps its place among the keys, where the texts go in.
-  const text = JSON.stringify({ ...listPage(customersJson, total, skip), data: [] });
+  const text = JSON.stringify({ ...listPage(customersJson, total, page, takeRule), data: [] });
   const dataEnd = text.indexOf('[]') + 1;
   return `${text.slice(0, dataEnd)}${customersJson.join(',')}${text.slice(dataEnd)}`;
 }
 
 /** The reference implementation of the list endpoint: filter, order, page. */
-export function listCustomers(customers: readonly Customer[], query: ListQuery): CustomerList {
-  const matching = customers.filter((c) => matches(query, c)).sort(compareListOrder);
-  return paginate(matching, query.skip, query.take);
+export function listCustomers(customers: readonly Customer[], query: ListQuery, rules: ListRules = DOCUMENT_LIST_RULES): CustomerList {
+  const matching = customers.filter((c) => matches(query, c, rules)).sort((a, b) => compareListOrder(a, b, rules.order));
+  return paginate(matching, query, rules.take);
 }

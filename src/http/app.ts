@@ -2,11 +2,11 @@ import { Hono, type Context } from 'hono';
 import type { Clock } from '../domain/clock.js';
 import type { Customer } from '../domain/customer.js';
 import type { SpecModel } from '../openapi/index.js';
-import { toRouterPath } from '../openapi/index.js';
+import { operationIds, toRouterPath } from '../openapi/index.js';
 import type { CustomerStore } from '../store/customer-store.js';
 import { DEFAULT_CONFIG, type MockConfig } from '../config/mock-config.js';
 import { requireCredentials } from './auth.js';
-import { mountDocs } from './docs.js';
+import { mountDocs, type DocsAssetReader } from './docs.js';
 import { corsFor } from './cors.js';
 import { HttpError, respondWithError, toHttpError } from './errors.js';
 import { realSleep, simulateFailures, type SimulationEnvironment } from './failure-simulation.js';
@@ -29,6 +29,8 @@ export interface AppDeps {
   /** Chance and waiting for failure simulation; Math.random and real timers unless a test injects its own. */
   readonly random?: SimulationEnvironment['random'];
   readonly sleep?: SimulationEnvironment['sleep'];
+  /** Swagger UI's files, for `/docs`; without them only the document is served beside the API. */
+  readonly docsAssets?: DocsAssetReader;
 }
 
 export interface MockApp {
@@ -36,6 +38,8 @@ export interface MockApp {
   readonly requestLog: RequestLog;
   readonly idempotency: IdempotencyStore;
   readonly rateLimiter: FixedWindowRateLimiter | undefined;
+  /** Back to the start: the initial customers, no idempotency keys, fresh rate windows, an empty request log. */
+  reset(): void;
 }
 
 /**
@@ -49,9 +53,15 @@ export function createApp(deps: AppDeps): MockApp {
   const requestLog = new RequestLog();
   const idempotencyStore = new IdempotencyStore(clock);
   const rateLimiter = config.rateLimit > 0 ? new FixedWindowRateLimiter(config.rateLimit, clock) : undefined;
+  const reset = () => {
+    store.replaceAll(deps.initialCustomers());
+    idempotencyStore.clear();
+    rateLimiter?.reset();
+    requestLog.clear();
+  };
   const handlers: Record<string, OperationHandler> = {
     ...customerHandlers(store),
-    ...adminHandlers({ store, initialCustomers: deps.initialCustomers, idempotency: idempotencyStore, rateLimiter, requestLog }),
+    ...adminHandlers({ store, reset, idempotency: idempotencyStore, requestLog }),
   };
 
   // Not strict, like the real API's router (Express under NestJS): `/api/v0/customers/` is the list too.
@@ -90,11 +100,14 @@ export function createApp(deps: AppDeps): MockApp {
     if (acceptsIdempotencyKey) chain.push(replay);
     app.on(operation.method.toUpperCase(), toRouterPath(operation.path), serve(chain, handler));
   }
+  // An operation that a compat option takes out of the served document (`delete=absent`) keeps
+  // its handler, unrouted; a handler the document never had is a mistake.
+  for (const id of operationIds(spec.spec.asWritten)) unhandled.delete(id);
   if (unhandled.size > 0) throw new Error(`Handlers without an operation in the OpenAPI document: ${[...unhandled].join(', ')}`);
-  mountDocs(app, { document: spec.spec.raw, credentials: config }, (endpoint) => serve([], endpoint));
+  mountDocs(app, { document: spec.spec.raw, credentials: config, assets: deps.docsAssets }, (endpoint) => serve([], endpoint));
 
   // Like the real API (NestJS), a wrong method on a known path is an unknown route.
   app.notFound(serve([], (c) => respondWithError(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`))));
 
-  return { app, requestLog, idempotency: idempotencyStore, rateLimiter };
+  return { app, requestLog, idempotency: idempotencyStore, rateLimiter, reset };
 }

@@ -1,4 +1,4 @@
-import { readLimited } from '../read-limited.js';
+import { decodeUtf8, readLimited } from '../read-limited.js';
 import { HttpError } from './errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './limits.js';
 
@@ -12,7 +12,7 @@ export async function readBodyText(request: Request, limitBytes: number): Promis
     throw new HttpError(400, 'The request body ended before it was complete');
   });
   if (!bytes) throw tooLarge(limitBytes);
-  return bytes.toString('utf8');
+  return decodeUtf8(bytes);
 }
 
 function tooLarge(limitBytes: number): HttpError {

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { cors } from 'hono/cors';
 import type { oas31 } from 'openapi3-ts';
 import type { SpecModel } from '../openapi/index.js';
@@ -22,7 +23,8 @@ export function corsFor(origins: readonly string[], spec: SpecModel): Step {
     for (const parameter of operation.parameters) if (parameter.in === 'header') allowHeaders.add(parameter.name.toLowerCase());
     for (const response of Object.values(operation.responses)) for (const name of Object.keys(response.headers ?? {})) exposeHeaders.add(name);
   }
-  const middleware = cors({
+  // Typed as a step's context is: Hono's middleware type names the route's path type, which a step leaves open.
+  const middleware: (c: Context, next: () => Promise<void>) => Promise<Response | void> = cors({
     origin: origins.includes('*') ? '*' : [...origins],
     allowMethods: [...methods],
     allowHeaders: [...allowHeaders],

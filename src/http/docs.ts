@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Context, Hono } from 'hono';
 import type { oas31 } from 'openapi3-ts';
-import { stringify } from 'yaml';
 import type { OpenApiDocument } from '../openapi/index.js';
 import type { Credentials } from './auth.js';
 import type { Endpoint } from './pipeline.js';
@@ -13,30 +9,25 @@ export interface DocsDeps {
   readonly document: OpenApiDocument;
   /** What the page pre-fills, so "Try it out" works against this mock at once. */
   readonly credentials: Credentials;
+  /**
+   * Swagger UI's files by name (see docs-assets.ts, which reads them from disk). Without them, as
+   * in process, only the document is served: the page is for people with a browser and a server.
+   */
+  readonly assets: DocsAssetReader | undefined;
 }
 
-/** Swagger UI's files, served from the installed swagger-ui-dist: the page needs no network. */
-const ASSETS: Readonly<Record<string, string>> = {
+/** The content of one of `DOCS_ASSETS`. */
+export type DocsAssetReader = (name: string) => Uint8Array<ArrayBuffer>;
+
+/** Swagger UI's files the page loads, by name, with their content types: the page needs no network. */
+export const DOCS_ASSETS: Readonly<Record<string, string>> = {
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
   'swagger-ui.css': 'text/css; charset=utf-8',
   'favicon-32x32.png': 'image/png',
 };
 
-const assetDirectory = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-const assetCache = new Map<string, Uint8Array<ArrayBuffer>>();
-
-function asset(name: string): Uint8Array<ArrayBuffer> {
-  let content = assetCache.get(name);
-  if (!content) {
-    // Read on first use, not at start-up: most mocks never serve the page (1.7 MB of script).
-    content = new Uint8Array(readFileSync(join(assetDirectory, name)));
-    assetCache.set(name, content);
-  }
-  return content;
-}
-
-/** Every path served beside the API, for anything that must tell them from unknown routes. */
-export const DOCS_PATHS: readonly string[] = ['/openapi.json', '/openapi.yaml', '/docs', ...Object.keys(ASSETS).map(assetPath)];
+/** Every path the Node server serves beside the API, for anything that must tell them from unknown routes. */
+export const DOCS_PATHS: readonly string[] = ['/openapi.json', '/openapi.yaml', '/docs', ...Object.keys(DOCS_ASSETS).map(assetPath)];
 
 function assetPath(name: string): string {
   return `/docs/assets/${name}`;
@@ -53,11 +44,15 @@ export function mountDocs(app: Hono, deps: DocsDeps, withAppSteps: (endpoint: En
   app.get('/openapi.json', withAppSteps((c) => c.json(servedDocument(deps.document, origin(c)))));
   app.get(
     '/openapi.yaml',
-    withAppSteps((c) => {
+    withAppSteps(async (c) => {
+      // Loaded on first use: the YAML writer is a tenth of a cold start, and few ask for YAML.
+      const { stringify } = await import('yaml');
       c.header('Content-Type', 'application/yaml; charset=utf-8');
       return c.body(stringify(servedDocument(deps.document, origin(c)), { lineWidth: 0 }));
     }),
   );
+  const { assets } = deps;
+  if (!assets) return;
   app.get(
     '/docs',
     withAppSteps((c) => {
@@ -65,13 +60,13 @@ export function mountDocs(app: Hono, deps: DocsDeps, withAppSteps: (endpoint: En
       return c.html(docsPage(deps.document.info.title, prefill));
     }),
   );
-  for (const [name, contentType] of Object.entries(ASSETS)) {
+  for (const [name, contentType] of Object.entries(DOCS_ASSETS)) {
     app.get(
       assetPath(name),
       withAppSteps((c) => {
         c.header('Content-Type', contentType);
         c.header('Cache-Control', 'public, max-age=3600');
-        return c.body(asset(name));
+        return c.body(assets(name));
       }),
     );
   }
@@ -125,12 +120,50 @@ function docsPage(title: string, prefill: Record<string, string>): string {
   <title>${escapeHtml(title)} · customers-mock</title>
   <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">
   <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+  <style>
+    /* The contract notes (info.description: the choices, the limits) sit one click away, so that
+       the first screen shows the operations and whether the page is authorised. */
+    .contract-notes:not(.open) .info .description { display: none; }
+    .swagger-ui .contract-notes .info { margin: 30px 0 12px; }
+    .swagger-ui .btn.contract-notes__toggle { margin-bottom: 20px; }
+    .swagger-ui .auth-state { display: flex; align-items: center; gap: 12px; }
+    .swagger-ui .auth-state__label { font-family: sans-serif; font-size: 14px; font-weight: 600; color: #3b4151; }
+    .swagger-ui .auth-state__label.authorised { color: #2f7d32; }
+  </style>
 </head>
 <body>
   <div id="swagger-ui"></div>
   <script src="/docs/assets/swagger-ui-bundle.js"></script>
   <script>
     const prefill = ${scriptJson(prefill)};
+    // Two wrappers around Swagger UI's own components (React-managed, so they survive re-renders):
+    // the document's long description folds behind a button, and the Authorize button says in
+    // words whether requests carry credentials.
+    const FirstScreen = (system) => {
+      const React = system.React;
+      const h = React.createElement;
+      const foldNotes = (Info) =>
+        function InfoWithFoldedNotes(props) {
+          const [open, setOpen] = React.useState(false);
+          return h('div', { className: open ? 'contract-notes open' : 'contract-notes' },
+            h(Info, props),
+            h('button', { type: 'button', className: 'btn contract-notes__toggle', 'aria-expanded': String(open), onClick: () => setOpen(!open) },
+              open ? 'Hide the contract notes' : 'Contract notes: the choices this document makes, and its limits'));
+        };
+      return {
+        wrapComponents: {
+          // OpenAPI 3.1 documents render OAS31Info in place of info.
+          OAS31Info: foldNotes,
+          authorizeBtn: (AuthorizeBtn) =>
+            function AuthorizeWithState(props) {
+              return h('div', { className: 'auth-state' },
+                h('span', { className: props.isAuthorized ? 'auth-state__label authorised' : 'auth-state__label', role: 'status' },
+                  props.isAuthorized ? "Authorised: requests carry this mock's credentials" : 'Not authorised'),
+                h(AuthorizeBtn, props));
+            },
+        },
+      };
+    };
     window.ui = SwaggerUIBundle({
       url: '/openapi.json',
       dom_id: '#swagger-ui',
@@ -139,6 +172,7 @@ function docsPage(title: string, prefill: Record<string, string>): string {
       displayRequestDuration: true,
       // Swagger UI would otherwise send the document to validator.swagger.io: no network here.
       validatorUrl: null,
+      plugins: [FirstScreen],
       onComplete() {
         for (const [scheme, value] of Object.entries(prefill)) window.ui.preauthorizeApiKey(scheme, value);
       },

@@ -1,5 +1,5 @@
-import { STATUS_CODES } from 'node:http';
 import type { Context } from 'hono';
+import statuses from 'statuses';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
 
@@ -24,8 +24,13 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * `error` is the status's reason phrase, as Node's http module words it (NestJS's errors carry
+ * it too). Read from `statuses` (jshttp, whose table matches Node's) rather than node:http, so
+ * the mock runs in a browser too.
+ */
 export function errorBody(status: number, message: string | string[], extra: Record<string, unknown> = {}): ErrorBody {
-  return { statusCode: status, message, error: STATUS_CODES[status] ?? 'Error', ...extra };
+  return { statusCode: status, message, error: statuses.message[status] ?? 'Error', ...extra };
 }
 
 /** Maps anything thrown while serving a request to its response; the only place error bodies are made. */

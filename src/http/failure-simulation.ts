@@ -135,7 +135,7 @@ export function simulateFailures(settings: FailureSettings, environment: Simulat
       return respondWithError(c, new HttpError(plan.status, `Simulated failure (${plan.cause})`, {}, headers));
     }
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
-    await next();
+    return next();
   };
   return quiet ? (c, next) => (requestHeaders(c)['prefer'] === undefined ? next() : simulate(c, next)) : simulate;
 }

@@ -22,7 +22,7 @@ export interface NodeServer {
    * once the last connection is gone. The answer to each request in flight is its connection's
    * last, so no keep-alive timeout holds the shutdown up.
    */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 /**
@@ -55,7 +55,8 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
       maxHeaderSize: MAX_HEADER_BYTES,
       requireHostHeader: false,
     },
-    listener,
+    // The listener answers every error itself (errorHandler above), so its promise never rejects.
+    (incoming, outgoing) => void listener(incoming, outgoing),
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const status = protocolErrorStatus(error.code);

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Context } from 'hono';
 
 /**
@@ -10,7 +9,8 @@ import type { Context } from 'hono';
  * no Node request) Hono's are used.
  */
 export function requestHeaders(c: Context): Readonly<Record<string, string | undefined>> {
-  const incoming = (c.env as { incoming?: { headers: IncomingHttpHeaders } } | undefined)?.incoming;
-  // Only set-cookie is an array in Node's record, and requests do not carry it.
-  return incoming ? (incoming.headers as Record<string, string | undefined>) : c.req.header();
+  // Only set-cookie is an array in Node's record, and requests do not carry it. The type is
+  // spelled out rather than imported from node:http, so the in-process path names no Node module.
+  const incoming = (c.env as { incoming?: { headers: Record<string, string | undefined> } } | undefined)?.incoming;
+  return incoming ? incoming.headers : c.req.header();
 }

@@ -89,5 +89,6 @@ export function recordRequests(log: RequestLog, clock: Clock, observers: readonl
     const done = next();
     if (done) return done.then(() => record(c, started, at));
     record(c, started, at);
+    return undefined;
   };
 }

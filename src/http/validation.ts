@@ -25,7 +25,7 @@ export function validateRequest(validator: RequestValidator, bodyLimitBytes: num
   return (c, next) => {
     const params = validator.parameters({
       query: queryValues(c),
-      path: c.req.param() as Record<string, string>,
+      path: c.req.param(),
       headers: requestHeaders(c),
     });
     // An operation without a body (every read) stays synchronous: no frame or promise of its own.

@@ -15,8 +15,6 @@ export function createAjv(): Ajv2020 {
     useDefaults: true,
     // Keeps each error's schema at hand, so a pattern that stands for a format is worded as the format.
     verbose: true,
-    // last_spent is `multipleOf: 0.01`: compare with a tolerance, as binary floats cannot be exact.
-    multipleOfPrecision: 9,
   });
   addFormats(ajv);
   // OpenAPI annotations that are not JSON Schema vocabulary; `x-choice` marks a rule as a choice.
@@ -96,8 +94,8 @@ function phrase(error: ErrorObject): string {
     case 'multipleOf':
       return `must be a multiple of ${String(p.multipleOf)}`;
     case 'pattern': {
-      const format = (error.parentSchema as Schema | undefined)?.format;
-      return format ? formatPhrase(format) : `must match ${String(p.pattern)} regular expression`;
+      const format: unknown = error.parentSchema?.format;
+      return typeof format === 'string' ? formatPhrase(format) : `must match ${String(p.pattern)} regular expression`;
     }
     case 'format':
       return formatPhrase(String(p.format));

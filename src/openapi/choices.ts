@@ -13,6 +13,16 @@ export interface Choice {
   /** What this document requires. */
   readonly document: string;
   readonly why: string;
+  /** Present where a real deployment may differ: the `--compat` option that switches it. */
+  readonly compat?: ChoiceCompat;
+}
+
+export interface ChoiceCompat {
+  readonly option: string;
+  readonly default: string;
+  readonly values: Readonly<Record<string, string>>;
+  /** In a document rewritten for compat options: the value in force. */
+  readonly inForce?: string;
 }
 
 /** Where the generated choices table goes in `info.description`. */
@@ -20,10 +30,11 @@ export const CHOICES_TABLE_MARKER = '<!-- x-choices -->';
 
 /**
  * The document's choices, checked: each entry has its four texts, every `x-choice` mark in the
- * document names an entry, and every entry is marked beside at least one rule. A document that
- * breaks this does not load.
+ * document names an entry, and (in the document as written, `everyChoiceMarked`) every entry is
+ * marked beside at least one rule; a compat option may remove a marked rule (`delete=absent`).
+ * A document that breaks this does not load.
  */
-export function readChoices(document: OpenApiDocument): Choice[] {
+export function readChoices(document: OpenApiDocument, everyChoiceMarked = true): Choice[] {
   const entries = (document as { 'x-choices'?: unknown })['x-choices'];
   if (!isRecord(entries)) throw new Error('The OpenAPI document has no x-choices map');
   const choices = Object.entries(entries).map(([id, entry]) => {
@@ -34,14 +45,15 @@ export function readChoices(document: OpenApiDocument): Choice[] {
       if (typeof value !== 'string' || value.trim() === '') throw new Error(`x-choices.${id}.${field} must be a non-empty string`);
       return value.trim();
     };
-    return { id, topic: text('topic'), platform: text('platform'), document: text('document'), why: text('why') };
+    const compat = entry.compat as ChoiceCompat | undefined;
+    return { id, topic: text('topic'), platform: text('platform'), document: text('document'), why: text('why'), ...(compat ? { compat } : {}) };
   });
   const unmarked = new Set(choices.map((c) => c.id));
   for (const { mark, at } of choiceMarks(document)) {
     if (!(mark in entries)) throw new Error(`${at}: x-choice "${mark}" names no entry of x-choices`);
     unmarked.delete(mark);
   }
-  if (unmarked.size > 0) throw new Error(`x-choices ${[...unmarked].join(', ')}: marked beside no rule (x-choice)`);
+  if (everyChoiceMarked && unmarked.size > 0) throw new Error(`x-choices ${[...unmarked].join(', ')}: marked beside no rule (x-choice)`);
   return choices;
 }
 
@@ -63,11 +75,29 @@ export function choiceMarks(document: OpenApiDocument): Array<{ mark: string; at
   return marks;
 }
 
-/** The human-readable table of the choices, in Markdown, generated from `x-choices` alone. */
+/**
+ * The human-readable table of the choices, in Markdown, generated from `x-choices` alone. Where a
+ * compat option is off its default, "this document" says what is in force and what the default is.
+ */
 export function choicesTable(choices: readonly Choice[]): string {
   const cell = (text: string) => text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
-  const rows = choices.map((c) => `| ${cell(c.topic)} (\`${c.id}\`) | ${cell(c.platform)} | ${cell(c.document)} | ${cell(c.why)} |`);
-  return ['| topic | the platform says | this document | why |', '|---|---|---|---|', ...rows].join('\n');
+  const rows = choices.map((c) => `| ${cell(c.topic)} (\`${c.id}\`) | ${cell(c.platform)} | ${cell(inForce(c))} | ${cell(c.why)} | ${cell(compatCell(c))} |`);
+  return ['| topic | the platform says | this document | why | `--compat` |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+function inForce(choice: Choice): string {
+  const value = choice.compat?.inForce;
+  if (!choice.compat || value === undefined || value === choice.compat.default) return choice.document;
+  return `**\`--compat ${choice.compat.option}=${value}\` is in force**: ${choice.compat.values[value] ?? value}. (Without it: ${choice.document})`;
+}
+
+function compatCell(choice: Choice): string {
+  if (!choice.compat) return '';
+  const { option, values } = choice.compat;
+  const current = choice.compat.inForce ?? choice.compat.default;
+  return Object.entries(values)
+    .map(([value, meaning]) => `\`${option}=${value}\`${value === current ? ' (in force)' : ''}: ${meaning}`)
+    .join('; ');
 }
 
 /** The document with the choices table in place of the marker in `info.description`. */
@@ -76,8 +106,8 @@ export function withChoicesTable(document: OpenApiDocument): OpenApiDocument {
   if (description.split(CHOICES_TABLE_MARKER).length !== 2) {
     throw new Error(`info.description must hold ${CHOICES_TABLE_MARKER} exactly once, where the choices table goes`);
   }
-  const table = choicesTable(readChoices(document));
-  return { ...document, info: { ...document.info, description: description.replace(CHOICES_TABLE_MARKER, table) } };
+  const table = choicesTable(readChoices(document, false));
+  return { ...document, info: { ...document.info, description: description.replace(CHOICES_TABLE_MARKER, () => table) } };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

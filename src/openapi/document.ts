@@ -1,44 +1,87 @@
-import { fileURLToPath } from 'node:url';
-import SwaggerParser from '@apidevtools/swagger-parser';
 import type { oas31 } from 'openapi3-ts';
-import { withChoicesTable } from './choices.js';
-
-/** The OpenAPI document that every part of the product reads; nothing else restates the contract. */
-export const SPEC_PATH = fileURLToPath(new URL('../../openapi/customers.yaml', import.meta.url));
+import { readChoices, withChoicesTable } from './choices.js';
+import { applyCompat, readCompatOptions, resolveCompat, type CompatOption, type CompatSettings } from './compat.js';
+import { compiledSpec } from './document.generated.js';
 
 export type OpenApiDocument = oas31.OpenAPIObject;
 
+/** `--compat` pairs as given: option -> value. */
+export type CompatRequest = Readonly<Record<string, string>>;
+
 export interface LoadedSpec {
+  /** The document exactly as written in openapi/customers.yaml, before any compat option. */
+  readonly asWritten: OpenApiDocument;
   /**
-   * As written, `$ref`s intact, with the choices table generated from `x-choices` into
-   * `info.description`: what `/openapi.json` serves.
+   * `$ref`s intact, rewritten for the compat options in force, with the choices table generated
+   * from `x-choices` into `info.description`: what `/openapi.json` serves.
    */
   readonly raw: OpenApiDocument;
-  /** Every `$ref` resolved: what validators are compiled from. */
+  /** The same with every `$ref` resolved: what validators are compiled from. */
   readonly dereferenced: OpenApiDocument;
+  /** The document's compat options and the value in force of each. */
+  readonly compat: { readonly options: readonly CompatOption[]; readonly settings: CompatSettings };
 }
 
-let cached: Promise<LoadedSpec> | undefined;
-
-/** Loads, validates and dereferences the document once per process. */
-export function loadSpec(path: string = SPEC_PATH): Promise<LoadedSpec> {
-  if (path !== SPEC_PATH) return readSpec(path);
-  cached ??= readSpec(path);
-  return cached;
+/** The document as written (compiled into the build from openapi/customers.yaml), `$ref`s intact. */
+export function documentAsWritten(): OpenApiDocument {
+  return compiledSpec.raw;
 }
 
-async function readSpec(path: string): Promise<LoadedSpec> {
-  // swagger-parser has its own document types; openapi3-ts's are the project's.
-  return specFromDocument(withChoicesTable((await SwaggerParser.parse(path)) as unknown as OpenApiDocument));
+const loaded = new Map<string, LoadedSpec>();
+
+/**
+ * The document every part of the product reads; nothing else restates the contract. It is
+ * compiled into the build from openapi/customers.yaml (scripts/compile-openapi.mjs, validated by
+ * swagger-parser there), so reading it needs no file system: the mock runs in a browser too.
+ * Here it is rewritten for the compat options (an unknown option or value is a CompatError naming
+ * the valid ones), and the choices table is generated into `info.description`, which checks the
+ * provenance marks. Once per set of options.
+ */
+export function loadSpec(compat: CompatRequest = {}): LoadedSpec {
+  const asWritten = compiledSpec.raw;
+  const options = readCompatOptions(asWritten);
+  const settings = resolveCompat(options, compat);
+  const key = JSON.stringify([...settings]);
+  let spec = loaded.get(key);
+  if (!spec) {
+    readChoices(asWritten);
+    const offDefault = options.some((o) => settings.get(o.option) !== o.default);
+    const raw = withChoicesTable(applyCompat(asWritten, settings));
+    // The build dereferenced the document as written; a rewritten one is dereferenced here.
+    const dereferenced = offDefault ? dereference(raw) : { ...compiledSpec.dereferenced, info: raw.info, 'x-choices': (raw as unknown as Record<string, unknown>)['x-choices'] };
+    spec = { asWritten, raw, dereferenced: dereferenced, compat: { options, settings } };
+    loaded.set(key, spec);
+  }
+  return spec;
 }
 
 /**
- * Validates and dereferences a document already in memory. `derived`: it was made from the
- * loaded (already validated) document, so it is only dereferenced.
+ * The document with every local `$ref` (`#/...`, all this document has) replaced by a copy of
+ * its target, resolved in turn, with the keywords beside the `$ref` (OpenAPI 3.1 schemas allow
+ * them) laid over it, as swagger-parser does. The document has no cycles; a `$ref` to nothing is
+ * an error.
  */
-export async function specFromDocument(raw: OpenApiDocument, options: { derived?: boolean } = {}): Promise<LoadedSpec> {
-  // Both dereference in place, so hand them a copy and keep `raw` as written.
-  const copy = structuredClone(raw) as unknown as Parameters<typeof SwaggerParser.validate>[0];
-  const dereferenced = (await (options.derived ? SwaggerParser.dereference(copy) : SwaggerParser.validate(copy))) as unknown as OpenApiDocument;
-  return { raw, dereferenced };
+export function dereference(document: OpenApiDocument): OpenApiDocument {
+  const resolve = (node: unknown, seen: readonly string[]): unknown => {
+    if (Array.isArray(node)) return node.map((child) => resolve(child, seen));
+    if (node === null || typeof node !== 'object') return node;
+    const { $ref: ref, ...siblings } = node as { $ref?: unknown };
+    if (typeof ref === 'string') {
+      if (seen.includes(ref)) throw new Error(`$ref cycle through ${ref}`);
+      return { ...(resolve(pointerTarget(document, ref), [...seen, ref]) as object), ...(resolve(siblings, seen) as object) };
+    }
+    return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, resolve(child, seen)]));
+  };
+  return resolve(document, []) as OpenApiDocument;
+}
+
+function pointerTarget(document: OpenApiDocument, ref: string): unknown {
+  if (!ref.startsWith('#/')) throw new Error(`Only local $refs are supported, got ${ref}`);
+  let target: unknown = document;
+  for (const segment of ref.slice(2).split('/')) {
+    const key = decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
+    target = (target as Record<string, unknown> | undefined)?.[key];
+    if (target === undefined) throw new Error(`$ref ${ref} points to nothing`);
+  }
+  return target;
 }

@@ -1,13 +1,14 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { createAjv, type Schema, type ValidateFunction } from './ajv.js';
-import { loadSpec, type LoadedSpec } from './document.js';
+import { loadSpec, type CompatRequest, type LoadedSpec } from './document.js';
 import { listOperations, type SpecOperation } from './operations.js';
 import { compileRequestValidator, type RequestValidator } from './request-validator.js';
 import { compileResponseValidator, type ResponseValidator } from './response-validator.js';
 
-export { SPEC_PATH, loadSpec, specFromDocument, type LoadedSpec, type OpenApiDocument } from './document.js';
+export { dereference, documentAsWritten, loadSpec, type CompatRequest, type LoadedSpec, type OpenApiDocument } from './document.js';
+export { CompatError, describeCompatOptions, readCompatOptions, resolveCompat, selectCompat, type CompatOption, type CompatSettings } from './compat.js';
 export { describeErrors } from './ajv.js';
-export { toRouterPath, type SpecOperation, type HttpMethod } from './operations.js';
+export { operationIds, toRouterPath, type SpecOperation, type HttpMethod } from './operations.js';
 export type { RawRequest, RequestValidator, ValidParameters, Validation } from './request-validator.js';
 export type { ObservedResponse, ResponseValidator } from './response-validator.js';
 
@@ -22,12 +23,22 @@ export interface SpecModel {
   schemaValidator(name: string): ValidateFunction;
 }
 
-let cached: Promise<SpecModel> | undefined;
+const cached = new Map<LoadedSpec, SpecModel>();
 
-/** Loads the document and compiles every validator; shared by the mock and the contract kit. */
-export function getSpecModel(): Promise<SpecModel> {
-  cached ??= loadSpec().then(compileSpecModel);
-  return cached;
+/**
+ * The document rewritten for the compat options (none: the document as written), with every
+ * validator compiled once per set of options; shared by the mock and the contract kit.
+ */
+export function getSpecModel(compat: CompatRequest = {}): Promise<SpecModel> {
+  return Promise.resolve().then(() => {
+    const spec = loadSpec(compat);
+    let model = cached.get(spec);
+    if (!model) {
+      model = compileSpecModel(spec);
+      cached.set(spec, model);
+    }
+    return model;
+  });
 }
 
 export function compileSpecModel(spec: LoadedSpec): SpecModel {
@@ -35,7 +46,9 @@ export function compileSpecModel(spec: LoadedSpec): SpecModel {
   const operations = listOperations(spec.dereferenced);
   const byId = new Map(operations.map((op) => [op.operationId, op]));
   const requests = new Map(operations.map((op) => [op.operationId, compileRequestValidator(ajv, op)]));
-  const responses = new Map(operations.map((op) => [op.operationId, compileResponseValidator(ajv, op)]));
+  // Compiled when first asked for: the mock never checks its own responses, and compiling every
+  // operation's response schemas was half of its cold start (the contract kit and tests ask).
+  const responses = new Map<string, ResponseValidator>();
   const schemas = new Map<string, ValidateFunction>();
   const find = <T>(map: Map<string, T>, id: string): T => {
     const found = map.get(id);
@@ -47,7 +60,14 @@ export function compileSpecModel(spec: LoadedSpec): SpecModel {
     operations,
     operation: (id) => find(byId, id),
     requestValidator: (id) => find(requests, id),
-    responseValidator: (id) => find(responses, id),
+    responseValidator(id) {
+      let validate = responses.get(id);
+      if (!validate) {
+        validate = compileResponseValidator(ajv, find(byId, id));
+        responses.set(id, validate);
+      }
+      return validate;
+    },
     schemaValidator(name) {
       let validate = schemas.get(name);
       if (!validate) {

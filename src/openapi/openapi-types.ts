@@ -13,17 +13,17 @@ export interface paths {
         };
         /**
          * List customers
-         * @description Customers matching every given filter (filters combine with AND), newest first: ordered by
-         *     `createdAt` descending, then `id` ascending, so paging never skips or repeats a record.
+         * @description Customers matching every given filter (filters combine with AND), newest first: latest
+         *     creation time first, then `id` ascending, so paging never skips or repeats a record.
          *     Unknown query parameters are ignored; a parameter given twice is a 400.
          */
         get: operations["listCustomers"];
         put?: never;
         /**
          * Create a customer
-         * @description The server sets `id`, `appId`, `last_spent` (0), `last_purchase_date` (null), `createdAt`
-         *     and `updatedAt`. Unknown body fields are a 400. An email already used by another customer
-         *     (compared case-insensitively) is a 409.
+         * @description The server sets `id`, `appId`, `last_spent` (0), `last_purchase_date` (null) and the
+         *     creation and update times. An email already used by another customer (compared
+         *     case-insensitively) is a 409.
          */
         post: operations["createCustomer"];
         delete?: never;
@@ -37,12 +37,15 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The customer's id, a UUID v4; anything else is a 400. */
+                /** @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. */
                 id: components["parameters"]["CustomerId"];
             };
             cookie?: never;
         };
-        /** Fetch a customer */
+        /**
+         * Fetch a customer
+         * @description The customer with this id; an id that is a UUID but names no customer is a 404.
+         */
         get: operations["fetchCustomer"];
         put?: never;
         post?: never;
@@ -57,8 +60,8 @@ export interface paths {
         head?: never;
         /**
          * Update, blacklist or restore a customer
-         * @description Changes only the given fields; `updatedAt` moves forward, `id` and `createdAt` never
-         *     change. Blacklisting is `{"status": "BLACKLISTED"}` with an optional `reason`, which is
+         * @description Changes only the given fields; the update time moves forward, `id` and the creation time
+         *     never change. Blacklisting is `{"status": "BLACKLISTED"}` with an optional `reason`, which is
          *     accepted but not stored; `{"status": "ACTIVE"}` restores the customer. An empty body, or a
          *     `reason` without a `status`, is a 400; an email already used by another customer is a 409.
          */
@@ -122,7 +125,10 @@ export interface paths {
         get: operations["adminListRequests"];
         put?: never;
         post?: never;
-        /** Clear the log of received requests */
+        /**
+         * Clear the log of received requests
+         * @description Empties the request log; the answer is the (now empty) log.
+         */
         delete: operations["adminClearRequests"];
         options?: never;
         head?: never;
@@ -135,17 +141,18 @@ export interface components {
     schemas: {
         /**
          * Format: uuid
-         * @description A UUID v4.
+         * @description A UUID (RFC 9562) of any version, or the nil or max UUID, in either case.
          * @example 6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10
          */
         CustomerId: string;
         /**
          * @description `ACTIVE`: full access. `BLACKLISTED`: blocked from all services, reversible.
-         *     `DEACTIVATED`: a soft suspension. (The spec's extra `DELETED` is not used: a delete removes
-         *     the record.)
+         *     `DEACTIVATED`: a soft suspension. `DELETED` (api.yml and the SDKs; the docs pages list only
+         *     the other three): a status like the others, which a create or update may set; the `DELETE`
+         *     operation removes the record instead.
          * @enum {string}
          */
-        CustomerStatus: "ACTIVE" | "BLACKLISTED" | "DEACTIVATED";
+        CustomerStatus: "ACTIVE" | "BLACKLISTED" | "DEACTIVATED" | "DELETED";
         /**
          * @description The spec's seven values (guide pages list four, including a `Business` the spec lacks).
          * @enum {string}
@@ -164,13 +171,18 @@ export interface components {
             /** @description Unique per application, compared case-insensitively. */
             email: string | null;
             /**
-             * @description With country code. Requests must send `+` and 2-15 digits; responses may carry the
-             *     separators the documentation's examples show (`+1-555-123-4567`).
+             * @description With country code. Requests send api.yml's pattern (an optional `+`, then 2-15
+             *     digits); responses may also carry the separators the docs pages' examples show
+             *     (`+1-555-123-4567`).
              */
             phone_number: string;
             customer_type: components["schemas"]["CustomerType"];
             status: components["schemas"]["CustomerStatus"];
-            /** @description Amount of the customer's last transaction, two decimals. */
+            /**
+             * @description Amount of the customer's last transaction, with at most two decimals. Not written as
+             *     `multipleOf: 0.01`: validators test that with binary floating point and reject values
+             *     such as 10085.98 that have two decimals.
+             */
             last_spent: number;
             /** @description When set, between `createdAt` and now. */
             last_purchase_date: components["schemas"]["Timestamp"] | null;
@@ -189,7 +201,7 @@ export interface components {
             take: number;
         };
         /**
-         * @description `+` then 2-15 digits, the first not 0 (E.164).
+         * @description api.yml's pattern: an optional `+`, then 2-15 digits, the first not 0.
          * @example +14155550123
          */
         PhoneNumber: string;
@@ -393,7 +405,7 @@ export interface components {
          *     reference and every SDK say exact, and so does this document.)
          */
         EmailFilter: string;
-        /** @description The customer's id, a UUID v4; anything else is a 400. */
+        /** @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. */
         CustomerId: components["schemas"]["CustomerId"];
         /**
          * @description Makes the request safe to retry: the same key with the same method, path and body returns
@@ -544,7 +556,7 @@ export interface operations {
                 Prefer?: components["parameters"]["Prefer"];
             };
             path: {
-                /** @description The customer's id, a UUID v4; anything else is a 400. */
+                /** @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. */
                 id: components["parameters"]["CustomerId"];
             };
             cookie?: never;
@@ -590,7 +602,7 @@ export interface operations {
                 Prefer?: components["parameters"]["Prefer"];
             };
             path: {
-                /** @description The customer's id, a UUID v4; anything else is a 400. */
+                /** @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. */
                 id: components["parameters"]["CustomerId"];
             };
             cookie?: never;
@@ -638,7 +650,7 @@ export interface operations {
                 Prefer?: components["parameters"]["Prefer"];
             };
             path: {
-                /** @description The customer's id, a UUID v4; anything else is a 400. */
+                /** @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. */
                 id: components["parameters"]["CustomerId"];
             };
             cookie?: never;

@@ -19,13 +19,12 @@ export interface SpecOperation {
 export function listOperations(doc: OpenApiDocument): SpecOperation[] {
   const operations: SpecOperation[] = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    const pathItem = item as oas31.PathItemObject;
     for (const method of HTTP_METHODS) {
-      const op = pathItem[method];
+      const op = item[method];
       if (!op) continue;
       if (!op.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
       const merged = new Map<string, oas31.ParameterObject>();
-      for (const p of [...(pathItem.parameters ?? []), ...(op.parameters ?? [])] as oas31.ParameterObject[]) {
+      for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])] as oas31.ParameterObject[]) {
         merged.set(`${p.in}:${p.name}`, p);
       }
       const body = op.requestBody as oas31.RequestBodyObject | undefined;
@@ -35,12 +34,22 @@ export function listOperations(doc: OpenApiDocument): SpecOperation[] {
         path,
         parameters: [...merged.values()],
         requestBodySchema: body?.content?.['application/json']?.schema as oas31.SchemaObject | undefined,
-        responses: (op.responses ?? {}) as Record<string, oas31.ResponseObject>,
+        responses: op.responses ?? {},
         tags: op.tags ?? [],
       });
     }
   }
   return operations;
+}
+
+/** The operationId of every operation of a document, `$ref`s resolved or not. */
+export function operationIds(doc: OpenApiDocument): string[] {
+  return Object.values(doc.paths ?? {}).flatMap((item) =>
+    HTTP_METHODS.flatMap((method) => {
+      const id = (item)[method]?.operationId;
+      return id === undefined ? [] : [id];
+    }),
+  );
 }
 
 /** `/api/v0/customers/{id}` -> `/api/v0/customers/:id`, the router's spelling. */

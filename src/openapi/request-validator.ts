@@ -106,12 +106,14 @@ function collect(
   return out;
 }
 
-const INTEGER = /^-?\d+$/;
+/** An integral decimal (`5.0`) is a whole number too: the Python SDK sends its float `take` so. */
+const INTEGER = /^-?\d+(\.0+)?$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /**
  * Query and path values are strings on the wire. Only plain decimal literals become numbers:
- * `1.5`, `1e3`, `0x10` and `` stay strings, so the schema rejects them by type.
+ * `1e3`, `0x10` and `` stay strings, so the schema rejects them by type, and `1.5` for an integer
+ * stays a string too.
  */
 function coerce(value: string, schema: Schema | undefined): unknown {
   const type = schema?.type;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import {
   applyUpdate,
@@ -13,7 +12,8 @@ import {
   type UpdateCustomerInput,
 } from '../domain/customer.js';
 import { CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
-import { formatPage, listPage, matches, nameKey, type ListQuery } from '../domain/query.js';
+import { DOCUMENT_SPELLING, type CustomerWire } from '../domain/customer-wire.js';
+import { DOCUMENT_LIST_RULES, formatPage, isGiven, listPage, matches, nameKey, orderTime, type ListQuery, type ListRules } from '../domain/query.js';
 import { JsonCache } from './json-cache.js';
 import { NameIndex } from './name-index.js';
 import { OrderedEntries, type Entry } from './ordered-entries.js';
@@ -25,6 +25,10 @@ export interface StoreOptions {
   readonly newId?: () => string;
   /** How many customers' JSON text to keep for answering pages (default 10,000, about 4 MB). */
   readonly servedJsonCapacity?: number;
+  /** The list rules of the compat options in force (default: the document's own). */
+  readonly rules?: ListRules;
+  /** How customers are spelt in responses (default: the document's own spelling). */
+  readonly wire?: CustomerWire;
 }
 
 export type ChangeListener = () => void;
@@ -44,16 +48,22 @@ export class CustomerStore {
   private readonly byEmail = new Map<string, Entry>();
   private readonly all = new OrderedEntries();
   private readonly byStatus = new Map<CustomerStatus, OrderedEntries>();
-  private readonly names = new NameIndex();
+  private readonly names: NameIndex;
   private readonly served: JsonCache;
+  readonly rules: ListRules;
+  readonly wire: CustomerWire;
   /** Whole response bodies by query, since the last write: clients and load tests repeat requests. */
   private readonly pageBodies = new Map<string, string>();
   private readonly listeners = new Set<ChangeListener>();
   private readonly newId: () => string;
 
   constructor(private readonly options: StoreOptions) {
-    this.newId = options.newId ?? randomUUID;
-    this.served = new JsonCache(options.servedJsonCapacity ?? SERVED_JSON_CAPACITY);
+    // The global Web Crypto (Node and browsers alike), so the store runs in a browser too.
+    this.newId = options.newId ?? (() => crypto.randomUUID());
+    this.rules = options.rules ?? DOCUMENT_LIST_RULES;
+    this.wire = options.wire ?? DOCUMENT_SPELLING;
+    this.names = new NameIndex(this.rules.names);
+    this.served = new JsonCache(options.servedJsonCapacity ?? SERVED_JSON_CAPACITY, this.wire);
   }
 
   get size(): number {
@@ -97,7 +107,7 @@ export class CustomerStore {
   list(query: ListQuery): CustomerList {
     const { entries, total } = this.page(query);
     const data = entries.map((entry) => entry.customer);
-    return listPage(data, total, query.skip);
+    return listPage(data, total, query, this.rules.take);
   }
 
   /** Exactly `JSON.stringify(this.list(query))`, from kept JSON where it is kept. */
@@ -106,7 +116,7 @@ export class CustomerStore {
     let body = this.pageBodies.get(key);
     if (body === undefined) {
       const { entries, total } = this.page(query);
-      body = formatPage(entries.map((entry) => this.served.of(entry)), total, query.skip);
+      body = formatPage(entries.map((entry) => this.served.of(entry)), total, query, this.rules.take);
       if (this.pageBodies.size >= PAGE_BODY_CAPACITY) this.pageBodies.clear();
       this.pageBodies.set(key, body);
     }
@@ -188,13 +198,13 @@ export class CustomerStore {
   /** The entries of the page and the number of all matches, from whichever index answers fastest. */
   private page(query: ListQuery): { entries: Entry[]; total: number } {
     const { skip, take } = query;
-    if (query.email !== undefined) {
+    if (isGiven(query.email)) {
       const entry = this.byEmail.get(emailKey(query.email));
-      const found = entry && matches(query, entry.customer) ? [entry] : [];
+      const found = entry && matches(query, entry.customer, this.rules) ? [entry] : [];
       return { entries: found.slice(skip, skip + take), total: found.length };
     }
     const base = query.status === undefined ? this.all : (this.byStatus.get(query.status) ?? new OrderedEntries());
-    if (query.name === undefined) return { entries: base.slice(skip, skip + take), total: base.length };
+    if (!isGiven(query.name)) return { entries: base.slice(skip, skip + take), total: base.length };
     // The name index counts the matches; the order index only has to find the page.
     const { matched, total } = this.names.search(query.name, query.status);
     return { entries: base.pageOfGroups(matched, total, skip, take), total };
@@ -202,7 +212,7 @@ export class CustomerStore {
 
   /** Registers the customer's name; the entry must then be inserted, or its group released. */
   private entryOf(customer: Customer): Entry {
-    return { customer, time: Date.parse(customer.createdAt), nameGroup: this.names.add(customer) };
+    return { customer, time: orderTime(customer.createdAt, this.rules.order), nameGroup: this.names.add(customer) };
   }
 
   private assertEmailFree(email: string, ownerId: string | undefined): void {

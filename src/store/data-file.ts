@@ -1,10 +1,10 @@
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { findClashes, type Customer } from '../domain/customer.js';
+import type { Customer } from '../domain/customer.js';
 import { InvalidDataSetError } from '../domain/errors.js';
+import { checkDataSet, type CustomerCheck } from './data-set.js';
 
-/** Checks one record against the document's Customer schema; returns what is wrong, or nothing. */
-export type CustomerCheck = (value: unknown) => string[];
+export type { CustomerCheck } from './data-set.js';
 
 /**
  * Reads a data set (a JSON array of customers, as `generate` writes and the state file keeps).
@@ -24,16 +24,7 @@ export function readDataSet(path: string, check: CustomerCheck): Customer[] {
   } catch (error) {
     throw new InvalidDataSetError([`${path} is not valid JSON (${(error as Error).message})`]);
   }
-  if (!Array.isArray(parsed)) throw new InvalidDataSetError([`${path} must hold a JSON array of customers`]);
-  const problems: string[] = [];
-  parsed.forEach((item, index) => {
-    for (const problem of check(item)) problems.push(`${path}: [${index}] ${problem}`);
-  });
-  if (problems.length > 0) throw new InvalidDataSetError(problems);
-  // Checked here too, not only by the store, so the error names the file the duplicates are in.
-  const clashes = findClashes(parsed as Customer[]).map((problem) => `${path}: ${problem}`);
-  if (clashes.length > 0) throw new InvalidDataSetError(clashes);
-  return parsed as Customer[];
+  return checkDataSet(parsed, check, path);
 }
 
 export function formatDataSet(customers: readonly Customer[], pretty: boolean): string {

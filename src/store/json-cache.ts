@@ -1,3 +1,4 @@
+import type { CustomerWire } from '../domain/customer-wire.js';
 import type { Entry } from './ordered-entries.js';
 
 /**
@@ -9,12 +10,15 @@ import type { Entry } from './ordered-entries.js';
 export class JsonCache {
   private readonly texts = new Map<Entry, string>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly wire: CustomerWire,
+  ) {}
 
   of(entry: Entry): string {
     let text = this.texts.get(entry);
     if (text === undefined) {
-      text = JSON.stringify(entry.customer);
+      text = JSON.stringify(this.wire.toWire(entry.customer));
       if (this.texts.size >= this.capacity) this.texts.delete(this.texts.keys().next().value!);
       this.texts.set(entry, text);
     }

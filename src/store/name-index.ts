@@ -1,5 +1,5 @@
 import type { Customer, CustomerStatus } from '../domain/customer.js';
-import { nameKey, nameNeedle } from '../domain/query.js';
+import { DOCUMENT_LIST_RULES, nameKey, nameNeedle, type ListRules } from '../domain/query.js';
 
 /** Which name groups a search matched, and how many customers (of a status, if given) they hold. */
 export interface NameSearch {
@@ -40,6 +40,9 @@ export class NameIndex {
   private readonly lasts = new Vocabulary();
   /** Answers since the last change: load tests and paging clients repeat the same search. */
   private readonly recent = new Map<string, NameSearch>();
+
+  /** `first-last` also matches across the space between the names; `either` only within one. */
+  constructor(private readonly rule: ListRules['names'] = DOCUMENT_LIST_RULES.names) {}
 
   clear(): void {
     this.recent.clear();
@@ -98,7 +101,8 @@ export class NameIndex {
     const inFirst = this.firsts.test((word) => word.includes(needle));
     const inLast = this.lasts.test((word) => word.includes(needle));
     const spans: Array<{ firstEnds: Uint8Array; lastStarts: Uint8Array }> = [];
-    for (let at = needle.indexOf(' '); at >= 0; at = needle.indexOf(' ', at + 1)) {
+    const acrossTheSpace = this.rule === 'first-last';
+    for (let at = acrossTheSpace ? needle.indexOf(' ') : -1; at >= 0; at = needle.indexOf(' ', at + 1)) {
       const head = needle.slice(0, at);
       const tail = needle.slice(at + 1);
       spans.push({ firstEnds: this.firsts.test((word) => word.endsWith(head)), lastStarts: this.lasts.test((word) => word.startsWith(tail)) });

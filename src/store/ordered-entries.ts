@@ -4,7 +4,7 @@ import type { Customer } from '../domain/customer.js';
 /** A customer with the keys the indexes sort and search by, computed once per write. */
 export interface Entry {
   readonly customer: Customer;
-  /** `createdAt` in epoch milliseconds. */
+  /** The list-order key (`orderTime` of `domain/query`), sorted descending. */
   readonly time: number;
   /** The customer's group in the name index. */
   readonly nameGroup: number;

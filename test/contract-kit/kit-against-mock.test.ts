@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMock } from '../../src/server.js';
 import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { FAULTS, faultyServer } from '../support/faults.js';
+import { PLATFORM_VARIANTS } from '../support/platform-variants.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 
 describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
@@ -103,6 +104,49 @@ describe.concurrent('the contract kit against mocks of its own', { timeout: CONT
     }
   });
 
+  it.each([
+    ['the mock', undefined],
+    ['a server without DELETE, where it deactivates and lists them instead', PLATFORM_VARIANTS.find((v) => v.name === 'no DELETE')],
+  ])('on Ctrl-C mid-run against %s: stops the checks, removes every record it created, exits 130', async (_name, variant) => {
+    const server = await faultyServer(variant);
+    try {
+      const before = server.mock.store.snapshot();
+      const kitRecords = () => server.mock.store.snapshot().filter((c) => c.email?.toLowerCase().startsWith('contract-kit+'));
+      let liveAtSignal = 0;
+      const run = await runContractCli(server.url, {
+        args: ['--allow-writes', '--seed', '5'],
+        onSpawn: (child) => {
+          // Ctrl-C once the write sequence holds records of its own on the server.
+          const poll = setInterval(() => {
+            liveAtSignal = kitRecords().filter((c) => c.status !== 'DEACTIVATED').length;
+            if (liveAtSignal < 2) return;
+            clearInterval(poll);
+            child.kill('SIGINT');
+          }, 2);
+          child.on('exit', () => clearInterval(poll));
+        },
+      });
+      expect(liveAtSignal, run.stdout).toBeGreaterThanOrEqual(2);
+      expect(run.code, run.stdout + run.stderr).toBe(130);
+      expect(run.stdout).toMatch(/Contract INTERRUPTED \(SIGINT\): the checks were stopped; removing the records this run created/);
+      expect(run.stdout).not.toContain('NOT removed');
+      if (variant === undefined) {
+        expect(run.stdout).toMatch(/deleted [1-9]\d* record\(s\)/);
+        expect(server.mock.store.snapshot()).toEqual(before);
+      } else {
+        const left = kitRecords();
+        expect(left.length).toBeGreaterThanOrEqual(2);
+        for (const customer of left) {
+          expect(customer.status).toBe('DEACTIVATED');
+          expect(run.stdout).toContain(customer.id);
+        }
+        expect(run.stdout).toMatch(/DELETE is not routed: deactivated [1-9]\d* record\(s\) instead, left on the server: /);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('waits out 429s as Retry-After asks, retries, and counts the retries', async () => {
     // A correct but busy server: every 8th request is turned away for a second.
     let seen = 0;
@@ -142,8 +186,8 @@ describe.concurrent('the contract kit against mocks of its own', { timeout: CONT
     [['--profile', 'lenient'], 'unknown --profile "lenient": use documented or strict'],
     [['--seed', '1.5'], '--seed must be a whole number from 0 to 2147483647, got "1.5"'],
     [['--seed', 'abc'], '--seed must be a whole number'],
-    [['--max-requests', '5'], '--max-requests 5 is below the 11 requests one check may need'],
-    [['--max-requests', '5', '--allow-writes'], '--max-requests 5 is below the 13 requests one check may need'],
+    [['--max-requests', '5'], '--max-requests 5 is below the 12 requests the first request and one check may need'],
+    [['--max-requests', '5', '--allow-writes'], '--max-requests 5 is below the 14 requests the first request and one check may need'],
   ])('refuses %j (exit 2) before sending anything', async (args, message) => {
     const quiet = await listeningMock(CONTRACT_MOCK_CONFIG);
     try {

@@ -1,21 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT_RUN_TIMEOUT_MS, runContractCli, type ContractRun } from '../support/contract-cli.js';
+import { freePort } from '../support/free-port.js';
 
 const PRISM = fileURLToPath(new URL('../../node_modules/@stoplight/prism-cli/dist/index.js', import.meta.url));
 const SPEC = fileURLToPath(new URL('../../openapi/customers.yaml', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Polls until Prism answers, for at most `limitMs`. */
 async function waitForPrism(url: string, limitMs: number): Promise<void> {
@@ -62,7 +52,7 @@ describe('the contract kit against Prism serving our document', { timeout: CONTR
   it('fails it on semantics: filters, paging, unknown ids and credentials it cannot check', () => {
     expect(run.failed).toEqual(
       expect.arrayContaining([
-        'status filter > the status totals add up to the whole',
+        'status filter > status=ACTIVE: only customers with it, and its total is the records over all its pages',
         'email filter: exact, case-insensitive > an email in changed case finds exactly that customer',
         'email filter: exact, case-insensitive > a fragment of an email does not match',
         expect.stringMatching(/a name fragment no listed customer has returns only records that match it$/),
@@ -86,10 +76,10 @@ describe('the contract kit against Prism serving our document', { timeout: CONTR
         'fetch by id > an id that is not a UUID -> 400',
       ]),
     );
-    // Its bodies match the schemas: what the kit reports on shape is the rate-limit headers the
-    // document requires (Prism sends none), and Prism's own error body for malformed JSON.
+    // Its bodies match the schemas: what the kit reports on shape is the rate-limit headers (Prism
+    // makes up a reset time of 0, no current window), and Prism's own error body for malformed JSON.
     const schemaFailures = run.stdout.split('\n\n').filter((block) => block.startsWith('FAIL') && block.includes('that matches the document'));
     expect(schemaFailures.length).toBeGreaterThan(0);
-    for (const block of schemaFailures) expect(block.includes('header X-RateLimit-Limit is missing') || block.includes('create with a body that is not JSON -> 400'), block).toBe(true);
+    for (const block of schemaFailures) expect(/header X-RateLimit-\w+ /.test(block) || block.includes('create with a body that is not JSON -> 400'), block).toBe(true);
   });
 });

@@ -1,12 +1,20 @@
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSpec } from '../../src/openapi/index.js';
 import type { RunningMock } from '../../src/server.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { listeningMock } from '../support/mock.js';
 
-const SCREENSHOTS = { top: 'test-results/docs-page-top.png', response: 'test-results/docs-page-response.png' };
+const SCREENSHOTS = {
+  top: 'test-results/docs-page-top.png',
+  response: 'test-results/docs-page-response.png',
+  firstViewport: 'test-results/docs-page-first-viewport.png',
+};
+/** The first screen the issue asks about: a laptop-sized window, before any scrolling. */
+const FIRST_VIEWPORT = { width: 1400, height: 1000 };
 
 describe('the /docs page in a real browser', () => {
   let mock: RunningMock;
@@ -18,18 +26,8 @@ describe('the /docs page in a real browser', () => {
     profile = mkdtempSync(join(tmpdir(), 'customers-mock-chromium-'));
     // A fresh profile each run, so no state from an earlier run (or another test) leaks in.
     browser = await chromium.launchPersistentContext(profile, {
-      // test/e2e/ensure-chromium.sh (run by npm test) makes sure it is there.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 1400 },
     });
   });
@@ -38,6 +36,42 @@ describe('the /docs page in a real browser', () => {
     await browser?.close();
     await mock?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('opens on the operations: "List customers" and the authorisation state in the first viewport, the contract notes one click away', async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize(FIRST_VIEWPORT);
+    await page.goto(`${mock.url}/docs`);
+    const listSummary = page.locator('#operations-Customers-listCustomers .opblock-summary-description');
+    await listSummary.waitFor();
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: SCREENSHOTS.firstViewport });
+
+    const inFirstViewport = async (locator: Locator) => {
+      const box = await locator.boundingBox();
+      return box !== null && box.y >= 0 && box.y + box.height <= FIRST_VIEWPORT.height && box.x >= 0 && box.x + box.width <= FIRST_VIEWPORT.width;
+    };
+    expect(await listSummary.textContent()).toBe('List customers');
+    expect(await listSummary.isVisible()).toBe(true);
+    expect(await inFirstViewport(listSummary)).toBe(true);
+    // Swagger UI's own state (the locked Authorize button), said in words beside it.
+    const authorised = page.getByRole('status');
+    await expect.poll(() => authorised.textContent()).toBe("Authorised: requests carry this mock's credentials");
+    expect(await inFirstViewport(authorised)).toBe(true);
+    expect(await page.locator('.btn.authorize').getAttribute('class')).toContain('locked');
+    expect(await inFirstViewport(page.locator('.btn.authorize'))).toBe(true);
+
+    // The long notes are folded, and one click opens them.
+    const notes = page.locator('.information-container .info .description');
+    expect(await notes.isVisible()).toBe(false);
+    const toggle = page.getByRole('button', { name: /^Contract notes/ });
+    expect(await inFirstViewport(toggle)).toBe(true);
+    await toggle.click();
+    expect(await notes.isVisible()).toBe(true);
+    // The document's own opening words, as rendered (Markdown's marks gone).
+    const opening = loadSpec().raw.info.description!.split('\n')[0]!.replace(/[`*_]/g, '').slice(0, 40);
+    expect(await notes.textContent()).toContain(opening);
+    await page.close();
   });
 
   it('lists customers through Try it out, with no request leaving the machine', async () => {

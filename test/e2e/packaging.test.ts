@@ -1,8 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -24,7 +25,9 @@ describe('the packed tarball', () => {
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     files = packed!.files.map((f) => f.path);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tarball-user', private: true }));
-    await run('npm', ['install', '--prefer-offline', '--no-save', '--ignore-scripts', join(project, packed!.filename)], { cwd: project, env: npmEnv });
+    // msw beside it, as a project using the msw handlers has it (the version this checkout tests with).
+    const msw = `msw@${pkg.devDependencies.msw}`;
+    await run('npm', ['install', '--prefer-offline', '--no-save', '--ignore-scripts', join(project, packed!.filename), msw], { cwd: project, env: npmEnv });
   }, 180_000);
 
   afterAll(() => {
@@ -39,6 +42,27 @@ describe('the packed tarball', () => {
     expect(files.filter((f) => /^(src|test)\//.test(f))).toEqual([]);
   });
 
+  it('runs the README\'s vitest recipe (msw handlers and createMockFetch): list, create, fetch, a 401, a 400', async () => {
+    copyFileSync(join(ROOT, 'examples', 'vitest', 'customers.test.ts'), join(project, 'customers.test.ts'));
+    // The vitest the package depends on, as the recipe's reader would run it.
+    const { stdout } = await run('npx', ['--no-install', 'vitest', 'run', 'customers.test.ts'], { cwd: project, env: { ...npmEnv, NO_COLOR: '1' } });
+    expect(stdout).toMatch(/Tests\s+3 passed \(3\)/);
+  }, 120_000);
+
+  it('gives bundlers for the browser an entry without the server, and msw handlers, with no Node module', async () => {
+    const bundled = await build({
+      stdin: { contents: "export { createMockFetch } from 'customers-mock'; export { customersHandlers } from 'customers-mock/msw';", resolveDir: project, loader: 'js' },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      external: ['msw'],
+      write: false,
+      logLevel: 'silent',
+    });
+    expect(bundled.errors).toEqual([]);
+    expect(bundled.outputFiles[0]!.text).toContain('createMockFetch');
+  });
+
   it('npx customers-mock --version prints the version', async () => {
     const { stdout } = await run('npx', ['--no-install', 'customers-mock', '--version'], { cwd: project, env: npmEnv });
     expect(stdout.trim()).toBe(pkg.version);
@@ -51,7 +75,7 @@ describe('the packed tarball', () => {
     // Its own process group, so the npx wrapper and the node under it stop together.
     const child = spawn('npx', ['--no-install', 'customers-mock', '--port', '0'], { cwd: project, env: npmEnv, detached: true });
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     try {
       const url = await listeningUrl(child);
       const res = await fetch(`${url}/api/v0/customers?take=2`, { headers: { 'x-client-key': 'mock-client-key', 'x-client-secret': 'mock-client-secret' } });
@@ -65,13 +89,21 @@ describe('the packed tarball', () => {
       const logLines = output.split('\n').filter((line) => /\] (INFO|WARN|ERROR): /.test(line));
       expect(logLines.length).toBeGreaterThan(0);
       expect(logLines.join('\n')).not.toContain('mock-client-secret');
-      // The kit's bin runs its TypeScript suite through the vitest the package depends on.
+      // The kit's bin runs its TypeScript suite through the vitest the package depends on. Run from
+      // a folder below the project, a relative --junit lands there (not in node_modules/customers-mock)
+      // and is printed absolute, so QA's CI finds its artifact.
+      const ciFolder = join(project, 'ci');
+      mkdirSync(ciFolder);
       const contract = await run(
         'npx',
-        ['--no-install', 'customers-contract', '--base-url', url, '--client-key', 'mock-client-key', '--client-secret', 'mock-client-secret'],
-        { cwd: project, env: npmEnv },
+        ['--no-install', 'customers-contract', '--base-url', url, '--client-key', 'mock-client-key', '--client-secret', 'mock-client-secret', '--junit', 'reports/contract-junit.xml'],
+        { cwd: ciFolder, env: npmEnv },
       );
       expect(contract.stdout).toMatch(/Contract PASSED/);
+      const report = join(ciFolder, 'reports', 'contract-junit.xml');
+      expect(contract.stdout).toContain(`JUnit report: ${report}\n`);
+      expect(readFileSync(report, 'utf8')).toMatch(/<testsuites name="contract" tests="\d+" failures="0"/);
+      expect(existsSync(join(project, 'node_modules', 'customers-mock', 'reports'))).toBe(false);
     } finally {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((done) => child.once('exit', done));

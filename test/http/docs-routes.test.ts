@@ -11,7 +11,7 @@ describe('the API reference and the document, served beside the API', () => {
   });
 
   it('serves the document as written, $refs intact, with its own address as the first server', async () => {
-    const { raw } = await loadSpec();
+    const { raw } = loadSpec();
     const running = await listeningMock();
     let res;
     try {
@@ -39,7 +39,7 @@ describe('the API reference and the document, served beside the API', () => {
   });
 
   it('lists a server only once when the mock runs on a documented address', async () => {
-    const { raw } = await loadSpec();
+    const { raw } = loadSpec();
     const documented = raw.servers![0]!.url;
     const served = servedDocument(raw, documented);
     expect(served.servers!.map((s) => s.url)).toEqual(raw.servers!.map((s) => s.url));

@@ -46,13 +46,10 @@ describe('GET /api/v0/customers: parameters', () => {
     ['skip', '1.5', 'skip must be an integer number'],
     ['skip', 'abc', 'skip must be an integer number'],
     ['skip', '', 'skip must be an integer number'],
-    ['status', 'UNKNOWN', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED'],
-    ['status', 'active', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED'],
-    ['status', 'DELETED', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED'],
-    ['status', '', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED'],
-    ['name', '', 'name must be longer than or equal to 1 characters'],
+    ['status', 'UNKNOWN', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED, DELETED'],
+    ['status', 'active', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED, DELETED'],
+    ['status', '', 'status must be one of the following values: ACTIVE, BLACKLISTED, DEACTIVATED, DELETED'],
     ['name', 'n'.repeat(101), 'name must be shorter than or equal to 100 characters'],
-    ['email', '', 'email must be longer than or equal to 1 characters'],
     ['email', `${'e'.repeat(247)}@mail.com`, 'email must be shorter than or equal to 255 characters'],
   ])('%s=%j -> 400 naming the parameter', async (name, value, message) => {
     const res = await mock.get(`/api/v0/customers?${name}=${encodeURIComponent(value)}`);
@@ -68,7 +65,7 @@ describe('GET /api/v0/customers: parameters', () => {
   });
 
   it('names every failing parameter, once each', async () => {
-    const res = await mock.get('/api/v0/customers?take=0&skip=-1&status=x&name=&email=');
+    const res = await mock.get(`/api/v0/customers?take=0&skip=-1&status=x&name=${'n'.repeat(101)}&email=${'e'.repeat(256)}`);
     expectError(res, 400);
     const messages = res.body.message as string[];
     expect(messages).toHaveLength(5);

@@ -88,7 +88,8 @@ describe('the CLI', () => {
   });
 
   it.concurrent.each([
-    [['--bogus'], /Unknown option '--bogus'/],
+    [['--bogus'], /unknown option --bogus/],
+    [['--prot', '80'], /unknown option --prot \(did you mean --port\?\)/],
     [['--port', 'abc'], /--port must be a whole number from 0 to 65535, got "abc"/],
     [['--count', '-3'], /--count/],
     [['--out', 'x.json'], /--out goes with generate/],
@@ -128,7 +129,7 @@ describe('--state FILE', () => {
     const state = freshPath();
     const mock = await start(['--count', '5', '--state', state]);
     expect(mock.banner).toContain('5 from seed 42');
-    expect(mock.banner).toContain(`saving to:     ${state}`);
+    expect(mock.banner).toContain(`state file:    ${state} (every change saved)`);
     expect(JSON.parse(readFileSync(state, 'utf8'))).toHaveLength(5);
   });
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHOICES_TABLE_MARKER, choiceMarks, readChoices, withChoicesTable } from '../../src/openapi/choices.js';
-import { SPEC_PATH, type OpenApiDocument } from '../../src/openapi/document.js';
+import type { OpenApiDocument } from '../../src/openapi/document.js';
+import { SPEC_PATH } from '../../src/openapi/document-file.js';
 import { inProcessMock, type InProcessMock } from '../support/mock.js';
 
 const asWritten = (): OpenApiDocument => parse(readFileSync(SPEC_PATH, 'utf8')) as OpenApiDocument;
@@ -48,6 +49,9 @@ describe('the provenance marks (x-choices, x-choice)', () => {
     const rows = description.split('\n').filter((line) => /^\| .* \(`[a-z0-9-]+`\) \|/.test(line));
     expect(rows.map((row) => /\(`([a-z0-9-]+)`\)/.exec(row)![1])).toEqual(readChoices(document).map((c) => c.id));
     expect(description).toContain('| timestamp key spelling (`timestamp-keys`) |');
+    // Texts are put in as they are: a `$'` in a pattern is not a replacement pattern.
+    expect(description).toContain("api.yml's pattern `^[+]?[1-9]\\d{1,14}$` makes the `+` optional");
+    expect(description.split('## Choices')).toHaveLength(2);
   });
 });
 
@@ -63,5 +67,14 @@ describe('the served document', () => {
     expect(served.info.description).not.toContain(CHOICES_TABLE_MARKER);
     expect(Object.keys(served['x-choices'])).toEqual(readChoices(asWritten()).map((c) => c.id));
     expect((served.components!.schemas!.CustomerList as { properties: { take: Record<string, unknown> } }).properties.take['x-choice']).toBe('envelope-take');
+  });
+});
+
+describe('the run-time dereference of a document rewritten for compat options', () => {
+  it('resolves the document as written exactly as the build (swagger-parser) does', async () => {
+    const { compiledSpec } = await import('../../src/openapi/document.generated.js');
+    const { dereference } = await import('../../src/openapi/document.js');
+    // Compared as the JSON validators and clients get.
+    expect(JSON.parse(JSON.stringify(dereference(compiledSpec.raw)))).toEqual(JSON.parse(JSON.stringify(compiledSpec.dereferenced)));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, UsageError } from '../../src/cli/options.js';
-import { CREDENTIALS, inProcessMock } from '../support/mock.js';
+import { inProcessMock } from '../support/mock.js';
 
 const APP = 'http://localhost:3000';
 const PREFLIGHT = {

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { customerCheck } from '../../src/server.js';
+import { customerCheck } from '../../src/engine.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 import { readDataSet } from '../../src/store/data-file.js';
 import { CREDENTIALS } from '../support/mock.js';

@@ -18,13 +18,13 @@ export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   let stdout = '';
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`no banner within ${START_TIMEOUT_MS} ms:\n${stdout}${stderr}`));
     }, START_TIMEOUT_MS);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1];
       // The banner is written in one piece; wait for its last line.

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CREDENTIALS } from './mock.js';
@@ -35,6 +35,10 @@ export interface ContractRunOptions {
   readonly limitMs?: number;
   /** Credentials go in as flags unless false (then the caller passes them, e.g. by env). */
   readonly credentials?: boolean;
+  /** The working directory of the run; the test's own by default. */
+  readonly cwd?: string;
+  /** Handed the running CLI, e.g. to send it a signal mid-run. */
+  readonly onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Runs the built `customers-contract` CLI, as CI would, and collects what it printed. */
@@ -44,10 +48,11 @@ export function runContractCli(baseUrl: string | undefined, options: ContractRun
   if (options.credentials !== false) args.push('--client-key', CREDENTIALS['x-client-key'], '--client-secret', CREDENTIALS['x-client-secret']);
   args.push(...(options.args ?? []));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let killed = false;
+    options.onSpawn?.(child);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {

@@ -1,14 +1,15 @@
 import { expect } from 'vitest';
-import { getSpecModel } from '../../src/openapi/index.js';
+import { getSpecModel, type SpecModel } from '../../src/openapi/index.js';
 import type { TestResponse } from './mock.js';
 
 /**
  * Asserts that a response is one the document describes for the operation: a documented status,
  * JSON, and a body valid against that status's schema. Every black-box test runs its responses
- * through this, so the mock cannot drift from its own contract unnoticed.
+ * through this, so the mock cannot drift from its own contract unnoticed. A mock with compat options
+ * is held to its own (rewritten) document: pass its `spec`.
  */
-export async function expectDocumented(operationId: string, res: TestResponse): Promise<void> {
-  const validate = (await getSpecModel()).responseValidator(operationId);
+export async function expectDocumented(operationId: string, res: TestResponse, spec?: SpecModel): Promise<void> {
+  const validate = (spec ?? (await getSpecModel())).responseValidator(operationId);
   const bodyIsJson = typeof res.body !== 'string' || res.text === '""';
   const problems = validate({ status: res.status, contentType: res.headers.get('content-type'), body: res.body, bodyIsJson });
   expect(problems, `${operationId} answered ${res.status} ${res.text.slice(0, 300)}`).toEqual([]);

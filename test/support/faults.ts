@@ -97,7 +97,7 @@ export async function editJson<T>(response: Response, edit: (body: T) => unknown
 
 /** The list over the whole data set with a different filter rule, paged as the document says. */
 export function listWhere(store: MockInstance['store'], query: ListQuery, keep: (c: Customer) => boolean): CustomerList {
-  return paginate(store.snapshot().filter(keep), query.skip, query.take);
+  return paginate(store.snapshot().filter(keep), query);
 }
 
 function renameCreatedAt(customer: Record<string, unknown>): Record<string, unknown> {

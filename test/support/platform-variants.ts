@@ -66,7 +66,7 @@ export const PLATFORM_VARIANTS: readonly PlatformVariant[] = [
     follows: 'no source documents the order',
     inject: storeList((_list, store) => (q) => {
       const matching = store.snapshot().filter((c) => matches(q, c)).sort((a, b) => compareListOrder(b, a));
-      return paginate(matching, q.skip, q.take);
+      return paginate(matching, q);
     }),
     departs: [/the order of the list$/],
   },
@@ -78,7 +78,7 @@ export const PLATFORM_VARIANTS: readonly PlatformVariant[] = [
       if (q.name === undefined) return list(q);
       const name = q.name.toLowerCase();
       const all = list({ ...q, name: undefined, skip: 0, take: Number.MAX_SAFE_INTEGER }).data;
-      return paginate(all.filter((c) => c.first_name.toLowerCase().includes(name) || c.last_name.toLowerCase().includes(name)), q.skip, q.take);
+      return paginate(all.filter((c) => c.first_name.toLowerCase().includes(name) || c.last_name.toLowerCase().includes(name)), q);
     }),
     departs: [/"first last" of a customer$/],
   },

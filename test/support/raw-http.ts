@@ -54,7 +54,7 @@ export function rawExchange(port: number, request: string | Buffer, options: Raw
     // A reset after the server answered and closed is still a close.
     socket.on('error', () => finish(true));
     socket.on('close', () => finish(true));
-    socket.on('connect', async () => {
+    const send = async () => {
       socket.write(request);
       for (const chunk of chunks) {
         await new Promise((r) => setTimeout(r, gapMs));
@@ -62,7 +62,9 @@ export function rawExchange(port: number, request: string | Buffer, options: Raw
         socket.write(chunk);
       }
       if (halfClose && !socket.destroyed) socket.end();
-    });
+    };
+    // Writing to a socket the server closed is reported by its 'error' event, never by a rejection.
+    socket.on('connect', () => void send());
   });
 }
 

@@ -96,8 +96,14 @@ describe('customers-mock.config.json', () => {
     writeConfig({ port: 70000, prot: 1, errorRate: 'often', log: 'yes' });
     expect(usageError([])).toBe(
       'config file customers-mock.config.json: port must be a whole number from 0 to 65535, got 70000; ' +
-        `prot is not an option (the options are ${MOCK_OPTIONS.map(fileKey).join(', ')}); ` +
+        'prot is not an option (did you mean port?); ' +
         'errorRate must be a number from 0 to 1 (e.g. 0.05), got "often"; log must be true or false, got "yes"',
+    );
+    // The issue's case: "abc" is refused naming both forms, the number and the "MIN-MAX" string.
+    writeConfig({ latency: 'abc', frobnicate: true });
+    expect(usageError([])).toBe(
+      'config file customers-mock.config.json: latency must be a whole number of milliseconds (250) or a string "MIN-MAX" for a uniformly drawn delay ("100-400"), at most 60000, MIN no greater than MAX, got "abc"; ' +
+        `frobnicate is not an option (the options are ${MOCK_OPTIONS.map(fileKey).join(', ')})`,
     );
     writeConfig('{ "port": 4010, }');
     expect(usageError([])).toMatch(/^config file customers-mock\.config\.json is not valid JSON: /);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidDataSetError } from '../../src/domain/errors.js';
-import { customerCheck } from '../../src/server.js';
+import { customerCheck } from '../../src/engine.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 import { formatDataSet, readDataSet, removeAbandonedTemporaryFiles, writeFileAtomically, type CustomerCheck } from '../../src/store/data-file.js';
 import { aCustomer } from '../support/customers.js';
@@ -50,7 +50,7 @@ describe('readDataSet', () => {
     ['not JSON', '{"oops', /is not valid JSON/],
     ['empty', '', /is not valid JSON/],
     ['not an array', '{"customers": []}', /must hold a JSON array of customers/],
-    ['an invalid customer', JSON.stringify([aCustomer(), { ...aCustomer(), status: 'DELETED' }]), /\[1\] status must be one of/],
+    ['an invalid customer', JSON.stringify([aCustomer(), { ...aCustomer(), status: 'GONE' }]), /\[1\] status must be one of/],
     ['a non-object entry', JSON.stringify([42]), /\[0\] customer must be a JSON object/],
   ])('rejects a file that is %s, naming the file', (_what, content, message) => {
     const path = fileWith(content);

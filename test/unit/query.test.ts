@@ -27,6 +27,20 @@ describe('matches: the name filter', () => {
     expect(matches({ name: 'johns' }, jane)).toBe(true);
     expect(matches({ name: 'johns' }, john)).toBe(false);
   });
+
+  it.each([
+    ['john', true],
+    ['DOE', true],
+    ['john d', false],
+    ['n d', false],
+  ])('with names=either, %j against John Doe -> %s (each name on its own)', (name, expected) => {
+    expect(matches({ name }, john, { names: 'either' })).toBe(expected);
+  });
+
+  it('filters nothing when empty', () => {
+    expect(matches({ name: '' }, john)).toBe(true);
+    expect(matches({ name: '' }, john, { names: 'either' })).toBe(true);
+  });
 });
 
 describe('matches: the email filter', () => {
@@ -43,7 +57,11 @@ describe('matches: the email filter', () => {
 
   it('never matches a customer without an email', () => {
     expect(matches({ email: 'null' }, jane)).toBe(false);
-    expect(matches({ email: '' }, jane)).toBe(false);
+  });
+
+  it('filters nothing when empty', () => {
+    expect(matches({ email: '' }, jane)).toBe(true);
+    expect(matches({ email: '' }, john)).toBe(true);
   });
 });
 
@@ -75,6 +93,10 @@ describe('compareListOrder', () => {
     expect([older, newerB, newerA].sort(compareListOrder)).toEqual([newerA, newerB, older]);
   });
 
+  it('with order=oldest-first, puts the oldest first, then still the smaller id', () => {
+    expect([newerB, newerA, older].sort((a, b) => compareListOrder(a, b, 'oldest-first'))).toEqual([older, newerA, newerB]);
+  });
+
   it('is a total order: antisymmetric, and zero only for the same id and time', () => {
     const all = [older, newerA, newerB];
     for (const a of all) {
@@ -95,16 +117,21 @@ describe('paginate', () => {
   const ordered = Array.from({ length: 5 }, () => aCustomer());
 
   it('returns the slice, the total, the applied skip and the number returned', () => {
-    expect(paginate(ordered, 1, 2)).toEqual({ data: ordered.slice(1, 3), total: 5, skip: 1, take: 2 });
+    expect(paginate(ordered, { skip: 1, take: 2 })).toEqual({ data: ordered.slice(1, 3), total: 5, skip: 1, take: 2 });
   });
 
   it('returns a short last page with take equal to its length', () => {
-    expect(paginate(ordered, 4, 10)).toEqual({ data: ordered.slice(4), total: 5, skip: 4, take: 1 });
+    expect(paginate(ordered, { skip: 4, take: 10 })).toEqual({ data: ordered.slice(4), total: 5, skip: 4, take: 1 });
   });
 
   it('returns no data but the true total past the end', () => {
-    expect(paginate(ordered, 5, 10)).toEqual({ data: [], total: 5, skip: 5, take: 0 });
-    expect(paginate(ordered, 1000, 10)).toEqual({ data: [], total: 5, skip: 1000, take: 0 });
+    expect(paginate(ordered, { skip: 5, take: 10 })).toEqual({ data: [], total: 5, skip: 5, take: 0 });
+    expect(paginate(ordered, { skip: 1000, take: 10 })).toEqual({ data: [], total: 5, skip: 1000, take: 0 });
+  });
+
+  it('with take=requested, gives the take applied whatever the page holds', () => {
+    expect(paginate(ordered, { skip: 4, take: 10 }, 'requested')).toEqual({ data: ordered.slice(4), total: 5, skip: 4, take: 10 });
+    expect(paginate(ordered, { skip: 5, take: 10 }, 'requested')).toEqual({ data: [], total: 5, skip: 5, take: 10 });
   });
 });
 

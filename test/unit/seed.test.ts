@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emailKey, type Customer } from '../../src/domain/customer.js';
-import { customerCheck } from '../../src/server.js';
+import { customerCheck } from '../../src/engine.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 import { generateCustomers, REFERENCE_DATE } from '../../src/store/seed.js';
 

@@ -1,16 +1,13 @@
-import type { Customer } from '../../domain/customer.js';
 import type { CustomerStore } from '../../store/customer-store.js';
-import type { FixedWindowRateLimiter } from '../rate-limit.js';
 import type { IdempotencyStore } from '../idempotency.js';
 import type { RequestLog } from '../request-log.js';
 import type { OperationHandler } from './customers.js';
 
 export interface AdminDeps {
   readonly store: CustomerStore;
-  /** The data set the mock started with, which a reset restores. */
-  readonly initialCustomers: () => readonly Customer[];
+  /** Back to the data set the mock started with, and to no remembered requests (see MockApp.reset). */
+  readonly reset: () => void;
   readonly idempotency: IdempotencyStore;
-  readonly rateLimiter: FixedWindowRateLimiter | undefined;
   readonly requestLog: RequestLog;
 }
 
@@ -18,14 +15,12 @@ export interface AdminDeps {
 export function adminHandlers(deps: AdminDeps): Record<string, OperationHandler> {
   return {
     adminReset(c) {
-      deps.store.replaceAll(deps.initialCustomers());
-      deps.idempotency.clear();
-      deps.rateLimiter?.reset();
-      deps.requestLog.clear();
+      deps.reset();
       return c.json({ customers: deps.store.size });
     },
     adminReplaceCustomers(c) {
-      deps.store.replaceAll(c.get('valid').body as Customer[]);
+      // Customers as the API returns them, in the spelling of the compat options in force.
+      deps.store.replaceAll((c.get('valid').body as object[]).map((value) => deps.store.wire.fromWire(value)));
       deps.idempotency.clear();
       return c.json({ customers: deps.store.size });
     },

@@ -23,16 +23,16 @@ export function customerHandlers(store: CustomerStore): Record<string, Operation
       return c.body(store.listJson(query), 200, { 'Content-Type': 'application/json' });
     },
     createCustomer(c) {
-      return c.json(store.create(c.get('valid').body as CreateCustomerInput), 201);
+      return c.json(store.wire.toWire(store.create(c.get('valid').body as CreateCustomerInput)), 201);
     },
     fetchCustomer(c) {
       const id = customerId(c);
       const customer = store.get(id);
       if (!customer) throw new HttpError(404, 'Customer not found');
-      return c.json(customer);
+      return c.json(store.wire.toWire(customer));
     },
     updateCustomer(c) {
-      return c.json(store.update(customerId(c), c.get('valid').body as UpdateCustomerInput));
+      return c.json(store.wire.toWire(store.update(customerId(c), c.get('valid').body as UpdateCustomerInput)));
     },
     deleteCustomer(c) {
       const { customer, deletedAt } = store.delete(customerId(c));

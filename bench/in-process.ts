@@ -1,0 +1,134 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { createMockFetch } from '../dist/index.js';
+import { median, percentile, table } from './stats.js';
+
+/**
+ * Issue 15's figures: createMockFetch's cold start in fresh processes, the time a request takes
+ * in process (and how much of it is the front door rather than the app), and the size of the
+ * browser bundle. `node .bench-out/in-process.js` runs this part alone; run.ts includes it.
+ */
+const ROOT = join(import.meta.dirname, '..');
+const TARGETS = { readyMs: 150, requestMedianUs: 50 };
+const CREDENTIALS = { 'x-client-key': 'mock-client-key', 'x-client-secret': 'mock-client-secret' };
+const COLD_STARTS = 9;
+
+export interface InProcessReport {
+  readonly cold: Array<{ importMs: number; createMs: number; firstAnswerMs: number; readyMs: number; sinceProcessStartMs: number; processCpuMs: number }>;
+  readonly requests: Array<{ request: string; medianUs: number; p99Us: number; appMedianUs: number }>;
+  readonly bundles: Array<{ entry: string; bytes: number; gzipBytes: number; largest: string }>;
+}
+
+export async function measureInProcess(quick = false): Promise<InProcessReport> {
+  process.stderr.write(`createMockFetch: ${COLD_STARTS} cold starts with 500 customers, each in a fresh process\n`);
+  const cold = Array.from({ length: COLD_STARTS }, () =>
+    JSON.parse(execFileSync(process.execPath, [join(import.meta.dirname, 'in-process-cold.js'), '500'], { encoding: 'utf8' })) as InProcessReport['cold'][number],
+  );
+  process.stderr.write('createMockFetch: sequential requests in process\n');
+  const requests = await timeRequests(quick ? 2_000 : 10_000);
+  process.stderr.write('browser bundles (esbuild, minified)\n');
+  const bundles = [await bundleSize('customers-mock (createMockFetch)', 'dist/browser.js', 'export { createMockFetch } from'), await bundleSize('customers-mock/msw (msw itself left out)', 'dist/msw.js', 'export { customersHandlers } from')];
+  return { cold, requests, bundles };
+}
+
+/** Each request's time through createMockFetch, and through the app's own fetch, one after the other. */
+async function timeRequests(samples: number): Promise<InProcessReport['requests']> {
+  const mockFetch = await createMockFetch({ count: 500, rateLimit: 0 });
+  const [someone] = mockFetch.engine.store.snapshot();
+  const cases: Array<[string, () => Request]> = [
+    ['GET /api/v0/customers', () => new Request('https://api.devdraft.ai/api/v0/customers', { headers: CREDENTIALS })],
+    ['GET /api/v0/customers/{id}', () => new Request(`https://api.devdraft.ai/api/v0/customers/${someone!.id}`, { headers: CREDENTIALS })],
+    ['GET /api/v0/customers?status=ACTIVE&take=50', () => new Request('https://api.devdraft.ai/api/v0/customers?status=ACTIVE&take=50', { headers: CREDENTIALS })],
+    ['GET /api/v0/customers (no credentials, 401)', () => new Request('https://api.devdraft.ai/api/v0/customers')],
+  ];
+  const rows: InProcessReport['requests'] = [];
+  for (const [label, request] of cases) {
+    const time = async (send: (r: Request) => Promise<Response> | Response) => {
+      const times: number[] = [];
+      for (let i = 0; i < samples + 1_000; i++) {
+        const started = performance.now();
+        await (await send(request())).arrayBuffer();
+        if (i >= 1_000) times.push((performance.now() - started) * 1000);
+      }
+      return times;
+    };
+    const door = await time((r) => mockFetch(r));
+    const app = await time((r) => mockFetch.engine.app.fetch(r));
+    rows.push({ request: label, medianUs: median(door), p99Us: percentile(door, 99), appMedianUs: median(app) });
+  }
+  return rows;
+}
+
+/** What a browser app gets when it imports the entry: bundled, minified, and gzipped as served. */
+async function bundleSize(label: string, entry: string, reexport: string): Promise<InProcessReport['bundles'][number]> {
+  const result = await build({
+    stdin: { contents: `${reexport} ${JSON.stringify(join(ROOT, entry))};`, resolveDir: ROOT, loader: 'js' },
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    format: 'esm',
+    external: ['msw'],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const bytes = result.outputFiles[0]!.contents;
+  const byPackage = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(Object.values(result.metafile.outputs)[0]!.inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? 'customers-mock';
+    byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
+  }
+  const largest = [...byPackage].sort(([, a], [, b]) => b - a).slice(0, 5).map(([name, size]) => `${name} ${kib(size)}`).join(', ');
+  return { entry: label, bytes: bytes.length, gzipBytes: gzipSync(bytes).length, largest };
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(0)} KiB`;
+}
+
+function verdict(met: boolean, detail: string): string {
+  return `${met ? 'met' : '**not met**'} (${detail})`;
+}
+
+export function renderInProcess(report: InProcessReport): string[] {
+  const readyMedian = median(report.cold.map((c) => c.readyMs));
+  const list = report.requests[0]!;
+  return [
+    '## In process: createMockFetch (issue 15)',
+    '',
+    `Cold starts, each in a fresh process, 500 customers (median of ${report.cold.length}): loading the package ${median(report.cold.map((c) => c.importMs)).toFixed(0)} ms, ` +
+      `createMockFetch ${median(report.cold.map((c) => c.createMs)).toFixed(0)} ms, together ${readyMedian.toFixed(0)} ms ` +
+      `(${median(report.cold.map((c) => c.sinceProcessStartMs)).toFixed(0)} ms after the process started, which had used ${median(report.cold.map((c) => c.processCpuMs)).toFixed(0)} ms of CPU by then, ` +
+      `Node's own start-up included); then the first answer ${median(report.cold.map((c) => c.firstAnswerMs)).toFixed(1)} ms.`,
+    '',
+    'Sequential requests in process, 500 customers: the time through createMockFetch, and through the app\'s own fetch (the door\'s share is the difference).',
+    '',
+    table(
+      ['request', 'median us', 'p99 us', "app's fetch median us"],
+      report.requests.map((r) => [`\`${r.request}\``, r.medianUs.toFixed(1), r.p99Us.toFixed(1), r.appMedianUs.toFixed(1)]),
+    ),
+    '',
+    table(
+      ['browser bundle', 'minified', 'gzipped', 'largest parts (minified)'],
+      report.bundles.map((b) => [b.entry, kib(b.bytes), kib(b.gzipBytes), b.largest]),
+    ),
+    '',
+    table(
+      ['target', 'result'],
+      [
+        [`createMockFetch ready within ${TARGETS.readyMs} ms for 500 customers, cold`, verdict(readyMedian <= TARGETS.readyMs, `median ${readyMedian.toFixed(0)} ms from loading the package to ready`)],
+        [`in-process request median <= ${TARGETS.requestMedianUs} us`, verdict(list.medianUs <= TARGETS.requestMedianUs, `${list.request}: ${list.medianUs.toFixed(1)} us, of which the door ${(list.medianUs - list.appMedianUs).toFixed(1)} us`)],
+        ['browser bundle size reported, gzipped', report.bundles.map((b) => `${b.entry}: ${kib(b.gzipBytes)}`).join('; ')],
+      ],
+    ),
+    '',
+  ];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const report = await measureInProcess(process.argv.includes('--quick'));
+  process.stdout.write(`${renderInProcess(report).join('\n')}\n`);
+}

@@ -1,0 +1,5 @@
+// ES modules as they are: no transform, Node's own environment (msw/node intercepts its fetch).
+export default {
+  testEnvironment: 'node',
+  transform: {},
+};

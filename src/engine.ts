@@ -1,0 +1,71 @@
+import { compatBehaviour } from './compat-behaviour.js';
+import type { MockConfig } from './config/mock-config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import type { Customer } from './domain/customer.js';
+import { createApp, type MockApp } from './http/app.js';
+import type { DocsAssetReader } from './http/docs.js';
+import type { SimulationEnvironment } from './http/failure-simulation.js';
+import type { RequestObserver } from './http/request-log.js';
+import { describeErrors, getSpecModel, type SpecModel } from './openapi/index.js';
+import { CustomerStore } from './store/customer-store.js';
+import type { CustomerCheck } from './store/data-set.js';
+
+/**
+ * The mock itself, with no Node module and no file: the document (compiled into the build), the
+ * store and the app, answering a web `Request` with a `Response`. The Node server, `createMockFetch`
+ * and the msw handlers are front doors onto it; none of them implements a rule of its own.
+ */
+export interface Engine extends MockApp {
+  readonly config: MockConfig;
+  readonly store: CustomerStore;
+  readonly spec: SpecModel;
+  /** Answers one request as the server would; the host is not looked at. */
+  fetch(request: Request): Promise<Response>;
+}
+
+export interface EngineOptions {
+  readonly clock?: Clock;
+  readonly observers?: readonly RequestObserver[];
+  /** Chance and waiting for failure simulation (tests inject seeded and instant ones). */
+  readonly random?: SimulationEnvironment['random'];
+  readonly sleep?: SimulationEnvironment['sleep'];
+  /** Swagger UI's files for `/docs`, which only the Node server has (see http/docs-assets.ts). */
+  readonly docsAssets?: DocsAssetReader;
+  /** Told before the store indexes the starting customers: seconds of silent work at a million. */
+  readonly onIndexing?: (count: number) => void;
+}
+
+export interface EngineData {
+  /** The data set the mock started with, which a reset restores. */
+  readonly initial: readonly Customer[];
+  /** What the store holds at the start when that is not `initial` (customers saved by an earlier run). */
+  readonly current?: readonly Customer[];
+}
+
+export function customerCheck(spec: SpecModel): CustomerCheck {
+  const validate = spec.schemaValidator('Customer');
+  return (value) => (validate(value) ? [] : describeErrors(validate.errors ?? [], 'customer'));
+}
+
+export async function createEngine(config: MockConfig, data: EngineData, options: EngineOptions = {}): Promise<Engine> {
+  // The document rewritten for the compat options in force, and the code that goes with them.
+  const spec = await getSpecModel(config.compat);
+  const clock = options.clock ?? systemClock;
+  const store = new CustomerStore({ clock, appId: config.appId, ...compatBehaviour(spec) });
+  const starting = data.current ?? data.initial;
+  options.onIndexing?.(starting.length);
+  store.replaceAll(starting);
+  const mock = createApp({
+    config,
+    spec,
+    store,
+    clock,
+    initialCustomers: () => data.initial,
+    observers: options.observers,
+    random: options.random,
+    sleep: options.sleep,
+    docsAssets: options.docsAssets,
+  });
+  const { app } = mock;
+  return { ...mock, config, store, spec, fetch: async (request) => app.fetch(request) };
+}

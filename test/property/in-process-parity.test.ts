@@ -1,0 +1,135 @@
+import { METHODS } from 'node:http';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
+import { DOCS_PATHS } from '../../src/http/docs.js';
+import { createMockFetch, type MockFetch } from '../../src/in-process/mock-fetch.js';
+import { getSpecModel } from '../../src/openapi/index.js';
+import { startMock, type RunningMock } from '../../src/server.js';
+import { anyRequest, requestFor, type HostileRequest } from '../support/hostile-requests.js';
+import { CREDENTIALS } from '../support/mock.js';
+import { seededRandom } from '../support/seeded-random.js';
+
+/**
+ * One engine, two front doors: the Node server over a real socket and `createMockFetch` in process
+ * get the same sequences of requests, from the same state, and must give the same statuses, the
+ * same headers and byte-identical bodies. Only what HTTP itself adds on the wire is left out of the
+ * comparison (TRANSPORT_HEADERS), and two kinds of request: the docs page, which only the server
+ * serves (its Swagger UI files are read from disk), and methods Node's HTTP parser does not know
+ * (PROPFIND, FOO), which it refuses before the app sees them. Chance, time and new ids come from
+ * the same sources on both sides.
+ */
+const RUNS = 25;
+const OPTIONS = { count: 25, rateLimit: 8, errorRate: 0.05, cors: '*' } as const;
+const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+const DOCS_PAGE_PATHS = DOCS_PATHS.filter((path) => !path.startsWith('/openapi.'));
+
+let server: RunningMock;
+let mockFetch: MockFetch;
+let compared = 0;
+const statuses = new Map<number, number>();
+
+// Each request gets the same ids and the same chance on both sides, whichever side asks first.
+let nextId = 0;
+let chance = seededRandom(0);
+const sameSources = (requestIndex: number) => {
+  nextId = requestIndex * 1000;
+  chance = seededRandom(requestIndex);
+};
+const random = () => chance();
+
+beforeAll(async () => {
+  vi.spyOn(crypto, 'randomUUID').mockImplementation(() => `00000000-0000-4000-8000-${(nextId++).toString(16).padStart(12, '0')}`);
+  const clock = new ManualClock(Date.UTC(2026, 2, 1, 10, 0, 0));
+  server = await startMock({ count: OPTIONS.count, rateLimit: OPTIONS.rateLimit, errorRate: OPTIONS.errorRate, corsOrigins: ['*'], port: 0 }, { clock, random });
+  mockFetch = await createMockFetch({ ...OPTIONS, clock, random });
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await server?.close();
+  const histogram = [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}: ${n}`).join(', ');
+  console.log(`in-process parity: ${compared} requests answered identically by the server and createMockFetch (${histogram})`);
+});
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Array<[string, string]>;
+  readonly body: Buffer;
+}
+
+/** What a door answered, or the error it refused to send the request with (Fetch refuses some). */
+async function answerOf(send: () => Promise<Response>): Promise<Answer | { refused: string }> {
+  let response: Response;
+  try {
+    response = await send();
+  } catch (error) {
+    return { refused: (error as Error).name };
+  }
+  const headers = [...response.headers].filter(([name]) => !TRANSPORT_HEADERS.has(name));
+  return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+function init(request: HostileRequest): RequestInit {
+  return { method: request.method, headers: request.headers, body: request.body };
+}
+
+/** The request log reports how long each request took, which no two runs share: the one measured value. */
+function comparable(answer: Answer | { refused: string }, target: string): unknown {
+  if (!('body' in answer) || !target.startsWith('/__admin/requests') || answer.status !== 200) return answer;
+  const log = JSON.parse(answer.body.toString('utf8')) as { requests: Array<{ durationMs: number }> };
+  return { ...answer, body: JSON.stringify({ requests: log.requests.map((entry) => ({ ...entry, durationMs: 0 })) }) };
+}
+
+async function compare(request: HostileRequest, index: number): Promise<void> {
+  const url = `${server.url}${request.target}`;
+  sameSources(index);
+  const overSocket = await answerOf(() => fetch(url, init(request)));
+  sameSources(index);
+  // The same URL, host included: the host is ignored in process, and /openapi.json names it.
+  const inProcess = await answerOf(() => mockFetch(url, init(request)));
+  compared++;
+  if ('status' in overSocket) statuses.set(overSocket.status, (statuses.get(overSocket.status) ?? 0) + 1);
+  expect(comparable(inProcess, request.target), `${request.method} ${request.target.slice(0, 200)}`).toEqual(comparable(overSocket, request.target));
+}
+
+const preferHeader = fc.constantFrom('code=429', 'code=500', 'code=503', 'code=418', 'delay=abc', 'return=minimal');
+const withPrefer = (request: fc.Arbitrary<HostileRequest>) =>
+  fc.tuple(request, fc.option(preferHeader, { freq: 4 })).map(([r, prefer]) => (prefer ? { ...r, headers: { ...r.headers, prefer } } : r));
+
+async function requests(): Promise<fc.Arbitrary<HostileRequest>> {
+  const spec = await getSpecModel();
+  const ids = mockFetch.engine.store.snapshot().map((c) => c.id);
+  const valid: fc.Arbitrary<HostileRequest> = fc.constantFrom<HostileRequest>(
+    { method: 'GET', target: '/api/v0/customers?take=3', headers: CREDENTIALS, body: undefined },
+    {
+      method: 'POST',
+      target: '/api/v0/customers',
+      headers: { ...CREDENTIALS, 'content-type': 'application/json', 'idempotency-key': 'k-1' },
+      body: '{"first_name":"Ada","last_name":"Lovelace","phone_number":"+14155550123","email":"ada@example.com"}',
+    },
+    { method: 'GET', target: '/__admin/requests', headers: {}, body: undefined },
+    { method: 'GET', target: '/openapi.json', headers: {}, body: undefined },
+  );
+  const operations = fc.oneof(...spec.operations.map((op) => requestFor(op, ids)));
+  const request = fc.oneof({ weight: 2, arbitrary: valid }, { weight: 6, arbitrary: operations }, { weight: 2, arbitrary: anyRequest });
+  const isDocsPage = (r: HostileRequest) => DOCS_PAGE_PATHS.includes(new URL(`http://localhost${r.target}`).pathname.replace(/(.)\/$/, '$1'));
+  return withPrefer(request).filter((r) => !isDocsPage(r) && METHODS.includes(r.method));
+}
+
+describe('the in-process engine and the Node server', () => {
+  it('give the same statuses, headers and bytes to the same sequences of requests', async () => {
+    const request = await requests();
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 8 }), async (sequence) => {
+        server.reset();
+        mockFetch.reset();
+        for (const [index, one] of sequence.entries()) await compare(one, index);
+        // And the state both ended in: every customer, and the request log.
+        await compare({ method: 'GET', target: '/api/v0/customers?take=100', headers: CREDENTIALS, body: undefined }, sequence.length);
+        await compare({ method: 'GET', target: '/__admin/requests', headers: {}, body: undefined }, sequence.length + 1);
+      }),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
+});
