@@ -123,14 +123,14 @@ export async function measureThroughput(options: { durationS: number; rounds: nu
 }
 
 /** Our mock through its real CLI, rate limit off, as a load test would run it. */
-export async function startMock(count: number): Promise<Started> {
+export async function startMock(count: number, extraArgs: readonly string[] = [], timeoutMs = 120_000): Promise<Started> {
   const port = await freePort();
   return startServer(
     `customers-mock`,
-    [join(ROOT, 'dist', 'cli', 'main.js'), '--port', String(port), '--count', String(count), '--rate-limit', '0'],
+    [join(ROOT, 'dist', 'cli', 'main.js'), '--port', String(port), '--count', String(count), '--rate-limit', '0', ...extraArgs],
     /listening on (http:\/\/\S+)/,
     `http://127.0.0.1:${port}`,
-    120_000,
+    timeoutMs,
   );
 }
 

@@ -1,20 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureThroughput, startMock, type LoadRow } from './http-load.js';
 import { measureInProcess, renderInProcess, type InProcessReport } from './in-process.js';
 import { memoryOf, stop, stopAll } from './processes.js';
 import { mib, ms, percentile, table } from './stats.js';
+import { measureState, renderState } from './state.js';
 import type { LatencyRow } from './store-latency.js';
 
 /**
  * `npm run bench` (`-- --quick` for a short development run): throughput of the list endpoint
  * against a bare node:http ceiling and the peers, start-up time and memory at 100k and 1M
- * customers, and the store's latencies at 1M. Full runs write bench/RESULTS.md.
+ * customers, the store's latencies at 1M, and `--state` at 1M. Full runs write bench/RESULTS.md.
+ * `-- --part state` runs only the `--state` part and replaces its section of bench/RESULTS.md.
  */
 const quick = process.argv.includes('--quick');
+const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : undefined;
+
 const ROOT = join(import.meta.dirname, '..');
+const RESULTS = join(ROOT, 'bench', 'RESULTS.md');
 const CREDENTIALS = { 'x-client-key': 'mock-client-key', 'x-client-secret': 'mock-client-secret' };
 const TARGETS = { defaultRatio: 0.6, filteredRatio: 0.5, lookupP99: 5, nameP99: 50, writeP99: 5, start100k: 5000, start1M: 30_000, bytesPerCustomer: 1024 };
 
@@ -27,8 +32,31 @@ interface StartRow {
   readonly http: Array<{ request: string; p50: number; p99: number }>;
 }
 
+const section = (title: string) => process.stderr.write(`\n== ${title}\n`);
+
+async function stateSection(): Promise<string> {
+  const count = quick ? 100_000 : 1_000_000;
+  section(`--state at ${count.toLocaleString('en-US')} customers`);
+  return renderState(await measureState(count, quick));
+}
+
+/** Replaces the section that starts with the same heading (up to the next `## `), or appends it. */
+function replaceSection(document: string, body: string): string {
+  const heading = body.slice(0, body.indexOf('\n'));
+  const start = document.indexOf(heading.slice(0, heading.indexOf('(')));
+  if (start === -1) return `${document.trimEnd()}\n\n${body}`;
+  const next = document.indexOf('\n## ', start + heading.length);
+  return `${document.slice(0, start)}${body}${next === -1 ? '' : `\n${document.slice(next + 1)}`}`;
+}
+
 async function main(): Promise<void> {
-  const section = (title: string) => process.stderr.write(`\n== ${title}\n`);
+  if (part === 'state') {
+    const body = await stateSection();
+    process.stdout.write(`\n${body}\n`);
+    if (!quick) writeFileSync(RESULTS, replaceSection(readFileSync(RESULTS, 'utf8'), body));
+    return;
+  }
+  if (part !== undefined) throw new Error(`unknown --part ${part}: the parts are: state`);
   section(`throughput: 1,000 customers, 10 connections, ${quick ? '2 s x 1 round, no peers' : '8 s x 2 rounds, with peers'}`);
   const load = await measureThroughput(quick ? { durationS: 2, rounds: 1, peers: false } : { durationS: 8, rounds: 2, peers: true });
   section('start-up and memory');
@@ -39,9 +67,9 @@ async function main(): Promise<void> {
   const latency = runStoreLatency(storeCount, quick ? 50 : 200);
   section('in process: createMockFetch cold starts, requests, browser bundle size');
   const inProcess = await measureInProcess(quick);
-  const report = render(load, startRows, latency, inProcess);
+  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}`;
   process.stdout.write(`\n${report}\n`);
-  if (!quick) writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);
+  if (!quick) writeFileSync(RESULTS, report);
 }
 
 /** Spawn to first 200 answer of the list endpoint, then memory and a few sequential requests. */

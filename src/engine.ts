@@ -6,6 +6,7 @@ import { createApp, type MockApp } from './http/app.js';
 import type { DocsAssetReader } from './http/docs.js';
 import type { SimulationEnvironment } from './http/failure-simulation.js';
 import type { RequestObserver } from './http/request-log.js';
+import type { WhenDurable } from './http/routes/customers.js';
 import { describeErrors, getSpecModel, type SpecModel } from './openapi/index.js';
 import { CustomerStore } from './store/customer-store.js';
 import type { CustomerCheck } from './store/data-set.js';
@@ -33,13 +34,13 @@ export interface EngineOptions {
   readonly docsAssets?: DocsAssetReader;
   /** Told before the store indexes the starting customers: seconds of silent work at a million. */
   readonly onIndexing?: (count: number) => void;
+  /** What a write's response waits for (the `--state` journal); without it, nothing. */
+  readonly whenDurable?: WhenDurable;
 }
 
 export interface EngineData {
-  /** The data set the mock started with, which a reset restores. */
+  /** The data set the mock starts with, which a reset restores (with `--state`: the loaded state). */
   readonly initial: readonly Customer[];
-  /** What the store holds at the start when that is not `initial` (customers saved by an earlier run). */
-  readonly current?: readonly Customer[];
 }
 
 export function customerCheck(spec: SpecModel): CustomerCheck {
@@ -52,9 +53,8 @@ export async function createEngine(config: MockConfig, data: EngineData, options
   const spec = await getSpecModel(config.compat);
   const clock = options.clock ?? systemClock;
   const store = new CustomerStore({ clock, appId: config.appId, ...compatBehaviour(spec) });
-  const starting = data.current ?? data.initial;
-  options.onIndexing?.(starting.length);
-  store.replaceAll(starting);
+  options.onIndexing?.(data.initial.length);
+  store.replaceAll(data.initial);
   const mock = createApp({
     config,
     spec,
@@ -65,6 +65,7 @@ export async function createEngine(config: MockConfig, data: EngineData, options
     random: options.random,
     sleep: options.sleep,
     docsAssets: options.docsAssets,
+    whenDurable: options.whenDurable,
   });
   const { app } = mock;
   return { ...mock, config, store, spec, fetch: async (request) => app.fetch(request) };

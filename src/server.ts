@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { DEFAULT_CONFIG, type MockConfig } from './config/mock-config.js';
@@ -7,17 +6,27 @@ import { createEngine, customerCheck, type Engine, type EngineOptions } from './
 import { swaggerUiAssets } from './http/docs-assets.js';
 import { createNodeServer } from './http/node-server.js';
 import { getSpecModel, type SpecModel } from './openapi/index.js';
-import { formatDataSet, readDataSet, removeAbandonedTemporaryFiles, writeFileAtomically } from './store/data-file.js';
+import { readDataSet } from './store/data-file.js';
+import { DurableState } from './store/durable-state.js';
+import type { StateFileSystem } from './store/state-file-system.js';
 import { generateCustomers } from './store/seed.js';
 
-export interface StartOptions extends Omit<EngineOptions, 'docsAssets'> {
+export interface StartOptions extends Omit<EngineOptions, 'docsAssets' | 'whenDurable'> {
   /** Told how generation is going, for a progress bar. */
   readonly onSeedProgress?: (done: number, total: number) => void;
+  /** Where `--state` writes (tests inject one that fails as a full disk does). */
+  readonly stateFileSystem?: StateFileSystem;
+  /** Told of what `--state` repaired or could not do (a torn record cut off, a failed write). */
+  readonly onStateWarning?: (message: string) => void;
+  /** Told before `--state` files are read, with their size in bytes. */
+  readonly onStateLoading?: (stateFile: string, bytes: number) => void;
 }
 
 export interface MockInstance extends Engine {
   /** Where the customers the mock started with came from, e.g. `seed 42` or `state file s.json`. */
   readonly dataSource: string;
+  /** The journal and snapshots of `--state`; undefined without it. */
+  readonly state: DurableState | undefined;
 }
 
 export interface RunningMock extends MockInstance {
@@ -27,7 +36,7 @@ export interface RunningMock extends MockInstance {
   close(): Promise<void>;
 }
 
-/** The initial data set: the state file if it exists, else the data file, else generated from the seed. */
+/** The data set a mock without state starts with: the data file, else generated from the seed. */
 export function initialDataSet(config: MockConfig, spec: SpecModel, options: StartOptions = {}): Customer[] {
   const check = customerCheck(spec);
   if (config.dataFile !== undefined) return readDataSet(config.dataFile, check);
@@ -41,20 +50,25 @@ export function initialDataSet(config: MockConfig, spec: SpecModel, options: Sta
 export async function createMock(overrides: Partial<MockConfig> = {}, options: StartOptions = {}): Promise<MockInstance> {
   const config: MockConfig = { ...DEFAULT_CONFIG, ...overrides };
   const spec = await getSpecModel();
-  const initial = initialDataSet(config, spec, options);
-  const fromState = config.stateFile !== undefined && existsSync(config.stateFile);
-  const current = fromState ? readDataSet(config.stateFile, customerCheck(spec)) : undefined;
-  const dataSource = fromState ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
-  const engine = await createEngine(config, { initial, current }, { ...options, docsAssets: swaggerUiAssets });
-  if (config.stateFile !== undefined) {
-    const stateFile = config.stateFile;
-    const { store } = engine;
-    removeAbandonedTemporaryFiles(stateFile);
-    const save = () => writeFileAtomically(stateFile, formatDataSet(store.snapshot(), false));
-    save();
-    store.onChange(save);
+  const engineOptions = { ...options, docsAssets: swaggerUiAssets };
+  if (config.stateFile === undefined) {
+    const engine = await createEngine(config, { initial: initialDataSet(config, spec, options) }, engineOptions);
+    return { ...engine, dataSource: config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`, state: undefined };
   }
-  return { ...engine, dataSource };
+  // The seed's data set is made only when there is no state to load instead.
+  const { state, customers, loaded } = await DurableState.open(config.stateFile, {
+    fsync: config.fsync,
+    check: customerCheck(spec),
+    initial: () => initialDataSet(config, spec, options),
+    warn: options.onStateWarning ?? ((message) => console.warn(`customers-mock: ${message}`)),
+    onLoading: options.onStateLoading,
+    fileSystem: options.stateFileSystem,
+  });
+  // A reset goes back to what the mock started with: the loaded state, when there was one.
+  const engine = await createEngine(config, { initial: customers }, { ...engineOptions, whenDurable: () => state.barrier() });
+  state.attach(engine.store);
+  const dataSource = loaded ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
+  return { ...engine, dataSource, state };
 }
 
 /** Starts the mock on its host and port; port 0 picks a free one. */
@@ -79,6 +93,9 @@ export async function startMock(overrides: Partial<MockConfig> = {}, options: St
     ...mock,
     server,
     url: `http://${host}:${address.port}`,
-    close,
+    async close() {
+      await close();
+      await mock.state?.close();
+    },
   };
 }

@@ -6,6 +6,8 @@ import type { MockConfig } from '../config/mock-config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
 import { startMock } from '../server.js';
 import { formatDataSet } from '../store/data-file.js';
+import { UnwritableStateError } from '../store/durable-state.js';
+import { StateFileError } from '../store/state-format.js';
 import { generateCustomers } from '../store/seed.js';
 import { callerDirectory } from './caller-path.js';
 import { HELP, parseCommand, UsageError } from './options.js';
@@ -14,6 +16,8 @@ import { terminalLog } from './terminal-log.js';
 
 /** Counts below this start fast enough that a progress bar would only flicker. */
 const PROGRESS_THRESHOLD = 50_000;
+/** State files of about that many customers. */
+const LOADING_MESSAGE_BYTES = 20 * 2 ** 20;
 
 async function main(): Promise<void> {
   // Paths on the command line (--data, --state, --config, --out) are the caller's: under `npm start`
@@ -41,6 +45,9 @@ async function main(): Promise<void> {
       const { config } = command;
       const mock = await startMock(config, {
         onSeedProgress: config.count >= PROGRESS_THRESHOLD && !config.dataFile ? progressReporter('seeding') : undefined,
+        onStateLoading: (file, bytes) => {
+          if (bytes >= LOADING_MESSAGE_BYTES) process.stderr.write(`loading ${file} and its journal (${(bytes / 2 ** 20).toFixed(0)} MiB)...\n`);
+        },
         onIndexing: (count) => {
           if (count >= PROGRESS_THRESHOLD) process.stderr.write(`indexing ${count.toLocaleString('en-US')} customers...\n`);
         },
@@ -103,7 +110,7 @@ main().catch((error: unknown) => {
     process.stderr.write(`customers-mock: ${error.message}\nRun customers-mock --help for the options.\n`);
     process.exit(2);
   }
-  if (error instanceof InvalidDataSetError) {
+  if (error instanceof InvalidDataSetError || error instanceof StateFileError || error instanceof UnwritableStateError) {
     process.stderr.write(`customers-mock: ${error.message}\n`);
     process.exit(1);
   }

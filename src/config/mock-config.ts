@@ -1,6 +1,7 @@
 import { compatSwitches } from './compat-option.js';
 import { configSchema, defaultValues } from './option-table.js';
-import { onOff, option, path, text, wholeNumber, type JsonSchema, type OptionValues } from './option.js';
+import { BATCH_SYNC_MS, DEFAULT_FSYNC, FSYNC_POLICIES } from '../store/fsync-policy.js';
+import { oneOf, onOff, option, path, text, wholeNumber, type JsonSchema, type OptionValues } from './option.js';
 import { corsOrigins, latency, MAX_DELAY_MS, probability } from './values.js';
 
 /**
@@ -20,7 +21,20 @@ export const MOCK_OPTIONS = [
     default: undefined,
     help: 'start from this JSON array of customers instead of generated data',
   }),
-  option({ flag: 'state', key: 'stateFile', kind: path(), default: undefined, help: 'load from this file if it exists and save every change to it' }),
+  option({
+    flag: 'state',
+    key: 'stateFile',
+    kind: path(),
+    default: undefined,
+    help: 'keep the data across restarts: load this file (a snapshot) and its journal FILE.journal.N when they exist, else start as usual and create them; every write is journaled before it is acknowledged',
+  }),
+  option({
+    flag: 'fsync',
+    key: 'fsync',
+    kind: oneOf('WHEN', FSYNC_POLICIES),
+    default: DEFAULT_FSYNC,
+    help: `with --state: batch acknowledges a write once its journal record is written (a crash of the mock loses nothing acknowledged) and flushes the journal to the disk every ${BATCH_SYNC_MS} ms; always flushes it before each acknowledgement (a power loss loses nothing acknowledged either)`,
+  }),
   option({ flag: 'client-key', key: 'clientKey', env: 'MOCK_CLIENT_KEY', kind: text('KEY'), default: 'mock-client-key', help: 'accepted x-client-key' }),
   option({
     flag: 'client-secret',

@@ -140,3 +140,17 @@ export function onOff(): ValueKind<boolean> {
     toFile: (value) => value,
   };
 }
+
+/** One of a few words, spelled exactly. */
+export function oneOf<const Word extends string>(placeholder: string, words: readonly Word[]): ValueKind<Word> {
+  const find = (value: unknown) => words.find((word) => word === value);
+  return {
+    placeholder,
+    expected: words.join(' or '),
+    fileExpected: `one of ${words.map((word) => JSON.stringify(word)).join(', ')}`,
+    schema: { type: 'string', enum: [...words] },
+    parseText: find,
+    readFile: find,
+    toFile: (value) => value,
+  };
+}

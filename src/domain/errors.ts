@@ -20,3 +20,14 @@ export class InvalidDataSetError extends Error {
     this.name = 'InvalidDataSetError';
   }
 }
+
+/** A write whose journal record could not be written (a full disk, say): it was taken back. */
+export class NotSavedError extends Error {
+  constructor(
+    readonly code: string,
+    readonly reason: string,
+  ) {
+    super(`The change could not be saved to the state journal (${code}), so it was not made: ${reason}`);
+    this.name = 'NotSavedError';
+  }
+}

@@ -16,7 +16,7 @@ import { pipeline, type Endpoint, type Step } from './pipeline.js';
 import { FixedWindowRateLimiter, rateLimit } from './rate-limit.js';
 import { recordRequests, RequestLog, type RequestObserver } from './request-log.js';
 import { adminHandlers } from './routes/admin.js';
-import { customerHandlers, type OperationHandler } from './routes/customers.js';
+import { customerHandlers, type OperationHandler, type WhenDurable } from './routes/customers.js';
 import { validateRequest } from './validation.js';
 
 export interface AppDeps {
@@ -25,6 +25,8 @@ export interface AppDeps {
   readonly store: CustomerStore;
   readonly clock: Clock;
   readonly initialCustomers: () => readonly Customer[];
+  /** Acknowledges writes only once durable (`--state`); absent, every write is acknowledged at once. */
+  readonly whenDurable?: WhenDurable;
   readonly observers?: readonly RequestObserver[];
   /** Chance and waiting for failure simulation; Math.random and real timers unless a test injects its own. */
   readonly random?: SimulationEnvironment['random'];
@@ -59,16 +61,17 @@ export function createApp(deps: AppDeps): MockApp {
     rateLimiter?.reset();
     requestLog.clear();
   };
+  const whenDurable = deps.whenDurable ?? (() => undefined);
   const handlers: Record<string, OperationHandler> = {
-    ...customerHandlers(store),
-    ...adminHandlers({ store, reset, idempotency: idempotencyStore, requestLog }),
+    ...customerHandlers(store, whenDurable),
+    ...adminHandlers({ store, reset, whenDurable, idempotency: idempotencyStore, requestLog }),
   };
 
   // Not strict, like the real API's router (Express under NestJS): `/api/v0/customers/` is the list too.
   const app = new Hono({ strict: false });
   const answerError = (error: Error, c: Context): Response => {
     const httpError = toHttpError(error);
-    if (httpError.status >= 500) console.error('customers-mock: unexpected error', error);
+    if (httpError.status === 500) console.error('customers-mock: unexpected error', error);
     return respondWithError(c, httpError);
   };
   // Every request (API, docs, unknown paths) is logged and has its URL length checked, and gets

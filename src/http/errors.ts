@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import statuses from 'statuses';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
+import { CustomerNotFoundError, EmailTakenError, InvalidDataSetError, NotSavedError } from '../domain/errors.js';
 
 /** The one error body of the API: `{statusCode, message, error}`, plus a few documented extras. */
 export interface ErrorBody {
@@ -39,6 +39,8 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof CustomerNotFoundError) return new HttpError(404, error.message);
   if (error instanceof EmailTakenError) return new HttpError(409, error.message);
   if (error instanceof InvalidDataSetError) return new HttpError(400, [...error.problems]);
+  // Reads go on; the client may retry the write once the disk has room.
+  if (error instanceof NotSavedError) return new HttpError(503, error.message);
   return new HttpError(500, 'Internal server error');
 }
 

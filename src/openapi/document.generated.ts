@@ -438,8 +438,8 @@ const raw = {
         "tags": [
           "Admin"
         ],
-        "summary": "Reset to the seeded state",
-        "description": "Restores the data set the mock started with (its seed and count, or its `--data` file) and\nclears idempotency keys, rate-limit counters and the request log.\n",
+        "summary": "Reset to the data set the mock started with",
+        "description": "Restores the data set the mock started with (the state it loaded with `--state`, else its\nseed and count, or its `--data` file) and clears idempotency keys, rate-limit counters and\nthe request log. With `--state` the reset is journaled like any write.\n",
         "responses": {
           "200": {
             "description": "The store was reset.",
@@ -453,6 +453,9 @@ const raw = {
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/ServerError"
           }
         }
       }
@@ -498,6 +501,9 @@ const raw = {
           },
           "413": {
             "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/ServerError"
           }
         }
       }
@@ -1220,7 +1226,7 @@ const raw = {
         }
       },
       "ServerError": {
-        "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+        "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
         "content": {
           "application/json": {
             "schema": {
@@ -2238,7 +2244,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -2871,7 +2877,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -3361,7 +3367,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -4059,7 +4065,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -4519,7 +4525,7 @@ const dereferenced = {
             }
           },
           "5XX": {
-            "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -4574,8 +4580,8 @@ const dereferenced = {
         "tags": [
           "Admin"
         ],
-        "summary": "Reset to the seeded state",
-        "description": "Restores the data set the mock started with (its seed and count, or its `--data` file) and\nclears idempotency keys, rate-limit counters and the request log.\n",
+        "summary": "Reset to the data set the mock started with",
+        "description": "Restores the data set the mock started with (the state it loaded with `--state`, else its\nseed and count, or its `--data` file) and clears idempotency keys, rate-limit counters and\nthe request log. With `--state` the reset is journaled like any write.\n",
         "responses": {
           "200": {
             "description": "The store was reset.",
@@ -4641,6 +4647,53 @@ const dereferenced = {
                   "statusCode": 401,
                   "message": "Invalid API credentials",
                   "error": "Unauthorized"
+                }
+              }
+            }
+          },
+          "5XX": {
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": [
+                    "statusCode",
+                    "message",
+                    "error"
+                  ],
+                  "properties": {
+                    "statusCode": {
+                      "type": "integer",
+                      "minimum": 400,
+                      "maximum": 599
+                    },
+                    "message": {
+                      "description": "A sentence, or for validation errors one sentence per failing parameter, naming it.",
+                      "oneOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "array",
+                          "minItems": 1,
+                          "items": {
+                            "type": "string"
+                          }
+                        }
+                      ]
+                    },
+                    "error": {
+                      "type": "string",
+                      "description": "The HTTP reason phrase."
+                    }
+                  }
+                },
+                "example": {
+                  "statusCode": 503,
+                  "message": "Simulated failure (Prefer: code=503)",
+                  "error": "Service Unavailable"
                 }
               }
             }
@@ -4950,6 +5003,53 @@ const dereferenced = {
                   "statusCode": 413,
                   "message": "Request body is larger than 102400 bytes",
                   "error": "Payload Too Large"
+                }
+              }
+            }
+          },
+          "5XX": {
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": [
+                    "statusCode",
+                    "message",
+                    "error"
+                  ],
+                  "properties": {
+                    "statusCode": {
+                      "type": "integer",
+                      "minimum": 400,
+                      "maximum": 599
+                    },
+                    "message": {
+                      "description": "A sentence, or for validation errors one sentence per failing parameter, naming it.",
+                      "oneOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "array",
+                          "minItems": 1,
+                          "items": {
+                            "type": "string"
+                          }
+                        }
+                      ]
+                    },
+                    "error": {
+                      "type": "string",
+                      "description": "The HTTP reason phrase."
+                    }
+                  }
+                },
+                "example": {
+                  "statusCode": 503,
+                  "message": "Simulated failure (Prefer: code=503)",
+                  "error": "Service Unavailable"
                 }
               }
             }
@@ -6239,7 +6339,7 @@ const dereferenced = {
         }
       },
       "ServerError": {
-        "description": "The server failed. The mock answers with one only when failure simulation asks (a `Prefer`\nheader or `--error-rate`); nothing was changed, so the request can be retried.\n",
+        "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
         "content": {
           "application/json": {
             "schema": {

@@ -78,9 +78,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Reset to the seeded state
-         * @description Restores the data set the mock started with (its seed and count, or its `--data` file) and
-         *     clears idempotency keys, rate-limit counters and the request log.
+         * Reset to the data set the mock started with
+         * @description Restores the data set the mock started with (the state it loaded with `--state`, else its
+         *     seed and count, or its `--data` file) and clears idempotency keys, rate-limit counters and
+         *     the request log. With `--state` the reset is journaled like any write.
          */
         post: operations["adminReset"];
         delete?: never;
@@ -348,8 +349,9 @@ export interface components {
             };
         };
         /**
-         * @description The server failed. The mock answers with one only when failure simulation asks (a `Prefer`
-         *     header or `--error-rate`); nothing was changed, so the request can be retried.
+         * @description The server failed. The mock answers with one when failure simulation asks (a `Prefer`
+         *     header or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`
+         *     journal (a full disk); nothing was changed, so the request can be retried.
          */
         ServerError: {
             headers: {
@@ -702,6 +704,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            "5XX": components["responses"]["ServerError"];
         };
     };
     adminReplaceCustomers: {
@@ -729,6 +732,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
+            "5XX": components["responses"]["ServerError"];
         };
     };
     adminListRequests: {

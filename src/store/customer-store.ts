@@ -31,7 +31,13 @@ export interface StoreOptions {
   readonly wire?: CustomerWire;
 }
 
-export type ChangeListener = () => void;
+/** A write the store made, with what it takes to take it back. */
+export type StoreChange =
+  | { readonly kind: 'put'; readonly customer: Customer; readonly previous: Customer | undefined }
+  | { readonly kind: 'delete'; readonly customer: Customer }
+  | { readonly kind: 'replace'; readonly customers: readonly Customer[]; readonly previous: readonly Customer[] };
+
+export type ChangeListener = (change: StoreChange) => void;
 
 /** Enough for every page of a 10,000-customer data set; ~4 MB. */
 const SERVED_JSON_CAPACITY = 10_000;
@@ -78,6 +84,32 @@ export class CustomerStore {
   replaceAll(customers: readonly Customer[]): void {
     const problems = findClashes(customers);
     if (problems.length > 0) throw new InvalidDataSetError(problems);
+    const previous = this.listeners.size > 0 ? this.snapshot() : [];
+    this.load(customers);
+    this.changed({ kind: 'replace', customers, previous });
+  }
+
+  /**
+   * Takes back a change (the latest not yet taken back) that could not be made durable. Listeners
+   * are not told: for them it never happened.
+   */
+  revert(change: StoreChange): void {
+    switch (change.kind) {
+      case 'put':
+        this.remove(this.byId.get(idKey(change.customer.id))!);
+        if (change.previous) this.insert(this.entryOf(change.previous));
+        break;
+      case 'delete':
+        this.insert(this.entryOf(change.customer));
+        break;
+      case 'replace':
+        this.load(change.previous);
+        break;
+    }
+    this.pageBodies.clear();
+  }
+
+  private load(customers: readonly Customer[]): void {
     this.byId.clear();
     this.byEmail.clear();
     this.byStatus.clear();
@@ -97,7 +129,6 @@ export class CustomerStore {
       else perStatus.set(entry.customer.status, [entry]);
     }
     for (const [status, list] of perStatus) this.statusIndex(status).reset(list);
-    this.changed();
   }
 
   get(id: string): Customer | undefined {
@@ -131,7 +162,7 @@ export class CustomerStore {
       now: new Date(this.options.clock.now()),
     });
     this.insert(this.entryOf(customer));
-    this.changed();
+    this.changed({ kind: 'put', customer, previous: undefined });
     return customer;
   }
 
@@ -142,7 +173,7 @@ export class CustomerStore {
     const updated = applyUpdate(current.customer, patch, new Date(this.options.clock.now()));
     this.remove(current);
     this.insert(this.entryOf(updated));
-    this.changed();
+    this.changed({ kind: 'put', customer: updated, previous: current.customer });
     return updated;
   }
 
@@ -150,7 +181,7 @@ export class CustomerStore {
     const current = this.byId.get(idKey(id));
     if (!current) throw new CustomerNotFoundError(id);
     this.remove(current);
-    this.changed();
+    this.changed({ kind: 'delete', customer: current.customer });
     return { customer: current.customer, deletedAt: new Date(this.options.clock.now()) };
   }
 
@@ -159,7 +190,7 @@ export class CustomerStore {
     return this.all.toArray().map((e) => e.customer);
   }
 
-  /** Called after every successful write. */
+  /** Called after every successful write, with the change. */
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -246,8 +277,8 @@ export class CustomerStore {
     this.names.remove(entry.nameGroup, customer.status);
   }
 
-  private changed(): void {
+  private changed(change: StoreChange): void {
     this.pageBodies.clear();
-    for (const listener of this.listeners) listener();
+    for (const listener of this.listeners) listener(change);
   }
 }

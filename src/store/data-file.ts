@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Customer } from '../domain/customer.js';
 import { InvalidDataSetError } from '../domain/errors.js';
@@ -31,29 +31,8 @@ export function formatDataSet(customers: readonly Customer[], pretty: boolean): 
   return `${JSON.stringify(customers, null, pretty ? 2 : undefined)}\n`;
 }
 
-/**
- * Replaces the file in one step: write a sibling, flush it to disk, rename over the target, flush
- * the folder. A crash at any point leaves either the old file or the new one, never a torn one.
- */
-export function writeFileAtomically(path: string, content: string): void {
-  const temporary = temporaryFileOf(path, process.pid);
-  const fd = openSync(temporary, 'w');
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
-  const folder = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(folder);
-  } finally {
-    closeSync(folder);
-  }
-}
-
-function temporaryFileOf(path: string, pid: number): string {
+/** The sibling a snapshot is written to before it is renamed over the state file. */
+export function temporaryFileOf(path: string, pid: number): string {
   return `${path}.${pid}.tmp`;
 }
 

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateCustomers } from '../../src/store/seed.js';
 import { runCli, spawnCli, type SpawnedMock } from '../support/cli.js';
-import { CREDENTIALS, inProcessMock } from '../support/mock.js';
+import { getSpecModel } from '../../src/openapi/index.js';
+import { customerCheck } from '../../src/engine.js';
+import { loadState } from '../../src/store/durable-state.js';
+import { encodeLine, headerOf } from '../../src/store/state-format.js';
+import { CREDENTIALS } from '../support/mock.js';
 import { aCustomer } from '../support/customers.js';
 
 let folder: string;
@@ -127,14 +131,34 @@ describe('--state FILE', () => {
 
   it('starts from the seed when the file does not exist yet, and creates it', async () => {
     const state = freshPath();
-    const mock = await start(['--count', '5', '--state', state]);
+    const mock = await start(['--count', '5', '--state', state, '--fsync', 'always']);
     expect(mock.banner).toContain('5 from seed 42');
     expect(mock.banner).toContain(`state file:    ${state} (every change saved)`);
-    expect(JSON.parse(readFileSync(state, 'utf8'))).toHaveLength(5);
+    expect(loadState(state, customerCheck(await getSpecModel())).customers).toHaveLength(5);
+  });
+
+  // One start-up error of each kind the CLI turns into exit 1; the in-process tests cover the rest.
+  it('exits 1 on a damaged snapshot record, naming the file and the byte offset, and overwrites nothing', async () => {
+    const state = freshPath();
+    const header = encodeLine(headerOf('snapshot', 1, 1));
+    writeFileSync(state, `${header}${encodeLine({ type: 'put', customer: aCustomer() }).replace('Ada', 'Bob')}`);
+    const before = readFileSync(state);
+    const { code, stdout, stderr } = await runCli(['--port', '0', '--state', state]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`customers-mock: ${state}: damaged record (its checksum or JSON is wrong) (at byte ${Buffer.byteLength(header)})\n`);
+    expect(readFileSync(state)).toEqual(before);
+  });
+
+  it('exits 1 at start when the state folder cannot be written', async () => {
+    const state = join(folder, 'no-such-folder', 'state.json');
+    const { code, stderr } = await runCli(['--port', '0', '--state', state]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^customers-mock: cannot write the state beside it in .*no-such-folder: ENOENT/);
   });
 
   it.concurrent.each([
-    ['not JSON', () => '{"truncated": [', /is not valid JSON/],
+    ['not JSON (an older state file)', () => '{"truncated": [', /is not valid JSON/],
     ['empty', () => '', /is not valid JSON/],
     ['not an array', () => '{}', /must hold a JSON array of customers/],
     ['an invalid customer', () => JSON.stringify([{ id: 'x' }]), /\[0\] first_name is required/],
@@ -149,30 +173,5 @@ describe('--state FILE', () => {
     expect(stderr).toContain(state);
     expect(stderr).toMatch(message);
     expect(readFileSync(state, 'utf8')).toBe(text);
-  });
-});
-
-describe('--state FILE, in process', () => {
-  it('saves every accepted write, admin replace and reset included, and never a refused one', async () => {
-    const state = freshPath();
-    const mock = await inProcessMock({ count: 10, stateFile: state });
-    const saved = () => readFileSync(state, 'utf8');
-    expect(JSON.parse(saved())).toEqual(mock.store.snapshot());
-
-    const created = await mock.request('POST', '/api/v0/customers', { body: { first_name: 'A', last_name: 'B', phone_number: '+123456' } });
-    expect(JSON.parse(saved())).toContainEqual(created.body);
-
-    const before = saved();
-    const taken = mock.store.snapshot().find((c) => c.email !== null)!.email;
-    expect((await mock.request('POST', '/api/v0/customers', { body: { first_name: 'A', last_name: 'B', phone_number: '+123456', email: taken } })).status).toBe(409);
-    expect((await mock.request('PATCH', `/api/v0/customers/${created.body.id}`, { body: {} })).status).toBe(400);
-    expect((await mock.request('PUT', '/__admin/customers', { body: [{ id: 'bad' }] })).status).toBe(400);
-    expect(saved()).toBe(before);
-
-    const replacement = [aCustomer()];
-    await mock.request('PUT', '/__admin/customers', { body: replacement });
-    expect(JSON.parse(saved())).toEqual(replacement);
-    await mock.request('POST', '/__admin/reset');
-    expect(JSON.parse(saved())).toHaveLength(10);
   });
 });

@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '../../src/server.js';
 import { CREDENTIALS } from '../support/mock.js';
+import { FailingFileSystem } from '../support/failing-file-system.js';
 import { freePort } from '../support/free-port.js';
 
 const PRISM = fileURLToPath(new URL('../../node_modules/@stoplight/prism-cli/dist/index.js', import.meta.url));
@@ -34,6 +38,9 @@ describe('Prism in proxy mode over a broad corpus of requests to the mock', { ti
   let prism: ChildProcess;
   let base: string;
   const exchanges: Exchange[] = [];
+  // With --state on a disk that can be made full, the admin writes' 503 is reached too.
+  const stateFolder = mkdtempSync(join(tmpdir(), 'prism-proxy-state-'));
+  const disk = new FailingFileSystem();
 
   async function send(operationId: string, label: string, method: string, path: string, options: { headers?: Record<string, string>; body?: unknown; rawBody?: string; auth?: boolean } = {}): Promise<Exchange> {
     const headers: Record<string, string> = { ...(options.auth === false ? {} : CREDENTIALS), ...options.headers };
@@ -57,7 +64,10 @@ describe('Prism in proxy mode over a broad corpus of requests to the mock', { ti
   beforeAll(async () => {
     // The real API's rate limit is on (so every response's X-RateLimit-* headers are checked too),
     // high enough that the corpus never meets it; the admin upload limit is small, to reach its 413.
-    mock = await startMock({ port: 0, seed: 42, count: 500, rateLimit: 100_000, adminBodyLimitBytes: 8 * 1024 });
+    mock = await startMock(
+      { port: 0, seed: 42, count: 500, rateLimit: 100_000, adminBodyLimitBytes: 8 * 1024, stateFile: join(stateFolder, 'state.json') },
+      { stateFileSystem: disk, onStateWarning: () => {} },
+    );
     const port = await freePort();
     prism = spawn(process.execPath, [PRISM, 'proxy', `${mock.url}/openapi.json`, mock.url, '-p', String(port), '-h', '127.0.0.1'], { stdio: 'ignore' });
     base = `http://127.0.0.1:${port}`;
@@ -77,6 +87,7 @@ describe('Prism in proxy mode over a broad corpus of requests to the mock', { ti
   afterAll(async () => {
     prism?.kill();
     await mock?.close();
+    rmSync(stateFolder, { recursive: true, force: true });
   });
 
   async function runCorpus(): Promise<void> {
@@ -164,6 +175,10 @@ describe('Prism in proxy mode over a broad corpus of requests to the mock', { ti
     await send('adminReplaceCustomers', 'no credentials', 'PUT', '/__admin/customers', { auth: false, body: few });
     await send('adminReset', 'reset', 'POST', '/__admin/reset');
     await send('adminReset', 'no credentials', 'POST', '/__admin/reset', { auth: false });
+    disk.failWith('ENOSPC');
+    await send('adminReplaceCustomers', 'a full disk', 'PUT', '/__admin/customers', { body: few });
+    await send('adminReset', 'a full disk', 'POST', '/__admin/reset');
+    disk.heal();
   }
 
   it('finds no response that breaks the document', () => {

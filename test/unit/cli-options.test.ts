@@ -9,7 +9,7 @@ describe('parseCommand', () => {
 
   it('reads every serve option', () => {
     const command = parseCommand(
-      ['--port', '0', '--host', '::1', '--seed', '7', '--count', '12', '--data', 'd.json', '--state', 's.json', '--client-key', 'k', '--client-secret', 's', '--app-id', 'app', '--rate-limit', '0'],
+      ['--port', '0', '--host', '::1', '--seed', '7', '--count', '12', '--data', 'd.json', '--state', 's.json', '--fsync', 'always', '--client-key', 'k', '--client-secret', 's', '--app-id', 'app', '--rate-limit', '0'],
       {},
     );
     expect(command).toEqual({
@@ -22,6 +22,7 @@ describe('parseCommand', () => {
         count: 12,
         dataFile: 'd.json',
         stateFile: 's.json',
+        fsync: 'always',
         clientKey: 'k',
         clientSecret: 's',
         appId: 'app',
@@ -66,6 +67,7 @@ describe('parseCommand', () => {
     [['serve-please'], /unexpected argument/],
     [['generate', 'extra'], /unexpected argument/],
     [['--out', 'x.json'], /--out goes with generate/],
+    [['--fsync', 'sometimes'], /--fsync must be always or batch, got "sometimes"/],
   ])('%j is a usage error matching %s', (argv, message) => {
     expect(() => parseCommand(argv, {})).toThrow(UsageError);
     expect(() => parseCommand(argv, {})).toThrow(message);

@@ -1,12 +1,13 @@
 import type { CustomerStore } from '../../store/customer-store.js';
 import type { IdempotencyStore } from '../idempotency.js';
 import type { RequestLog } from '../request-log.js';
-import type { OperationHandler } from './customers.js';
+import { respondWhenDurable, type OperationHandler, type WhenDurable } from './customers.js';
 
 export interface AdminDeps {
   readonly store: CustomerStore;
   /** Back to the data set the mock started with, and to no remembered requests (see MockApp.reset). */
   readonly reset: () => void;
+  readonly whenDurable: WhenDurable;
   readonly idempotency: IdempotencyStore;
   readonly requestLog: RequestLog;
 }
@@ -16,13 +17,15 @@ export function adminHandlers(deps: AdminDeps): Record<string, OperationHandler>
   return {
     adminReset(c) {
       deps.reset();
-      return c.json({ customers: deps.store.size });
+      const customers = deps.store.size;
+      return respondWhenDurable(deps.whenDurable, () => c.json({ customers }));
     },
     adminReplaceCustomers(c) {
       // Customers as the API returns them, in the spelling of the compat options in force.
       deps.store.replaceAll((c.get('valid').body as object[]).map((value) => deps.store.wire.fromWire(value)));
       deps.idempotency.clear();
-      return c.json({ customers: deps.store.size });
+      const customers = deps.store.size;
+      return respondWhenDurable(deps.whenDurable, () => c.json({ customers }));
     },
     adminListRequests(c) {
       return c.json({ requests: deps.requestLog.list() });

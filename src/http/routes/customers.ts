@@ -6,8 +6,20 @@ import { HttpError } from '../errors.js';
 
 export type OperationHandler = (c: Context) => Response | Promise<Response>;
 
+/**
+ * Settles once every write made so far is durable, rejecting when the latest could not be saved
+ * (it was taken back); undefined when nothing is waiting to be written, as always without `--state`.
+ */
+export type WhenDurable = () => Promise<void> | undefined;
+
+/** Answers a write once it is durable: a write is acknowledged only after its journal record is written. */
+export function respondWhenDurable(whenDurable: WhenDurable, respond: () => Response): Response | Promise<Response> {
+  const pending = whenDurable();
+  return pending ? pending.then(respond) : respond();
+}
+
 /** Translates validated requests into store calls and store results into responses. */
-export function customerHandlers(store: CustomerStore): Record<string, OperationHandler> {
+export function customerHandlers(store: CustomerStore, whenDurable: WhenDurable): Record<string, OperationHandler> {
   return {
     listCustomers(c) {
       const q = c.get('valid').query;
@@ -23,7 +35,8 @@ export function customerHandlers(store: CustomerStore): Record<string, Operation
       return c.body(store.listJson(query), 200, { 'Content-Type': 'application/json' });
     },
     createCustomer(c) {
-      return c.json(store.wire.toWire(store.create(c.get('valid').body as CreateCustomerInput)), 201);
+      const customer = store.create(c.get('valid').body as CreateCustomerInput);
+      return respondWhenDurable(whenDurable, () => c.json(store.wire.toWire(customer), 201));
     },
     fetchCustomer(c) {
       const id = customerId(c);
@@ -32,7 +45,8 @@ export function customerHandlers(store: CustomerStore): Record<string, Operation
       return c.json(store.wire.toWire(customer));
     },
     updateCustomer(c) {
-      return c.json(store.wire.toWire(store.update(customerId(c), c.get('valid').body as UpdateCustomerInput)));
+      const customer = store.update(customerId(c), c.get('valid').body as UpdateCustomerInput);
+      return respondWhenDurable(whenDurable, () => c.json(store.wire.toWire(customer)));
     },
     deleteCustomer(c) {
       const { customer, deletedAt } = store.delete(customerId(c));
@@ -42,7 +56,7 @@ export function customerHandlers(store: CustomerStore): Record<string, Operation
         deletedAt: deletedAt.toISOString(),
         customerId: customer.id,
       };
-      return c.json(result);
+      return respondWhenDurable(whenDurable, () => c.json(result));
     },
   };
 }

@@ -1,0 +1,223 @@
+import { dirname } from 'node:path';
+import { NotSavedError } from '../domain/errors.js';
+import { BATCH_SYNC_MS, type FsyncPolicy } from './fsync-policy.js';
+import { encodeLine, headerOf, type StateRecord } from './state-format.js';
+import { writeFully, type StateFileHandle, type StateFileSystem } from './state-file-system.js';
+
+export function journalPath(stateFile: string, generation: number): string {
+  return `${stateFile}.journal.${generation}`;
+}
+
+interface OpenJournal {
+  readonly generation: number;
+  readonly handle: StateFileHandle;
+  /** Bytes of whole records: where the next batch goes, and what a failed batch is cut back to. */
+  size: number;
+}
+
+interface Pending {
+  readonly line: string;
+  readonly generation: number;
+  /** Takes the change back out of memory when its record cannot be written. */
+  readonly revert: () => void;
+  readonly written: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+export interface JournalOptions {
+  readonly fileSystem: StateFileSystem;
+  readonly fsync: FsyncPolicy;
+  /** Told of every failure to write, for the terminal. */
+  readonly warn: (message: string) => void;
+  /** Called after each batch is written. */
+  readonly afterWrite?: () => void;
+}
+
+/**
+ * The append-only log of `--state`: each acknowledged write is one record. Records appended
+ * within one turn of the event loop are written together (group commit). When a batch cannot be
+ * written (a full disk), the file is cut back to its last whole record and that batch and every
+ * record after it are taken back out of memory, newest first, and their writers told: from a
+ * client's point of view a write and its record happen together or not at all.
+ */
+export class Journal {
+  private pending: Pending[] = [];
+  private flushing = false;
+  private idle: Promise<void> = Promise.resolve();
+  private finishIdle: () => void = () => {};
+  /** Set when a failed batch could not be cut off: the next batch first tries again. */
+  private damaged = false;
+  private unsynced = false;
+  private readonly syncTimer: NodeJS.Timeout | undefined;
+  private appendGeneration: number;
+  /** Bytes of each journal file the latest snapshot does not yet hold. */
+  private readonly sizes = new Map<number, number>();
+
+  private constructor(
+    private readonly stateFile: string,
+    private file: OpenJournal,
+    private readonly options: JournalOptions,
+  ) {
+    this.appendGeneration = file.generation;
+    this.sizes.set(file.generation, file.size);
+    if (options.fsync === 'batch') {
+      this.syncTimer = setInterval(() => void this.syncBatch(), BATCH_SYNC_MS);
+      this.syncTimer.unref();
+    }
+  }
+
+  /** Opens journal `generation` to append after its first `size` bytes, or creates it when `size` is undefined. */
+  static async open(stateFile: string, generation: number, size: number | undefined, options: JournalOptions): Promise<Journal> {
+    const file = size === undefined ? await createJournal(options.fileSystem, stateFile, generation) : { generation, handle: await options.fileSystem.open(journalPath(stateFile, generation), 'r+'), size };
+    return new Journal(stateFile, file, options);
+  }
+
+  /** The generation new records go to. */
+  get generation(): number {
+    return this.appendGeneration;
+  }
+
+  /** Bytes in the journal files since the latest snapshot. */
+  get bytes(): number {
+    let total = 0;
+    for (const size of this.sizes.values()) total += size;
+    return total;
+  }
+
+  /** Queues the record; the promise settles once it is written (per the fsync policy) or taken back. */
+  append(record: StateRecord, revert: () => void): Promise<void> {
+    let resolve!: () => void;
+    let reject!: (error: Error) => void;
+    const written = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Whoever waits on a write handles its failure; nobody may be waiting on one taken back.
+    written.catch(() => {});
+    this.pending.push({ line: encodeLine(record), generation: this.appendGeneration, revert, written, resolve, reject });
+    if (!this.flushing) {
+      this.flushing = true;
+      this.idle = new Promise((res) => (this.finishIdle = res));
+      // One turn later, so that the writes of requests that arrived together share a batch.
+      setImmediate(() => void this.flush());
+    }
+    return written;
+  }
+
+  /**
+   * Settles when every record appended so far is written, and rejects when one of them was taken
+   * back; undefined when none is waiting. Called right after a write, it is that write's promise.
+   */
+  barrier(): Promise<void> | undefined {
+    return this.pending.at(-1)?.written;
+  }
+
+  /** Records appended from now on go to a new journal file; returns its generation. */
+  rotate(): number {
+    this.appendGeneration++;
+    this.sizes.set(this.appendGeneration, 0);
+    return this.appendGeneration;
+  }
+
+  /** Forgets the journal files before `generation`, which a snapshot now holds; returns their names. */
+  release(generation: number): string[] {
+    const released: string[] = [];
+    for (const older of this.sizes.keys()) {
+      if (older >= generation) continue;
+      this.sizes.delete(older);
+      released.push(journalPath(this.stateFile, older));
+    }
+    return released;
+  }
+
+  /** Writes what is queued, flushes it to the disk and closes the file. */
+  async close(): Promise<void> {
+    clearInterval(this.syncTimer);
+    await this.idle;
+    try {
+      await this.file.handle.datasync();
+    } finally {
+      await this.file.handle.close();
+    }
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      try {
+        if (this.damaged) {
+          await this.file.handle.truncate(this.file.size);
+          this.damaged = false;
+        }
+        if (this.pending[0]!.generation !== this.file.generation) await this.switchTo(this.pending[0]!.generation);
+        let count = 0;
+        while (count < this.pending.length && this.pending[count]!.generation === this.file.generation) count++;
+        const batch = this.pending.slice(0, count);
+        const bytes = Buffer.from(batch.map((entry) => entry.line).join(''));
+        await writeFully(this.file.handle, bytes, this.file.size);
+        if (this.options.fsync === 'always') await this.file.handle.datasync();
+        else this.unsynced = true;
+        this.file.size += bytes.length;
+        this.sizes.set(this.file.generation, this.file.size);
+        this.pending.splice(0, count);
+        for (const entry of batch) entry.resolve();
+      } catch (error) {
+        await this.takeBackPending(error as NodeJS.ErrnoException);
+      }
+    }
+    this.flushing = false;
+    this.finishIdle();
+    this.options.afterWrite?.();
+  }
+
+  private async takeBackPending(error: NodeJS.ErrnoException): Promise<void> {
+    try {
+      await this.file.handle.truncate(this.file.size);
+    } catch {
+      this.damaged = true;
+    }
+    const failed = this.pending;
+    this.pending = [];
+    for (let i = failed.length - 1; i >= 0; i--) failed[i]!.revert();
+    const notSaved = new NotSavedError(error.code ?? 'EIO', error.message);
+    this.options.warn(`${notSaved.message} (${failed.length} write${failed.length === 1 ? '' : 's'} refused with 503)`);
+    for (const entry of failed) entry.reject(notSaved);
+  }
+
+  private async switchTo(generation: number): Promise<void> {
+    const next = await createJournal(this.options.fileSystem, this.stateFile, generation);
+    const previous = this.file;
+    this.file = next;
+    this.unsynced = false;
+    try {
+      await previous.handle.datasync();
+    } finally {
+      await previous.handle.close();
+    }
+  }
+
+  private async syncBatch(): Promise<void> {
+    if (!this.unsynced) return;
+    this.unsynced = false;
+    try {
+      await this.file.handle.datasync();
+    } catch (error) {
+      this.options.warn(`could not flush ${journalPath(this.stateFile, this.file.generation)} to the disk: ${(error as Error).message}`);
+    }
+  }
+}
+
+async function createJournal(fileSystem: StateFileSystem, stateFile: string, generation: number): Promise<OpenJournal> {
+  const path = journalPath(stateFile, generation);
+  const handle = await fileSystem.open(path, 'w');
+  try {
+    const header = Buffer.from(encodeLine(headerOf('journal', generation)));
+    await writeFully(handle, header, 0);
+    await handle.datasync();
+    await fileSystem.syncFolder(dirname(path));
+    return { generation, handle, size: header.length };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}

@@ -1,0 +1,116 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { readDataSet, temporaryFileOf, type CustomerCheck } from './data-file.js';
+import { customerRecord } from './state-records.js';
+import { decodeLine, encodeLine, headerOf, isFramed, parseHeader, readLines, StateFileError, type StateRecord } from './state-format.js';
+import { writeFully, type StateFileSystem } from './state-file-system.js';
+
+export interface LoadedSnapshot {
+  readonly generation: number;
+  /** The older single-JSON-array state file, loaded once as the snapshot of generation 0. */
+  readonly legacy: boolean;
+}
+
+/**
+ * Reads the snapshot at `path`, handing each record to `apply` (which throws on a record it
+ * cannot use). A snapshot is written whole and renamed into place, so any damage in it is an
+ * error naming the file and the byte offset, never a shorter data set.
+ */
+export function readSnapshot(path: string, check: CustomerCheck, apply: (record: StateRecord) => void): LoadedSnapshot {
+  if (!isFramed(firstBytes(path))) {
+    for (const customer of readDataSet(path, check)) apply(customerRecord.put(customer));
+    return { generation: 0, legacy: true };
+  }
+  const lines = readLines(path);
+  try {
+    const first = lines.next();
+    const header = parseHeader(path, first.done === true ? undefined : first.value, 'snapshot');
+    let records = 0;
+    let end = 0;
+    for (const line of lines) {
+      const record = line.complete ? decodeLine(line.bytes) : undefined;
+      if (!isRecord(record)) throw new StateFileError(path, line.offset, line.complete ? 'damaged record (its checksum or JSON is wrong)' : 'the file ends in the middle of a record');
+      applyAt(path, line.offset, apply, record);
+      records++;
+      end = line.offset + line.bytes.length + 1;
+    }
+    if (records !== header.records) throw new StateFileError(path, end, `holds ${records} records where its header says ${String(header.records)}`);
+    return { generation: header.generation, legacy: false };
+  } finally {
+    // Closes the file when the header alone was read.
+    lines.return(undefined);
+  }
+}
+
+export function isRecord(value: unknown): value is StateRecord {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/** Runs `apply`, turning what it refuses into an error at the record's place in the file. */
+export function applyAt(path: string, offset: number, apply: (record: StateRecord) => void, record: StateRecord): void {
+  try {
+    apply(record);
+  } catch (error) {
+    throw new StateFileError(path, offset, (error as Error).message);
+  }
+}
+
+function firstBytes(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const start = Buffer.alloc(16);
+    return start.subarray(0, readSync(fd, start, 0, start.length, 0));
+  } catch (error) {
+    throw new StateFileError(path, 0, `cannot read: ${(error as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** How long one slice of serialising may hold the event loop before the slice is written out. */
+const SLICE_MS = 4;
+
+/**
+ * Writes snapshot `generation`, `count` records long, beside `stateFile` and flushes it to the disk; returns
+ * the temporary file (for `installSnapshot`) and its size. Serialising happens in slices of a few
+ * milliseconds between asynchronous writes, so requests are answered throughout, at a million
+ * customers too.
+ */
+export async function writeSnapshot(
+  fileSystem: StateFileSystem,
+  stateFile: string,
+  generation: number,
+  count: number,
+  recordAt: (index: number) => StateRecord,
+): Promise<{ temporary: string; bytes: number }> {
+  const temporary = temporaryFileOf(stateFile, process.pid);
+  const handle = await fileSystem.open(temporary, 'w');
+  try {
+    let position = 0;
+    const write = async (text: string) => {
+      const bytes = Buffer.from(text);
+      await writeFully(handle, bytes, position);
+      position += bytes.length;
+    };
+    await write(encodeLine(headerOf('snapshot', generation, count)));
+    for (let next = 0; next < count; ) {
+      const started = performance.now();
+      let text = '';
+      while (next < count && performance.now() - started < SLICE_MS) text += encodeLine(recordAt(next++));
+      await write(text);
+    }
+    await handle.datasync();
+    return { temporary, bytes: position };
+  } catch (error) {
+    await fileSystem.remove(temporary);
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Puts a written snapshot in place of the state file, in one step a crash cannot tear. */
+export async function installSnapshot(fileSystem: StateFileSystem, temporary: string, stateFile: string): Promise<void> {
+  await fileSystem.rename(temporary, stateFile);
+  await fileSystem.syncFolder(dirname(stateFile));
+}

@@ -1,0 +1,131 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+
+/**
+ * The framing shared by the snapshot and the journal of `--state`: one record per line,
+ * `<crc32 of the JSON, 8 hex digits> <JSON>\n`. JSON.stringify never writes a raw newline, so a
+ * line ends where its record does; the checksum tells a torn or damaged record from a whole one.
+ * The first line of each file is its header, which carries the format version.
+ */
+export const STATE_FORMAT = 'customers-mock-state';
+export const STATE_FORMAT_VERSION = 1;
+
+export type StateFileKind = 'snapshot' | 'journal';
+
+export interface StateHeader {
+  readonly format: typeof STATE_FORMAT;
+  readonly version: number;
+  readonly kind: StateFileKind;
+  /** Snapshot G holds every record of the journals before G; journal G follows snapshot G. */
+  readonly generation: number;
+  /** Snapshots only: how many records follow the header, so a short file is caught. */
+  readonly records?: number;
+}
+
+/**
+ * One change in the state files, named by its `type`; the other fields are the type's own. New
+ * kinds of state (sandboxes, say) add record types; readers refuse a type they do not know.
+ */
+export interface StateRecord {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/** A state file that cannot be loaded as it is: names the file and the byte offset of the problem. */
+export class StateFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem} (at byte ${offset})`);
+    this.name = 'StateFileError';
+  }
+}
+
+export function encodeLine(value: object): string {
+  const json = JSON.stringify(value);
+  return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
+}
+
+const CHECKSUM_LENGTH = 8;
+
+/** The line's value, or undefined when its checksum or JSON is damaged (`bytes` without the newline). */
+export function decodeLine(bytes: Buffer): unknown {
+  if (!isFramed(bytes)) return undefined;
+  const json = bytes.subarray(CHECKSUM_LENGTH + 1);
+  if (crc32(json) !== Number.parseInt(bytes.toString('latin1', 0, CHECKSUM_LENGTH), 16)) return undefined;
+  try {
+    return JSON.parse(json.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the file starts the way this framing does (else it may be the older single-JSON state file). */
+export function isFramed(start: Buffer): boolean {
+  return start.length > CHECKSUM_LENGTH && /^[0-9a-f]{8} $/.test(start.toString('latin1', 0, CHECKSUM_LENGTH + 1));
+}
+
+export interface Line {
+  /** Byte offset of the line's first byte in the file. */
+  readonly offset: number;
+  /** The line without its newline; only valid until the next line is read. */
+  readonly bytes: Buffer;
+  /** False for a last line the file ends in the middle of. */
+  readonly complete: boolean;
+}
+
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** The file's lines, read in chunks so that a file larger than a string (or memory) still loads. */
+export function* readLines(path: string): Generator<Line> {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    // A line longer than a chunk (a large replace record) is gathered in parts, joined once.
+    let parts: Buffer[] = [];
+    let lineOffset = 0;
+    let position = 0;
+    for (;;) {
+      const read = readSync(fd, chunk, 0, CHUNK_BYTES, position);
+      if (read === 0) break;
+      position += read;
+      let start = 0;
+      for (let end = chunk.indexOf(0x0a, start); end !== -1 && end < read; end = chunk.indexOf(0x0a, start)) {
+        const piece = chunk.subarray(start, end);
+        const bytes = parts.length === 0 ? piece : Buffer.concat([...parts, piece]);
+        parts = [];
+        yield { offset: lineOffset, bytes, complete: true };
+        lineOffset += bytes.length + 1;
+        start = end + 1;
+      }
+      if (start < read) parts.push(Buffer.from(chunk.subarray(start, read)));
+    }
+    if (parts.length > 0) yield { offset: lineOffset, bytes: Buffer.concat(parts), complete: false };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The header of a state file of the expected kind; a file from a newer version is refused by name. */
+export function parseHeader(path: string, line: Line | undefined, kind: StateFileKind): StateHeader {
+  const value = line?.complete ? decodeLine(line.bytes) : undefined;
+  const header = value as Partial<StateHeader> | undefined;
+  if (typeof header !== 'object' || header === null || header.format !== STATE_FORMAT || typeof header.version !== 'number') {
+    throw new StateFileError(path, 0, `not a ${kind} of customers-mock (its header is missing or damaged)`);
+  }
+  if (header.version > STATE_FORMAT_VERSION) {
+    throw new StateFileError(
+      path,
+      0,
+      `written by a newer customers-mock (state format version ${header.version}; this one reads version ${STATE_FORMAT_VERSION}): upgrade customers-mock`,
+    );
+  }
+  if (header.kind !== kind || !Number.isInteger(header.generation)) throw new StateFileError(path, 0, `header does not describe a ${kind}`);
+  return header as StateHeader;
+}
+
+export function headerOf(kind: StateFileKind, generation: number, records?: number): StateHeader {
+  return { format: STATE_FORMAT, version: STATE_FORMAT_VERSION, kind, generation, ...(records === undefined ? {} : { records }) };
+}

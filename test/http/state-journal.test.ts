@@ -1,0 +1,300 @@
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '../../src/domain/customer.js';
+import { getSpecModel } from '../../src/openapi/index.js';
+import { customerCheck } from '../../src/engine.js';
+import { createMock, type StartOptions } from '../../src/server.js';
+import type { CustomerCheck } from '../../src/store/data-file.js';
+import { loadState, UnwritableStateError } from '../../src/store/durable-state.js';
+import { encodeLine, StateFileError } from '../../src/store/state-format.js';
+import { aCustomer } from '../support/customers.js';
+import { FailingFileSystem } from '../support/failing-file-system.js';
+import { InProcessMock } from '../support/mock.js';
+
+let root: string;
+let folders = 0;
+let check: CustomerCheck;
+const open: InProcessMock[] = [];
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'mock-journal-'));
+  check = customerCheck(await getSpecModel());
+});
+afterEach(async () => {
+  for (const mock of open.splice(0)) await mock.mock.state?.close();
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A state file in a folder of its own. */
+function freshState(): string {
+  const folder = join(root, `state-${++folders}`);
+  mkdirSync(folder);
+  return join(folder, 's.json');
+}
+
+async function start(stateFile: string, options: StartOptions = {}, count = 10): Promise<InProcessMock> {
+  const mock = new InProcessMock(await createMock({ count, rateLimit: 0, stateFile }, options));
+  open.push(mock);
+  return mock;
+}
+
+async function stop(mock: InProcessMock): Promise<void> {
+  open.splice(open.indexOf(mock), 1);
+  await mock.mock.state!.close();
+}
+
+const byId = (customers: readonly Customer[]) => [...customers].sort((a, b) => a.id.localeCompare(b.id));
+const onDisk = (stateFile: string) => byId(loadState(stateFile, check).customers);
+const filesOf = (stateFile: string) => readdirSync(join(stateFile, '..')).sort();
+const newCustomer = (n: number) => ({ first_name: 'Journal', last_name: `Entry${n}`, phone_number: '+14155550100', email: `journal.${n}@example.com` });
+
+describe('--state journal, in process', () => {
+  it('has every acknowledged write, admin replace and reset included, on disk when it is answered', async () => {
+    const state = freshState();
+    const mock = await start(state);
+    expect(onDisk(state)).toEqual(byId(mock.store.snapshot()));
+    const created = await mock.request('POST', '/api/v0/customers', { body: newCustomer(1) });
+    expect(created.status).toBe(201);
+    expect(onDisk(state)).toContainEqual(created.body);
+    const updated = await mock.request('PATCH', `/api/v0/customers/${created.body.id}`, { body: { status: 'BLACKLISTED', reason: 'test' } });
+    expect(onDisk(state)).toContainEqual(updated.body);
+    expect((await mock.request('DELETE', `/api/v0/customers/${created.body.id}`)).status).toBe(200);
+    expect(onDisk(state).map((c) => c.id)).not.toContain(created.body.id);
+
+    const before = filesOf(state).map((name) => readFileSync(join(state, '..', name)));
+    expect((await mock.request('POST', '/api/v0/customers', { body: { first_name: 'A' } })).status).toBe(400);
+    expect((await mock.request('PUT', '/__admin/customers', { body: [{ id: 'bad' }] })).status).toBe(400);
+    expect(filesOf(state).map((name) => readFileSync(join(state, '..', name)))).toEqual(before);
+
+    const replacement = [aCustomer(), aCustomer()];
+    expect((await mock.request('PUT', '/__admin/customers', { body: replacement })).status).toBe(200);
+    expect(onDisk(state)).toEqual(byId(replacement));
+    expect((await mock.request('POST', '/__admin/reset')).body).toEqual({ customers: 10 });
+    expect(onDisk(state)).toEqual(byId(mock.store.snapshot()));
+    expect(onDisk(state)).toHaveLength(10);
+  });
+
+  it('resets to the data set it started with, the loaded state included, and a restart keeps the reset', async () => {
+    const state = freshState();
+    const first = await start(state);
+    const kept = (await first.request('POST', '/api/v0/customers', { body: newCustomer(1) })).body;
+    await stop(first);
+
+    const second = await start(state);
+    expect(second.mock.dataSource).toBe(`state file ${state}`);
+    const loaded = byId(second.store.snapshot());
+    expect(loaded.map((c) => c.id)).toContain(kept.id);
+    const dropped = (await second.request('POST', '/api/v0/customers', { body: newCustomer(2) })).body;
+    await second.request('DELETE', `/api/v0/customers/${kept.id}`);
+    expect((await second.request('POST', '/__admin/reset')).body).toEqual({ customers: 11 });
+    expect(byId(second.store.snapshot())).toEqual(loaded);
+    expect((await second.request('GET', `/api/v0/customers/${dropped.id}`)).status).toBe(404);
+    await stop(second);
+
+    const third = await start(state);
+    expect(byId(third.store.snapshot())).toEqual(loaded);
+  });
+
+  it('never generates the seed data set when there is state to load', async () => {
+    const state = freshState();
+    await stop(await start(state, {}, 3));
+    let seeded = false;
+    const mock = await start(state, { onSeedProgress: () => (seeded = true) }, 100_000);
+    expect(mock.store.size).toBe(3);
+    expect(seeded).toBe(false);
+  });
+
+  it('answers a write it cannot save with a 503 in the API error format, keeps none of it, and serves reads', async () => {
+    const state = freshState();
+    const disk = new FailingFileSystem();
+    const warnings: string[] = [];
+    const mock = await start(state, { stateFileSystem: disk, onStateWarning: (message) => warnings.push(message) });
+    const [victim] = mock.store.snapshot();
+    const before = byId(mock.store.snapshot());
+    disk.failWith('ENOSPC');
+
+    const refused = await Promise.all([
+      mock.request('POST', '/api/v0/customers', { body: newCustomer(1) }),
+      mock.request('POST', '/api/v0/customers', { body: newCustomer(2) }),
+      mock.request('PATCH', `/api/v0/customers/${victim!.id}`, { body: { first_name: 'Changed' } }),
+      mock.request('DELETE', `/api/v0/customers/${victim!.id}`),
+      mock.request('PUT', '/__admin/customers', { body: [aCustomer()] }),
+      mock.request('POST', '/__admin/reset'),
+    ]);
+    for (const response of refused) {
+      expect(response.status).toBe(503);
+      expect(response.body).toEqual({ statusCode: 503, message: expect.stringContaining('ENOSPC'), error: 'Service Unavailable' });
+    }
+    expect(byId(mock.store.snapshot())).toEqual(before);
+    expect(mock.store.checkInvariants()).toEqual([]);
+    const list = await mock.request('GET', '/api/v0/customers?take=100');
+    expect(list.status).toBe(200);
+    expect(byId(list.body.data)).toEqual(before);
+    expect((await mock.request('GET', `/api/v0/customers/${victim!.id}`)).body).toEqual(victim);
+    expect((await mock.request('GET', '/api/v0/customers?email=journal.1@example.com')).body.total).toBe(0);
+    expect(warnings.join('\n')).toMatch(/ENOSPC/);
+
+    disk.heal();
+    const created = await mock.request('POST', '/api/v0/customers', { body: newCustomer(1) });
+    expect(created.status).toBe(201);
+    await stop(mock);
+    expect(onDisk(state)).toEqual(byId([...before, created.body]));
+  });
+
+  it('writes a snapshot beside requests, then keeps one journal, and loads the same after a restart', async () => {
+    const state = freshState();
+    const mock = await start(state);
+    for (let n = 0; n < 20; n++) await mock.request('POST', '/api/v0/customers', { body: newCustomer(n) });
+    const during = Array.from({ length: 20 }, (_, n) => mock.request('POST', '/api/v0/customers', { body: newCustomer(100 + n) }));
+    await Promise.all([mock.mock.state!.compact(), ...during]);
+    await mock.request('POST', '/api/v0/customers', { body: newCustomer(200) });
+    expect(filesOf(state)).toEqual(['s.json', 's.json.journal.2']);
+    const served = byId(mock.store.snapshot());
+    expect(served).toHaveLength(51);
+    await stop(mock);
+    expect(onDisk(state)).toEqual(served);
+  });
+
+  it('keeps every write in the journal when a snapshot cannot be written', async () => {
+    const state = freshState();
+    const disk = new FailingFileSystem();
+    const warnings: string[] = [];
+    const mock = await start(state, { stateFileSystem: disk, onStateWarning: (message) => warnings.push(message) });
+    await mock.request('POST', '/api/v0/customers', { body: newCustomer(1) });
+    disk.failWith('ENOSPC', (path) => path.endsWith('.tmp'));
+    await mock.mock.state!.compact();
+    expect(warnings.join('\n')).toMatch(/could not write a new snapshot.*ENOSPC.*the journal still holds every write/);
+    expect((await mock.request('POST', '/api/v0/customers', { body: newCustomer(2) })).status).toBe(201);
+    const served = byId(mock.store.snapshot());
+    await stop(mock);
+    expect(filesOf(state)).toEqual(['s.json', 's.json.journal.1', 's.json.journal.2']);
+    expect(onDisk(state)).toEqual(served);
+  });
+
+  it('loads an older single-JSON state file once, then rewrites it as a snapshot', async () => {
+    const state = freshState();
+    const legacy = [aCustomer(), aCustomer()];
+    writeFileSync(state, JSON.stringify(legacy));
+    const mock = await start(state);
+    expect(byId(mock.store.snapshot())).toEqual(byId(legacy));
+    await mock.mock.state!.compact();
+    expect(readFileSync(state, 'utf8')).toMatch(/^[0-9a-f]{8} \{"format":"customers-mock-state","version":1,"kind":"snapshot"/);
+    await stop(mock);
+    // The next journal is created by the next write.
+    expect(filesOf(state)).toEqual(['s.json']);
+    expect(onDisk(state)).toEqual(byId(legacy));
+  });
+
+  it('cuts off a torn last record with a warning and keeps every acknowledged write before it', async () => {
+    const state = freshState();
+    const mock = await start(state);
+    for (let n = 0; n < 3; n++) await mock.request('POST', '/api/v0/customers', { body: newCustomer(n) });
+    const served = byId(mock.store.snapshot());
+    await stop(mock);
+    const journal = `${state}.journal.1`;
+    const whole = statSync(journal).size;
+    const record = encodeLine({ type: 'put', customer: aCustomer() });
+    appendFileSync(journal, record.slice(0, record.length - 7));
+
+    const warnings: string[] = [];
+    const restarted = await start(state, { onStateWarning: (message) => warnings.push(message) });
+    expect(warnings).toEqual([`${journal}: cut off a torn record at byte ${whole} (${record.length - 7} bytes of a write that was never acknowledged)`]);
+    expect(byId(restarted.store.snapshot())).toEqual(served);
+    expect(statSync(journal).size).toBe(whole);
+    expect((await restarted.request('POST', '/api/v0/customers', { body: newCustomer(9) })).status).toBe(201);
+    await stop(restarted);
+    expect(onDisk(state)).toHaveLength(served.length + 1);
+  });
+});
+
+describe('--state files that cannot load: an error naming the file and the byte offset, nothing overwritten', () => {
+  /** A stopped state of 10 seeded customers and 2 journaled creates. */
+  async function savedState(): Promise<string> {
+    const state = freshState();
+    const mock = await start(state);
+    for (let n = 0; n < 2; n++) await mock.request('POST', '/api/v0/customers', { body: newCustomer(n) });
+    await stop(mock);
+    return state;
+  }
+
+  /** Replaces line `index` (0 = header) of the file with `line`; returns that line's byte offset. */
+  function rewriteLine(path: string, index: number, change: (line: string) => string): number {
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const offset = Buffer.byteLength(lines.slice(0, index).map((line) => `${line}\n`).join(''));
+    lines[index] = change(lines[index]!);
+    writeFileSync(path, lines.join('\n'));
+    return offset;
+  }
+
+  async function expectRefusal(state: string, file: string, offset: number, problem: RegExp): Promise<void> {
+    const contents = () => filesOf(state).map((name) => [name, readFileSync(join(state, '..', name), 'latin1')]);
+    const before = contents();
+    const error = await createMock({ count: 10, stateFile: state }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StateFileError);
+    expect(error).toMatchObject({ file, offset });
+    expect((error as Error).message).toMatch(problem);
+    expect((error as Error).message).toContain(`${file}: `);
+    expect((error as Error).message).toContain(`(at byte ${offset})`);
+    expect(contents()).toEqual(before);
+  }
+
+  it('a snapshot with a damaged record', async () => {
+    const state = await savedState();
+    const offset = rewriteLine(state, 4, (line) => line.replace('"first_name":"', '"first_name":"X'));
+    await expectRefusal(state, state, offset, /damaged record/);
+  });
+
+  it('a snapshot cut short', async () => {
+    const state = await savedState();
+    const text = readFileSync(state, 'utf8');
+    const lastLine = text.lastIndexOf('\n', text.length - 2) + 1;
+    writeFileSync(state, text.slice(0, lastLine + 20));
+    await expectRefusal(state, state, lastLine, /ends in the middle of a record/);
+  });
+
+  it('a snapshot from a newer format', async () => {
+    const state = await savedState();
+    rewriteLine(state, 0, (line) => encodeLine({ ...JSON.parse(line.slice(9)), version: 2 }).trimEnd());
+    await expectRefusal(state, state, 0, /newer customers-mock \(state format version 2; this one reads version 1\)/);
+  });
+
+  it('a journal from a newer format', async () => {
+    const state = await savedState();
+    const journal = `${state}.journal.1`;
+    rewriteLine(journal, 0, (line) => encodeLine({ ...JSON.parse(line.slice(9)), version: 7 }).trimEnd());
+    await expectRefusal(state, journal, 0, /newer customers-mock \(state format version 7/);
+  });
+
+  it('a journal damaged before whole records (damage, not a torn tail)', async () => {
+    const state = await savedState();
+    const journal = `${state}.journal.1`;
+    const offset = rewriteLine(journal, 1, (line) => line.replace('Entry0', 'Entry9'));
+    await expectRefusal(state, journal, offset, /damaged record with whole records after it/);
+  });
+
+  it('a journal with a record type this version does not know', async () => {
+    const state = await savedState();
+    const journal = `${state}.journal.1`;
+    const offset = rewriteLine(journal, 2, () => encodeLine({ type: 'sandbox-create', sandbox: 'x' }).trimEnd());
+    await expectRefusal(state, journal, offset, /unknown record type "sandbox-create"/);
+  });
+
+  it('a journal whose snapshot is gone', async () => {
+    const state = await savedState();
+    rmSync(state);
+    await expectRefusal(state, `${state}.journal.1`, 0, /a journal without its snapshot/);
+  });
+
+  it.each([
+    ['a missing folder', (state: string) => ({ stateFile: join(state, '..', 'missing', 's.json') }), {}],
+    ['a folder that refuses writes', (state: string) => ({ stateFile: state }), { failWith: 'EACCES' }],
+  ])('%s is an error at start', async (_what, config, setup) => {
+    const disk = new FailingFileSystem();
+    if ('failWith' in setup) disk.failWith(setup.failWith);
+    const error = await createMock({ count: 10, ...config(freshState()) }, { stateFileSystem: disk }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(UnwritableStateError);
+    expect((error as Error).message).toMatch(/^cannot write the state beside it in .*: (ENOENT|EACCES)/);
+  });
+});
