@@ -16,14 +16,15 @@ const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WRITES_FILE = /\/writes[^/]*\.contract\.ts$/;
 
 /**
- * Runs the write lifecycle after every read check, so a read check never sees the suite's own
- * customer come and go (totals would move under it).
+ * Files in the order of their names, so that a seed replays the same requests (vitest's own order
+ * follows the durations it cached from earlier runs), with the write checks after every read
+ * check, so a read check never sees the suite's own customers come and go (totals would move under it).
  */
 function writesLastSequencer(Base: typeof BaseSequencer): typeof BaseSequencer {
   return class WritesLastSequencer extends Base {
-    override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-      const sorted = await super.sort(files);
-      return [...sorted.filter((f) => !WRITES_FILE.test(f.moduleId)), ...sorted.filter((f) => WRITES_FILE.test(f.moduleId))];
+    override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+      const sorted = [...files].sort((a, b) => (a.moduleId < b.moduleId ? -1 : a.moduleId > b.moduleId ? 1 : 0));
+      return Promise.resolve([...sorted.filter((f) => !WRITES_FILE.test(f.moduleId)), ...sorted.filter((f) => WRITES_FILE.test(f.moduleId))]);
     }
   };
 }
