@@ -678,7 +678,6 @@ const raw = {
     },
     "headers": {
       "X-RateLimit-Limit": {
-        "x-choice": "rate-limit",
         "description": "Requests allowed per window.",
         "required": true,
         "schema": {
@@ -687,7 +686,6 @@ const raw = {
         }
       },
       "X-RateLimit-Remaining": {
-        "x-choice": "rate-limit",
         "description": "Requests left in the current window.",
         "required": true,
         "schema": {
@@ -696,7 +694,6 @@ const raw = {
         }
       },
       "X-RateLimit-Reset": {
-        "x-choice": "rate-limit",
         "description": "When the current window ends, in unix seconds.",
         "required": true,
         "schema": {
@@ -712,7 +709,6 @@ const raw = {
         }
       },
       "Retry-After": {
-        "x-choice": "rate-limit",
         "description": "Seconds to wait before the next request.",
         "required": true,
         "schema": {
@@ -1674,12 +1670,6 @@ const raw = {
         }
       }
     },
-    "rate-limit": {
-      "topic": "rate limit",
-      "platform": "api.yml declares no rate-limit header and no 429; the developers' and guide rate-limiting pages describe 100 requests per minute per key with `X-RateLimit-*` headers and `Retry-After`.",
-      "document": "The docs pages' limit and headers, on every response of a Customers operation.",
-      "why": "The docs pages state it and api.yml is silent, but it is presented as the real API's behaviour, which no spec confirms."
-    },
     "rate-limit-body": {
       "topic": "429 body",
       "platform": "The rate-limiting pages show `{statusCode, message, retryAfter}`; the guide's delete page shows `{statusCode, message, error}`.",
@@ -1852,7 +1842,6 @@ const dereferenced = {
             "description": "The page of matching customers.",
             "headers": {
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "required": true,
                 "schema": {
@@ -1861,7 +1850,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "required": true,
                 "schema": {
@@ -1870,7 +1858,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "required": true,
                 "schema": {
@@ -2167,7 +2154,6 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
-                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
                 "required": true,
                 "schema": {
@@ -2176,7 +2162,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "required": true,
                 "schema": {
@@ -2185,7 +2170,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "required": true,
                 "schema": {
@@ -2194,7 +2178,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "required": true,
                 "schema": {
@@ -2407,7 +2390,6 @@ const dereferenced = {
             "description": "The created customer.",
             "headers": {
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "required": true,
                 "schema": {
@@ -2416,7 +2398,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "required": true,
                 "schema": {
@@ -2425,7 +2406,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "required": true,
                 "schema": {
@@ -2800,7 +2780,6 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
-                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
                 "required": true,
                 "schema": {
@@ -2809,7 +2788,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "required": true,
                 "schema": {
@@ -2818,7 +2796,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "required": true,
                 "schema": {
@@ -2827,7 +2804,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "required": true,
                 "schema": {
@@ -2969,7 +2945,6 @@ const dereferenced = {
             "description": "The customer.",
             "headers": {
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "required": true,
                 "schema": {
@@ -2978,7 +2953,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "required": true,
                 "schema": {
@@ -2987,7 +2961,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "required": true,
                 "schema": {
@@ -3290,7 +3263,6 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
-                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
                 "required": true,
                 "schema": {
@@ -3299,7 +3271,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "required": true,
                 "schema": {
@@ -3308,7 +3279,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "required": true,
                 "schema": {
@@ -3317,7 +3287,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "required": true,
                 "schema": {
@@ -3548,7 +3517,6 @@ const dereferenced = {
             "description": "The updated customer.",
             "headers": {
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "required": true,
                 "schema": {
@@ -3557,7 +3525,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "required": true,
                 "schema": {
@@ -3566,7 +3533,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "required": true,
                 "schema": {
@@ -3988,7 +3954,6 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
-                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
                 "required": true,
                 "schema": {
@@ -3997,7 +3962,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "required": true,
                 "schema": {
@@ -4006,7 +3970,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "required": true,
                 "schema": {
@@ -4015,7 +3978,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "required": true,
                 "schema": {
@@ -4151,7 +4113,6 @@ const dereferenced = {
             "description": "The customer was deleted.",
             "headers": {
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "required": true,
                 "schema": {
@@ -4160,7 +4121,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "required": true,
                 "schema": {
@@ -4169,7 +4129,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "required": true,
                 "schema": {
@@ -4448,7 +4407,6 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
-                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
                 "required": true,
                 "schema": {
@@ -4457,7 +4415,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
                 "required": true,
                 "schema": {
@@ -4466,7 +4423,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
                 "required": true,
                 "schema": {
@@ -4475,7 +4431,6 @@ const dereferenced = {
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
                 "required": true,
                 "schema": {
@@ -5426,7 +5381,6 @@ const dereferenced = {
     },
     "headers": {
       "X-RateLimit-Limit": {
-        "x-choice": "rate-limit",
         "description": "Requests allowed per window.",
         "required": true,
         "schema": {
@@ -5435,7 +5389,6 @@ const dereferenced = {
         }
       },
       "X-RateLimit-Remaining": {
-        "x-choice": "rate-limit",
         "description": "Requests left in the current window.",
         "required": true,
         "schema": {
@@ -5444,7 +5397,6 @@ const dereferenced = {
         }
       },
       "X-RateLimit-Reset": {
-        "x-choice": "rate-limit",
         "description": "When the current window ends, in unix seconds.",
         "required": true,
         "schema": {
@@ -5460,7 +5412,6 @@ const dereferenced = {
         }
       },
       "Retry-After": {
-        "x-choice": "rate-limit",
         "description": "Seconds to wait before the next request.",
         "required": true,
         "schema": {
@@ -6389,7 +6340,6 @@ const dereferenced = {
         "description": "Over the rate limit; wait `Retry-After` seconds.",
         "headers": {
           "Retry-After": {
-            "x-choice": "rate-limit",
             "description": "Seconds to wait before the next request.",
             "required": true,
             "schema": {
@@ -6398,7 +6348,6 @@ const dereferenced = {
             }
           },
           "X-RateLimit-Limit": {
-            "x-choice": "rate-limit",
             "description": "Requests allowed per window.",
             "required": true,
             "schema": {
@@ -6407,7 +6356,6 @@ const dereferenced = {
             }
           },
           "X-RateLimit-Remaining": {
-            "x-choice": "rate-limit",
             "description": "Requests left in the current window.",
             "required": true,
             "schema": {
@@ -6416,7 +6364,6 @@ const dereferenced = {
             }
           },
           "X-RateLimit-Reset": {
-            "x-choice": "rate-limit",
             "description": "When the current window ends, in unix seconds.",
             "required": true,
             "schema": {
@@ -6868,12 +6815,6 @@ const dereferenced = {
           ]
         }
       }
-    },
-    "rate-limit": {
-      "topic": "rate limit",
-      "platform": "api.yml declares no rate-limit header and no 429; the developers' and guide rate-limiting pages describe 100 requests per minute per key with `X-RateLimit-*` headers and `Retry-After`.",
-      "document": "The docs pages' limit and headers, on every response of a Customers operation.",
-      "why": "The docs pages state it and api.yml is silent, but it is presented as the real API's behaviour, which no spec confirms."
     },
     "rate-limit-body": {
       "topic": "429 body",
