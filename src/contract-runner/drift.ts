@@ -1,3 +1,4 @@
+import { DRIFT_REPORT_FORMAT } from '../config/compat-option.js';
 import type { Choice } from './provenance.js';
 import type { Profile } from './profile.js';
 
@@ -56,9 +57,7 @@ export function distinctObservations(observations: readonly Observation[]): Obse
   return [...seen.values()];
 }
 
-export const DRIFT_FORMAT = 'customers-contract-drift/1';
-
 /** The JSON drift report (`--drift FILE`), read by the mock's `--compat FILE`. */
 export function driftReport(profile: Profile, baseUrl: string, observations: readonly Observation[]) {
-  return { format: DRIFT_FORMAT, profile, baseUrl, observations: distinctObservations(observations) };
+  return { format: DRIFT_REPORT_FORMAT, profile, baseUrl, observations: distinctObservations(observations) };
 }
