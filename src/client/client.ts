@@ -1,4 +1,5 @@
 import type { CreateCustomerInput, Customer, CustomerList, DeleteResult, UpdateCustomerInput } from '../domain/customer.js';
+import { PAGE_SIZE_MAX } from '../openapi/contract-facts.generated.js';
 import type { operations } from '../openapi/openapi-types.js';
 import { ApiError, UnexpectedResponseError } from './errors.js';
 import { createTransport, type RawRequestOptions, type RawResponse, type Transport, type TransportOptions } from './transport.js';
@@ -39,7 +40,6 @@ export interface CustomersClient {
 }
 
 const COLLECTION = '/api/v0/customers';
-const MAX_PAGE_SIZE = 100;
 
 /**
  * A client of the Customers API, typed by the OpenAPI document. Reads and writes are retried on
@@ -74,7 +74,7 @@ export function createClient(options: ClientOptions): CustomersClient {
     customers: {
       list: (filters = {}, o = {}) => call<CustomerList>({ method: 'GET', path: COLLECTION, query: { ...filters }, ...o }, 200),
       async *all(filters = {}, o = {}) {
-        const take = filters.take ?? MAX_PAGE_SIZE;
+        const take = filters.take ?? PAGE_SIZE_MAX;
         for (let skip = 0; ; ) {
           const page = await call<CustomerList>({ method: 'GET', path: COLLECTION, query: { ...filters, skip, take }, ...o }, 200);
           yield* page.data;

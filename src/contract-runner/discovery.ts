@@ -1,8 +1,9 @@
 import type { Customer, CustomerList } from '../domain/customer.js';
+import { PAGE_SIZE_MAX } from '../openapi/contract-facts.generated.js';
 import type { ContractKit, Exchange } from './kit.js';
 
 /** The largest page the document allows: discovery reads as much as it can per request. */
-export const PAGE_SIZE = 100;
+export const PAGE_SIZE = PAGE_SIZE_MAX;
 
 export interface Sample {
   readonly exchange: Exchange;

@@ -5,6 +5,7 @@ export { formatObservation, type Finding, type Observation } from './drift.js';
 // The list rules are judged by the same statement of them that the mock serves from: one rule, one place.
 export { compareListOrder, matches } from '../domain/query.js';
 export type { Customer, CustomerList, CustomerStatus } from '../domain/customer.js';
+export { CUSTOMER_STATUSES } from '../openapi/contract-facts.generated.js';
 export { OwnRecords } from './own-records.js';
 export { runWriteSequence, STATUSES } from './write-model.js';
 export { invalidBodies, type InvalidBody } from './invalid-bodies.js';

@@ -1,3 +1,4 @@
+import { CUSTOMER_DEFAULTS } from '../openapi/contract-facts.generated.js';
 import type { components } from '../openapi/openapi-types.js';
 
 // Every type here is generated from the OpenAPI document (`npm run types:openapi`); none is retyped.
@@ -8,11 +9,6 @@ export type CreateCustomerInput = components['schemas']['CreateCustomer'];
 export type UpdateCustomerInput = components['schemas']['UpdateCustomer'];
 export type CustomerList = components['schemas']['CustomerList'];
 export type DeleteResult = components['schemas']['DeleteResult'];
-
-export const CUSTOMER_DEFAULTS = {
-  customer_type: 'Individual',
-  status: 'ACTIVE',
-} as const satisfies Pick<Customer, 'customer_type' | 'status'>;
 
 /** The customer a create produces: the server owns id, appId, spend and timestamps. */
 export function newCustomer(input: CreateCustomerInput, server: { id: string; appId: string; now: Date }): Customer {

@@ -1,7 +1,9 @@
+import { NOT_FOUND_MESSAGE } from '../openapi/contract-facts.generated.js';
+
 /** Outcomes of store operations that the caller must turn into a response. */
 export class CustomerNotFoundError extends Error {
   constructor(readonly customerId: string) {
-    super('Customer not found');
+    super(NOT_FOUND_MESSAGE);
     this.name = 'CustomerNotFoundError';
   }
 }

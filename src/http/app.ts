@@ -12,11 +12,12 @@ import { HttpError, respondWithError, toHttpError } from './errors.js';
 import { realSleep, simulateFailures, type SimulationEnvironment } from './failure-simulation.js';
 import { idempotency, IdempotencyStore } from './idempotency.js';
 import { limitRequestTarget } from './limits.js';
+import { isOperationId, operationEndpoint, type OperationHandlers } from './operation-handlers.js';
 import { pipeline, type Endpoint, type Step } from './pipeline.js';
 import { FixedWindowRateLimiter, rateLimit } from './rate-limit.js';
 import { recordRequests, RequestLog, type RequestObserver } from './request-log.js';
 import { adminHandlers } from './routes/admin.js';
-import { customerHandlers, type OperationHandler, type WhenDurable } from './routes/customers.js';
+import { customerHandlers, type WhenDurable } from './routes/customers.js';
 import { validateRequest } from './validation.js';
 
 export interface AppDeps {
@@ -62,7 +63,8 @@ export function createApp(deps: AppDeps): MockApp {
     requestLog.clear();
   };
   const whenDurable = deps.whenDurable ?? (() => undefined);
-  const handlers: Record<string, OperationHandler> = {
+  // Typed as every operation's handler, so an operation the document gains fails the build here.
+  const handlers: OperationHandlers = {
     ...customerHandlers(store, whenDurable),
     ...adminHandlers({ store, reset, whenDurable, idempotency: idempotencyStore, requestLog }),
   };
@@ -90,9 +92,9 @@ export function createApp(deps: AppDeps): MockApp {
   );
   const unhandled = new Set(Object.keys(handlers));
   for (const operation of spec.operations) {
-    const handler = handlers[operation.operationId];
-    if (!handler) throw new Error(`No handler for operation ${operation.operationId} of the OpenAPI document`);
-    unhandled.delete(operation.operationId);
+    const id = operation.operationId;
+    if (!isOperationId(handlers, id)) throw new Error(`No handler for operation ${id} of the OpenAPI document`);
+    unhandled.delete(id);
     const isAdmin = operation.tags.includes('Admin');
     const acceptsIdempotencyKey = operation.parameters.some((p) => p.in === 'header' && p.name === 'idempotency-key');
     // Rate limiting comes first so that every response, a 401 included, carries the limit headers.
@@ -101,7 +103,7 @@ export function createApp(deps: AppDeps): MockApp {
     if (!isAdmin) chain.unshift(simulate);
     chain.push(validateRequest(spec.requestValidator(operation.operationId), isAdmin ? config.adminBodyLimitBytes : config.bodyLimitBytes));
     if (acceptsIdempotencyKey) chain.push(replay);
-    app.on(operation.method.toUpperCase(), toRouterPath(operation.path), serve(chain, handler));
+    app.on(operation.method.toUpperCase(), toRouterPath(operation.path), serve(chain, operationEndpoint(handlers, id)));
   }
   // An operation that a compat option takes out of the served document (`delete=absent`) keeps
   // its handler, unrouted; a handler the document never had is a mistake.

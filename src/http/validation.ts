@@ -6,8 +6,12 @@ import { requestHeaders } from './request-headers.js';
 import { requestUrl } from './request-url.js';
 import type { Step } from './pipeline.js';
 
-/** A request that passed the document's checks: typed handlers read only this. */
-export interface ValidRequest extends ValidParameters {
+/**
+ * A request that passed the document's checks, as plain records: what the steps between
+ * validation and the handler read. Handlers get it typed by their operation (ValidRequest<Op> in
+ * operation-handlers.ts).
+ */
+export interface CheckedRequest extends ValidParameters {
   readonly body: unknown;
   /** The body exactly as received, for idempotency fingerprints. */
   readonly rawBody: string;
@@ -15,7 +19,7 @@ export interface ValidRequest extends ValidParameters {
 
 declare module 'hono' {
   interface ContextVariableMap {
-    valid: ValidRequest;
+    valid: CheckedRequest;
   }
 }
 
@@ -48,7 +52,7 @@ export function validateRequest(validator: RequestValidator, bodyLimitBytes: num
  * Built field by field: spreading the parameters into a new object (`{ ...params, body }`) took
  * V8's generic copy and was the largest single cost of a list request in the CPU profile.
  */
-function validRequest(params: ValidParameters, body: unknown, rawBody: string): ValidRequest {
+function validRequest(params: ValidParameters, body: unknown, rawBody: string): CheckedRequest {
   return { query: params.query, path: params.path, headers: params.headers, body, rawBody };
 }
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Customer, CustomerStatus } from '../../src/domain/customer.js';
+import type { Customer } from '../../src/domain/customer.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { listeningMock } from '../support/mock.js';
+import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 
-const STATUSES: readonly CustomerStatus[] = ['ACTIVE', 'BLACKLISTED', 'DEACTIVATED'];
 const BASE_TIME = Date.parse('2025-06-01T00:00:00.000Z');
 
 function customer(fields: Partial<Customer> & Pick<Customer, 'first_name' | 'last_name'>, index: number): Customer {
@@ -16,7 +16,7 @@ function customer(fields: Partial<Customer> & Pick<Customer, 'first_name' | 'las
     email: null,
     phone_number: '+14155550123',
     customer_type: 'Individual',
-    status: STATUSES[index % 3]!,
+    status: CUSTOMER_STATUSES[index % CUSTOMER_STATUSES.length]!,
     last_spent: 0,
     last_purchase_date: null,
     appId: 'app_customers_mock',
@@ -50,7 +50,7 @@ const DATA_SETS: Record<string, () => Customer[]> = {
       fc.record({
         first: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
         last: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 12 }),
-        status: fc.constantFrom(...STATUSES),
+        status: fc.constantFrom(...CUSTOMER_STATUSES),
         minute: fc.integer({ min: 0, max: 20 }),
         hasEmail: fc.boolean(),
       }),

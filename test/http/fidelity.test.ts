@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { listCustomers } from '../../src/domain/query.js';
 import { inProcessMock, type InProcessMock } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
+import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 
 /**
  * What the platform's own spec (api.yml) and SDKs send, answered as api.yml allows (issue 12):
@@ -43,7 +44,7 @@ describe('status=DELETED (in every SDK enum)', () => {
     await expectDocumented('listCustomers', res);
     // A DELETED customer is a customer like any other: fetchable, listed, and restorable.
     expect((await mock.get(`/api/v0/customers/${target.id}`)).body.status).toBe('DELETED');
-    const totals = await Promise.all(['ACTIVE', 'BLACKLISTED', 'DEACTIVATED', 'DELETED'].map(async (s) => (await list(`status=${s}`)).body.total as number));
+    const totals = await Promise.all(CUSTOMER_STATUSES.map(async (s) => (await list(`status=${s}`)).body.total as number));
     expect(totals.reduce((a, b) => a + b)).toBe((await list('')).body.total);
     expect((await mock.request('PATCH', `/api/v0/customers/${target.id}`, { body: { status: 'ACTIVE' } })).body.status).toBe('ACTIVE');
   });

@@ -3,6 +3,7 @@ import type { Customer } from '../../src/domain/customer.js';
 import { listCustomers, type ListQuery } from '../../src/domain/query.js';
 import { inProcessMock, type InProcessMock } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
+import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 
 let mock: InProcessMock;
 let all: Customer[];
@@ -88,9 +89,9 @@ describe('GET /api/v0/customers: parameters', () => {
 });
 
 describe('GET /api/v0/customers: filters agree with the reference semantics', () => {
-  it.each(['ACTIVE', 'BLACKLISTED', 'DEACTIVATED'] as const)('status=%s', async (status) => {
+  it.each(CUSTOMER_STATUSES)('status=%s', async (status) => {
     const data = await expectReference({ status, take: 100 });
-    expect(data.length).toBeGreaterThan(0);
+    expect(data.length).toBe(Math.min(100, all.filter((c) => c.status === status).length));
     expect(data.every((c) => c.status === status)).toBe(true);
   });
 
@@ -131,7 +132,7 @@ describe('GET /api/v0/customers: filters agree with the reference semantics', ()
     expect((await expectReference({ status: someone.status, name: someone.last_name, email: someone.email! })).map((c) => c.id)).toEqual([someone.id]);
     expect(await expectReference({ status: other, email: someone.email! })).toEqual([]);
     expect(await expectReference({ name: 'zzqx', email: someone.email! })).toEqual([]);
-    for (const status of ['ACTIVE', 'BLACKLISTED', 'DEACTIVATED'] as const) {
+    for (const status of CUSTOMER_STATUSES) {
       await expectReference({ status, name: 'an', take: 100 });
       await expectReference({ status, name: 'an', skip: 3, take: 5 });
     }

@@ -61,7 +61,7 @@ describe('the OpenAPI document', () => {
     expect(checked.some((w) => w.includes('parameters'))).toBe(true);
   });
 
-  it('is what src/openapi/document.generated.ts, the copy compiled into the build, holds (npm run openapi:compile)', () => {
+  it('is what the modules compiled from it hold: document.generated.ts and contract-facts.generated.ts (npm run openapi:compile)', () => {
     const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'compile-openapi.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
   });

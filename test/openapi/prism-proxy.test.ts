@@ -8,6 +8,7 @@ import { startMock, type RunningMock } from '../../src/server.js';
 import { CREDENTIALS } from '../support/mock.js';
 import { FailingFileSystem } from '../support/failing-file-system.js';
 import { freePort } from '../support/free-port.js';
+import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 
 const PRISM = fileURLToPath(new URL('../../node_modules/@stoplight/prism-cli/dist/index.js', import.meta.url));
 const STARTUP_LIMIT_MS = 60_000;
@@ -107,7 +108,7 @@ describe('Prism in proxy mode over a broad corpus of requests to the mock', { ti
       '',
       'take=5.0&skip=2.0',
       'skip=600',
-      ...['ACTIVE', 'BLACKLISTED', 'DEACTIVATED', 'DELETED'].map((s) => `status=${s}`),
+      ...CUSTOMER_STATUSES.map((s) => `status=${s}`),
       `name=${encodeURIComponent(all[0]!.first_name.toLowerCase())}`,
       `name=${encodeURIComponent(`${all[0]!.first_name} ${all[0]!.last_name.slice(0, 2)}`)}`,
       'name=zzzzqqq',

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Customer, CustomerStatus } from '../../src/domain/customer.js';
+import type { Customer } from '../../src/domain/customer.js';
 import { listCustomers, type CustomerFilter } from '../../src/domain/query.js';
 import { inProcessMock, type InProcessMock } from '../support/mock.js';
+import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 
 let mock: InProcessMock;
 let all: Customer[];
@@ -17,7 +18,7 @@ function url(query: Record<string, string | number | undefined>): string {
   return `/api/v0/customers?${params}`;
 }
 
-const statuses = fc.option(fc.constantFrom<CustomerStatus>('ACTIVE', 'BLACKLISTED', 'DEACTIVATED'), { nil: undefined });
+const statuses = fc.option(fc.constantFrom(...CUSTOMER_STATUSES), { nil: undefined });
 
 /** A fragment of someone's "first last", in random case: the filter must find them. */
 const nameFragment = () =>

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Customer, CustomerStatus } from '../../src/domain/customer.js';
+import type { Customer } from '../../src/domain/customer.js';
 import { listCustomers, type ListQuery } from '../../src/domain/query.js';
 import { inProcessMock, type InProcessMock } from '../support/mock.js';
+import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 
 /** The indexed fast path serves, byte for byte, what the slow path's JSON would be. */
 let mock: InProcessMock;
@@ -13,7 +14,7 @@ beforeAll(async () => {
   customers = mock.store.snapshot();
 });
 
-const statuses: CustomerStatus[] = ['ACTIVE', 'BLACKLISTED', 'DEACTIVATED'];
+const statuses = CUSTOMER_STATUSES;
 
 describe('GET /api/v0/customers over the indexed store', () => {
   it('answers with exactly the bytes of JSON.stringify(listCustomers(snapshot, query))', async () => {

@@ -5,6 +5,7 @@ import { emailKey, type Customer, type CustomerStatus, type UpdateCustomerInput 
 import { CustomerNotFoundError, EmailTakenError } from '../../src/domain/errors.js';
 import { listCustomers, type ListQuery } from '../../src/domain/query.js';
 import { CustomerStore } from '../../src/store/customer-store.js';
+import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 
 /**
  * The store against the naive model: whatever the data and whatever the sequence of writes, every
@@ -12,7 +13,7 @@ import { CustomerStore } from '../../src/store/customer-store.js';
  * never disagree with each other.
  */
 
-const STATUSES: CustomerStatus[] = ['ACTIVE', 'BLACKLISTED', 'DEACTIVATED'];
+const STATUSES = CUSTOMER_STATUSES;
 // Shared names, names with spaces and apostrophes, and letters whose lower case depends on context
 // or changes length (final sigma, dotted capital I), so the name index's decomposition is tested.
 const FIRST_NAMES = ['Ann', 'ann', 'Anna', 'John', 'Mary Ann', 'ΟΔΥΣΣΕΥΣ', 'İlkay', 'Zoë', 'Jo', 'A', "D'Arcy", 'an'];

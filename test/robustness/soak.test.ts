@@ -4,6 +4,7 @@ import type { Customer, CustomerList } from '../../src/domain/customer.js';
 import { compareListOrder } from '../../src/domain/query.js';
 import { CREDENTIALS } from '../support/mock.js';
 import { spawnMock, type MockProcess } from '../support/mock-process.js';
+import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 
 /**
  * A bounded soak over loopback at full speed, against the mock in a child process (so its memory
@@ -87,7 +88,7 @@ async function apiInvariantProblems(): Promise<string[]> {
   if (new Set(all.map((c) => c.id)).size !== all.length) problems.push('an id appears twice');
   for (let i = 1; i < all.length; i++) if (compareListOrder(all[i - 1]!, all[i]!) >= 0) problems.push(`out of order at ${i}`);
   let perStatus = 0;
-  for (const status of ['ACTIVE', 'BLACKLISTED', 'DEACTIVATED']) perStatus += (await getJson<CustomerList>(`/api/v0/customers?status=${status}&take=1`)).total;
+  for (const status of CUSTOMER_STATUSES) perStatus += (await getJson<CustomerList>(`/api/v0/customers?status=${status}&take=1`)).total;
   if (perStatus !== total) problems.push(`status totals add up to ${perStatus}, not ${total}`);
   for (const customer of all.filter((c) => c.email !== null).slice(0, 50)) {
     const found = await getJson<CustomerList>(`/api/v0/customers?email=${encodeURIComponent(customer.email!)}`);

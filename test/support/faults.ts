@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { applyUpdate, type Customer, type CustomerList } from '../../src/domain/customer.js';
 import { matches, paginate, type ListQuery } from '../../src/domain/query.js';
 import { CustomerNotFoundError } from '../../src/domain/errors.js';
+import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 import { createMock, type MockInstance } from '../../src/server.js';
 import { CONTRACT_MOCK_CONFIG } from './contract-cli.js';
 import { CREDENTIALS } from './mock.js';
@@ -448,7 +449,7 @@ export const FAULTS: readonly Fault[] = [
     inject: wire({
       request: async (r) => {
         const body = r.method === 'PATCH' ? await jsonBody(r) : undefined;
-        if (!body || body.status === undefined || ['ACTIVE', 'BLACKLISTED', 'DEACTIVATED'].includes(body.status as string)) return r;
+        if (!body || body.status === undefined || (CUSTOMER_STATUSES as readonly unknown[]).includes(body.status)) return r;
         const { status: _unknown, ...rest } = body;
         return withBody(r, Object.keys(rest).length > 0 ? rest : { customer_type: 'Individual' });
       },

@@ -3,6 +3,7 @@ import { DOCS_PATHS } from '../../src/http/docs.js';
 import { MAX_REQUEST_TARGET_LENGTH } from '../../src/http/limits.js';
 import { toRouterPath, type SpecModel, type SpecOperation } from '../../src/openapi/index.js';
 import { CREDENTIALS } from './mock.js';
+import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 
 /**
  * Arbitraries for what fuzzers and scanners send, and the oracle every answer must satisfy:
@@ -112,7 +113,7 @@ const createLike: fc.Arbitrary<Record<string, unknown>> = fc.record(
     phone_number: fc.oneof(fc.constantFrom('+14155550123', '+442071838750'), wrongValue),
     email: fc.oneof(fc.emailAddress(), wrongValue),
     customer_type: fc.oneof(fc.constantFrom('Individual', 'Enterprise'), wrongValue),
-    status: fc.oneof(fc.constantFrom('ACTIVE', 'BLACKLISTED', 'DEACTIVATED'), wrongValue),
+    status: fc.oneof(fc.constantFrom(...CUSTOMER_STATUSES), wrongValue),
     reason: wrongValue,
     id: wrongValue,
     appId: wrongValue,

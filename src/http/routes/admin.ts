@@ -1,7 +1,8 @@
 import type { CustomerStore } from '../../store/customer-store.js';
 import type { IdempotencyStore } from '../idempotency.js';
 import type { RequestLog } from '../request-log.js';
-import { respondWhenDurable, type OperationHandler, type WhenDurable } from './customers.js';
+import type { OperationHandlers } from '../operation-handlers.js';
+import { respondWhenDurable, type WhenDurable } from './customers.js';
 
 export interface AdminDeps {
   readonly store: CustomerStore;
@@ -13,16 +14,16 @@ export interface AdminDeps {
 }
 
 /** Test-harness endpoints: reset, replace the data set, read and clear the request log. */
-export function adminHandlers(deps: AdminDeps): Record<string, OperationHandler> {
+export function adminHandlers(deps: AdminDeps): OperationHandlers<'adminReset' | 'adminReplaceCustomers' | 'adminListRequests' | 'adminClearRequests'> {
   return {
     adminReset(c) {
       deps.reset();
       const customers = deps.store.size;
       return respondWhenDurable(deps.whenDurable, () => c.json({ customers }));
     },
-    adminReplaceCustomers(c) {
+    adminReplaceCustomers(c, { body }) {
       // Customers as the API returns them, in the spelling of the compat options in force.
-      deps.store.replaceAll((c.get('valid').body as object[]).map((value) => deps.store.wire.fromWire(value)));
+      deps.store.replaceAll(body.map((value) => deps.store.wire.fromWire(value)));
       deps.idempotency.clear();
       const customers = deps.store.size;
       return respondWhenDurable(deps.whenDurable, () => c.json({ customers }));

@@ -1,10 +1,9 @@
-import type { Context } from 'hono';
-import type { CreateCustomerInput, CustomerStatus, DeleteResult, UpdateCustomerInput } from '../../domain/customer.js';
-import type { ListQuery } from '../../domain/query.js';
+import type { DeleteResult } from '../../domain/customer.js';
+import { CustomerNotFoundError } from '../../domain/errors.js';
 import type { CustomerStore } from '../../store/customer-store.js';
-import { HttpError } from '../errors.js';
+import type { OperationHandlers } from '../operation-handlers.js';
 
-export type OperationHandler = (c: Context) => Response | Promise<Response>;
+type CustomerOperation = 'listCustomers' | 'createCustomer' | 'fetchCustomer' | 'updateCustomer' | 'deleteCustomer';
 
 /**
  * Settles once every write made so far is durable, rejecting when the latest could not be saved
@@ -19,37 +18,27 @@ export function respondWhenDurable(whenDurable: WhenDurable, respond: () => Resp
 }
 
 /** Translates validated requests into store calls and store results into responses. */
-export function customerHandlers(store: CustomerStore, whenDurable: WhenDurable): Record<string, OperationHandler> {
+export function customerHandlers(store: CustomerStore, whenDurable: WhenDurable): OperationHandlers<CustomerOperation> {
   return {
-    listCustomers(c) {
-      const q = c.get('valid').query;
-      // The validator applied the document's defaults, so skip and take are always set.
-      const query: ListQuery = {
-        skip: q.skip as number,
-        take: q.take as number,
-        status: q.status as CustomerStatus | undefined,
-        name: q.name as string | undefined,
-        email: q.email as string | undefined,
-      };
+    listCustomers(c, { query }) {
       // The same bytes as c.json(store.list(query)), without serialising kept customers again.
       return c.body(store.listJson(query), 200, { 'Content-Type': 'application/json' });
     },
-    createCustomer(c) {
-      const customer = store.create(c.get('valid').body as CreateCustomerInput);
+    createCustomer(c, { body }) {
+      const customer = store.create(body);
       return respondWhenDurable(whenDurable, () => c.json(store.wire.toWire(customer), 201));
     },
-    fetchCustomer(c) {
-      const id = customerId(c);
-      const customer = store.get(id);
-      if (!customer) throw new HttpError(404, 'Customer not found');
+    fetchCustomer(c, { path }) {
+      const customer = store.get(path.id);
+      if (!customer) throw new CustomerNotFoundError(path.id);
       return c.json(store.wire.toWire(customer));
     },
-    updateCustomer(c) {
-      const customer = store.update(customerId(c), c.get('valid').body as UpdateCustomerInput);
+    updateCustomer(c, { path, body }) {
+      const customer = store.update(path.id, body);
       return respondWhenDurable(whenDurable, () => c.json(store.wire.toWire(customer)));
     },
-    deleteCustomer(c) {
-      const { customer, deletedAt } = store.delete(customerId(c));
+    deleteCustomer(c, { path }) {
+      const { customer, deletedAt } = store.delete(path.id);
       const result: DeleteResult = {
         success: true,
         message: 'Customer successfully deleted',
@@ -59,8 +48,4 @@ export function customerHandlers(store: CustomerStore, whenDurable: WhenDurable)
       return respondWhenDurable(whenDurable, () => c.json(result));
     },
   };
-}
-
-function customerId(c: Context): string {
-  return c.get('valid').path.id as string;
 }

@@ -1,0 +1,3 @@
+// Types of build-if-stale.mjs, for its test.
+export declare const BUILD_INPUTS: readonly string[];
+export declare function staleBuildReason(root: string): string | undefined;

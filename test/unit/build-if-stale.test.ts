@@ -1,0 +1,53 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUILD_INPUTS, staleBuildReason } from '../../scripts/build-if-stale.mjs';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+let checkout: string;
+
+/** Writes `path` under the fake checkout with a modification time `secondsAgo` in the past. */
+function file(path: string, secondsAgo: number): void {
+  const full = join(checkout, path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, '');
+  const at = Date.now() / 1000 - secondsAgo;
+  utimesSync(full, at, at);
+}
+
+beforeEach(() => {
+  checkout = mkdtempSync(join(tmpdir(), 'build-if-stale-'));
+});
+afterEach(() => rmSync(checkout, { recursive: true, force: true }));
+
+describe('scripts/build-if-stale.mjs decides when dist/ is old code', () => {
+  it('builds when there is no dist/', () => {
+    file('src/server.ts', 10);
+    expect(staleBuildReason(checkout)).toBe('no dist/ yet');
+  });
+
+  it('builds when a source, the document or a build setting is newer than the last build', () => {
+    for (const input of ['src/http/app.ts', 'openapi/customers.yaml', 'tsconfig.build.json']) {
+      rmSync(checkout, { recursive: true, force: true });
+      file('dist/cli/main.js', 60);
+      file(input, 5);
+      expect(staleBuildReason(checkout), input).toBe('sources changed since the last build');
+    }
+  });
+
+  it('does not build when dist/ is newer than every input', () => {
+    file('src/http/app.ts', 60);
+    file('openapi/customers.yaml', 60);
+    file('dist/cli/main.js', 5);
+    expect(staleBuildReason(checkout)).toBeUndefined();
+  });
+
+  it('covers everything `npm run build` reads, and runs before every script that runs dist/', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(BUILD_INPUTS).toEqual(expect.arrayContaining(['src', 'openapi', 'tsconfig.build.json']));
+    const runsDist = Object.entries(pkg.scripts).filter(([, command]) => /node dist\//.test(command));
+    expect(runsDist.map(([name]) => name)).toEqual(expect.arrayContaining(['start', 'contract']));
+    for (const [name, command] of runsDist) expect(command, name).toMatch(/^node scripts\/build-if-stale\.mjs && node dist\//);
+  });
+});
