@@ -47,6 +47,8 @@ export interface ContractRunResult extends RunSummary {
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** Marks the signal handlers of contract runs, so that runs side by side in one process keep each other's. */
+const RUN_HANDLER = Symbol('contract run signal handler');
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM during the checks stops them: the kit in the worker is told to send
@@ -59,17 +61,20 @@ function interruptible(runTag: string) {
   let signal: NodeJS.Signals | undefined;
   let repeat: NodeJS.Timeout | undefined;
   const channel = interruptChannel(runTag);
-  const stop = (received: NodeJS.Signals): void => {
-    if (signal) return;
-    signal = received;
-    // Again and again: a kit still starting up in the worker only hears what is sent after it listens.
-    channel.postMessage(received);
-    repeat = setInterval(() => channel.postMessage(received), 100).unref();
-  };
+  const stop = Object.assign(
+    (received: NodeJS.Signals): void => {
+      if (signal) return;
+      signal = received;
+      // Again and again: a kit still starting up in the worker only hears what is sent after it listens.
+      channel.postMessage(received);
+      repeat = setInterval(() => channel.postMessage(received), 100).unref();
+    },
+    { [RUN_HANDLER]: true },
+  );
   const isStopSignal = (event: string | symbol): event is (typeof STOP_SIGNALS)[number] => (STOP_SIGNALS as readonly (string | symbol)[]).includes(event);
   const takeOff = (event: string | symbol, listener: (...args: unknown[]) => void): void => {
     // Called before the listener is added: take it off once it is there.
-    if (isStopSignal(event) && listener !== stop) queueMicrotask(() => process.off(event, listener));
+    if (isStopSignal(event) && !(RUN_HANDLER in listener)) queueMicrotask(() => process.off(event, listener));
   };
   process.on('newListener', takeOff);
   for (const name of STOP_SIGNALS) process.on(name, stop);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONTRACT_RUN_TIMEOUT_MS, runContractCli, type ContractRun } from '../support/contract-cli.js';
+import { CONTRACT_RUN_TIMEOUT_MS, runContractInProcess, type ContractRun } from '../support/contract-cli.js';
 import { FAULTS, faultyServer, type Fault } from '../support/faults.js';
 import { VARIANT_SERVERS, type PlatformVariant } from '../support/platform-variants.js';
 
@@ -13,7 +13,7 @@ const SEED = ['--seed', '1'];
 async function runAgainst(fault: Pick<Fault, 'inject'> | undefined, args: readonly string[]): Promise<ContractRun> {
   const server = await faultyServer(fault);
   try {
-    return await runContractCli(server.url, { args: [...SEED, ...args] });
+    return await runContractInProcess(server.url, { args: [...SEED, ...args] });
   } finally {
     await server.close();
   }
