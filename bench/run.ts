@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { measureContractRuns, renderContractRuns } from './contract-kit.js';
 import { measureThroughput, startMock, type LoadRow } from './http-load.js';
 import { measureInProcess, renderInProcess, type InProcessReport } from './in-process.js';
 import { memoryOf, stop, stopAll } from './processes.js';
@@ -12,8 +13,9 @@ import type { LatencyRow } from './store-latency.js';
 /**
  * `npm run bench` (`-- --quick` for a short development run): throughput of the list endpoint
  * against a bare node:http ceiling and the peers, start-up time and memory at 100k and 1M
- * customers, the store's latencies at 1M, and `--state` at 1M. Full runs write bench/RESULTS.md.
- * `-- --part state` runs only the `--state` part and replaces its section of bench/RESULTS.md.
+ * customers, the store's latencies at 1M, `--state` at 1M, and full contract-kit runs with writes.
+ * Full runs write bench/RESULTS.md.
+ * `-- --part state` (or `contract`) runs only that part and replaces its section of bench/RESULTS.md.
  */
 const quick = process.argv.includes('--quick');
 const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : undefined;
@@ -34,6 +36,11 @@ interface StartRow {
 
 const section = (title: string) => process.stderr.write(`\n== ${title}\n`);
 
+async function contractSection(): Promise<string> {
+  section('contract kit: full runs with writes against the mock');
+  return renderContractRuns(await measureContractRuns(quick ? 1 : 3));
+}
+
 async function stateSection(): Promise<string> {
   const count = quick ? 100_000 : 1_000_000;
   section(`--state at ${count.toLocaleString('en-US')} customers`);
@@ -50,13 +57,13 @@ function replaceSection(document: string, body: string): string {
 }
 
 async function main(): Promise<void> {
-  if (part === 'state') {
-    const body = await stateSection();
+  if (part === 'state' || part === 'contract') {
+    const body = part === 'state' ? await stateSection() : await contractSection();
     process.stdout.write(`\n${body}\n`);
     if (!quick) writeFileSync(RESULTS, replaceSection(readFileSync(RESULTS, 'utf8'), body));
     return;
   }
-  if (part !== undefined) throw new Error(`unknown --part ${part}: the parts are: state`);
+  if (part !== undefined) throw new Error(`unknown --part ${part}: the parts are: state, contract`);
   section(`throughput: 1,000 customers, 10 connections, ${quick ? '2 s x 1 round, no peers' : '8 s x 2 rounds, with peers'}`);
   const load = await measureThroughput(quick ? { durationS: 2, rounds: 1, peers: false } : { durationS: 8, rounds: 2, peers: true });
   section('start-up and memory');
@@ -67,7 +74,7 @@ async function main(): Promise<void> {
   const latency = runStoreLatency(storeCount, quick ? 50 : 200);
   section('in process: createMockFetch cold starts, requests, browser bundle size');
   const inProcess = await measureInProcess(quick);
-  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}`;
+  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}\n${await contractSection()}`;
   process.stdout.write(`\n${report}\n`);
   if (!quick) writeFileSync(RESULTS, report);
 }
