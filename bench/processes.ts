@@ -106,12 +106,13 @@ export function memoryOf(pid: number | undefined): { rss: number; peak: number }
 /**
  * CPU time a process has used so far, in microseconds (Linux /proc, user + system; undefined
  * elsewhere). /proc counts in USER_HZ ticks, 100 a second on Linux whatever the kernel's own rate.
+ * `main thread`: the JavaScript thread alone, without the garbage collector's helper threads.
  */
-export function cpuTimeOf(pid: number | undefined): number | undefined {
+export function cpuTimeOf(pid: number | undefined, scope: 'process' | 'main thread' = 'process'): number | undefined {
   if (pid === undefined) return undefined;
   try {
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(scope === 'process' ? `/proc/${pid}/stat` : `/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10_000;
   } catch {
     return undefined;

@@ -39,7 +39,10 @@ export interface EngineOptions {
 }
 
 export interface EngineData {
-  /** The data set the mock starts with, which a reset restores (with `--state`: the loaded state). */
+  /**
+   * The data set the mock starts with, which a reset restores (with `--state`: the loaded state).
+   * Free of clashing ids and emails: every source checks that as it reads, or makes it so.
+   */
   readonly initial: readonly Customer[];
 }
 
@@ -54,7 +57,7 @@ export async function createEngine(config: MockConfig, data: EngineData, options
   const clock = options.clock ?? systemClock;
   const store = new CustomerStore({ clock, appId: config.appId, ...compatBehaviour(spec) });
   options.onIndexing?.(data.initial.length);
-  store.replaceAll(data.initial);
+  store.replaceAllChecked(data.initial);
   const mock = createApp({
     config,
     spec,

@@ -56,7 +56,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
     return { ...engine, dataSource: config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`, state: undefined };
   }
   // The seed's data set is made only when there is no state to load instead.
-  const { state, customers, loaded } = await DurableState.open(config.stateFile, {
+  const { customers, loaded, attach } = await DurableState.open(config.stateFile, {
     fsync: config.fsync,
     check: customerCheck(spec),
     initial: () => initialDataSet(config, spec, options),
@@ -66,7 +66,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   });
   // A reset goes back to what the mock started with: the loaded state, when there was one.
   const engine = await createEngine(config, { initial: customers }, { ...engineOptions, whenDurable: () => state.barrier() });
-  state.attach(engine.store);
+  const state = await attach(engine.store);
   const dataSource = loaded ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
   return { ...engine, dataSource, state };
 }

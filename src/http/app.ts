@@ -25,6 +25,7 @@ export interface AppDeps {
   readonly spec: SpecModel;
   readonly store: CustomerStore;
   readonly clock: Clock;
+  /** What a reset restores: the engine's initial data set, free of clashes (see EngineData). */
   readonly initialCustomers: () => readonly Customer[];
   /** Acknowledges writes only once durable (`--state`); absent, every write is acknowledged at once. */
   readonly whenDurable?: WhenDurable;
@@ -57,7 +58,7 @@ export function createApp(deps: AppDeps): MockApp {
   const idempotencyStore = new IdempotencyStore(clock);
   const rateLimiter = config.rateLimit > 0 ? new FixedWindowRateLimiter(config.rateLimit, clock) : undefined;
   const reset = () => {
-    store.replaceAll(deps.initialCustomers());
+    store.replaceAllChecked(deps.initialCustomers());
     idempotencyStore.clear();
     rateLimiter?.reset();
     requestLog.clear();

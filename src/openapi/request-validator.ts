@@ -1,5 +1,5 @@
 import type { oas31 } from 'openapi3-ts';
-import { describeErrors, type Schema, type ValidateFunction } from './ajv.js';
+import { describeErrors, type Schema } from './ajv.js';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { SpecOperation } from './operations.js';
 
@@ -29,24 +29,28 @@ export interface RequestValidator {
 
 type Location = 'query' | 'path' | 'header';
 
-/** Compiles the operation's parameter and body schemas from the document, once. */
+/**
+ * The operation's parameter and body checks, compiled from the document once, when first used:
+ * a mock (or a test's in-process mock) pays only for the operations it is sent, and compiling all
+ * of them up front was most of a cold start.
+ */
 export function compileRequestValidator(ajv: Ajv2020, operation: SpecOperation): RequestValidator {
   const locations: Location[] = ['query', 'path', 'header'];
-  const compiled = new Map<Location, { params: oas31.ParameterObject[]; validate: ValidateFunction }>();
-  for (const location of locations) {
-    const params = operation.parameters.filter((p) => p.in === location);
-    compiled.set(location, { params, validate: ajv.compile(objectSchemaOf(params, location)) });
-  }
+  const parameterChecks = once(() =>
+    locations.map((location) => {
+      const params = operation.parameters.filter((p) => p.in === location);
+      return { location, params, validate: ajv.compile(objectSchemaOf(params, location)) };
+    }),
+  );
   const bodySchema = operation.requestBodySchema;
-  const validateBody = bodySchema ? ajv.compile(bodySchema) : undefined;
+  const bodyCheck = bodySchema ? once(() => ajv.compile(bodySchema)) : undefined;
 
   return {
     operation,
     parameters(raw) {
       const messages: string[] = [];
       const values: Record<Location, Record<string, unknown>> = { query: {}, path: {}, header: {} };
-      for (const location of locations) {
-        const { params, validate } = compiled.get(location)!;
+      for (const { location, params, validate } of parameterChecks()) {
         const collected = collect(params, location, raw, messages);
         if (!validate(collected)) messages.push(...describeErrors(validate.errors ?? [], location));
         values[location] = collected;
@@ -54,8 +58,9 @@ export function compileRequestValidator(ajv: Ajv2020, operation: SpecOperation):
       if (messages.length > 0) return { ok: false, messages };
       return { ok: true, value: { query: values.query, path: values.path, headers: values.header } };
     },
-    body: validateBody
+    body: bodyCheck
       ? (body) => {
+          const validateBody = bodyCheck();
           // Validation fills in defaults, so it works on a copy and never on the caller's value.
           const copy = structuredClone(body);
           return validateBody(copy)
@@ -64,6 +69,12 @@ export function compileRequestValidator(ajv: Ajv2020, operation: SpecOperation):
         }
       : undefined,
   };
+}
+
+/** `make`'s value, made on the first call and kept. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 function objectSchemaOf(params: readonly oas31.ParameterObject[], location: Location): Schema {

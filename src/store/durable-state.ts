@@ -8,7 +8,7 @@ import { Journal, type JournalOptions } from './journal.js';
 import { applyAt, installSnapshot, isRecord, readSnapshot, writeSnapshot, type LoadedSnapshot } from './snapshot.js';
 import { nodeFileSystem, type StateFileSystem } from './state-file-system.js';
 import { decodeLine, parseHeader, readLines, StateFileError, type StateRecord } from './state-format.js';
-import { applyCustomerRecord, customerRecord } from './state-records.js';
+import { CustomerReplay, customerRecord } from './state-records.js';
 
 /** The state folder cannot be written: reported at start, never at the first write. */
 export class UnwritableStateError extends Error {
@@ -31,10 +31,17 @@ export interface DurableStateOptions {
 }
 
 export interface OpenedState {
-  readonly state: DurableState;
-  /** What the mock starts with: the loaded state, or the initial data set now saved. */
+  /**
+   * What the mock starts with: the loaded state, or the initial data set. Either is free of
+   * clashing ids and emails: the state was written by the mock and its checksums hold.
+   */
   readonly customers: Customer[];
   readonly loaded: boolean;
+  /**
+   * Journals every write of `store`, which now holds `customers`, from now on; with no state yet,
+   * first saves the store as the first snapshot. Before the mock serves anything.
+   */
+  readonly attach: (store: CustomerStore) => Promise<DurableState>;
 }
 
 /**
@@ -52,8 +59,8 @@ const COMPACTION_FLOOR_BYTES = 64 * 1024;
  * write's record goes to the journal before the write is acknowledged; snapshots are rewritten in
  * the background once the journal has grown, and the journals they hold are then removed.
  *
- * The API is small: `open` (load or create), `attach` (journal a store's writes), `barrier` (what
- * a response waits for), `compact`, `close`. Records are typed (state-records.ts): another kind
+ * The API is small: `open` (load, or make the initial data set), `attach` (journal a store's
+ * writes), `barrier` (what a response waits for), `compact`, `close`. Records are typed (state-records.ts): another kind
  * of state, such as per-application sandboxes, adds its record types there and its changes
  * through the same journal; the framing, checksums, versions, torn tails and compaction stay as
  * they are. A reader refuses a record type it does not know, so a file with new types needs a
@@ -70,8 +77,10 @@ export class DurableState {
     private readonly fileSystem: StateFileSystem,
     private readonly warn: (message: string) => void,
     private snapshotBytes: number,
-    private store: CustomerStore | undefined = undefined,
-  ) {}
+    private readonly store: CustomerStore,
+  ) {
+    store.onChange((change) => void this.journal.append(customerRecord.of(change), () => store.revert(change)));
+  }
 
   static async open(stateFile: string, options: DurableStateOptions): Promise<OpenedState> {
     const fileSystem = options.fileSystem ?? nodeFileSystem;
@@ -81,11 +90,17 @@ export class DurableState {
       if (journals.length > 0) {
         throw new StateFileError(journals[0]!.path, 0, `a journal without its snapshot ${stateFile}: restore ${stateFile}, or remove the journal to start afresh`);
       }
-      const customers = options.initial();
-      const { bytes } = await saveSnapshot(fileSystem, stateFile, 1, customers);
-      const journal = await Journal.open(stateFile, 1, undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-      const state = new DurableState(stateFile, journal, fileSystem, options.warn, bytes);
-      return { state, customers, loaded: false };
+      return {
+        customers: options.initial(),
+        loaded: false,
+        attach: async (store) => {
+          // From the store, so the snapshot is in list order: the next start's sort is one pass.
+          const { bytes } = await saveSnapshot(fileSystem, stateFile, 1, store.snapshot());
+          const journal = await Journal.open(stateFile, 1, undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
+          const state = new DurableState(stateFile, journal, fileSystem, options.warn, bytes, store);
+          return state;
+        },
+      };
     }
 
     options.onLoading?.(stateFile, [stateFile, ...journals.map((journal) => journal.path)].reduce((sum, path) => sum + statSync(path).size, 0));
@@ -99,19 +114,19 @@ export class DurableState {
     for (const obsolete of journals.filter((journal) => journal.generation < snapshot.generation)) await fileSystem.remove(obsolete.path);
     removeAbandonedTemporaryFiles(stateFile);
 
-    const last = replays.at(-1);
-    const generation = last?.generation ?? snapshot.generation;
-    const journal = await Journal.open(stateFile, generation, last?.size || undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-    const state = new DurableState(stateFile, journal, fileSystem, options.warn, statSync(stateFile).size);
-    // An older state file, or a compaction a crash interrupted: fold it into one snapshot now.
-    if (snapshot.legacy || replays.length > 1) setImmediate(() => void state.compact());
-    return { state, customers: loaded.customers, loaded: true };
-  }
-
-  /** Journals every write of `store` from now on. */
-  attach(store: CustomerStore): void {
-    this.store = store;
-    store.onChange((change) => void this.journal.append(customerRecord.of(change), () => store.revert(change)));
+    return {
+      customers: loaded.customers,
+      loaded: true,
+      attach: async (store) => {
+        const last = replays.at(-1);
+        const generation = last?.generation ?? snapshot.generation;
+        const journal = await Journal.open(stateFile, generation, last?.size || undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
+        const state = new DurableState(stateFile, journal, fileSystem, options.warn, statSync(stateFile).size, store);
+        // An older state file, or a compaction a crash interrupted: fold it into one snapshot now.
+        if (snapshot.legacy || replays.length > 1) setImmediate(() => void state.compact());
+        return state;
+      },
+    };
   }
 
   /**
@@ -143,9 +158,7 @@ export class DurableState {
   }
 
   private async writeCompaction(): Promise<void> {
-    const store = this.store;
-    if (!store) return;
-    const customers = store.snapshot();
+    const customers = this.store.snapshot();
     const before = this.journal.barrier();
     const generation = this.journal.rotate();
     let temporary: string | undefined;
@@ -184,11 +197,12 @@ interface LoadedState {
  * nothing on disk: a file that cannot load is reported, naming it and the byte offset.
  */
 export function loadState(stateFile: string, check: CustomerCheck, journals = journalsOf(stateFile)): LoadedState {
-  const byId = new Map<string, Customer>();
-  const apply = (record: StateRecord) => applyCustomerRecord(byId, record);
-  const snapshot = readSnapshot(stateFile, check, apply);
-  const replays = journals.filter((journal) => journal.generation >= snapshot.generation).map((journal) => replayJournal(journal.path, journal.generation, apply));
-  return { customers: [...byId.values()], snapshot, replays };
+  const replay = new CustomerReplay();
+  const snapshot = readSnapshot(stateFile, check, (record) => replay.applySnapshotRecord(record));
+  const replays = journals
+    .filter((journal) => journal.generation >= snapshot.generation)
+    .map((journal) => replayJournal(journal.path, journal.generation, (record) => replay.applyJournalRecord(record)));
+  return { customers: replay.customers, snapshot, replays };
 }
 
 function journalOptions(fileSystem: StateFileSystem, options: DurableStateOptions, afterWrite: () => void): JournalOptions {

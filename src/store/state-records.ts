@@ -5,7 +5,7 @@ import type { StateRecord } from './state-format.js';
 /**
  * The records of the customers' state: `put` (a created or updated customer, whole), `delete`
  * and `replace` (the whole data set: admin replace and reset). A snapshot is the `put` of every
- * customer, so a snapshot and a journal replay through the same `applyCustomerRecord`.
+ * customer, each once.
  */
 export type CustomerRecord =
   | { readonly type: 'put'; readonly customer: Customer }
@@ -26,8 +26,35 @@ export const customerRecord = {
   },
 };
 
-/** Applies one record to the customers by id key; throws on a record of a type it does not know. */
-export function applyCustomerRecord(customers: Map<string, Customer>, record: StateRecord): void {
+/**
+ * The customers as a snapshot and the journals after it leave them. A snapshot holds each customer
+ * once, so its records are gathered as they come; only a journal record, which may change or
+ * remove one, needs them by id, and that index is built at the first. A million customers load
+ * without a map of a million when the journals are empty.
+ */
+export class CustomerReplay {
+  private readonly gathered: Customer[] = [];
+  private byId: Map<string, Customer> | undefined;
+
+  /** A record of the snapshot; throws on one that is not a customer's `put`. */
+  applySnapshotRecord(record: StateRecord): void {
+    const known = record as CustomerRecord;
+    if (known.type !== 'put') throw new Error(`a snapshot holds put records only, not ${JSON.stringify(record.type)}`);
+    this.gathered.push(known.customer);
+  }
+
+  /** A record of a journal; throws on a record of a type it does not know. */
+  applyJournalRecord(record: StateRecord): void {
+    this.byId ??= new Map(this.gathered.map((customer) => [idKey(customer.id), customer]));
+    applyCustomerRecord(this.byId, record);
+  }
+
+  get customers(): Customer[] {
+    return this.byId === undefined ? this.gathered : [...this.byId.values()];
+  }
+}
+
+function applyCustomerRecord(customers: Map<string, Customer>, record: StateRecord): void {
   const known = record as CustomerRecord;
   switch (known.type) {
     case 'put':

@@ -150,6 +150,19 @@ describe('--state FILE', () => {
     expect(readFileSync(state)).toEqual(before);
   });
 
+  it('exits 1 on a journal from a newer format, naming it and the byte offset, and overwrites nothing', async () => {
+    const state = freshPath();
+    const journal = `${state}.journal.1`;
+    writeFileSync(state, `${encodeLine(headerOf('snapshot', 1, 1))}${encodeLine({ type: 'put', customer: aCustomer() })}`);
+    writeFileSync(journal, encodeLine({ ...headerOf('journal', 1), version: 99 }));
+    const before = [readFileSync(state), readFileSync(journal)];
+    const { code, stdout, stderr } = await runCli(['--port', '0', '--state', state]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`customers-mock: ${journal}: written by a newer customers-mock (state format version 99; this one reads version 1): upgrade customers-mock (at byte 0)\n`);
+    expect([readFileSync(state), readFileSync(journal)]).toEqual(before);
+  });
+
   it('exits 1 at start when the state folder cannot be written', async () => {
     const state = join(folder, 'no-such-folder', 'state.json');
     const { code, stderr } = await runCli(['--port', '0', '--state', state]);
@@ -175,3 +188,4 @@ describe('--state FILE', () => {
     expect(readFileSync(state, 'utf8')).toBe(text);
   });
 });
+

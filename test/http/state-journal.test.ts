@@ -260,6 +260,12 @@ describe('--state files that cannot load: an error naming the file and the byte 
     await expectRefusal(state, state, 0, /newer customers-mock \(state format version 2; this one reads version 1\)/);
   });
 
+  it('a snapshot holding a record only a journal may hold', async () => {
+    const state = await savedState();
+    const offset = rewriteLine(state, 3, (line) => encodeLine({ type: 'delete', id: (JSON.parse(line.slice(9)) as { customer: Customer }).customer.id }).trimEnd());
+    await expectRefusal(state, state, offset, /a snapshot holds put records only, not "delete"/);
+  });
+
   it('a journal from a newer format', async () => {
     const state = await savedState();
     const journal = `${state}.journal.1`;

@@ -20,6 +20,8 @@ import { seededRandom } from '../support/seeded-random.js';
  * the same sources on both sides.
  */
 const RUNS = 25;
+/** Far beyond any answer's time on a loaded machine; only a request that hangs reaches it. */
+const ANSWER_DEADLINE_MS = 20_000;
 const OPTIONS = { count: 25, rateLimit: 8, errorRate: 0.05, cors: '*' } as const;
 const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 const DOCS_PAGE_PATHS = DOCS_PATHS.filter((path) => !path.startsWith('/openapi.'));
@@ -81,13 +83,29 @@ function comparable(answer: Answer | { refused: string }, target: string): unkno
   return { ...answer, body: JSON.stringify({ requests: log.requests.map((entry) => ({ ...entry, durationMs: 0 })) }) };
 }
 
+/**
+ * A side that never answers fails the property on that request, so fast-check shrinks it and prints
+ * its seed, instead of the whole test timing out with no clue which request hung.
+ */
+async function withinDeadline<T>(answer: Promise<T>, side: string, request: HostileRequest): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${side}: no answer within ${ANSWER_DEADLINE_MS} ms to ${request.method} ${request.target.slice(0, 200)}`)), ANSWER_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([answer, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function compare(request: HostileRequest, index: number): Promise<void> {
   const url = `${server.url}${request.target}`;
   sameSources(index);
-  const overSocket = await answerOf(() => fetch(url, init(request)));
+  const overSocket = await withinDeadline(answerOf(() => fetch(url, init(request))), 'the server', request);
   sameSources(index);
   // The same URL, host included: the host is ignored in process, and /openapi.json names it.
-  const inProcess = await answerOf(() => mockFetch(url, init(request)));
+  const inProcess = await withinDeadline(answerOf(() => mockFetch(url, init(request))), 'createMockFetch', request);
   compared++;
   if ('status' in overSocket) statuses.set(overSocket.status, (statuses.get(overSocket.status) ?? 0) + 1);
   expect(comparable(inProcess, request.target), `${request.method} ${request.target.slice(0, 200)}`).toEqual(comparable(overSocket, request.target));
