@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { measureContractRuns, renderContractRuns } from './contract-kit.js';
 import { measureThroughput, startMock, type LoadRow } from './http-load.js';
 import { measureInProcess, renderInProcess, type InProcessReport } from './in-process.js';
 import { memoryOf, stop, stopAll } from './processes.js';
@@ -13,8 +14,10 @@ import type { LatencyRow } from './store-latency.js';
 /**
  * `npm run bench` (`-- --quick` for a short development run): throughput of the list endpoint
  * against a bare node:http ceiling and the peers, start-up time and memory at 100k and 1M
- * customers, the store's latencies at 1M, and `--state` at 1M. Full runs write bench/RESULTS.md.
- * `-- --part state` (or `sandboxes`) runs only that part and replaces its section of bench/RESULTS.md.
+ * customers, the store's latencies at 1M, `--state` at 1M, full contract-kit runs with writes,
+ * and sandboxes. Full runs write bench/RESULTS.md.
+ * `-- --part state` (or `contract`, or `sandboxes`) runs only that part and replaces its section
+ * of bench/RESULTS.md.
  */
 const quick = process.argv.includes('--quick');
 const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : undefined;
@@ -34,6 +37,11 @@ interface StartRow {
 }
 
 const section = (title: string) => process.stderr.write(`\n== ${title}\n`);
+
+async function contractSection(): Promise<string> {
+  section('contract kit: full runs with writes against the mock');
+  return renderContractRuns(await measureContractRuns(quick ? 1 : 3));
+}
 
 async function stateSection(): Promise<string> {
   const count = quick ? 100_000 : 1_000_000;
@@ -55,7 +63,7 @@ async function sandboxesSection(): Promise<string> {
   return renderSandboxes(await measureSandboxes(quick));
 }
 
-const PARTS: Readonly<Record<string, () => Promise<string>>> = { state: stateSection, sandboxes: sandboxesSection };
+const PARTS: Readonly<Record<string, () => Promise<string>>> = { state: stateSection, contract: contractSection, sandboxes: sandboxesSection };
 
 async function main(): Promise<void> {
   if (part !== undefined) {
@@ -76,7 +84,7 @@ async function main(): Promise<void> {
   const latency = runStoreLatency(storeCount, quick ? 50 : 200);
   section('in process: createMockFetch cold starts, requests, browser bundle size');
   const inProcess = await measureInProcess(quick);
-  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}\n${await sandboxesSection()}`;
+  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}\n${await contractSection()}\n${await sandboxesSection()}`;
   process.stdout.write(`\n${report}\n`);
   if (!quick) writeFileSync(RESULTS, report);
 }

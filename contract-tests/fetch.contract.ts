@@ -23,6 +23,7 @@ describe('fetch by id', () => {
   });
 });
 
+// No DELETE here: the platform's own spec has no DELETE operation, so a read-only run never sends one.
 describe('writes that must be rejected before anything is written', () => {
   it('create with a body that is not JSON -> 400', async () => {
     kit.expectStatus(await kit.send('createCustomer', { rawBody: '{"first_name": "Contract", ' }), 400);
@@ -32,8 +33,27 @@ describe('writes that must be rejected before anything is written', () => {
   it('update of a non-UUID id -> 400', async () => {
     kit.expectStatus(await kit.send('updateCustomer', { params: { id: 'not-a-uuid' }, body: { last_name: 'Contract' } }), 400);
   });
+});
 
-  it('delete of a non-UUID id -> 400', async () => {
-    kit.expectStatus(await kit.send('deleteCustomer', { params: { id: 'not-a-uuid' } }), 400);
+describe('customer fields at choice points', () => {
+  it('timestamp key spelling', async (context) => {
+    const { customers, exchange } = await discoverSample(kit);
+    const customer = customers[0];
+    if (!customer) return context.skip('the server has no customers to look at');
+    const keys = Object.keys(customer);
+    const observed = keys.includes('createdAt') && keys.includes('updatedAt') ? 'camelCase' : keys.includes('created_at') && keys.includes('updated_at') ? 'snake_case' : 'neither';
+    // Either spelling is a reading of the platform's sources; a mix of the two is none.
+    kit.check(observed !== 'neither', 'createdAt and updatedAt, or created_at and updated_at', `keys ${keys.join(', ')}`, exchange);
+    kit.atRule('/components/schemas/Customer/properties/createdAt', { observed, expected: 'camelCase', asDocument: observed === 'camelCase', detail: `a listed customer's keys: ${keys.join(', ')}` }, exchange);
+  });
+
+  it('fields beyond the documented ones', async (context) => {
+    const { customers, exchange } = await discoverSample(kit);
+    if (customers.length === 0) return context.skip('the server has no customers to look at');
+    const schema = kit.document.spec.dereferenced.components?.schemas?.Customer as { properties?: object } | undefined;
+    const documented = Object.keys(schema?.properties ?? {});
+    const extra = [...new Set(customers.flatMap((c) => Object.keys(c).filter((k) => !documented.includes(k))))];
+    const observed = extra.length === 0 ? 'no extra fields' : `extra fields: ${extra.join(', ')}`;
+    kit.atRule('/components/schemas/Customer', { observed, expected: 'no extra fields', asDocument: extra.length === 0, detail: `${customers.length} listed customers` }, exchange);
   });
 });

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
+import { driftReport } from '../contract-runner/drift.js';
 import { runContractSuite } from '../contract-runner/run.js';
 import { inSandbox, SandboxUnavailableError } from '../contract-runner/sandbox.js';
 import { CONTRACT_HELP, ContractUsageError, parseContractCommand } from './contract-options.js';
@@ -9,11 +11,20 @@ async function main(): Promise<number> {
     process.stdout.write(CONTRACT_HELP);
     return 0;
   }
-  const { settings, junitFile, sandbox } = command;
-  process.stdout.write(`Contract suite against ${settings.baseUrl} (${settings.allowWrites ? 'with writes' : 'read-only'}${sandbox ? ', in a sandbox' : ''})\n`);
+  const { settings, junitFile, driftFile, sandbox } = command;
+  const mode = settings.allowWrites ? `with writes, seed ${settings.seed}` : 'read-only';
+  const budget = settings.maxRequests === undefined ? '' : `, at most ${settings.maxRequests} requests`;
+  process.stdout.write(`Contract suite against ${settings.baseUrl} (profile ${settings.profile}, ${mode}${budget}${sandbox ? ', in a sandbox' : ''})\n`);
   const run = (target: typeof settings) => runContractSuite(target, { junitFile });
+  // An interrupted run returns too, so the sandbox is deleted before the exit code says so.
   const result = sandbox ? await inSandbox(settings, run, process.stdout) : await run(settings);
+  // 128 + the signal's number, as a shell reports a process the signal ended.
+  if (result.interrupted) return result.interrupted.signal === 'SIGINT' ? 130 : 143;
   if (junitFile) process.stdout.write(`JUnit report: ${junitFile}\n`);
+  if (driftFile) {
+    writeFileSync(driftFile, `${JSON.stringify(driftReport(settings.profile, settings.baseUrl, result.observations), null, 2)}\n`);
+    process.stdout.write(`Drift report: ${driftFile}\n`);
+  }
   return result.ok ? 0 : 1;
 }
 

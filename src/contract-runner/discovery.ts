@@ -34,17 +34,27 @@ export interface Walk {
   readonly complete: boolean;
 }
 
-/** Reads the unfiltered list page by page from the start, up to the configured cap. */
-export async function walkPages(kit: ContractKit): Promise<Walk> {
+/** Reads the list (filtered by `query`) page by page from the start, up to the configured cap. */
+export async function walkPages(kit: ContractKit, query: Readonly<Record<string, string>> = {}): Promise<Walk> {
   const pages: Walk['pages'][number][] = [];
   const customers: Customer[] = [];
   for (let index = 0; index < kit.settings.maxPages; index++) {
-    const { exchange, page } = await kit.list({ skip: index * PAGE_SIZE, take: PAGE_SIZE });
+    const { exchange, page } = await kit.list({ ...query, skip: index * PAGE_SIZE, take: PAGE_SIZE });
     pages.push({ exchange, page });
     customers.push(...page.data);
     if (page.data.length < PAGE_SIZE || (index + 1) * PAGE_SIZE >= page.total) return { pages, customers, complete: true };
   }
   return { pages, customers, complete: false };
+}
+
+/**
+ * A record's timestamp under whichever key spelling the deployment uses. The spelling is a
+ * choice point observed by a check of its own; every other check reads the time through this.
+ */
+export function timestampOf(customer: Customer, which: 'created' | 'updated'): string | undefined {
+  const record = customer as unknown as Record<string, unknown>;
+  const value = record[`${which}At`] ?? record[`${which}_at`];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import type { SerializedError } from 'vitest';
+import type { SerializedError, UserConsoleLog } from 'vitest';
+import { differs, distinctObservations, formatObservation, type Observation } from './drift.js';
+import type { Profile } from './profile.js';
 
 /** What a finished run came to; the CLI's exit code is derived from it. */
 export interface RunSummary {
@@ -9,6 +11,8 @@ export interface RunSummary {
   /** Errors outside any single check: a module that failed to load, a cleanup that failed. */
   errors: number;
   requests: number;
+  /** What the deployment does at each choice point the run reached. */
+  observations: Observation[];
 }
 
 /** A run passes when every check that ran passed, nothing else went wrong, and at least one ran. */
@@ -16,10 +20,18 @@ export function runPassed(summary: RunSummary): boolean {
   return summary.failed === 0 && summary.errors === 0 && summary.passed > 0;
 }
 
+/** How the run was set up, for the report's closing lines. */
+export interface RunLabel {
+  readonly profile: Profile;
+  readonly seed: number;
+  /** When the run started (ms since the epoch), for its duration. */
+  readonly startedAt: number;
+}
+
 /**
  * Prints each check as it finishes (progress), then the report: every failing check with its
- * request, expectation and response, every skipped check with its reason, and the number of
- * requests the run sent.
+ * request, expectation and response, every skipped check with its reason, the drift report (what
+ * the deployment does at each choice point), and the number of requests the run sent.
  */
 export class ContractReporter implements Reporter {
   readonly summary: RunSummary;
@@ -28,16 +40,23 @@ export class ContractReporter implements Reporter {
 
   /** `requestsBefore`: requests sent before the checks (the preflight's), so the total is what the server saw. */
   constructor(
+    private readonly label: RunLabel,
     private readonly out: NodeJS.WritableStream = process.stdout,
     requestsBefore = 0,
   ) {
-    this.summary = { passed: 0, failed: 0, skipped: 0, errors: 0, requests: requestsBefore };
+    this.summary = { passed: 0, failed: 0, skipped: 0, errors: 0, requests: requestsBefore, observations: [] };
   }
 
   onTestCaseResult(testCase: TestCase): void {
     const result = testCase.result();
     const name = testCase.fullName;
     this.summary.requests += testCase.meta().requests ?? 0;
+    const observations = testCase.meta().observations ?? [];
+    this.summary.observations.push(...observations);
+    // The JUnit report writes a test's annotations as its properties. `annotate()` is refused once
+    // a test's body has ended, and observations arrive with the result, so they join the list here.
+    const { task } = testCase as unknown as { task: { annotations: { type: string; message: string }[] } };
+    for (const observation of observations) task.annotations.push({ type: 'choice-observation', message: formatObservation(observation) });
     if (result.state === 'passed') {
       this.summary.passed++;
       this.out.write(`  pass  ${name}\n`);
@@ -53,19 +72,36 @@ export class ContractReporter implements Reporter {
     }
   }
 
+  /** What a check prints for the reader (e.g. the records it had to leave deactivated). */
+  onUserConsoleLog(log: UserConsoleLog): void {
+    this.out.write(log.content);
+  }
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>): void {
     const problems: string[] = [];
     for (const module of modules) {
       this.summary.requests += module.meta().requests ?? 0;
+      this.summary.observations.push(...(module.meta().observations ?? []));
       for (const error of module.errors()) problems.push(`ERROR in ${module.relativeModuleId}\n${indent(error.message)}`);
     }
     for (const error of unhandled) problems.push(`ERROR (unhandled)\n${indent(error.message)}`);
     this.summary.errors = problems.length;
+    this.summary.observations = distinctObservations(this.summary.observations);
     const lines = ['', ...this.failures.flatMap((f) => [f, '']), ...problems.flatMap((p) => [p, ''])];
-    if (this.skips.length > 0) lines.push('Skipped (not enough data on the server, or not enabled):', ...this.skips.map((s) => `  - ${s}`), '');
+    if (this.skips.length > 0) lines.push('Skipped (not enough data on the server, not enabled, or over budget):', ...this.skips.map((s) => `  - ${s}`), '');
+    const { observations } = this.summary;
+    if (observations.length > 0) {
+      const drifting = observations.filter(differs).length;
+      lines.push(`Choice points (drift report): ${observations.length} observed, ${drifting} differ from the document`, ...observations.map((o) => `  - ${formatObservation(o)}`), '');
+    }
     const { passed, failed, skipped, errors, requests } = this.summary;
+    const { profile, seed, startedAt } = this.label;
     const verdict = runPassed(this.summary) ? 'PASSED' : 'FAILED';
-    lines.push(`Contract ${verdict}: ${passed} passed, ${failed} failed, ${skipped} skipped${errors ? `, ${errors} errors` : ''}; ${requests} requests sent`, '');
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    lines.push(
+      `Contract ${verdict} (profile ${profile}, seed ${seed}): ${passed} passed, ${failed} failed, ${skipped} skipped${errors ? `, ${errors} errors` : ''}; ${requests} requests sent in ${seconds} s`,
+      '',
+    );
     this.out.write(lines.join('\n'));
   }
 }

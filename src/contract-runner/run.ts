@@ -1,26 +1,30 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BaseSequencer, TestSpecification } from 'vitest/node';
+import { createClient } from '../client/index.js';
 import { writePreflightJUnit } from './junit.js';
+import { interruptChannel, kitClientOptions } from './kit.js';
+import { newRunTag, sweepRun, type Sweep } from './own-records.js';
 import { preflight, type PreflightFinding } from './preflight.js';
 import { ContractReporter, runPassed, type RunSummary } from './reporter.js';
-import type { ContractSettings } from './settings.js';
+import type { ContractSettings, RunContext } from './settings.js';
 
 /** The package root: the suite's files live in its `contract-tests/` folder. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The suite file whose checks change data; every other file only reads. */
-const WRITES_FILE = /writes\.contract\.ts$/;
+/** Suite files whose checks change data (`writes*.contract.ts`); every other file only reads. */
+const WRITES_FILE = /\/writes[^/]*\.contract\.ts$/;
 
 /**
- * Runs the write lifecycle after every read check, so a read check never sees the suite's own
- * customer come and go (totals would move under it).
+ * Files in the order of their names, so that a seed replays the same requests (vitest's own order
+ * follows the durations it cached from earlier runs), with the write checks after every read
+ * check, so a read check never sees the suite's own customers come and go (totals would move under it).
  */
 function writesLastSequencer(Base: typeof BaseSequencer): typeof BaseSequencer {
   return class WritesLastSequencer extends Base {
-    override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-      const sorted = await super.sort(files);
-      return [...sorted.filter((f) => !WRITES_FILE.test(f.moduleId)), ...sorted.filter((f) => WRITES_FILE.test(f.moduleId))];
+    override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+      const sorted = [...files].sort((a, b) => (a.moduleId < b.moduleId ? -1 : a.moduleId > b.moduleId ? 1 : 0));
+      return Promise.resolve([...sorted.filter((f) => !WRITES_FILE.test(f.moduleId)), ...sorted.filter((f) => WRITES_FILE.test(f.moduleId))]);
     }
   };
 }
@@ -38,6 +42,51 @@ export interface ContractRunResult extends RunSummary {
   readonly ok: boolean;
   /** Set when the preflight found a cause that would fail every check, and no check ran. */
   readonly preflight: PreflightFinding | undefined;
+  /** Set when a signal (Ctrl-C) stopped the checks: which one, and what became of the run's records. */
+  readonly interrupted: { readonly signal: NodeJS.Signals; readonly sweep: Sweep } | undefined;
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** Marks the signal handlers of contract runs, so that runs side by side in one process keep each other's. */
+const RUN_HANDLER = Symbol('contract run signal handler');
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM during the checks stops them: the kit in the worker is told to send
+ * nothing more, so the remaining checks fail at once, and then the runner removes the run's
+ * records before the process ends. Vitest registers handlers of its own for both signals that end
+ * the process at once, records left behind; while the run lasts, any such handler is taken off as
+ * it is added.
+ */
+function interruptible(runTag: string) {
+  let signal: NodeJS.Signals | undefined;
+  let repeat: NodeJS.Timeout | undefined;
+  const channel = interruptChannel(runTag);
+  const stop = Object.assign(
+    (received: NodeJS.Signals): void => {
+      if (signal) return;
+      signal = received;
+      // Again and again: a kit still starting up in the worker only hears what is sent after it listens.
+      channel.postMessage(received);
+      repeat = setInterval(() => channel.postMessage(received), 100).unref();
+    },
+    { [RUN_HANDLER]: true },
+  );
+  const isStopSignal = (event: string | symbol): event is (typeof STOP_SIGNALS)[number] => (STOP_SIGNALS as readonly (string | symbol)[]).includes(event);
+  const takeOff = (event: string | symbol, listener: (...args: unknown[]) => void): void => {
+    // Called before the listener is added: take it off once it is there.
+    if (isStopSignal(event) && !(RUN_HANDLER in listener)) queueMicrotask(() => process.off(event, listener));
+  };
+  process.on('newListener', takeOff);
+  for (const name of STOP_SIGNALS) process.on(name, stop);
+  return {
+    signal: () => signal,
+    release: () => {
+      process.off('newListener', takeOff);
+      for (const name of STOP_SIGNALS) process.off(name, stop);
+      clearInterval(repeat);
+      channel.close();
+    },
+  };
 }
 
 /**
@@ -46,20 +95,43 @@ export interface ContractRunResult extends RunSummary {
  * the whole run would fail for one cause, that cause is reported in one headline instead.
  */
 export async function runContractSuite(settings: ContractSettings, options: RunOptions = {}): Promise<ContractRunResult> {
+  const startedAt = Date.now();
   const out = options.out ?? process.stdout;
   const junitFile = options.junitFile === undefined ? undefined : resolve(options.junitFile);
-  const checked = await preflight(settings);
+  const tag = newRunTag();
+  const interrupts = interruptible(tag);
+  const checked = await preflight(settings).catch((error: unknown) => {
+    interrupts.release();
+    throw error;
+  });
   if (checked.finding) {
+    interrupts.release();
     out.write(`Contract FAILED before any check: ${checked.finding.headline}\n  preflight: ${checked.finding.evidence}\n`);
-    if (junitFile) writePreflightJUnit(junitFile, checked.finding);
-    return { passed: 0, failed: 0, skipped: 0, errors: 1, requests: checked.requests, ok: false, preflight: checked.finding };
+    if (junitFile) writePreflightJUnit(junitFile, checked.finding, settings.profile);
+    return { passed: 0, failed: 0, skipped: 0, errors: 1, requests: checked.requests, observations: [], ok: false, preflight: checked.finding, interrupted: undefined };
   }
+  const reporter = new ContractReporter({ profile: settings.profile, seed: settings.seed, startedAt }, out, checked.requests);
+  if (!interrupts.signal()) await runChecks(settings, { tag, requestsBefore: checked.requests }, reporter, junitFile).finally(interrupts.release);
+  else interrupts.release();
+  const signal = interrupts.signal();
+  if (signal) {
+    out.write(`\nContract INTERRUPTED (${signal}): the checks were stopped; removing the records this run created (tag ${tag})\n`);
+    let requests = 0;
+    const sweep = await sweepRun(createClient(kitClientOptions(settings, () => requests++)), tag);
+    out.write(`${describeSweep(sweep)}\n`);
+    return { ...reporter.summary, requests: reporter.summary.requests + requests, ok: false, preflight: undefined, interrupted: { signal, sweep } };
+  }
+  return { ...reporter.summary, ok: runPassed(reporter.summary), preflight: undefined, interrupted: undefined };
+}
+
+/** The checks (vitest tests in `contract-tests/`), run through vitest's Node API. */
+async function runChecks(settings: ContractSettings, run: RunContext, reporter: ContractReporter, junitFile: string | undefined): Promise<void> {
   // Loaded only now: vitest takes a second to import, and a failed preflight should not wait for it.
   const { BaseSequencer, startVitest } = await import('vitest/node');
-  const reporter = new ContractReporter(out, checked.requests);
+
   // A check may wait out a rate-limit window (up to a minute) between its requests.
   const testTimeout = 3 * 60_000 + 4 * settings.timeoutMs;
-  const vitest = await startVitest(
+  await startVitest(
     'test',
     [],
     {
@@ -70,8 +142,11 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
       setupFiles: ['contract-tests/setup.ts'],
       // Files share one module cache, so the document's validators are compiled once, not per file.
       isolate: false,
-      provide: { contract: settings },
-      reporters: junitFile ? [reporter, ['junit', { outputFile: junitFile, suiteName: 'contract' }]] : [reporter],
+      // The kit's own modules are compiled JavaScript: Node loads them as they are, instead of
+      // Vite transforming each one again on every run.
+      server: { deps: { external: [/\/dist\//] } },
+      provide: { contract: settings, contractRun: run },
+      reporters: junitFile ? [reporter, ['junit', { outputFile: junitFile, suiteName: `contract (profile ${settings.profile})` }]] : [reporter],
       testTimeout,
       hookTimeout: testTimeout,
       // One worker, files one after another: the run is bound by start-up rather than by its few
@@ -83,6 +158,11 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
     },
     { logLevel: 'error' },
   );
-  await vitest.close();
-  return { ...reporter.summary, ok: runPassed(reporter.summary), preflight: undefined };
+}
+
+function describeSweep(sweep: Sweep): string {
+  const lines = [`  deleted ${sweep.deleted.length} record(s)`];
+  if (sweep.deactivated.length > 0) lines.push(`  DELETE is not routed: deactivated ${sweep.deactivated.length} record(s) instead, left on the server: ${sweep.deactivated.join(', ')}`);
+  if (sweep.leftovers.length > 0) lines.push(`  NOT removed: ${sweep.leftovers.join(', ')}`);
+  return lines.join('\n');
 }

@@ -10,8 +10,8 @@ export class SandboxUnavailableError extends Error {
 /**
  * `--sandbox`: runs `run` in a sandbox of its own on the server of `settings`, created with the
  * credentials of `settings` (the mock's own, which alone manage sandboxes), and deletes it
- * afterwards, whether the run passed, failed or threw. Parallel runs against one mock then never
- * see each other's writes.
+ * afterwards, whether the run passed, failed, was interrupted or threw. Parallel runs against one
+ * mock then never see each other's writes, and each run, alone in its sandbox, is `--exclusive`.
  */
 export async function inSandbox<T>(settings: ContractSettings, run: (inside: ContractSettings) => Promise<T>, out: NodeJS.WritableStream): Promise<T> {
   const admin = createClient(kitClientOptions(settings, () => {}));
@@ -23,7 +23,8 @@ export async function inSandbox<T>(settings: ContractSettings, run: (inside: Con
   }
   out.write(`Sandbox ${sandbox.clientKey} created (${sandbox.customers} customers)\n`);
   try {
-    return await run({ ...settings, clientKey: sandbox.clientKey, clientSecret: sandbox.clientSecret });
+    // Nobody else has its credentials: the run is the sandbox's only client.
+    return await run({ ...settings, clientKey: sandbox.clientKey, clientSecret: sandbox.clientSecret, exclusive: true });
   } finally {
     try {
       await admin.deleteSandbox(sandbox.clientKey);

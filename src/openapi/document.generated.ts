@@ -840,24 +840,24 @@ const raw = {
     },
     "headers": {
       "X-RateLimit-Limit": {
-        "x-choice": "rate-limit",
         "description": "Requests allowed per window.",
+        "required": true,
         "schema": {
           "type": "integer",
           "minimum": 0
         }
       },
       "X-RateLimit-Remaining": {
-        "x-choice": "rate-limit",
         "description": "Requests left in the current window.",
+        "required": true,
         "schema": {
           "type": "integer",
           "minimum": 0
         }
       },
       "X-RateLimit-Reset": {
-        "x-choice": "rate-limit",
         "description": "When the current window ends, in unix seconds.",
+        "required": true,
         "schema": {
           "type": "integer",
           "minimum": 0
@@ -871,8 +871,8 @@ const raw = {
         }
       },
       "Retry-After": {
-        "x-choice": "rate-limit",
         "description": "Seconds to wait before the next request.",
+        "required": true,
         "schema": {
           "type": "integer",
           "minimum": 0
@@ -1944,12 +1944,6 @@ const raw = {
         }
       }
     },
-    "rate-limit": {
-      "topic": "rate limit",
-      "platform": "api.yml declares no rate-limit header and no 429; the developers' and guide rate-limiting pages describe 100 requests per minute per key with `X-RateLimit-*` headers and `Retry-After`.",
-      "document": "The docs pages' limit and headers, on every response of a Customers operation.",
-      "why": "The docs pages state it and api.yml is silent, but it is presented as the real API's behaviour, which no spec confirms."
-    },
     "rate-limit-failed-auth": {
       "topic": "rate limit of failed authentication",
       "platform": "The rate-limiting pages count requests per key and show the limit headers on every response; no source says whether a request with a wrong secret, or an unknown key, counts against a key.",
@@ -2128,24 +2122,24 @@ const dereferenced = {
             "description": "The page of matching customers.",
             "headers": {
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
@@ -2450,32 +2444,32 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
-                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
@@ -2686,24 +2680,24 @@ const dereferenced = {
             "description": "The created customer.",
             "headers": {
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
@@ -3086,32 +3080,32 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
-                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
@@ -3251,24 +3245,24 @@ const dereferenced = {
             "description": "The customer.",
             "headers": {
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
@@ -3579,32 +3573,32 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
-                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
@@ -3833,24 +3827,24 @@ const dereferenced = {
             "description": "The updated customer.",
             "headers": {
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
@@ -4280,32 +4274,32 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
-                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
@@ -4439,24 +4433,24 @@ const dereferenced = {
             "description": "The customer was deleted.",
             "headers": {
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
@@ -4743,32 +4737,32 @@ const dereferenced = {
             "description": "Over the rate limit; wait `Retry-After` seconds.",
             "headers": {
               "Retry-After": {
-                "x-choice": "rate-limit",
                 "description": "Seconds to wait before the next request.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Limit": {
-                "x-choice": "rate-limit",
                 "description": "Requests allowed per window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Remaining": {
-                "x-choice": "rate-limit",
                 "description": "Requests left in the current window.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
                 }
               },
               "X-RateLimit-Reset": {
-                "x-choice": "rate-limit",
                 "description": "When the current window ends, in unix seconds.",
+                "required": true,
                 "schema": {
                   "type": "integer",
                   "minimum": 0
@@ -6616,24 +6610,24 @@ const dereferenced = {
     },
     "headers": {
       "X-RateLimit-Limit": {
-        "x-choice": "rate-limit",
         "description": "Requests allowed per window.",
+        "required": true,
         "schema": {
           "type": "integer",
           "minimum": 0
         }
       },
       "X-RateLimit-Remaining": {
-        "x-choice": "rate-limit",
         "description": "Requests left in the current window.",
+        "required": true,
         "schema": {
           "type": "integer",
           "minimum": 0
         }
       },
       "X-RateLimit-Reset": {
-        "x-choice": "rate-limit",
         "description": "When the current window ends, in unix seconds.",
+        "required": true,
         "schema": {
           "type": "integer",
           "minimum": 0
@@ -6647,8 +6641,8 @@ const dereferenced = {
         }
       },
       "Retry-After": {
-        "x-choice": "rate-limit",
         "description": "Seconds to wait before the next request.",
+        "required": true,
         "schema": {
           "type": "integer",
           "minimum": 0
@@ -7846,32 +7840,32 @@ const dereferenced = {
         "description": "Over the rate limit; wait `Retry-After` seconds.",
         "headers": {
           "Retry-After": {
-            "x-choice": "rate-limit",
             "description": "Seconds to wait before the next request.",
+            "required": true,
             "schema": {
               "type": "integer",
               "minimum": 0
             }
           },
           "X-RateLimit-Limit": {
-            "x-choice": "rate-limit",
             "description": "Requests allowed per window.",
+            "required": true,
             "schema": {
               "type": "integer",
               "minimum": 0
             }
           },
           "X-RateLimit-Remaining": {
-            "x-choice": "rate-limit",
             "description": "Requests left in the current window.",
+            "required": true,
             "schema": {
               "type": "integer",
               "minimum": 0
             }
           },
           "X-RateLimit-Reset": {
-            "x-choice": "rate-limit",
             "description": "When the current window ends, in unix seconds.",
+            "required": true,
             "schema": {
               "type": "integer",
               "minimum": 0
@@ -8321,12 +8315,6 @@ const dereferenced = {
           ]
         }
       }
-    },
-    "rate-limit": {
-      "topic": "rate limit",
-      "platform": "api.yml declares no rate-limit header and no 429; the developers' and guide rate-limiting pages describe 100 requests per minute per key with `X-RateLimit-*` headers and `Retry-After`.",
-      "document": "The docs pages' limit and headers, on every response of a Customers operation.",
-      "why": "The docs pages state it and api.yml is silent, but it is presented as the real API's behaviour, which no spec confirms."
     },
     "rate-limit-failed-auth": {
       "topic": "rate limit of failed authentication",

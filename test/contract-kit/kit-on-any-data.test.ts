@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
 import { getSpecModel } from '../../src/openapi/index.js';
-import { CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
+import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { listeningMock } from '../support/mock.js';
 import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 
@@ -66,7 +66,7 @@ describe.concurrent('the contract kit never fails a correct server, whatever dat
     const customers = DATA_SETS[name]!();
     const validate = (await getSpecModel()).schemaValidator('Customer');
     expect(customers.filter((c) => !validate(c))).toEqual([]);
-    const mock = await listeningMock();
+    const mock = await listeningMock(CONTRACT_MOCK_CONFIG);
     try {
       mock.store.replaceAll(customers);
       const run = await runContractCli(mock.url, { args: ['--allow-writes'] });

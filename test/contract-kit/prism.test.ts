@@ -52,7 +52,7 @@ describe('the contract kit against Prism serving our document', { timeout: CONTR
   it('fails it on semantics: filters, paging, unknown ids and credentials it cannot check', () => {
     expect(run.failed).toEqual(
       expect.arrayContaining([
-        'status filter > returns only customers with the status, and the status totals add up to the whole',
+        'status filter > status=ACTIVE: only customers with it, and its total is the records over all its pages',
         'email filter: exact, case-insensitive > an email in changed case finds exactly that customer',
         'email filter: exact, case-insensitive > a fragment of an email does not match',
         expect.stringMatching(/a name fragment no listed customer has returns only records that match it$/),
@@ -69,17 +69,17 @@ describe('the contract kit against Prism serving our document', { timeout: CONTR
   it('passes it on shapes: its responses match the schemas, and it rejects what the schemas reject', () => {
     expect(run.passed).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/list without x-client-key -> 401/),
-        expect.stringMatching(/list without x-client-secret -> 401/),
+        expect.stringMatching(/a list without x-client-key$/),
+        expect.stringMatching(/a list without x-client-secret$/),
         'pagination > take=101 -> 400 naming the parameter',
         'pagination > take=0 -> 400 naming the parameter',
         'fetch by id > an id that is not a UUID -> 400',
-        'fetch by id > a listed customer is fetched as listed',
       ]),
     );
-    // Of the schema deviations, only Prism's own error body for malformed JSON is reported.
+    // Its bodies match the schemas: what the kit reports on shape is the rate-limit headers (Prism
+    // makes up a reset time of 0, no current window), and Prism's own error body for malformed JSON.
     const schemaFailures = run.stdout.split('\n\n').filter((block) => block.startsWith('FAIL') && block.includes('that matches the document'));
-    expect(schemaFailures).toHaveLength(1);
-    expect(schemaFailures[0]).toContain('create with a body that is not JSON -> 400');
+    expect(schemaFailures.length).toBeGreaterThan(0);
+    for (const block of schemaFailures) expect(/header X-RateLimit-\w+ /.test(block) || block.includes('create with a body that is not JSON -> 400'), block).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inSandbox, SandboxUnavailableError } from '../../src/contract-runner/sandbox.js';
-import { DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, type ContractSettings } from '../../src/contract-runner/settings.js';
+import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, type ContractSettings } from '../../src/contract-runner/settings.js';
 import type { RunningMock } from '../../src/server.js';
 import { CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
@@ -21,6 +21,11 @@ describe('the contract kit with --sandbox', { timeout: CONTRACT_RUN_TIMEOUT_MS }
       allowWrites: true,
       timeoutMs: DEFAULT_TIMEOUT_MS,
       maxPages: DEFAULT_MAX_PAGES,
+      profile: 'documented',
+      seed: 1,
+      maxRequests: undefined,
+      exclusive: false,
+      clockToleranceMs: DEFAULT_CLOCK_TOLERANCE_MS,
     };
   });
   afterAll(() => mock.close());

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMock } from '../../src/server.js';
-import { CONTRACT_RUN_TIMEOUT_MS, runContractCli, type ContractRunOptions } from '../support/contract-cli.js';
+import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli, type ContractRunOptions } from '../support/contract-cli.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 
 /**
@@ -52,7 +52,7 @@ let selfSignedUrl = '';
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'contract-preflight-'));
-  mock = await listeningMock({ count: 20 });
+  mock = await listeningMock({ ...CONTRACT_MOCK_CONFIG, count: 20 });
   refusedUrl = `http://127.0.0.1:${await closedPort()}`;
   htmlUrl = `http://${await serve(createServer(html))}`;
   plainHttpUrl = `https://${await serve(createServer(html))}`;
@@ -108,7 +108,7 @@ describe('the contract CLI diagnoses a run that cannot work before it reports', 
     const report = join(caller, 'reports', 'contract-junit.xml');
     expect(run.stdout).toContain(`JUnit report: ${report}\n`);
     const xml = readFileSync(report, 'utf8');
-    expect(xml).toMatch(/<testsuites name="contract" tests="1" failures="1"/);
+    expect(xml).toMatch(/<testsuites name="contract \(profile documented\)" tests="1" failures="1"/);
     expect(xml).toMatch(/<failure message="the server rejected the credentials \(401\)\. Check --client-key and --client-secret/);
   });
 });
@@ -120,7 +120,7 @@ describe('a relative --junit path from another working directory', { timeout: CO
     expect(run.code, run.stdout).toBe(0);
     const report = join(caller, 'contract-junit.xml');
     expect(run.stdout).toContain(`JUnit report: ${report}\n`);
-    expect(readFileSync(report, 'utf8')).toMatch(/<testsuites name="contract" tests="\d+" failures="0"/);
+    expect(readFileSync(report, 'utf8')).toMatch(/<testsuites name="contract \(profile documented\)" tests="\d+" failures="0"/);
     expect(existsSync(join(import.meta.dirname, '..', '..', 'contract-junit.xml'))).toBe(false);
   });
 });

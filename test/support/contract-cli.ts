@@ -1,12 +1,21 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { parseContractCommand } from '../../src/cli/contract-options.js';
+import { runContractSuite } from '../../src/contract-runner/run.js';
 import { CREDENTIALS } from './mock.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/contract.js', import.meta.url));
 
+/**
+ * The mock as the README starts it for kit runs: the rate limit on (so its headers are there to
+ * check) but high enough that a full run never waits for a window.
+ */
+export const CONTRACT_MOCK_CONFIG = { rateLimit: 100_000 } as const;
+
 /** Test timeout of a test that runs the CLI: past its kill limit, with room for a loaded machine. */
-export const CONTRACT_RUN_TIMEOUT_MS = 150_000;
+export const CONTRACT_RUN_TIMEOUT_MS = 250_000;
 
 export interface ContractRun {
   readonly code: number | null;
@@ -31,6 +40,8 @@ export interface ContractRunOptions {
   readonly credentials?: boolean;
   /** The working directory of the run; the test's own by default. */
   readonly cwd?: string;
+  /** Handed the running CLI, e.g. to send it a signal mid-run. */
+  readonly onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Runs the built `customers-contract` CLI, as CI would, and collects what it printed. */
@@ -44,27 +55,49 @@ export function runContractCli(baseUrl: string | undefined, options: ContractRun
     let stdout = '';
     let stderr = '';
     let killed = false;
+    options.onSpawn?.(child);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       killed = true;
       child.kill('SIGKILL');
-    }, options.limitMs ?? 120_000);
+    }, options.limitMs ?? 240_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const lines = (marker: string) => stdout.split('\n').filter((l) => l.startsWith(`  ${marker}  `)).map((l) => l.slice(8));
-      const summary = /; (\d+) requests sent/.exec(stdout);
-      resolve({
-        code,
-        stdout,
-        stderr,
-        passed: lines('pass'),
-        failed: lines('FAIL'),
-        skipped: lines('skip'),
-        requests: summary ? Number(summary[1]) : undefined,
-        killed,
-      });
+      resolve({ code, stdout, stderr, ...progressOf(stdout), killed });
     });
   });
+}
+
+/** The checks by outcome, from the progress lines, and the request count of the closing summary. */
+function progressOf(stdout: string): Pick<ContractRun, 'passed' | 'failed' | 'skipped' | 'requests'> {
+  const lines = (marker: string) => stdout.split('\n').filter((l) => l.startsWith(`  ${marker}  `)).map((l) => l.slice(8));
+  const summary = /; (\d+) requests sent/.exec(stdout);
+  return { passed: lines('pass'), failed: lines('FAIL'), skipped: lines('skip'), requests: summary ? Number(summary[1]) : undefined };
+}
+
+/**
+ * The run the CLI makes with these flags, made inside this process: for the mutation test, which
+ * makes dozens, each of which would otherwise spend most of its time starting node and loading
+ * vitest. The CLI itself (exit codes, stderr, files) is tested through runContractCli.
+ */
+export async function runContractInProcess(baseUrl: string, options: Pick<ContractRunOptions, 'args'> = {}): Promise<ContractRun> {
+  const command = parseContractCommand(['--base-url', baseUrl, '--client-key', CREDENTIALS['x-client-key'], '--client-secret', CREDENTIALS['x-client-secret'], ...(options.args ?? [])], {});
+  if (command.kind !== 'run') throw new Error(`not a run: ${(options.args ?? []).join(' ')}`);
+  let stdout = '';
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      stdout += chunk.toString();
+      done();
+    },
+  });
+  const exitCode = process.exitCode;
+  try {
+    const result = await runContractSuite(command.settings, { out });
+    return { code: result.ok ? 0 : 1, stdout, stderr: '', ...progressOf(stdout), killed: false };
+  } finally {
+    // Vitest sets the exit code of the process it runs in when a check fails; this process's is its own tests'.
+    process.exitCode = exitCode;
+  }
 }

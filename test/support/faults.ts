@@ -1,8 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import type { Customer, CustomerList } from '../../src/domain/customer.js';
+import { applyUpdate, type Customer, type CustomerList } from '../../src/domain/customer.js';
 import { matches, paginate, type ListQuery } from '../../src/domain/query.js';
+import { CustomerNotFoundError } from '../../src/domain/errors.js';
+import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 import { createMock, type MockInstance } from '../../src/server.js';
+import { CONTRACT_MOCK_CONFIG } from './contract-cli.js';
 import { CREDENTIALS } from './mock.js';
 
 /**
@@ -14,18 +17,24 @@ export interface Fault {
   readonly name: string;
   /** The bug as a developer would have written it. */
   readonly bug: string;
-  readonly inject: (mock: MockInstance) => FetchHandler;
+  /** Wraps `next` (the mock's handler, or another fault's) and/or patches the mock's store. */
+  readonly inject: (mock: MockInstance, next: FetchHandler) => FetchHandler;
+  /** Shows only in writes: the mutation test runs the kit with `--allow-writes` for it. */
+  readonly writes?: boolean;
 }
 
-type FetchHandler = (request: Request) => Promise<Response>;
+export type FetchHandler = (request: Request) => Promise<Response>;
 type ListFn = (query: ListQuery) => CustomerList;
 
 /** Seam 1: rewrite the request before the app sees it and/or the response after. */
-function wire(rewrite: { request?: (request: Request) => Request | Response; response?: (response: Response, request: Request) => Promise<Response> }): Fault['inject'] {
-  return (mock) => async (request) => {
-    const changed = rewrite.request ? rewrite.request(request) : request;
+export function wire(rewrite: {
+  request?: (request: Request) => Request | Response | Promise<Request | Response>;
+  response?: (response: Response, request: Request) => Promise<Response>;
+}): Fault['inject'] {
+  return (_mock, next) => async (request) => {
+    const changed = rewrite.request ? await rewrite.request(request.clone()) : request;
     if (changed instanceof Response) return changed;
-    const response = await mock.app.fetch(changed);
+    const response = await next(changed);
     return rewrite.response ? rewrite.response(response, request) : response;
   };
 }
@@ -34,24 +43,47 @@ function wire(rewrite: { request?: (request: Request) => Request | Response; res
  * Seam 2: decorate the store's list, leaving every other operation as it is. The list endpoint
  * serves `listJson` (the same answer, serialised), so it is made to serialise the decorated list.
  */
-function storeList(decorate: (original: ListFn, store: MockInstance['store']) => ListFn): Fault['inject'] {
-  return (mock) => {
+export function storeList(decorate: (original: ListFn, store: MockInstance['store']) => ListFn): Fault['inject'] {
+  return (mock, next) => {
     const original = mock.store.list.bind(mock.store);
     const faulty = decorate(original, mock.store);
     mock.store.list = faulty;
     mock.store.listJson = (query) => JSON.stringify(faulty(query));
-    return async (request) => mock.app.fetch(request);
+    return next;
   };
 }
 
-function withQuery(request: Request, edit: (params: URLSearchParams) => void): Request {
+/** Seam 3: replace one of the store's write methods, given the original. */
+function storeMethod<K extends 'create' | 'update' | 'delete'>(name: K, replace: (original: MockInstance['store'][K], store: MockInstance['store']) => MockInstance['store'][K]): Fault['inject'] {
+  return (mock, next) => {
+    mock.store[name] = replace(mock.store[name].bind(mock.store) as MockInstance['store'][K], mock.store);
+    return next;
+  };
+}
+
+/** A request's JSON body, or undefined. */
+async function jsonBody(request: Request): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await request.clone().json()) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+export function withBody(request: Request, body: unknown): Request {
+  const headers = new Headers(request.headers);
+  headers.delete('content-length');
+  return new Request(request.url, { method: request.method, headers, body: JSON.stringify(body) });
+}
+
+export function withQuery(request: Request, edit: (params: URLSearchParams) => void): Request {
   const url = new URL(request.url);
   edit(url.searchParams);
   return new Request(url, request);
 }
 
 /** The response with its JSON body rewritten (and its status, if given); a non-JSON body passes unchanged. */
-async function editJson<T>(response: Response, edit: (body: T) => unknown, status = response.status): Promise<Response> {
+export async function editJson<T>(response: Response, edit: (body: T) => unknown, status = response.status): Promise<Response> {
   const text = await response.text();
   let body: T;
   try {
@@ -65,7 +97,7 @@ async function editJson<T>(response: Response, edit: (body: T) => unknown, statu
 }
 
 /** The list over the whole data set with a different filter rule, paged as the document says. */
-function listWhere(store: MockInstance['store'], query: ListQuery, keep: (c: Customer) => boolean): CustomerList {
+export function listWhere(store: MockInstance['store'], query: ListQuery, keep: (c: Customer) => boolean): CustomerList {
   return paginate(store.snapshot().filter(keep), query);
 }
 
@@ -74,7 +106,7 @@ function renameCreatedAt(customer: Record<string, unknown>): Record<string, unkn
   return { ...rest, created_at: createdAt };
 }
 
-const isList = (request: Request) => new URL(request.url).pathname === '/api/v0/customers' && request.method === 'GET';
+export const isList = (request: Request) => new URL(request.url).pathname === '/api/v0/customers' && request.method === 'GET';
 
 export const FAULTS: readonly Fault[] = [
   {
@@ -227,7 +259,268 @@ export const FAULTS: readonly Fault[] = [
       },
     }),
   },
+  // Filters and totals.
+  {
+    name: 'name matches email too',
+    bug: 'searches the name filter across names and email',
+    inject: storeList((list, store) => (q) => {
+      if (q.name === undefined) return list(q);
+      const name = q.name.toLowerCase();
+      return listWhere(store, q, (c) => matches({ ...q, name: undefined }, c) && `${c.first_name} ${c.last_name} ${c.email ?? ''}`.toLowerCase().includes(name));
+    }),
+  },
+  {
+    name: 'name matches phone too',
+    bug: 'searches the name filter across names and phone number',
+    inject: storeList((list, store) => (q) => {
+      if (q.name === undefined) return list(q);
+      const name = q.name.toLowerCase();
+      return listWhere(store, q, (c) => matches({ ...q, name: undefined }, c) && `${c.first_name} ${c.last_name} ${c.phone_number}`.toLowerCase().includes(name));
+    }),
+  },
+  {
+    name: 'filtered total ignores the name',
+    bug: 'counts the total with every filter but the name',
+    inject: storeList((list) => (q) => (q.name === undefined ? list(q) : { ...list(q), total: list({ ...q, name: undefined, skip: 0, take: 1 }).total })),
+  },
+  {
+    name: 'status dropped beside a name',
+    bug: 'applies status only when no name is given',
+    inject: storeList((list) => (q) => (q.name !== undefined && q.status !== undefined ? list({ ...q, status: undefined }) : list(q))),
+  },
+  {
+    name: 'email dropped beside other filters',
+    bug: 'looks up by email only when it is the only filter',
+    inject: storeList((list) => (q) => (q.email !== undefined && (q.status !== undefined || q.name !== undefined) ? list({ ...q, email: undefined }) : list(q))),
+  },
+  {
+    name: 'case-insensitive status',
+    bug: 'upper-cases the status filter before validating it',
+    inject: wire({ request: (r) => withQuery(r, (p) => p.has('status') && p.set('status', p.get('status')!.trim().toUpperCase())) }),
+  },
+  {
+    name: 'case-sensitive email',
+    bug: 'compares the email filter without folding case',
+    inject: storeList((list, store) => (q) => (q.email === undefined ? list(q) : listWhere(store, { ...q }, (c) => matches({ ...q, email: undefined }, c) && c.email === q.email))),
+  },
+  {
+    name: 'deep pages capped',
+    bug: 'caps skip at 120 (a "max offset" guard), answering deep pages with an earlier one',
+    inject: storeList((list) => (q) => ({ ...list({ ...q, skip: Math.min(q.skip, 120) }), skip: q.skip })),
+  },
+  // Rate limiting.
+  {
+    name: 'no rate-limit headers',
+    bug: 'the proxy in front of the API strips the X-RateLimit-* headers',
+    inject: wire({
+      response: async (response) => {
+        const headers = new Headers(response.headers);
+        for (const name of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']) headers.delete(name);
+        return new Response(response.body, { status: response.status, headers });
+      },
+    }),
+  },
+  {
+    name: 'rate-limit remaining stuck',
+    bug: 'reports the full limit as remaining on every response',
+    inject: wire({
+      response: async (response) => {
+        const limit = response.headers.get('x-ratelimit-limit');
+        if (limit === null) return response;
+        const headers = new Headers(response.headers);
+        headers.set('x-ratelimit-remaining', limit);
+        return new Response(response.body, { status: response.status, headers });
+      },
+    }),
+  },
+  // Writes that some read views do not see.
+  {
+    name: 'new records missing from the unfiltered list',
+    bug: 'serves the unfiltered list from a snapshot taken at start-up',
+    writes: true,
+    inject: (mock, next) => {
+      const initial = new Set(mock.store.snapshot().map((c) => c.id));
+      return storeList((list, store) => (q) =>
+        q.status === undefined && q.name === undefined && q.email === undefined ? listWhere(store, q, (c) => initial.has(c.id)) : list(q),
+      )(mock, next);
+    },
+  },
+  {
+    name: 'status filter stale after an update',
+    bug: 'the status index keeps the status a customer was created with',
+    writes: true,
+    inject: (mock, next) => {
+      const firstStatus = new Map(mock.store.snapshot().map((c) => [c.id, c.status]));
+      const create = mock.store.create.bind(mock.store);
+      mock.store.create = (input) => {
+        const customer = create(input);
+        firstStatus.set(customer.id, customer.status);
+        return customer;
+      };
+      return storeList((list, store) => (q) => (q.status === undefined ? list(q) : listWhere(store, q, (c) => matches({ ...q, status: undefined }, c) && firstStatus.get(c.id) === q.status)))(mock, next);
+    },
+  },
+  {
+    name: 'total not lowered by a delete',
+    bug: 'keeps a running count of customers that deletes forget to decrement',
+    writes: true,
+    inject: (mock, next) => {
+      let deleted = 0;
+      const remove = mock.store.delete.bind(mock.store);
+      mock.store.delete = (id) => {
+        const result = remove(id);
+        deleted++;
+        return result;
+      };
+      return storeList((list) => (q) => {
+        const page = list(q);
+        return q.status === undefined && q.email === undefined ? { ...page, total: page.total + deleted } : page;
+      })(mock, next);
+    },
+  },
+  {
+    name: 'deleted records stay listed',
+    bug: 'a soft delete: fetch by id is a 404, but lists still show the customer',
+    writes: true,
+    inject: (mock, next) => {
+      const deleted = new Set<string>();
+      mock.store.delete = (id) => {
+        const customer = mock.store.get(id);
+        if (!customer || deleted.has(customer.id)) return storeMethodMissing(id);
+        deleted.add(customer.id);
+        return { customer, deletedAt: new Date() };
+      };
+      const get = mock.store.get.bind(mock.store);
+      mock.store.get = (id) => {
+        const customer = get(id);
+        return customer && deleted.has(customer.id) ? undefined : customer;
+      };
+      return next;
+    },
+  },
+  {
+    name: 'update shown but not stored',
+    bug: 'answers with the merged customer but never saves it',
+    writes: true,
+    inject: storeMethod('update', (_update, store) => (id, patch) => {
+      const current = store.get(id);
+      if (!current) return storeMethodMissing(id);
+      return applyUpdate(current, patch, new Date());
+    }),
+  },
+  {
+    name: 'blacklist ignored',
+    bug: 'drops status from an update body',
+    writes: true,
+    inject: storeMethod('update', (update, store) => (id, patch) => {
+      const { status: _dropped, reason: _alsoDropped, ...rest } = patch;
+      return Object.keys(rest).length > 0 ? update(id, rest) : (store.get(id) ?? storeMethodMissing(id));
+    }),
+  },
+  // Writes that should have been refused.
+  {
+    name: 'duplicate email accepted',
+    bug: 'checks email uniqueness only on update',
+    writes: true,
+    inject: storeMethod('create', (create) => (input) => {
+      try {
+        return create(input);
+      } catch {
+        return { ...create({ ...input, email: undefined }), email: input.email ?? null };
+      }
+    }),
+  },
+  {
+    name: 'invalid phone accepted',
+    bug: 'does not validate phone_number on create',
+    writes: true,
+    inject: wire({
+      request: async (r) => {
+        const body = r.method === 'POST' ? await jsonBody(r) : undefined;
+        if (!body || typeof body.phone_number !== 'string' || /^\+[1-9][0-9]{1,14}$/.test(body.phone_number)) return r;
+        return withBody(r, { ...body, phone_number: '+14155550100' });
+      },
+    }),
+  },
+  {
+    name: 'invalid status accepted on update',
+    bug: 'ignores a status it does not know instead of refusing it',
+    writes: true,
+    inject: wire({
+      request: async (r) => {
+        const body = r.method === 'PATCH' ? await jsonBody(r) : undefined;
+        if (!body || body.status === undefined || (CUSTOMER_STATUSES as readonly unknown[]).includes(body.status)) return r;
+        const { status: _unknown, ...rest } = body;
+        return withBody(r, Object.keys(rest).length > 0 ? rest : { customer_type: 'Individual' });
+      },
+    }),
+  },
+  // Idempotency and deletes.
+  {
+    name: 'idempotency key ignored',
+    bug: 'never reads the idempotency-key header, so a replay writes again',
+    writes: true,
+    inject: wire({
+      request: (r) => {
+        const headers = new Headers(r.headers);
+        headers.delete('idempotency-key');
+        return new Request(r, { headers });
+      },
+    }),
+  },
+  {
+    name: 'reused key replayed',
+    bug: 'replays the first response for a key without comparing the requests',
+    writes: true,
+    inject: (_mock, next) => {
+      const first = new Map<string, { status: number; text: string; headers: Headers }>();
+      return async (request) => {
+        const key = request.headers.get('idempotency-key');
+        const seen = key ? first.get(key) : undefined;
+        if (seen) return new Response(seen.text, { status: seen.status, headers: seen.headers });
+        const response = await next(request);
+        if (key && response.status < 300) first.set(key, { status: response.status, text: await response.clone().text(), headers: response.headers });
+        return response;
+      };
+    },
+  },
+  {
+    name: 'second delete answered 200',
+    bug: 'treats a delete of a missing customer as already done',
+    writes: true,
+    inject: wire({
+      response: async (response, request) =>
+        request.method === 'DELETE' && response.status === 404
+          ? Response.json({ success: true, message: 'Customer successfully deleted', deletedAt: new Date().toISOString(), customerId: new URL(request.url).pathname.split('/').pop() })
+          : response,
+    }),
+  },
+  // Timestamps.
+  {
+    name: 'createdAt not the creation time',
+    bug: 'stamps new customers with the start of the day',
+    writes: true,
+    inject: storeMethod('create', (create) => (input) => {
+      const customer = create(input);
+      const day = new Date(customer.createdAt);
+      day.setUTCHours(0, 0, 0, 0);
+      return { ...customer, createdAt: day.toISOString() };
+    }),
+  },
+  {
+    name: 'updatedAt not advanced',
+    bug: 'keeps updatedAt as the creation time',
+    writes: true,
+    inject: storeMethod('update', (update) => (id, patch) => {
+      const updated = update(id, patch);
+      return { ...updated, updatedAt: updated.createdAt };
+    }),
+  },
 ];
+/** The store's own "not found", for a replaced method. */
+function storeMethodMissing(id: string): never {
+  throw new CustomerNotFoundError(id);
+}
 
 export interface FaultyServer {
   readonly url: string;
@@ -237,8 +530,9 @@ export interface FaultyServer {
 
 /** A mock with the fault (or any other behaviour) injected, on a loopback socket (port 0). */
 export async function faultyServer(fault: Pick<Fault, 'inject'> | undefined): Promise<FaultyServer> {
-  const mock = await createMock({ rateLimit: 0, count: 200 });
-  const handler: FetchHandler = fault ? fault.inject(mock) : async (request) => mock.app.fetch(request);
+  const mock = await createMock({ ...CONTRACT_MOCK_CONFIG, count: 200 });
+  const app: FetchHandler = async (request) => mock.app.fetch(request);
+  const handler: FetchHandler = fault ? fault.inject(mock, app) : app;
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: handler, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });

@@ -8,8 +8,21 @@ describe('customers-contract options', () => {
     expect(parseContractCommand(FLAGS, {})).toEqual({
       kind: 'run',
       junitFile: undefined,
+      driftFile: undefined,
       sandbox: false,
-      settings: { baseUrl: 'http://127.0.0.1:4010', clientKey: 'k', clientSecret: 's', allowWrites: false, timeoutMs: 10_000, maxPages: 10 },
+      settings: {
+        baseUrl: 'http://127.0.0.1:4010',
+        clientKey: 'k',
+        clientSecret: 's',
+        allowWrites: false,
+        timeoutMs: 10_000,
+        maxPages: 10,
+        profile: 'documented',
+        seed: expect.any(Number),
+        maxRequests: undefined,
+        exclusive: false,
+        clockToleranceMs: 5_000,
+      },
     });
   });
 
@@ -51,7 +64,16 @@ describe('customers-contract options', () => {
     expect(() => parseContractCommand([...FLAGS, 'extra'], {})).toThrow(new ContractUsageError('unexpected argument "extra"'));
   });
 
+  it('takes the profile, seed, budget, drift file, --exclusive and the clock tolerance', () => {
+    const command = parseContractCommand([...FLAGS, '--profile', 'strict', '--seed', '42', '--max-requests', '500', '--drift', 'drift.json', '--exclusive', '--clock-tolerance-ms', '900'], {}, '/ci/job');
+    expect(command).toMatchObject({ driftFile: '/ci/job/drift.json', settings: { profile: 'strict', seed: 42, maxRequests: 500, exclusive: true, clockToleranceMs: 900 } });
+    expect(parseContractCommand(FLAGS, { CONTRACT_PROFILE: 'strict' })).toMatchObject({ settings: { profile: 'strict' } });
+  });
+
   it.each([
+    [[...FLAGS, '--profile', 'everything'], /unknown --profile "everything": use documented or strict/],
+    [[...FLAGS, '--seed', '2147483648'], /--seed must be a whole number from 0 to 2147483647/],
+    [[...FLAGS, '--max-requests', '3'], /--max-requests 3 is below the 12 requests the first request and one check may need/],
     [[], /--base-url \(or CONTRACT_BASE_URL\) is required/],
     [['--base-url', 'http://x', '--client-key', 'k'], /--client-secret \(or CONTRACT_CLIENT_SECRET\) is required/],
     [[...FLAGS.slice(2), '--base-url', 'not a url'], /--base-url must be a URL/],

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { RawResponse } from '../../src/client/index.js';
+import { observe } from '../../src/contract-runner/drift.js';
+import { invalidBodies } from '../../src/contract-runner/invalid-bodies.js';
+import { specModelFor } from '../../src/contract-runner/profile.js';
+import { readProvenance } from '../../src/contract-runner/provenance.js';
+import { RateLimitTracker } from '../../src/contract-runner/rate-limit-headers.js';
+import { getSpecModel } from '../../src/openapi/index.js';
+
+const spec = await getSpecModel();
+
+describe('provenance marks', () => {
+  const provenance = readProvenance(spec.spec.raw);
+
+  it('reads every x-choice mark of the document, each naming an entry of x-choices', () => {
+    expect(provenance.marks.length).toBeGreaterThan(0);
+    for (const mark of provenance.marks) expect(provenance.choices.get(mark.choice.id)).toBe(mark.choice);
+    expect(provenance.choiceAt('/components/schemas/Customer/properties/createdAt')?.id).toBe('timestamp-keys');
+  });
+
+  it('calls a rule without a mark documented, and refuses a pointer to nothing', () => {
+    expect(provenance.choiceAt('/components/schemas/Customer/properties/first_name')).toBeUndefined();
+    expect(() => provenance.choiceAt('/components/schemas/NoSuchSchema')).toThrow('no node at /components/schemas/NoSuchSchema');
+  });
+
+  it('reports an observation with its compat pair only where the choice has that value', () => {
+    const marked = provenance.choiceAt('/components/schemas/Customer/properties/createdAt')!;
+    const choice = { ...marked, compat: { option: 'timestamps', default: 'camelCase', values: { camelCase: 'createdAt / updatedAt', snake_case: 'created_at / updated_at' } } };
+    expect(observe(choice, { observed: 'snake_case', expected: 'camelCase', asDocument: false, detail: 'keys' })).toEqual({
+      choice: 'timestamp-keys',
+      topic: choice.topic,
+      document: 'camelCase',
+      observed: 'snake_case',
+      compat: { option: 'timestamps', value: 'snake_case' },
+      detail: 'keys',
+    });
+    expect(observe(choice, { observed: 'neither', expected: 'camelCase', asDocument: false, detail: '' })).not.toHaveProperty('compat');
+  });
+});
+
+describe('the documented profile judges responses without the schema choices', () => {
+  it('accepts extra fields and other timestamp keys, and still checks every documented field', () => {
+    const relaxed = specModelFor('documented', spec).schemaValidator('Customer');
+    const strict = spec.schemaValidator('Customer');
+    const { createdAt, updatedAt, ...rest } = (spec.spec.raw.components!.examples!.ExistingCustomer as { value: Record<string, unknown> }).value;
+    const platform = { ...rest, created_at: createdAt, updated_at: updatedAt, app_id: 'x' };
+    expect(strict(platform)).toBe(false);
+    expect(relaxed(platform)).toBe(true);
+    expect(relaxed({ ...platform, status: 'active' })).toBe(false);
+    expect(relaxed({ ...platform, first_name: undefined })).toBe(false);
+  });
+});
+
+describe('invalid bodies from a request schema', () => {
+  it('break each constraint once, just past its boundary', () => {
+    const schema = spec.operation('createCustomer').requestBodySchema!;
+    const valid = { first_name: 'A', last_name: 'B', phone_number: '+14155550123', email: 'a@example.com' };
+    const bodies = invalidBodies(schema, valid);
+    const validate = spec.schemaValidator('CreateCustomer');
+    expect(validate(valid)).toBe(true);
+    for (const { body, breaks } of bodies) expect(validate(body), breaks).toBe(false);
+    expect(bodies.map((b) => b.breaks)).toEqual(
+      expect.arrayContaining(['first_name longer than maxLength 100', 'first_name shorter than minLength 1', 'status not among its values', 'status "active", a case variant of "ACTIVE"', 'phone_number (required) left out', 'an unknown property']),
+    );
+  });
+});
+
+describe('rate-limit headers', () => {
+  const response = (status: number, headers: Record<string, string>): RawResponse =>
+    ({ status, headers: new Headers(headers), request: { method: 'GET', url: '', headers: { 'x-client-key': 'k' }, body: undefined }, text: '', body: '', bodyIsJson: false, attempts: 1 });
+  const window = (remaining: number) => ({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': '1060' });
+
+  it('must be there on the responses the document declares them for, and fall within a window', () => {
+    const tracker = new RateLimitTracker(spec, () => 1_000_000);
+    expect(tracker.judge('listCustomers', response(200, {}))).toEqual(expect.arrayContaining([expect.stringContaining('header X-RateLimit-Limit is missing')]));
+    expect(tracker.judge('listCustomers', response(200, window(50)))).toEqual([]);
+    expect(tracker.judge('listCustomers', response(200, window(49)))).toEqual([]);
+    expect(tracker.judge('listCustomers', response(200, window(49)))).toEqual([expect.stringContaining('did not fall within one window: 49, then 49')]);
+    expect(tracker.judge('listCustomers', response(200, { ...window(48), 'x-ratelimit-limit': '200' }))).toEqual([expect.stringContaining('changed from 100 to 200')]);
+  });
+
+  it('make the kit wait for the next window once the current one is used up', async () => {
+    const slept: number[] = [];
+    const tracker = new RateLimitTracker(spec, () => 1_000_000, async (ms) => void slept.push(ms));
+    tracker.judge('listCustomers', response(200, window(0)));
+    await tracker.waitForWindow();
+    expect(slept).toEqual([60_100]);
+    await tracker.waitForWindow();
+    expect(slept).toHaveLength(1);
+  });
+});
