@@ -15,8 +15,8 @@ interface WindowState {
 /**
  * The rate-limit headers, judged and obeyed. Each response must carry the headers the document
  * declares as required for its status, and they must agree with each other and with the
- * previous response to the same client key: the limit does not change, and within one window
- * (the same reset time) every request uses one up, so `Remaining` falls. The kit also waits for
+ * previous response to the same client key (refused credentials apart): the limit does not
+ * change, and within one window (the same reset time) every request uses one up, so `Remaining` falls. The kit also waits for
  * the next window when the current one is used up, so a long run never storms the server with 429s.
  */
 export class RateLimitTracker {
@@ -47,7 +47,10 @@ export class RateLimitTracker {
     if (state.reset < nowSeconds - 2 || state.reset > nowSeconds + 3600) {
       problems.push(`header X-RateLimit-Reset ${state.reset} is not the end of a current window (now is ${Math.floor(nowSeconds)})`);
     }
-    const key = response.request.headers['x-client-key'] ?? '';
+    // Refused credentials are followed apart: whether they spend the key's own window is a choice
+    // (x-choices rate-limit-failed-auth), not a documented rule. Within each kind the count falls
+    // either way, since a count shared by both falls too.
+    const key = `${response.status === 401 ? 'refused ' : ''}${response.request.headers['x-client-key'] ?? ''}`;
     const previous = this.windows.get(key);
     if (previous && previous.limit !== state.limit) problems.push(`header X-RateLimit-Limit changed from ${previous.limit} to ${state.limit} between two requests`);
     if (previous && previous.reset === state.reset && state.remaining >= previous.remaining && response.status !== 429) {

@@ -1,3 +1,4 @@
+import type { AppConfig } from '../config/applications.js';
 import { DEFAULT_CONFIG, MOCK_OPTIONS, type MockConfig } from '../config/mock-config.js';
 import { OptionError, readConfigObject } from '../config/option-table.js';
 import type { Clock } from '../domain/clock.js';
@@ -24,6 +25,11 @@ export interface MockFetchOptions {
   readonly latency?: number | string;
   readonly errorRate?: number;
   readonly cors?: string;
+  /** Applications beside the mock's own, each generated from its seed and count (no data files in process). */
+  readonly apps?: ReadonlyArray<Omit<AppConfig, 'dataFile'>>;
+  readonly maxSandboxes?: number;
+  readonly maxSandboxCustomers?: number;
+  readonly sandboxIdleMinutes?: number;
   /** Where time comes from (timestamps, rate-limit windows, key expiry): a `ManualClock` to move it. */
   readonly clock?: Clock;
   /** Chance for failure simulation (`errorRate`, `latency` ranges), like Math.random: a seeded one replays a run. */
@@ -89,8 +95,9 @@ function readOptions(options: MockFetchOptions): InProcessSettings {
   let values: Partial<Record<string, unknown>> = {};
   try {
     values = readConfigObject(IN_PROCESS_TABLE, serverOptions, {
+      // The one path an in-process option can hold is an application's data file (`apps`).
       resolvePath: () => {
-        throw new Error('no option read in process is a file path');
+        throw new OptionError("apps: an application's data file cannot be read in process; give it a seed and count");
       },
     });
   } catch (error) {

@@ -563,7 +563,7 @@ const raw = {
           "Admin"
         ],
         "summary": "Create a sandbox",
-        "description": "A new application on this mock, with fresh credentials and a data set of its own, so that\nparallel test jobs sharing one mock never see each other's data. Its credentials work on\nevery endpoint; `/__admin/reset`, `/__admin/customers` and `/__admin/requests` called with\nthem act on the sandbox only. It has its own rate-limit window, idempotency keys and request\nlog.\n\nThe body is optional: `{\"seed\": 7, \"count\": 50}` generates the data set (each defaults to\nthe mock's own `--seed` and `--count`), `{\"customers\": [...]}` gives it (checked as\n`PUT /__admin/customers` checks it); the two cannot be combined.\n\nOnly the mock's own credentials (`--client-key`) may create, list or delete sandboxes (403\notherwise). Limits, each named with its value in the error: at most `--max-sandboxes`\n(default 100) at once, else 409; at most `--max-sandbox-customers` (default 100,000)\ncustomers in a sandbox, here or later, else 413. A sandbox that no request has used for\n`--sandbox-idle-minutes` (default 60) is deleted, and its credentials get 401 from then on.\n",
+        "description": "A new application on this mock, with fresh credentials and a data set of its own, so that\nparallel test jobs sharing one mock never see each other's data. Its credentials work on\nevery endpoint; `/__admin/reset`, `/__admin/customers` and `/__admin/requests` called with\nthem act on the sandbox only. It has its own rate-limit window, idempotency keys and request\nlog.\n\nThe body is optional: `{\"seed\": 7, \"count\": 50}` generates the data set (each defaults to\nthe mock's own `--seed` and `--count`), `{\"customers\": [...]}` gives it (checked as\n`PUT /__admin/customers` checks it); the two cannot be combined.\n\nOnly the mock's own credentials (`--client-key`) may create, list or delete sandboxes (403\notherwise). Limits, each named with its value in the error: at most `--max-sandboxes`\n(default 100) at once, else 409; at most `--max-sandbox-customers` (default 100,000)\ncustomers in a sandbox, here or later, else 413. A sandbox that no request has used for\n`--sandbox-idle-minutes` (default 60) is deleted, and its credentials get 401 from then on.\n\nWith `--state`, sandboxes (their credentials, `appId` and customers) survive a restart; a\ncreation the journal cannot save is a 503 and creates nothing.\n",
         "requestBody": {
           "required": false,
           "content": {
@@ -620,6 +620,9 @@ const raw = {
           },
           "413": {
             "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "5XX": {
+            "$ref": "#/components/responses/ServerError"
           }
         }
       },
@@ -669,7 +672,7 @@ const raw = {
           "Admin"
         ],
         "summary": "Delete a sandbox",
-        "description": "Deletes the sandbox and its data; its credentials get 401 from then on.",
+        "description": "Deletes the sandbox and its data; its credentials get 401 from then on. With `--state`, a\ndeletion the journal cannot save is a 503 and deletes nothing.\n",
         "parameters": [
           {
             "name": "clientKey",
@@ -714,6 +717,9 @@ const raw = {
                 }
               }
             }
+          },
+          "5XX": {
+            "$ref": "#/components/responses/ServerError"
           }
         }
       }
@@ -5623,7 +5629,7 @@ const dereferenced = {
           "Admin"
         ],
         "summary": "Create a sandbox",
-        "description": "A new application on this mock, with fresh credentials and a data set of its own, so that\nparallel test jobs sharing one mock never see each other's data. Its credentials work on\nevery endpoint; `/__admin/reset`, `/__admin/customers` and `/__admin/requests` called with\nthem act on the sandbox only. It has its own rate-limit window, idempotency keys and request\nlog.\n\nThe body is optional: `{\"seed\": 7, \"count\": 50}` generates the data set (each defaults to\nthe mock's own `--seed` and `--count`), `{\"customers\": [...]}` gives it (checked as\n`PUT /__admin/customers` checks it); the two cannot be combined.\n\nOnly the mock's own credentials (`--client-key`) may create, list or delete sandboxes (403\notherwise). Limits, each named with its value in the error: at most `--max-sandboxes`\n(default 100) at once, else 409; at most `--max-sandbox-customers` (default 100,000)\ncustomers in a sandbox, here or later, else 413. A sandbox that no request has used for\n`--sandbox-idle-minutes` (default 60) is deleted, and its credentials get 401 from then on.\n",
+        "description": "A new application on this mock, with fresh credentials and a data set of its own, so that\nparallel test jobs sharing one mock never see each other's data. Its credentials work on\nevery endpoint; `/__admin/reset`, `/__admin/customers` and `/__admin/requests` called with\nthem act on the sandbox only. It has its own rate-limit window, idempotency keys and request\nlog.\n\nThe body is optional: `{\"seed\": 7, \"count\": 50}` generates the data set (each defaults to\nthe mock's own `--seed` and `--count`), `{\"customers\": [...]}` gives it (checked as\n`PUT /__admin/customers` checks it); the two cannot be combined.\n\nOnly the mock's own credentials (`--client-key`) may create, list or delete sandboxes (403\notherwise). Limits, each named with its value in the error: at most `--max-sandboxes`\n(default 100) at once, else 409; at most `--max-sandbox-customers` (default 100,000)\ncustomers in a sandbox, here or later, else 413. A sandbox that no request has used for\n`--sandbox-idle-minutes` (default 60) is deleted, and its credentials get 401 from then on.\n\nWith `--state`, sandboxes (their credentials, `appId` and customers) survive a restart; a\ncreation the journal cannot save is a 503 and creates nothing.\n",
         "requestBody": {
           "required": false,
           "content": {
@@ -6067,6 +6073,53 @@ const dereferenced = {
                 }
               }
             }
+          },
+          "5XX": {
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": [
+                    "statusCode",
+                    "message",
+                    "error"
+                  ],
+                  "properties": {
+                    "statusCode": {
+                      "type": "integer",
+                      "minimum": 400,
+                      "maximum": 599
+                    },
+                    "message": {
+                      "description": "A sentence, or for validation errors one sentence per failing parameter, naming it.",
+                      "oneOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "array",
+                          "minItems": 1,
+                          "items": {
+                            "type": "string"
+                          }
+                        }
+                      ]
+                    },
+                    "error": {
+                      "type": "string",
+                      "description": "The HTTP reason phrase."
+                    }
+                  }
+                },
+                "example": {
+                  "statusCode": 503,
+                  "message": "Simulated failure (Prefer: code=503)",
+                  "error": "Service Unavailable"
+                }
+              }
+            }
           }
         }
       },
@@ -6255,7 +6308,7 @@ const dereferenced = {
           "Admin"
         ],
         "summary": "Delete a sandbox",
-        "description": "Deletes the sandbox and its data; its credentials get 401 from then on.",
+        "description": "Deletes the sandbox and its data; its credentials get 401 from then on. With `--state`, a\ndeletion the journal cannot save is a 503 and deletes nothing.\n",
         "parameters": [
           {
             "name": "clientKey",
@@ -6468,6 +6521,53 @@ const dereferenced = {
                   "statusCode": 404,
                   "message": "Sandbox not found",
                   "error": "Not Found"
+                }
+              }
+            }
+          },
+          "5XX": {
+            "description": "The server failed. The mock answers with one when failure simulation asks (a `Prefer`\nheader or `--error-rate`), and with a 503 when a write cannot be saved to its `--state`\njournal (a full disk); nothing was changed, so the request can be retried.\n",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": [
+                    "statusCode",
+                    "message",
+                    "error"
+                  ],
+                  "properties": {
+                    "statusCode": {
+                      "type": "integer",
+                      "minimum": 400,
+                      "maximum": 599
+                    },
+                    "message": {
+                      "description": "A sentence, or for validation errors one sentence per failing parameter, naming it.",
+                      "oneOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "array",
+                          "minItems": 1,
+                          "items": {
+                            "type": "string"
+                          }
+                        }
+                      ]
+                    },
+                    "error": {
+                      "type": "string",
+                      "description": "The HTTP reason phrase."
+                    }
+                  }
+                },
+                "example": {
+                  "statusCode": 503,
+                  "message": "Simulated failure (Prefer: code=503)",
+                  "error": "Service Unavailable"
                 }
               }
             }

@@ -167,6 +167,9 @@ export interface paths {
          *     (default 100) at once, else 409; at most `--max-sandbox-customers` (default 100,000)
          *     customers in a sandbox, here or later, else 413. A sandbox that no request has used for
          *     `--sandbox-idle-minutes` (default 60) is deleted, and its credentials get 401 from then on.
+         *
+         *     With `--state`, sandboxes (their credentials, `appId` and customers) survive a restart; a
+         *     creation the journal cannot save is a 503 and creates nothing.
          */
         post: operations["adminCreateSandbox"];
         delete?: never;
@@ -187,7 +190,8 @@ export interface paths {
         post?: never;
         /**
          * Delete a sandbox
-         * @description Deletes the sandbox and its data; its credentials get 401 from then on.
+         * @description Deletes the sandbox and its data; its credentials get 401 from then on. With `--state`, a
+         *     deletion the journal cannot save is a 503 and deletes nothing.
          */
         delete: operations["adminDeleteSandbox"];
         options?: never;
@@ -953,6 +957,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            "5XX": components["responses"]["ServerError"];
         };
     };
     adminDeleteSandbox: {
@@ -994,6 +999,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            "5XX": components["responses"]["ServerError"];
         };
     };
 }

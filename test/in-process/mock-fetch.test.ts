@@ -105,6 +105,25 @@ describe('createMockFetch', () => {
     expectError(unknown, 404, 'Cannot GET /api/v0/nothing-here');
   });
 
+  it("serves the config's apps and sandboxes as the server does, each with its own data", async () => {
+    const team = { clientKey: 'team-b', clientSecret: 'team-b-secret', appId: 'app_team_b', seed: 4, count: 2 };
+    const mockFetch = await createMockFetch({ count: 3, rateLimit: 0, apps: [team] });
+    const asTeam = { headers: { 'x-client-key': team.clientKey, 'x-client-secret': team.clientSecret } };
+    const teamList = await call(mockFetch, '/api/v0/customers', asTeam);
+    expect(teamList.body.data.map((c: { id: string }) => c.id).sort()).toEqual(generateCustomers({ ...team }).map((c) => c.id).sort());
+
+    const created = await call(mockFetch, '/__admin/sandboxes', post({ seed: 9, count: 4 }));
+    expect(created.status).toBe(201);
+    await expectDocumented('adminCreateSandbox', created);
+    const asSandbox = { headers: { 'x-client-key': created.body.clientKey, 'x-client-secret': created.body.clientSecret } };
+    expect((await call(mockFetch, '/api/v0/customers', post(NEW, asSandbox.headers))).status).toBe(201);
+    expect((await call(mockFetch, '/api/v0/customers', asSandbox)).body.total).toBe(5);
+    expect((await call(mockFetch, '/api/v0/customers')).body.total).toBe(3);
+    expect((await call(mockFetch, '/api/v0/customers', asTeam)).body.total).toBe(2);
+    expect((await call(mockFetch, `/__admin/sandboxes/${created.body.clientKey}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await call(mockFetch, '/api/v0/customers', asSandbox)).status).toBe(401);
+  });
+
   it('rejects with the signal\'s reason when aborted, also during a simulated delay', async () => {
     const mockFetch = await createMockFetch({ count: 1, rateLimit: 0 });
     const already = AbortSignal.abort();
@@ -128,6 +147,7 @@ describe('createMockFetch', () => {
     [{ data: 'customers.json' }, /data must hold a JSON array of customers/],
     [{ data: [{ id: 'x' }] }, /data: \[0\] first_name is required/],
     [{ data: (() => { const [c] = generateCustomers({ seed: 1, count: 1, appId: 'a' }); return [c, c]; })() }, /is used twice/],
+    [{ apps: [{ clientKey: 'b', clientSecret: 's', appId: 'app_b', data: 'b.json' }] }, /apps: an application's data file cannot be read in process/],
   ])('refuses bad options at creation, saying what is wrong: %j', async (options, message) => {
     const creating = createMockFetch(options as never);
     await expect(creating).rejects.toThrow(MockOptionsError);

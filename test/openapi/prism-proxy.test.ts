@@ -66,7 +66,8 @@ describe('Prism in proxy mode over a broad corpus of requests to the mock', { ti
     // The real API's rate limit is on (so every response's X-RateLimit-* headers are checked too),
     // high enough that the corpus never meets it; the admin upload limit is small, to reach its 413.
     mock = await startMock(
-      { port: 0, seed: 42, count: 500, rateLimit: 100_000, adminBodyLimitBytes: 8 * 1024, stateFile: join(stateFolder, 'state.json') },
+      // Two sandboxes of at most 500 customers, to reach their 409 and 413.
+      { port: 0, seed: 42, count: 500, rateLimit: 100_000, adminBodyLimitBytes: 8 * 1024, maxSandboxes: 2, maxSandboxCustomers: 500, stateFile: join(stateFolder, 'state.json') },
       { stateFileSystem: disk, onStateWarning: () => {} },
     );
     const port = await freePort();
@@ -176,9 +177,30 @@ describe('Prism in proxy mode over a broad corpus of requests to the mock', { ti
     await send('adminReplaceCustomers', 'no credentials', 'PUT', '/__admin/customers', { auth: false, body: few });
     await send('adminReset', 'reset', 'POST', '/__admin/reset');
     await send('adminReset', 'no credentials', 'POST', '/__admin/reset', { auth: false });
+    const sandboxes = '/__admin/sandboxes';
+    const sandbox = (await send('adminCreateSandbox', 'ten customers from a seed', 'POST', sandboxes, { body: { seed: 7, count: 10 } })).body;
+    const asSandbox = { auth: false, headers: { 'x-client-key': sandbox.clientKey as string, 'x-client-secret': sandbox.clientSecret as string } };
+    await send('listCustomers', 'in the sandbox', 'GET', `${customers}?take=3`, asSandbox);
+    await send('adminReset', 'the sandbox', 'POST', '/__admin/reset', asSandbox);
+    await send('adminCreateSandbox', 'past --max-sandbox-customers', 'POST', sandboxes, { body: { count: 501 } });
+    await send('adminCreateSandbox', 'a negative seed', 'POST', sandboxes, { body: { seed: -1 } });
+    await send('adminCreateSandbox', 'no credentials', 'POST', sandboxes, { auth: false });
+    await send('adminCreateSandbox', "a sandbox's credentials", 'POST', sandboxes, asSandbox);
+    await send('adminCreateSandbox', "no body: the mock's seed and count", 'POST', sandboxes);
+    await send('adminCreateSandbox', 'past --max-sandboxes', 'POST', sandboxes, { body: { count: 1 } });
+    await send('adminListSandboxes', 'two', 'GET', sandboxes);
+    await send('adminListSandboxes', 'no credentials', 'GET', sandboxes, { auth: false });
+    await send('adminListSandboxes', "a sandbox's credentials", 'GET', sandboxes, asSandbox);
+    await send('adminDeleteSandbox', "a sandbox's credentials", 'DELETE', `${sandboxes}/${sandbox.clientKey}`, asSandbox);
+    await send('adminDeleteSandbox', 'no credentials', 'DELETE', `${sandboxes}/${sandbox.clientKey}`, { auth: false });
+    await send('adminDeleteSandbox', 'unknown', 'DELETE', `${sandboxes}/sandbox_unknown`);
+    await send('adminDeleteSandbox', 'delete', 'DELETE', `${sandboxes}/${sandbox.clientKey}`);
+    const other = (await send('adminListSandboxes', 'one', 'GET', sandboxes)).body.sandboxes[0].clientKey as string;
     disk.failWith('ENOSPC');
     await send('adminReplaceCustomers', 'a full disk', 'PUT', '/__admin/customers', { body: few });
     await send('adminReset', 'a full disk', 'POST', '/__admin/reset');
+    await send('adminCreateSandbox', 'a full disk', 'POST', sandboxes, { body: { count: 1 } });
+    await send('adminDeleteSandbox', 'a full disk', 'DELETE', `${sandboxes}/${other}`);
     disk.heal();
   }
 

@@ -128,6 +128,8 @@ async function requests(): Promise<fc.Arbitrary<HostileRequest>> {
     },
     { method: 'GET', target: '/__admin/requests', headers: {}, body: undefined },
     { method: 'GET', target: '/openapi.json', headers: {}, body: undefined },
+    // Sandboxes too: their credentials come from randomUUID, the same on both sides here.
+    { method: 'POST', target: '/__admin/sandboxes', headers: { ...CREDENTIALS, 'content-type': 'application/json' }, body: '{"seed":3,"count":2}' },
   );
   const operations = fc.oneof(...spec.operations.map((op) => requestFor(op, ids)));
   const request = fc.oneof({ weight: 2, arbitrary: valid }, { weight: 6, arbitrary: operations }, { weight: 2, arbitrary: anyRequest });
@@ -146,6 +148,7 @@ describe('the in-process engine and the Node server', () => {
         // And the state both ended in: every customer, and the request log.
         await compare({ method: 'GET', target: '/api/v0/customers?take=100', headers: CREDENTIALS, body: undefined }, sequence.length);
         await compare({ method: 'GET', target: '/__admin/requests', headers: {}, body: undefined }, sequence.length + 1);
+        await compare({ method: 'GET', target: '/__admin/sandboxes', headers: CREDENTIALS, body: undefined }, sequence.length + 2);
       }),
       { numRuns: RUNS },
     );

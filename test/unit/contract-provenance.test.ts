@@ -79,6 +79,16 @@ describe('rate-limit headers', () => {
     expect(tracker.judge('listCustomers', response(200, { ...window(48), 'x-ratelimit-limit': '200' }))).toEqual([expect.stringContaining('changed from 100 to 200')]);
   });
 
+  it('follow refused credentials apart, since whether they spend the key\'s window is a choice, and each kind must still fall', () => {
+    const tracker = new RateLimitTracker(spec, () => 1_000_000);
+    expect(tracker.judge('listCustomers', response(200, window(50)))).toEqual([]);
+    // A count kept apart for refused attempts (this mock) and one shared with the key both pass.
+    expect(tracker.judge('listCustomers', response(401, window(99)))).toEqual([]);
+    expect(tracker.judge('listCustomers', response(200, window(49)))).toEqual([]);
+    expect(tracker.judge('listCustomers', response(401, window(98)))).toEqual([]);
+    expect(tracker.judge('listCustomers', response(401, window(98)))).toEqual([expect.stringContaining('did not fall within one window: 98, then 98')]);
+  });
+
   it('make the kit wait for the next window once the current one is used up', async () => {
     const slept: number[] = [];
     const tracker = new RateLimitTracker(spec, () => 1_000_000, async (ms) => void slept.push(ms));
