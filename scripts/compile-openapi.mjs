@@ -74,6 +74,9 @@ import type { components } from './openapi-types.js';
 /** Every status a customer can have (schema CustomerStatus); the list's status filter takes the same. */
 export const CUSTOMER_STATUSES = ${JSON.stringify(stated(schemas.CustomerStatus?.enum, 'CustomerStatus enum'))} as const satisfies readonly components['schemas']['CustomerStatus'][];
 
+/** Every customer type (schema CustomerType). */
+export const CUSTOMER_TYPES = ${JSON.stringify(stated(schemas.CustomerType?.enum, 'CustomerType enum'))} as const satisfies readonly components['schemas']['CustomerType'][];
+
 /** The largest page a list request may ask for (\`take\`'s maximum). */
 export const PAGE_SIZE_MAX = ${JSON.stringify(stated(take.maximum, 'listCustomers take maximum'))};
 

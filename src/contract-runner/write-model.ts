@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Customer, CustomerStatus, CustomerType } from '../domain/customer.js';
-import { CUSTOMER_STATUSES } from '../openapi/contract-facts.generated.js';
+import { CUSTOMER_STATUSES, CUSTOMER_TYPES } from '../openapi/contract-facts.generated.js';
 import { timestampOf } from './discovery.js';
 import { ContractFailure } from './failure.js';
 import type { ContractKit, Exchange } from './kit.js';
@@ -39,7 +39,6 @@ const COMPARED = ['first_name', 'last_name', 'email', 'phone_number', 'customer_
  * observes it apart (the status-totals check).
  */
 export const STATUSES: readonly CustomerStatus[] = CUSTOMER_STATUSES.filter((status) => status !== 'DELETED');
-const TYPES: readonly CustomerType[] = ['Individual', 'Startup', 'Small Business', 'Medium Business', 'Enterprise', 'Non-Profit', 'Government'];
 /** The most records one sequence keeps alive, so every view of them fits one page. */
 const MAX_LIVE = 8;
 /** Sequences per run and their longest length: some 25 steps in all, each checked in every view. */
@@ -223,10 +222,10 @@ export function writeCommands(deleteRouted: boolean): fc.Arbitrary<Iterable<Comm
   const index = fc.nat({ max: MAX_LIVE - 1 });
   const arbitraries: fc.Arbitrary<Command>[] = [
     fc
-      .record({ first_name: namePart, phone_number: phone, customer_type: fc.option(fc.constantFrom(...TYPES), { nil: undefined }), status: fc.option(fc.constantFrom(...STATUSES), { nil: undefined }) }, { requiredKeys: ['first_name', 'phone_number'] })
+      .record({ first_name: namePart, phone_number: phone, customer_type: fc.option(fc.constantFrom(...CUSTOMER_TYPES), { nil: undefined }), status: fc.option(fc.constantFrom(...STATUSES), { nil: undefined }) }, { requiredKeys: ['first_name', 'phone_number'] })
       .map((input) => new Create(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as ConstructorParameters<typeof Create>[0])),
     fc
-      .tuple(index, fc.record({ first_name: namePart, phone_number: phone, customer_type: fc.constantFrom(...TYPES) }, { requiredKeys: [] }))
+      .tuple(index, fc.record({ first_name: namePart, phone_number: phone, customer_type: fc.constantFrom(...CUSTOMER_TYPES) }, { requiredKeys: [] }))
       .filter(([, patch]) => Object.keys(patch).length > 0)
       .map(([i, patch]) => new Update(i, patch, 'update')),
     fc.tuple(index, namePart).map(([i, reason]) => new Update(i, { status: 'BLACKLISTED', reason }, 'blacklist')),

@@ -6,6 +6,9 @@ import type { components } from './openapi-types.js';
 /** Every status a customer can have (schema CustomerStatus); the list's status filter takes the same. */
 export const CUSTOMER_STATUSES = ["ACTIVE","BLACKLISTED","DEACTIVATED","DELETED"] as const satisfies readonly components['schemas']['CustomerStatus'][];
 
+/** Every customer type (schema CustomerType). */
+export const CUSTOMER_TYPES = ["Individual","Startup","Small Business","Medium Business","Enterprise","Non-Profit","Government"] as const satisfies readonly components['schemas']['CustomerType'][];
+
 /** The largest page a list request may ask for (`take`'s maximum). */
 export const PAGE_SIZE_MAX = 100;
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CUSTOMER_DEFAULTS, CUSTOMER_STATUSES, NOT_FOUND_MESSAGE, PAGE_SIZE_MAX } from '../../src/openapi/contract-facts.generated.js';
+import { CUSTOMER_DEFAULTS, CUSTOMER_STATUSES, CUSTOMER_TYPES, NOT_FOUND_MESSAGE, PAGE_SIZE_MAX } from '../../src/openapi/contract-facts.generated.js';
 
 // The document states these facts; code imports them from src/openapi/contract-facts.generated.ts
 // (compiled from the document, see scripts/compile-openapi.mjs). These checks fail when TypeScript
@@ -35,6 +35,11 @@ describe('facts the document states are not restated in TypeScript', () => {
   it('the statuses: a line quoting three or more of them is a status list; import CUSTOMER_STATUSES', () => {
     const statuses = CUSTOMER_STATUSES.map(quoted);
     expect(restatements((line) => statuses.filter((status) => status.test(line)).length >= 3)).toEqual([]);
+  });
+
+  it('the customer types: a line quoting three or more of them is a type list; import CUSTOMER_TYPES', () => {
+    const types = CUSTOMER_TYPES.map(quoted);
+    expect(restatements((line) => types.filter((type) => type.test(line)).length >= 3)).toEqual([]);
   });
 
   it('the page maximum bounding take: import PAGE_SIZE_MAX', () => {
