@@ -143,6 +143,7 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
       }
       spendBudget();
       await rateLimits.waitForWindow();
+      const sentAtMs = Date.now();
       let response: RawResponse;
       try {
         response = await client.request({
@@ -168,7 +169,7 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
         body: response.body,
         bodyIsJson: response.bodyIsJson,
       });
-      return { operationId, request: response.request, response, deviations: [...deviations, ...rateLimits.judge(operationId, response)] };
+      return { operationId, request: response.request, response, deviations: [...deviations, ...rateLimits.judge(operationId, response, sentAtMs)] };
     },
     expectStatus<T>(exchange: Exchange, status: number): T {
       const { response, deviations } = exchange;

@@ -12,6 +12,11 @@ interface WindowState {
   reset: number;
 }
 
+/** The window a response reported, and when it arrived (ms, the tracker's clock). */
+interface ObservedWindow extends WindowState {
+  answeredAtMs: number;
+}
+
 /**
  * The rate-limit headers, judged and obeyed. Each response must carry the headers the document
  * declares as required for its status, and they must agree with each other and with the
@@ -20,7 +25,7 @@ interface WindowState {
  * the next window when the current one is used up, so a long run never storms the server with 429s.
  */
 export class RateLimitTracker {
-  private readonly windows = new Map<string, WindowState>();
+  private readonly windows = new Map<string, ObservedWindow>();
   private pauseUntilMs = 0;
 
   constructor(
@@ -29,8 +34,13 @@ export class RateLimitTracker {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
-  /** Deviations of the response's headers from the document; records the window it reports. */
-  judge(operationId: string, response: RawResponse): string[] {
+  /**
+   * Deviations of the response's headers from the document; records the window it reports.
+   * `sentAtMs` is when the request left (the tracker's clock): `Remaining` is compared only with a
+   * response that had arrived by then, since requests in flight together may be counted by the
+   * server in either order.
+   */
+  judge(operationId: string, response: RawResponse, sentAtMs: number): string[] {
     const declared = this.declaredHeaders(operationId, response.status);
     const problems: string[] = [];
     for (const [name, header] of Object.entries(declared)) {
@@ -53,10 +63,11 @@ export class RateLimitTracker {
     const key = `${response.status === 401 ? 'refused ' : ''}${response.request.headers['x-client-key'] ?? ''}`;
     const previous = this.windows.get(key);
     if (previous && previous.limit !== state.limit) problems.push(`header X-RateLimit-Limit changed from ${previous.limit} to ${state.limit} between two requests`);
-    if (previous && previous.reset === state.reset && state.remaining >= previous.remaining && response.status !== 429) {
+    const sequential = previous !== undefined && previous.answeredAtMs <= sentAtMs;
+    if (sequential && previous.reset === state.reset && state.remaining >= previous.remaining && response.status !== 429) {
       problems.push(`header X-RateLimit-Remaining did not fall within one window: ${previous.remaining}, then ${state.remaining} (reset ${state.reset})`);
     }
-    this.windows.set(key, state);
+    this.windows.set(key, { ...state, answeredAtMs: this.now() });
     if (state.remaining === 0) this.pauseUntilMs = Math.min(this.now() + MAX_WINDOW_WAIT_MS, state.reset * 1000 + 100);
     return problems;
   }

@@ -72,27 +72,39 @@ describe('rate-limit headers', () => {
 
   it('must be there on the responses the document declares them for, and fall within a window', () => {
     const tracker = new RateLimitTracker(spec, () => 1_000_000);
-    expect(tracker.judge('listCustomers', response(200, {}))).toEqual(expect.arrayContaining([expect.stringContaining('header X-RateLimit-Limit is missing')]));
-    expect(tracker.judge('listCustomers', response(200, window(50)))).toEqual([]);
-    expect(tracker.judge('listCustomers', response(200, window(49)))).toEqual([]);
-    expect(tracker.judge('listCustomers', response(200, window(49)))).toEqual([expect.stringContaining('did not fall within one window: 49, then 49')]);
-    expect(tracker.judge('listCustomers', response(200, { ...window(48), 'x-ratelimit-limit': '200' }))).toEqual([expect.stringContaining('changed from 100 to 200')]);
+    expect(tracker.judge('listCustomers', response(200, {}), 1_000_000)).toEqual(expect.arrayContaining([expect.stringContaining('header X-RateLimit-Limit is missing')]));
+    expect(tracker.judge('listCustomers', response(200, window(50)), 1_000_000)).toEqual([]);
+    expect(tracker.judge('listCustomers', response(200, window(49)), 1_000_000)).toEqual([]);
+    expect(tracker.judge('listCustomers', response(200, window(49)), 1_000_000)).toEqual([expect.stringContaining('did not fall within one window: 49, then 49')]);
+    expect(tracker.judge('listCustomers', response(200, { ...window(48), 'x-ratelimit-limit': '200' }), 1_000_000)).toEqual([expect.stringContaining('changed from 100 to 200')]);
   });
 
   it('follow refused credentials apart, since whether they spend the key\'s window is a choice, and each kind must still fall', () => {
     const tracker = new RateLimitTracker(spec, () => 1_000_000);
-    expect(tracker.judge('listCustomers', response(200, window(50)))).toEqual([]);
+    expect(tracker.judge('listCustomers', response(200, window(50)), 1_000_000)).toEqual([]);
     // A count kept apart for refused attempts (this mock) and one shared with the key both pass.
-    expect(tracker.judge('listCustomers', response(401, window(99)))).toEqual([]);
-    expect(tracker.judge('listCustomers', response(200, window(49)))).toEqual([]);
-    expect(tracker.judge('listCustomers', response(401, window(98)))).toEqual([]);
-    expect(tracker.judge('listCustomers', response(401, window(98)))).toEqual([expect.stringContaining('did not fall within one window: 98, then 98')]);
+    expect(tracker.judge('listCustomers', response(401, window(99)), 1_000_000)).toEqual([]);
+    expect(tracker.judge('listCustomers', response(200, window(49)), 1_000_000)).toEqual([]);
+    expect(tracker.judge('listCustomers', response(401, window(98)), 1_000_000)).toEqual([]);
+    expect(tracker.judge('listCustomers', response(401, window(98)), 1_000_000)).toEqual([expect.stringContaining('did not fall within one window: 98, then 98')]);
+  });
+
+  it('compare Remaining only with responses that had arrived before the request left: requests in flight together may be counted in either order', () => {
+    let now = 1_000_000;
+    const tracker = new RateLimitTracker(spec, () => now);
+    const sentTogether = now;
+    now += 10;
+    expect(tracker.judge('listCustomers', response(200, window(41)), sentTogether)).toEqual([]);
+    now += 10;
+    expect(tracker.judge('listCustomers', response(200, window(42)), sentTogether)).toEqual([]);
+    // A request sent after both answers arrived is compared again.
+    expect(tracker.judge('listCustomers', response(200, window(42)), now)).toEqual([expect.stringContaining('did not fall within one window: 42, then 42')]);
   });
 
   it('make the kit wait for the next window once the current one is used up', async () => {
     const slept: number[] = [];
     const tracker = new RateLimitTracker(spec, () => 1_000_000, async (ms) => void slept.push(ms));
-    tracker.judge('listCustomers', response(200, window(0)));
+    tracker.judge('listCustomers', response(200, window(0)), 1_000_000);
     await tracker.waitForWindow();
     expect(slept).toEqual([60_100]);
     await tracker.waitForWindow();
