@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config/applications.js';
 import type { Customer } from '../../src/domain/customer.js';
 import { createMock, type StartOptions } from '../../src/server.js';
 import { aCustomer } from '../support/customers.js';
 import { FailingFileSystem } from '../support/failing-file-system.js';
 import { InProcessMock, ManualClock, type TestResponse } from '../support/mock.js';
+import { stateFolders } from '../support/state-folders.js';
 
 const NOW = Date.UTC(2026, 2, 1, 12, 0, 0);
 const TEAM_B: AppConfig = { clientKey: 'team-b', clientSecret: 'team-b-secret', appId: 'app_team_b', seed: 5, count: 4 };
@@ -20,33 +20,14 @@ interface Sandbox {
   customers: number;
 }
 
-let root: string;
-let folders = 0;
-const open: InProcessMock[] = [];
-
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'mock-sandbox-state-'));
-});
-afterEach(async () => {
-  for (const mock of open.splice(0)) await mock.mock.state?.close();
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function freshState(): string {
-  const folder = join(root, `state-${++folders}`);
-  mkdirSync(folder);
-  return join(folder, 's.json');
-}
+const { freshState, track, stop } = stateFolders('mock-sandbox-state-');
 
 async function start(stateFile: string, clock: ManualClock, options: StartOptions = {}): Promise<InProcessMock> {
-  const mock = new InProcessMock(await createMock({ count: 6, seed: 9, rateLimit: 0, stateFile, apps: [TEAM_B] }, { clock, ...options }));
-  open.push(mock);
-  return mock;
+  return track(new InProcessMock(await createMock({ count: 6, seed: 9, rateLimit: 0, stateFile, apps: [TEAM_B] }, { clock, ...options })));
 }
 
 async function restart(mock: InProcessMock, clock: ManualClock, options: StartOptions = {}): Promise<InProcessMock> {
-  open.splice(open.indexOf(mock), 1);
-  await mock.mock.state!.close();
+  await stop(mock);
   return start(mock.mock.config.stateFile!, clock, options);
 }
 

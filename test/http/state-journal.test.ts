@@ -1,7 +1,6 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 import { customerCheck } from '../../src/engine.js';
@@ -12,37 +11,17 @@ import { encodeLine, STATE_FORMAT_VERSION, StateFileError } from '../../src/stor
 import { aCustomer } from '../support/customers.js';
 import { FailingFileSystem } from '../support/failing-file-system.js';
 import { InProcessMock } from '../support/mock.js';
+import { stateFolders } from '../support/state-folders.js';
 
-let root: string;
-let folders = 0;
+const { freshState, track, stop } = stateFolders('mock-journal-');
 let check: CustomerCheck;
-const open: InProcessMock[] = [];
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'mock-journal-'));
   check = customerCheck(await getSpecModel());
 });
-afterEach(async () => {
-  for (const mock of open.splice(0)) await mock.mock.state?.close();
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** A state file in a folder of its own. */
-function freshState(): string {
-  const folder = join(root, `state-${++folders}`);
-  mkdirSync(folder);
-  return join(folder, 's.json');
-}
 
 async function start(stateFile: string, options: StartOptions = {}, count = 10): Promise<InProcessMock> {
-  const mock = new InProcessMock(await createMock({ count, rateLimit: 0, stateFile }, options));
-  open.push(mock);
-  return mock;
-}
-
-async function stop(mock: InProcessMock): Promise<void> {
-  open.splice(open.indexOf(mock), 1);
-  await mock.mock.state!.close();
+  return track(new InProcessMock(await createMock({ count, rateLimit: 0, stateFile }, options)));
 }
 
 const byId = (customers: readonly Customer[]) => [...customers].sort((a, b) => a.id.localeCompare(b.id));
