@@ -20,6 +20,8 @@ export interface StartOptions extends Omit<EngineOptions, 'docsAssets' | 'whenDu
   readonly onStateWarning?: (message: string) => void;
   /** Told before `--state` files are read, with their size in bytes. */
   readonly onStateLoading?: (stateFile: string, bytes: number) => void;
+  /** Changes carrying more customers are saved as a snapshot, not a journal record (tests lower it). */
+  readonly stateJournaledCustomersMax?: number;
 }
 
 export interface MockInstance extends Engine {
@@ -78,6 +80,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
     warn,
     onLoading: options.onStateLoading,
     fileSystem: options.stateFileSystem,
+    journaledCustomersMax: options.stateJournaledCustomersMax,
   });
   for (const gone of stored.filter((application) => application.sandbox === undefined && !config.apps.some((app) => app.clientKey === application.clientKey))) {
     warn(`${config.stateFile} holds the customers of an application no longer in the config's apps (client key ${gone.clientKey}); they are dropped`);

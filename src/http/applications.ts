@@ -165,7 +165,7 @@ export class Applications {
     return [...this.byKey.values()].map((application) => ({
       app: application === this.own ? undefined : application.identity.clientKey,
       sandbox: this.sandboxes.has(application) ? this.sandboxIdentity(application) : undefined,
-      customers: application.store.snapshot(),
+      customers: () => application.store.snapshot(),
     }));
   }
 

@@ -129,10 +129,13 @@ export class CustomerStore {
     this.byStatus.clear();
     this.names.clear();
     this.served.clear();
-    const entries = customers.map((customer) => this.entryOf(customer));
-    for (const entry of entries) {
-      this.byId.set(idKey(entry.customer.id), entry);
-      if (entry.customer.email !== null) this.byEmail.set(emailKey(entry.customer.email), entry);
+    // As few passes over the customers as can be: at a million, each costs a cache miss per customer.
+    const entries: Entry[] = [];
+    for (const customer of customers) {
+      const entry = this.entryOf(customer);
+      entries.push(entry);
+      this.byId.set(idKey(customer.id), entry);
+      if (customer.email !== null) this.byEmail.set(emailKey(customer.email), entry);
     }
     this.all.reset(entries);
     // Taken from the sorted whole, each status list is already in order: its reset sort is one pass.

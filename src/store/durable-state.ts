@@ -34,6 +34,8 @@ export interface DurableStateOptions {
   /** Told before the state is read, with its size in bytes: seconds of silent work at a million. */
   readonly onLoading?: (stateFile: string, bytes: number) => void;
   readonly fileSystem?: StateFileSystem;
+  /** A change carrying more customers is saved as a snapshot (default JOURNALED_CUSTOMERS_MAX). */
+  readonly journaledCustomersMax?: number;
 }
 
 /** An application other than the mock's own, as the state holds it: a configured one's customers, or a sandbox. */
@@ -81,6 +83,15 @@ const COMPACTION_RATIO = 0.5;
 /** ...or this many bytes, below which rewriting the snapshot is not worth it. */
 const COMPACTION_FLOOR_BYTES = 64 * 1024;
 
+/** A change carrying more customers than this (about 40 MB of record) is saved as a snapshot. */
+const JOURNALED_CUSTOMERS_MAX = 100_000;
+
+function customersCarried(change: ApplicationChange): number {
+  if (change.kind === 'sandbox-created') return change.customers.length;
+  if (change.kind === 'customers' && change.change.kind === 'replace') return change.change.customers.length;
+  return 0;
+}
+
 /**
  * `--state FILE`: FILE is the latest snapshot, and `FILE.journal.<generation>` beside it the log
  * of every acknowledged write since. Start-up loads the snapshot and replays the journals; each
@@ -104,7 +115,7 @@ export class DurableState {
     private readonly stateFile: string,
     private readonly journal: Journal,
     private readonly fileSystem: StateFileSystem,
-    private readonly warn: (message: string) => void,
+    private readonly options: DurableStateOptions,
     private snapshotBytes: number,
     private readonly applications: JournaledApplications,
     /** Client keys of the applications the loaded state holds. */
@@ -114,9 +125,26 @@ export class DurableState {
     // set journaled first, so that its later writes replay onto it.
     for (const { app, customers } of applications.contents()) {
       if (app === undefined || stored.has(app)) continue;
-      void this.journal.append(recordOf({ kind: 'customers', app, change: { kind: 'replace', customers, previous: [] } }), () => {});
+      this.save({ kind: 'customers', app, change: { kind: 'replace', customers: customers(), previous: [] } }, () => {});
     }
-    applications.onChange((change, revert) => void this.journal.append(recordOf(change), revert));
+    applications.onChange((change, revert) => this.save(change, revert));
+  }
+
+  /**
+   * Journals the change; one that carries a whole large data set (a reset or replace at a million
+   * customers) is saved as a new snapshot instead, since its record would be hundreds of
+   * megabytes on one line (past the longest string a JavaScript engine holds at about 1.3
+   * million customers) and would stay in the journal until the next compaction.
+   */
+  private save(change: ApplicationChange, revert: () => void): void {
+    if (customersCarried(change) <= (this.options.journaledCustomersMax ?? JOURNALED_CUSTOMERS_MAX)) {
+      void this.journal.append(recordOf(change), revert);
+      return;
+    }
+    // Taken now: later writes go to the new generation's journal, which this snapshot must not hold.
+    const records = snapshotRecords(this.applications.contents());
+    const before = this.journal.barrier();
+    void this.journal.appendGate((generation) => this.serialized(() => this.writeGeneration(generation, records, before)), revert);
   }
 
   static async open(stateFile: string, options: DurableStateOptions): Promise<OpenedState> {
@@ -135,7 +163,7 @@ export class DurableState {
           // From the stores, so the snapshot is in list order: the next start's sort is one pass.
           const { bytes } = await saveSnapshot(fileSystem, stateFile, 1, applications.contents());
           const journal = await Journal.open(stateFile, 1, undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-          const state = new DurableState(stateFile, journal, fileSystem, options.warn, bytes, applications, new Set(applications.contents().flatMap(({ app }) => app ?? [])));
+          const state = new DurableState(stateFile, journal, fileSystem, options, bytes, applications, new Set(applications.contents().flatMap(({ app }) => app ?? [])));
           return state;
         },
       };
@@ -161,7 +189,7 @@ export class DurableState {
         const last = replays.at(-1);
         const generation = last?.generation ?? snapshot.generation;
         const journal = await Journal.open(stateFile, generation, last?.size || undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-        const state = new DurableState(stateFile, journal, fileSystem, options.warn, statSync(stateFile).size, applications, stored);
+        const state = new DurableState(stateFile, journal, fileSystem, options, statSync(stateFile).size, applications, stored);
         // An older state file, or a compaction a crash interrupted: fold it into one snapshot now.
         if (snapshot.legacy || replays.length > 1) setImmediate(() => void state.compact());
         return state;
@@ -187,8 +215,8 @@ export class DurableState {
    * meanwhile: new writes go to a new journal, which the new snapshot does not need.
    */
   compact(): Promise<void> {
-    this.compacting ??= this.writeCompaction().finally(() => (this.compacting = undefined));
-    return this.compacting;
+    if (this.compacting === undefined) void this.serialized(() => this.writeCompaction());
+    return this.compacting!;
   }
 
   /** Waits for a compaction under way, then writes what is queued and closes the journal. */
@@ -197,27 +225,47 @@ export class DurableState {
     await this.journal.close();
   }
 
+  /** Runs `write` after the snapshot being written, if any: two at once could install out of order. */
+  private serialized(write: () => Promise<void>): Promise<void> {
+    const written = (this.compacting ?? Promise.resolve()).then(write);
+    const settled: Promise<void> = written
+      .catch(() => {})
+      .then(() => {
+        if (this.compacting === settled) this.compacting = undefined;
+      });
+    this.compacting = settled;
+    return written;
+  }
+
   private async writeCompaction(): Promise<void> {
-    const { count, recordAt } = snapshotRecords(this.applications.contents());
+    const records = snapshotRecords(this.applications.contents());
     const before = this.journal.barrier();
-    const generation = this.journal.rotate();
-    let temporary: string | undefined;
     try {
-      const written = await writeSnapshot(this.fileSystem, this.stateFile, generation, count, recordAt);
-      temporary = written.temporary;
-      // A write still in flight when the snapshot was taken may yet fail and be taken back; the
-      // snapshot, which holds it, must then not replace the journal that does not.
-      await before;
-      await installSnapshot(this.fileSystem, temporary, this.stateFile);
-      temporary = undefined;
-      this.snapshotBytes = written.bytes;
+      await this.writeGeneration(this.journal.rotate(), records, before);
       this.compactionBase = 0;
-      for (const path of this.journal.release(generation)) await this.fileSystem.remove(path);
     } catch (error) {
-      if (temporary !== undefined) await this.fileSystem.remove(temporary);
       this.compactionBase = this.journal.bytes;
-      this.warn(`could not write a new snapshot of ${this.stateFile} (${(error as Error).message}); the journal still holds every write`);
+      this.options.warn(`could not write a new snapshot of ${this.stateFile} (${(error as Error).message}); the journal still holds every write`);
     }
+  }
+
+  /**
+   * Writes `records` as snapshot `generation`, installs it once the writes before it (`before`)
+   * are written, and removes the journals it holds. A write still in flight when the records were
+   * taken may yet fail and be taken back; the snapshot, which holds it, must then not replace the
+   * journal that does not.
+   */
+  private async writeGeneration(generation: number, records: { count: number; recordAt: (index: number) => StateRecord }, before: Promise<void> | undefined): Promise<void> {
+    const written = await writeSnapshot(this.fileSystem, this.stateFile, generation, records.count, records.recordAt);
+    try {
+      await before;
+      await installSnapshot(this.fileSystem, written.temporary, this.stateFile);
+    } catch (error) {
+      await this.fileSystem.remove(written.temporary);
+      throw error;
+    }
+    this.snapshotBytes = written.bytes;
+    for (const path of this.journal.release(generation)) await this.fileSystem.remove(path);
   }
 
   private compactIfDue(): void {

@@ -16,7 +16,10 @@ interface OpenJournal {
 }
 
 interface Pending {
-  readonly line: string;
+  /** The record's line; undefined for a gate, which is written elsewhere (see `appendGate`). */
+  readonly line: string | undefined;
+  /** Settles when a gate's change is saved; rejects when it cannot be. */
+  readonly gate?: Promise<void>;
   readonly generation: number;
   /** Takes the change back out of memory when its record cannot be written. */
   readonly revert: () => void;
@@ -87,6 +90,24 @@ export class Journal {
 
   /** Queues the record; the promise settles once it is written (per the fsync policy) or taken back. */
   append(record: StateRecord, revert: () => void): Promise<void> {
+    return this.enqueue(encodeLine(record), undefined, revert);
+  }
+
+  /**
+   * Queues a change saved outside the journal: `save` writes a snapshot of the state right after
+   * it, as the generation this starts. The change is acknowledged once `save` settles, and every
+   * record queued after it waits for it, so that no later write is acknowledged on a state a crash
+   * could still undo. When `save` fails, the change and every write after it are taken back, as
+   * for a record that cannot be written.
+   */
+  appendGate(save: (generation: number) => Promise<void>, revert: () => void): Promise<void> {
+    const saved = save(this.rotate());
+    // Its failure reaches the writers through the entry's promise, once the queue gets to it.
+    saved.catch(() => {});
+    return this.enqueue(undefined, saved, revert);
+  }
+
+  private enqueue(line: string | undefined, gate: Promise<void> | undefined, revert: () => void): Promise<void> {
     let resolve!: () => void;
     let reject!: (error: Error) => void;
     const written = new Promise<void>((res, rej) => {
@@ -95,7 +116,7 @@ export class Journal {
     });
     // Whoever waits on a write handles its failure; nobody may be waiting on one taken back.
     written.catch(() => {});
-    this.pending.push({ line: encodeLine(record), generation: this.appendGeneration, revert, written, resolve, reject });
+    this.pending.push({ line, gate, generation: this.appendGeneration, revert, written, resolve, reject });
     if (!this.flushing) {
       this.flushing = true;
       this.idle = new Promise((res) => (this.finishIdle = res));
@@ -150,8 +171,14 @@ export class Journal {
           this.damaged = false;
         }
         if (this.pending[0]!.generation !== this.file.generation) await this.switchTo(this.pending[0]!.generation);
+        const gate = this.pending[0]!.gate;
+        if (gate !== undefined) {
+          await gate;
+          this.pending.shift()!.resolve();
+          continue;
+        }
         let count = 0;
-        while (count < this.pending.length && this.pending[count]!.generation === this.file.generation) count++;
+        while (count < this.pending.length && this.pending[count]!.generation === this.file.generation && this.pending[count]!.gate === undefined) count++;
         const batch = this.pending.slice(0, count);
         const bytes = Buffer.from(batch.map((entry) => entry.line).join(''));
         await writeFully(this.file.handle, bytes, this.file.size);

@@ -53,9 +53,10 @@ const CHECKSUM_LENGTH = 8;
 
 /** The line's value, or undefined when its checksum or JSON is damaged (`bytes` without the newline). */
 export function decodeLine(bytes: Buffer): unknown {
-  if (!isFramed(bytes)) return undefined;
+  const checksum = checksumOf(bytes);
+  if (checksum === undefined) return undefined;
   const json = bytes.subarray(CHECKSUM_LENGTH + 1);
-  if (crc32(json) !== Number.parseInt(bytes.toString('latin1', 0, CHECKSUM_LENGTH), 16)) return undefined;
+  if (crc32(json) !== checksum) return undefined;
   try {
     return JSON.parse(json.toString('utf8'));
   } catch {
@@ -65,8 +66,26 @@ export function decodeLine(bytes: Buffer): unknown {
 
 /** Whether the file starts the way this framing does (else it may be the older single-JSON state file). */
 export function isFramed(start: Buffer): boolean {
-  return start.length > CHECKSUM_LENGTH && /^[0-9a-f]{8} $/.test(start.toString('latin1', 0, CHECKSUM_LENGTH + 1));
+  return checksumOf(start) !== undefined;
 }
+
+/**
+ * The checksum a line starts with (8 lower-case hex digits and a space), read from the bytes
+ * directly: a snapshot of a million lines would otherwise make a million short strings to parse.
+ */
+function checksumOf(bytes: Buffer): number | undefined {
+  if (bytes.length <= CHECKSUM_LENGTH || bytes[CHECKSUM_LENGTH] !== SPACE) return undefined;
+  let value = 0;
+  for (let i = 0; i < CHECKSUM_LENGTH; i++) {
+    const digit = HEX_DIGITS.indexOf(bytes[i]!);
+    if (digit === -1) return undefined;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+const SPACE = 0x20;
+const HEX_DIGITS = [...'0123456789abcdef'].map((digit) => digit.charCodeAt(0));
 
 export interface Line {
   /** Byte offset of the line's first byte in the file. */

@@ -41,12 +41,13 @@ export type ApplicationChange =
   | { readonly kind: 'sandbox-created'; readonly sandbox: SandboxIdentity; readonly customers: readonly Customer[] }
   | { readonly kind: 'sandbox-deleted'; readonly clientKey: string };
 
-/** One application's customers as they are now; a sandbox also carries its identity. */
+/** One application as it is now; a sandbox also carries its identity. */
 export interface ApplicationContents {
   /** Undefined for the mock's own application. */
   readonly app: string | undefined;
   readonly sandbox: SandboxIdentity | undefined;
-  readonly customers: readonly Customer[];
+  /** Its customers, copied out when asked for: at a million that costs a pass over them. */
+  customers(): readonly Customer[];
 }
 
 export function recordOf(change: ApplicationChange): CustomerRecord | SandboxRecord {
@@ -79,7 +80,9 @@ function customerRecordOf(app: string | undefined, change: StoreChange): Custome
 export function snapshotRecords(applications: readonly ApplicationContents[]): { count: number; recordAt: (index: number) => StateRecord } {
   const segments: Array<{ start: number; header: SandboxRecord | undefined; app: string | undefined; customers: readonly Customer[] }> = [];
   let count = 0;
-  for (const { app, sandbox, customers } of applications) {
+  for (const application of applications) {
+    const { app, sandbox } = application;
+    const customers = application.customers();
     const header: SandboxRecord | undefined = sandbox && { type: 'sandbox', ...sandbox, customers: [] };
     segments.push({ start: count, header, app, customers });
     count += customers.length + (header ? 1 : 0);
@@ -154,13 +157,15 @@ export class ApplicationsReplay {
 
 /**
  * One application's customers as a snapshot and the journals after it leave them. A snapshot holds
- * each customer once, so its records are gathered as they come; only a journal record, which may
- * change or remove one, needs them by id, and that index is built at the first. A million
- * customers load without a map of a million when the journals are empty.
+ * each customer once, so its records are gathered as they come; a journal record only notes the
+ * customer's latest version (or its deletion) by id, and the notes are folded into the gathered
+ * customers in one pass at the end. A million customers load without a map of a million: only
+ * the journals' customers are kept by id, however long the journals are.
  */
 export class CustomerReplay {
-  private readonly gathered: Customer[] = [];
-  private byId: Map<string, Customer> | undefined;
+  private gathered: Customer[] = [];
+  /** By id key: the latest version of each customer a journal record wrote, or null for a deletion. */
+  private readonly written = new Map<string, Customer | null>();
 
   /** A record of the snapshot; throws on one that is not a customer's `put`. */
   applySnapshotRecord(record: StateRecord): void {
@@ -171,29 +176,38 @@ export class CustomerReplay {
 
   /** A record of a journal; throws on a record of a type it does not know. */
   applyJournalRecord(record: StateRecord): void {
-    this.byId ??= new Map(this.gathered.map((customer) => [idKey(customer.id), customer]));
-    applyCustomerRecord(this.byId, record);
+    const known = record as CustomerRecord;
+    switch (known.type) {
+      case 'put':
+        this.written.set(idKey(known.customer.id), known.customer);
+        return;
+      case 'delete':
+        this.written.set(idKey(known.id), null);
+        return;
+      case 'replace':
+        this.gathered = [...known.customers];
+        this.written.clear();
+        return;
+      default:
+        throw new Error(`unknown record type ${JSON.stringify(record.type)}`);
+    }
   }
 
+  /** The customers: each gathered one in its latest version, unless deleted, then those the journals added. */
   get customers(): Customer[] {
-    return this.byId === undefined ? this.gathered : [...this.byId.values()];
-  }
-}
-
-function applyCustomerRecord(customers: Map<string, Customer>, record: StateRecord): void {
-  const known = record as CustomerRecord;
-  switch (known.type) {
-    case 'put':
-      customers.set(idKey(known.customer.id), known.customer);
-      return;
-    case 'delete':
-      customers.delete(idKey(known.id));
-      return;
-    case 'replace':
-      customers.clear();
-      for (const customer of known.customers) customers.set(idKey(customer.id), customer);
-      return;
-    default:
-      throw new Error(`unknown record type ${JSON.stringify(record.type)}`);
+    if (this.written.size === 0) return this.gathered;
+    const latest = new Map(this.written);
+    const customers: Customer[] = [];
+    for (const customer of this.gathered) {
+      const key = idKey(customer.id);
+      const version = latest.get(key);
+      if (version === undefined) customers.push(customer);
+      else {
+        if (version !== null) customers.push(version);
+        latest.delete(key);
+      }
+    }
+    for (const version of latest.values()) if (version !== null) customers.push(version);
+    return customers;
   }
 }

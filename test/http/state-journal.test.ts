@@ -166,6 +166,67 @@ describe('--state journal, in process', () => {
     expect(onDisk(state)).toEqual(byId(legacy));
   });
 
+  describe('a reset or replace too large for one record (past 20 customers here, 100,000 by default)', () => {
+    const large = { stateJournaledCustomersMax: 20 };
+    const journalRecords = (state: string) =>
+      filesOf(state)
+        .filter((name) => name.includes('.journal.'))
+        .flatMap((name) => readFileSync(join(state, '..', name), 'utf8').split('\n').slice(1, -1))
+        .map((line) => JSON.parse(line.slice(9)) as { type: string });
+
+    it('is saved as a new snapshot, and the writes sent behind it are acknowledged only once it is on disk', async () => {
+      const state = freshState();
+      const mock = await start(state, large, 30);
+      const started = byId(mock.store.snapshot());
+      const created = (await mock.request('POST', '/api/v0/customers', { body: newCustomer(1) })).body;
+      const [reset, [behind, onDiskWhenAnswered]] = await Promise.all([
+        mock.request('POST', '/__admin/reset'),
+        mock.request('POST', '/api/v0/customers', { body: newCustomer(2) }).then((response) => [response, onDisk(state)] as const),
+      ]);
+      expect(reset.body).toEqual({ customers: 30 });
+      expect(behind.status).toBe(201);
+      expect(onDiskWhenAnswered).toEqual(byId([...started, behind.body]));
+      expect(onDisk(state)).toEqual(byId([...started, behind.body]));
+      expect(onDisk(state).map((c) => c.id)).not.toContain(created.id);
+      expect(filesOf(state)).toEqual(['s.json', 's.json.journal.2']);
+      expect(journalRecords(state).map((record) => record.type)).toEqual(['put']);
+
+      const small = [aCustomer(), aCustomer()];
+      expect((await mock.request('PUT', '/__admin/customers', { body: small })).status).toBe(200);
+      expect(journalRecords(state).map((record) => record.type)).toEqual(['put', 'replace']);
+      expect((await mock.request('POST', '/__admin/reset')).status).toBe(200);
+      expect(filesOf(state)).toEqual(['s.json', 's.json.journal.3']);
+      const served = byId(mock.store.snapshot());
+      await stop(mock);
+      expect(onDisk(state)).toEqual(served);
+      expect(byId((await start(state, large, 30)).store.snapshot())).toEqual(served);
+    });
+
+    it('is taken back, with every write behind it, when its snapshot cannot be written', async () => {
+      const state = freshState();
+      const disk = new FailingFileSystem();
+      const warnings: string[] = [];
+      const mock = await start(state, { ...large, stateFileSystem: disk, onStateWarning: (message) => warnings.push(message) }, 30);
+      const created = (await mock.request('POST', '/api/v0/customers', { body: newCustomer(1) })).body;
+      const before = byId(mock.store.snapshot());
+      disk.failWith('ENOSPC', (path) => path.endsWith('.tmp'));
+      const [reset, behind] = await Promise.all([mock.request('POST', '/__admin/reset'), mock.request('POST', '/api/v0/customers', { body: newCustomer(2) })]);
+      for (const refused of [reset, behind]) {
+        expect(refused.status).toBe(503);
+        expect(refused.body).toEqual({ statusCode: 503, message: expect.stringContaining('ENOSPC'), error: 'Service Unavailable' });
+      }
+      expect(byId(mock.store.snapshot())).toEqual(before);
+      expect(mock.store.checkInvariants()).toEqual([]);
+      expect((await mock.request('GET', `/api/v0/customers/${created.id}`)).status).toBe(200);
+
+      disk.heal();
+      const after = await mock.request('POST', '/api/v0/customers', { body: newCustomer(3) });
+      expect(after.status).toBe(201);
+      await stop(mock);
+      expect(onDisk(state)).toEqual(byId([...before, after.body]));
+    });
+  });
+
   it('cuts off a torn last record with a warning and keeps every acknowledged write before it', async () => {
     const state = freshState();
     const mock = await start(state);

@@ -69,7 +69,8 @@ class Run {
   }
 
   private async open(): Promise<void> {
-    this.mock = new InProcessMock(await createMock({ count: 4, rateLimit: 0, stateFile: this.stateFile }, { onStateWarning: () => {} }));
+    // Replaces and resets of more than 3 customers are saved as snapshots, smaller ones as records: both ways are replayed.
+    this.mock = new InProcessMock(await createMock({ count: 4, rateLimit: 0, stateFile: this.stateFile }, { onStateWarning: () => {}, stateJournaledCustomersMax: 3 }));
   }
 
   async stop(): Promise<void> {
