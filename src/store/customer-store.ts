@@ -131,8 +131,10 @@ export class CustomerStore {
     this.served.clear();
     // As few passes over the customers as can be: at a million, each costs a cache miss per customer.
     const entries: Entry[] = [];
-    for (const customer of customers) {
-      const entry = this.entryOf(customer);
+    const nameGroups = this.names.addAll(customers);
+    for (let i = 0; i < customers.length; i++) {
+      const customer = customers[i]!;
+      const entry = this.entryOf(customer, nameGroups[i]);
       entries.push(entry);
       this.byId.set(idKey(customer.id), entry);
       if (customer.email !== null) this.byEmail.set(emailKey(customer.email), entry);
@@ -259,9 +261,12 @@ export class CustomerStore {
     return { entries: base.pageOfGroups(matched, total, skip, take), total };
   }
 
-  /** Registers the customer's name; the entry must then be inserted, or its group released. */
-  private entryOf(customer: Customer): Entry {
-    return { customer, time: orderTime(customer.createdAt, this.rules.order), nameGroup: this.names.add(customer) };
+  /**
+   * Registers the customer's name (unless `nameGroup` says where `NameIndex.addAll` counted it); the
+   * entry must then be inserted, or its group released.
+   */
+  private entryOf(customer: Customer, nameGroup = this.names.add(customer)): Entry {
+    return { customer, time: orderTime(customer.createdAt, this.rules.order), nameGroup };
   }
 
   private assertEmailFree(email: string, ownerId: string | undefined): void {

@@ -123,9 +123,10 @@ export class DurableState {
   ) {
     // An application the state does not hold yet (one the config file just gained) has its data
     // set journaled first, so that its later writes replay onto it.
-    for (const { app, customers } of applications.contents()) {
+    for (const application of applications.contents()) {
+      const { app } = application;
       if (app === undefined || stored.has(app)) continue;
-      this.save({ kind: 'customers', app, change: { kind: 'replace', customers: customers(), previous: [] } }, () => {});
+      this.save({ kind: 'customers', app, change: { kind: 'replace', customers: application.customers(), previous: [] } }, () => {});
     }
     applications.onChange((change, revert) => this.save(change, revert));
   }

@@ -52,4 +52,18 @@ describe('the name index', () => {
       { numRuns: 300 },
     );
   });
+
+  it('groups and counts customers added all at once exactly as added one by one', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ first_name: fc.oneof(word, fc.constantFrom('Ana', 'ANA', 'ana')), last_name: word, status }), { maxLength: 40 }), (people) => {
+        const customers = people as unknown as Customer[];
+        const oneByOne = new NameIndex();
+        const groups = customers.map((customer) => oneByOne.add(customer));
+        const allAtOnce = new NameIndex();
+        expect(allAtOnce.addAll(customers)).toEqual(groups);
+        expect(allAtOnce.checkCounts(customers.map((customer, n) => ({ nameGroup: groups[n]!, status: customer.status })))).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
