@@ -102,7 +102,8 @@ export function renderInProcess(report: InProcessReport): string[] {
     `Cold starts, each in a fresh process, 500 customers (median of ${report.cold.length}): loading the package ${median(report.cold.map((c) => c.importMs)).toFixed(0)} ms, ` +
       `createMockFetch ${median(report.cold.map((c) => c.createMs)).toFixed(0)} ms, together ${readyMedian.toFixed(0)} ms ` +
       `(${median(report.cold.map((c) => c.sinceProcessStartMs)).toFixed(0)} ms after the process started, which had used ${median(report.cold.map((c) => c.processCpuMs)).toFixed(0)} ms of CPU by then, ` +
-      `Node's own start-up included); then the first answer ${median(report.cold.map((c) => c.firstAnswerMs)).toFixed(1)} ms.`,
+      `Node's own start-up included); then the first answer ${median(report.cold.map((c) => c.firstAnswerMs)).toFixed(1)} ms ` +
+      "(the process's first Request and Response included: Node loads its fetch classes on first use).",
     '',
     'Sequential requests in process, 500 customers: the time through createMockFetch, and through the app\'s own fetch (the door\'s share is the difference).',
     '',
