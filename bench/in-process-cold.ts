@@ -1,11 +1,12 @@
 /**
- * One cold start of createMockFetch, in a fresh process (run by in-process.ts): the package's
- * modules loaded, the document's validators compiled, COUNT customers generated and indexed, up
- * to its first answer. Prints one JSON object, times in milliseconds.
+ * One cold start of createMockFetch, in a fresh process (run by in-process.ts): the package
+ * loaded by its name, as an app imports it (its root export, which resolves to the build in dist/),
+ * COUNT customers generated and indexed, up to its first answer. Prints one JSON object, times in
+ * milliseconds.
  */
 const count = Number(process.argv[2] ?? 500);
 const started = performance.now();
-const { createMockFetch } = await import('../dist/index.js');
+const { createMockFetch } = await import('customers-mock');
 const imported = performance.now();
 const mockFetch = await createMockFetch({ count });
 const ready = performance.now();

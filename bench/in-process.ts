@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,15 +15,18 @@ import { median, percentile, table } from './stats.js';
 const ROOT = join(import.meta.dirname, '..');
 const TARGETS = { readyMs: 150, requestMedianUs: 50 };
 const CREDENTIALS = { 'x-client-key': 'mock-client-key', 'x-client-secret': 'mock-client-secret' };
-const COLD_STARTS = 9;
+const COLD_STARTS = 15;
 
 export interface InProcessReport {
   readonly cold: Array<{ importMs: number; createMs: number; firstAnswerMs: number; readyMs: number; sinceProcessStartMs: number; processCpuMs: number }>;
   readonly requests: Array<{ request: string; medianUs: number; p99Us: number; appMedianUs: number }>;
   readonly bundles: Array<{ entry: string; bytes: number; gzipBytes: number; largest: string }>;
+  /** The 1-minute load average before and after, on a machine other work shares. */
+  readonly load: [number, number];
 }
 
 export async function measureInProcess(quick = false): Promise<InProcessReport> {
+  const loadBefore = loadavg()[0]!;
   process.stderr.write(`createMockFetch: ${COLD_STARTS} cold starts with 500 customers, each in a fresh process\n`);
   const cold = Array.from({ length: COLD_STARTS }, () =>
     JSON.parse(execFileSync(process.execPath, [join(import.meta.dirname, 'in-process-cold.js'), '500'], { encoding: 'utf8' })) as InProcessReport['cold'][number],
@@ -31,7 +35,7 @@ export async function measureInProcess(quick = false): Promise<InProcessReport> 
   const requests = await timeRequests(quick ? 2_000 : 10_000);
   process.stderr.write('browser bundles (esbuild, minified)\n');
   const bundles = [await bundleSize('customers-mock (createMockFetch)', 'dist/browser.js', 'export { createMockFetch } from'), await bundleSize('customers-mock/msw (msw itself left out)', 'dist/msw.js', 'export { customersHandlers } from')];
-  return { cold, requests, bundles };
+  return { cold, requests, bundles, load: [loadBefore, loadavg()[0]!] };
 }
 
 /** Each request's time through createMockFetch, and through the app's own fetch, one after the other. */
@@ -97,12 +101,17 @@ export function renderInProcess(report: InProcessReport): string[] {
   const readyMedian = median(report.cold.map((c) => c.readyMs));
   const list = report.requests[0]!;
   return [
-    '## In process: createMockFetch (issue 15)',
+    `## In process: createMockFetch (issue 15, \`--part in-process\`, ${new Date().toISOString()}, load average ${report.load[0].toFixed(1)} -> ${report.load[1].toFixed(1)})`,
+    '',
+    'Each cold start is a fresh Node process (bench/in-process-cold.ts) that imports the built package by its name, as an ' +
+      "app does (its root export), and awaits `createMockFetch({ count: 500 })`: ready is the time from the import to the " +
+      'function in hand, then the first answer is timed apart. Figures are medians; on a shared machine read them with the load average above.',
     '',
     `Cold starts, each in a fresh process, 500 customers (median of ${report.cold.length}): loading the package ${median(report.cold.map((c) => c.importMs)).toFixed(0)} ms, ` +
       `createMockFetch ${median(report.cold.map((c) => c.createMs)).toFixed(0)} ms, together ${readyMedian.toFixed(0)} ms ` +
       `(${median(report.cold.map((c) => c.sinceProcessStartMs)).toFixed(0)} ms after the process started, which had used ${median(report.cold.map((c) => c.processCpuMs)).toFixed(0)} ms of CPU by then, ` +
-      `Node's own start-up included); then the first answer ${median(report.cold.map((c) => c.firstAnswerMs)).toFixed(1)} ms.`,
+      `Node's own start-up included); then the first answer ${median(report.cold.map((c) => c.firstAnswerMs)).toFixed(1)} ms ` +
+      "(the process's first Request and Response included: Node loads its fetch classes on first use).",
     '',
     'Sequential requests in process, 500 customers: the time through createMockFetch, and through the app\'s own fetch (the door\'s share is the difference).',
     '',

@@ -16,8 +16,8 @@ import type { LatencyRow } from './store-latency.js';
  * against a bare node:http ceiling and the peers, start-up time and memory at 100k and 1M
  * customers, the store's latencies at 1M, `--state` at 1M, full contract-kit runs with writes,
  * and sandboxes. Full runs write bench/RESULTS.md.
- * `-- --part state` (or `contract`, or `sandboxes`) runs only that part and replaces its section
- * of bench/RESULTS.md.
+ * `-- --part state` (or `contract`, `sandboxes`, or `in-process`) runs only that part and replaces
+ * its section of bench/RESULTS.md.
  */
 const quick = process.argv.includes('--quick');
 const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : undefined;
@@ -63,7 +63,17 @@ async function sandboxesSection(): Promise<string> {
   return renderSandboxes(await measureSandboxes(quick));
 }
 
-const PARTS: Readonly<Record<string, () => Promise<string>>> = { state: stateSection, contract: contractSection, sandboxes: sandboxesSection };
+async function inProcessSection(): Promise<string> {
+  section('in process: createMockFetch cold starts, requests, browser bundle size');
+  return renderInProcess(await measureInProcess(quick)).join('\n');
+}
+
+const PARTS: Readonly<Record<string, () => Promise<string>>> = {
+  state: stateSection,
+  contract: contractSection,
+  sandboxes: sandboxesSection,
+  'in-process': inProcessSection,
+};
 
 async function main(): Promise<void> {
   if (part !== undefined) {

@@ -1,3 +1,4 @@
+import { compileChecks } from '../openapi/ajv-compiler.js';
 import { compileSpecModel, dereference, type OpenApiDocument, type SpecModel } from '../openapi/index.js';
 
 /**
@@ -46,5 +47,6 @@ function relax(schema: SchemaNode): void {
 export function specModelFor(profile: Profile, strict: SpecModel): SpecModel {
   if (profile === 'strict') return strict;
   const raw = withoutSchemaChoices(strict.spec.raw);
-  return compileSpecModel({ ...strict.spec, raw, dereferenced: dereference(raw) });
+  const dereferenced = dereference(raw);
+  return compileSpecModel({ ...strict.spec, raw, dereferenced }, compileChecks(dereferenced));
 }

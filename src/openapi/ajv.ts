@@ -1,27 +1,5 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { oas31 } from 'openapi3-ts';
-
-// ajv-formats ships CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
-  addFormatsModule) as unknown as FormatsPlugin;
-
-/** One Ajv instance for every schema of the document: compiled once, at start-up. */
-export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    strictRequired: false,
-    useDefaults: true,
-    // Keeps each error's schema at hand, so a pattern that stands for a format is worded as the format.
-    verbose: true,
-  });
-  addFormats(ajv);
-  // OpenAPI annotations that are not JSON Schema vocabulary; `x-choice` marks a rule as a choice.
-  ajv.addKeyword({ keyword: 'example' });
-  ajv.addKeyword({ keyword: 'x-choice' });
-  return ajv;
-}
 
 export type { ErrorObject, ValidateFunction };
 export type Schema = oas31.SchemaObject;

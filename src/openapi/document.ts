@@ -27,6 +27,14 @@ export function documentAsWritten(): OpenApiDocument {
   return compiledSpec.raw;
 }
 
+/**
+ * Whether the spec's operations and schemas are the build's own (no compat option off its
+ * default), for which the build compiled the validators too (validators.generated.ts).
+ */
+export function isAsBuilt(spec: LoadedSpec): boolean {
+  return spec.dereferenced.paths === compiledSpec.dereferenced.paths && spec.dereferenced.components === compiledSpec.dereferenced.components;
+}
+
 const loaded = new Map<string, LoadedSpec>();
 
 /**

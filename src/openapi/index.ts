@@ -1,9 +1,10 @@
-import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { createAjv, type Schema, type ValidateFunction } from './ajv.js';
-import { loadSpec, type CompatRequest, type LoadedSpec } from './document.js';
+import type { ValidateFunction } from './ajv.js';
+import { isAsBuilt, loadSpec, type CompatRequest, type LoadedSpec } from './document.js';
 import { listOperations, type SpecOperation } from './operations.js';
 import { compileRequestValidator, type RequestValidator } from './request-validator.js';
 import { compileResponseValidator, type ResponseValidator } from './response-validator.js';
+import { checkName, type CompiledChecks } from './validator-schemas.js';
+import { compiledChecks } from './validators.generated.js';
 
 export { dereference, documentAsWritten, loadSpec, type CompatRequest, type LoadedSpec, type OpenApiDocument } from './document.js';
 export { CompatError, describeCompatOptions, readCompatOptions, resolveCompat, selectCompat, type CompatOption, type CompatSettings } from './compat.js';
@@ -11,6 +12,7 @@ export { describeErrors } from './ajv.js';
 export { operationIds, toRouterPath, type SpecOperation, type HttpMethod } from './operations.js';
 export type { RawRequest, RequestValidator, ValidParameters, Validation } from './request-validator.js';
 export type { ObservedResponse, ResponseValidator } from './response-validator.js';
+export type { CompiledChecks } from './validator-schemas.js';
 
 /** The document compiled for use: every operation with its request and response validators. */
 export interface SpecModel {
@@ -23,33 +25,41 @@ export interface SpecModel {
   schemaValidator(name: string): ValidateFunction;
 }
 
-const cached = new Map<LoadedSpec, SpecModel>();
+const cached = new Map<LoadedSpec, Promise<SpecModel>>();
 
 /**
- * The document rewritten for the compat options (none: the document as written), with every
- * validator compiled once per set of options; shared by the mock and the contract kit.
+ * The document rewritten for the compat options (none: the document as written), with its
+ * validators: those the build compiled for the document as written, else compiled by Ajv (loaded
+ * only then) once per set of options; shared by the mock and the contract kit.
  */
 export function getSpecModel(compat: CompatRequest = {}): Promise<SpecModel> {
   return Promise.resolve().then(() => {
     const spec = loadSpec(compat);
     let model = cached.get(spec);
     if (!model) {
-      model = compileSpecModel(spec);
+      model = (isAsBuilt(spec) ? Promise.resolve(buildChecks) : import('./ajv-compiler.js').then(({ compileChecks }) => compileChecks(spec.dereferenced))).then(
+        (checks) => compileSpecModel(spec, checks),
+      );
       cached.set(spec, model);
     }
     return model;
   });
 }
 
-export function compileSpecModel(spec: LoadedSpec): SpecModel {
-  const ajv: Ajv2020 = createAjv();
+/** The checks the build compiled (validators.generated.ts), for the document as written. */
+const buildChecks: CompiledChecks = (name) => {
+  const validate = compiledChecks[name];
+  if (!validate) throw new Error(`The OpenAPI document has no check "${name}"`);
+  return validate;
+};
+
+/** The document's operations with their request and response validators, from its compiled checks. */
+export function compileSpecModel(spec: LoadedSpec, checks: CompiledChecks): SpecModel {
   const operations = listOperations(spec.dereferenced);
   const byId = new Map(operations.map((op) => [op.operationId, op]));
-  const requests = new Map(operations.map((op) => [op.operationId, compileRequestValidator(ajv, op)]));
-  // Compiled when first asked for: the mock never checks its own responses, and compiling every
-  // operation's response schemas was half of its cold start (the contract kit and tests ask).
+  const requests = new Map(operations.map((op) => [op.operationId, compileRequestValidator(checks, op)]));
+  // Made when first asked for: the mock never checks its own responses (the contract kit and tests ask).
   const responses = new Map<string, ResponseValidator>();
-  const schemas = new Map<string, ValidateFunction>();
   const find = <T>(map: Map<string, T>, id: string): T => {
     const found = map.get(id);
     if (!found) throw new Error(`The OpenAPI document has no operation "${id}"`);
@@ -63,20 +73,11 @@ export function compileSpecModel(spec: LoadedSpec): SpecModel {
     responseValidator(id) {
       let validate = responses.get(id);
       if (!validate) {
-        validate = compileResponseValidator(ajv, find(byId, id));
+        validate = compileResponseValidator(checks, find(byId, id));
         responses.set(id, validate);
       }
       return validate;
     },
-    schemaValidator(name) {
-      let validate = schemas.get(name);
-      if (!validate) {
-        const schema = spec.dereferenced.components?.schemas?.[name] as Schema | undefined;
-        if (!schema) throw new Error(`The OpenAPI document has no schema "${name}"`);
-        validate = ajv.compile(schema);
-        schemas.set(name, validate);
-      }
-      return validate;
-    },
+    schemaValidator: (name) => checks(checkName.schema(name)),
   };
 }

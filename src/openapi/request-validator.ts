@@ -1,7 +1,7 @@
 import type { oas31 } from 'openapi3-ts';
 import { describeErrors, type Schema } from './ajv.js';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { SpecOperation } from './operations.js';
+import { checkName, PARAMETER_LOCATIONS, parameterKey, parametersIn, type CompiledChecks, type ParameterLocation } from './validator-schemas.js';
 
 /** What a request carries before validation: every value as the wire gave it. */
 export interface RawRequest {
@@ -27,23 +27,22 @@ export interface RequestValidator {
   readonly body: ((body: unknown) => Validation<unknown>) | undefined;
 }
 
-type Location = 'query' | 'path' | 'header';
+type Location = ParameterLocation;
 
 /**
- * The operation's parameter and body checks, compiled from the document once, when first used:
- * a mock (or a test's in-process mock) pays only for the operations it is sent, and compiling all
- * of them up front was most of a cold start.
+ * The operation's parameter and body checks, looked up once, when first used: a document
+ * compiled at run time compiles only the operations a mock (or a test's in-process mock) is sent.
  */
-export function compileRequestValidator(ajv: Ajv2020, operation: SpecOperation): RequestValidator {
-  const locations: Location[] = ['query', 'path', 'header'];
+export function compileRequestValidator(checks: CompiledChecks, operation: SpecOperation): RequestValidator {
+  const { operationId } = operation;
   const parameterChecks = once(() =>
-    locations.map((location) => {
-      const params = operation.parameters.filter((p) => p.in === location);
-      return { location, params, validate: ajv.compile(objectSchemaOf(params, location)) };
-    }),
+    PARAMETER_LOCATIONS.map((location) => ({
+      location,
+      params: parametersIn(operation, location),
+      validate: checks(checkName.parameters(operationId, location)),
+    })),
   );
-  const bodySchema = operation.requestBodySchema;
-  const bodyCheck = bodySchema ? once(() => ajv.compile(bodySchema)) : undefined;
+  const bodyCheck = operation.requestBodySchema ? once(() => checks(checkName.body(operationId))) : undefined;
 
   return {
     operation,
@@ -77,18 +76,6 @@ function once<T>(make: () => T): () => T {
   return () => (made ??= { value: make() }).value;
 }
 
-function objectSchemaOf(params: readonly oas31.ParameterObject[], location: Location): Schema {
-  return {
-    type: 'object',
-    properties: Object.fromEntries(params.map((p) => [keyOf(p.name, location), p.schema ?? {}])),
-    required: params.filter((p) => p.required).map((p) => keyOf(p.name, location)),
-  };
-}
-
-function keyOf(name: string, location: Location): string {
-  return location === 'header' ? name.toLowerCase() : name;
-}
-
 /** Gathers the declared parameters, turning wire strings into the types their schemas declare. */
 function collect(
   params: readonly oas31.ParameterObject[],
@@ -98,7 +85,7 @@ function collect(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const param of params) {
-    const key = keyOf(param.name, location);
+    const key = parameterKey(param.name, location);
     let value: string | undefined;
     if (location === 'query') {
       const values = raw.query.get(param.name);

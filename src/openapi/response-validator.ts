@@ -1,6 +1,6 @@
-import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { describeErrors, type Schema, type ValidateFunction } from './ajv.js';
+import { describeErrors, type ValidateFunction } from './ajv.js';
 import type { SpecOperation } from './operations.js';
+import { checkName, responseSchema, type CompiledChecks } from './validator-schemas.js';
 
 /** What came back, as a checker sees it. */
 export interface ObservedResponse {
@@ -13,12 +13,11 @@ export interface ObservedResponse {
 
 export type ResponseValidator = (response: ObservedResponse) => string[];
 
-/** Compiles, once, every documented response of the operation; the result lists what deviates. */
-export function compileResponseValidator(ajv: Ajv2020, operation: SpecOperation): ResponseValidator {
+/** Every documented response of the operation, checked; the result lists what deviates. */
+export function compileResponseValidator(checks: CompiledChecks, operation: SpecOperation): ResponseValidator {
   const byStatus = new Map<string, ValidateFunction | null>();
   for (const [status, response] of Object.entries(operation.responses)) {
-    const schema = response.content?.['application/json']?.schema as Schema | undefined;
-    byStatus.set(status, schema ? ajv.compile(schema) : null);
+    byStatus.set(status, responseSchema(response) ? checks(checkName.response(operation.operationId, status)) : null);
   }
   const documented = [...byStatus.keys()].join(', ');
   const label = `${operation.method.toUpperCase()} ${operation.path}`;
