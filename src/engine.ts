@@ -10,7 +10,7 @@ import type { RequestObserver } from './http/request-log.js';
 import type { WhenDurable } from './http/routes/customers.js';
 import { describeErrors, getSpecModel, type SpecModel } from './openapi/index.js';
 import { CustomerStore } from './store/customer-store.js';
-import { generateCustomers } from './store/seed.js';
+import { seededCustomers } from './store/seeded-customers.js';
 import type { CustomerCheck } from './store/data-set.js';
 
 /**
@@ -66,7 +66,7 @@ function configuredApplications(config: MockConfig, given: ReadonlyMap<string, r
     let customers = given.get(app.clientKey);
     if (customers === undefined) {
       if (app.dataFile !== undefined) throw new Error(`The data file of application ${app.clientKey} (${app.dataFile}) must be read by the server`);
-      customers = generateCustomers({ seed: app.seed ?? config.seed, count: app.count ?? config.count, appId: app.appId });
+      customers = seededCustomers({ seed: app.seed ?? config.seed, count: app.count ?? config.count, appId: app.appId });
     }
     const initial = customers;
     return { ...app, initialCustomers: () => initial };

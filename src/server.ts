@@ -9,7 +9,7 @@ import { getSpecModel, type SpecModel } from './openapi/index.js';
 import { readDataSet } from './store/data-file.js';
 import { DurableState, type LoadedApplication } from './store/durable-state.js';
 import type { StateFileSystem } from './store/state-file-system.js';
-import { generateCustomers } from './store/seed.js';
+import { seededCustomers } from './store/seeded-customers.js';
 
 export interface StartOptions extends Omit<EngineOptions, 'docsAssets' | 'whenDurable'> {
   /** Told how generation is going, for a progress bar. */
@@ -42,7 +42,7 @@ export interface RunningMock extends MockInstance {
 export function initialDataSet(config: MockConfig, spec: SpecModel, options: StartOptions = {}): Customer[] {
   const check = customerCheck(spec);
   if (config.dataFile !== undefined) return readDataSet(config.dataFile, check);
-  return generateCustomers({ seed: config.seed, count: config.count, appId: config.appId, onProgress: options.onSeedProgress });
+  return seededCustomers({ seed: config.seed, count: config.count, appId: config.appId, onProgress: options.onSeedProgress });
 }
 
 /**

@@ -8,7 +8,7 @@ import { startMock } from '../server.js';
 import { formatDataSet } from '../store/data-file.js';
 import { UnwritableStateError } from '../store/durable-state.js';
 import { StateFileError } from '../store/state-format.js';
-import { generateCustomers } from '../store/seed.js';
+import { seededCustomers } from '../store/seeded-customers.js';
 import { callerDirectory } from './caller-path.js';
 import { HELP, parseCommand, UsageError } from './options.js';
 import { progressReporter } from './progress.js';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${packageVersion()}\n`);
       return;
     case 'generate': {
-      const customers = generateCustomers({
+      const customers = seededCustomers({
         ...command,
         onProgress: command.count >= PROGRESS_THRESHOLD ? progressReporter('generating') : undefined,
       });

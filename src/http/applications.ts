@@ -3,7 +3,7 @@ import type { Customer } from '../domain/customer.js';
 import { CustomerLimitError } from '../domain/errors.js';
 import { CustomerStore, type StoreOptions } from '../store/customer-store.js';
 import type { ApplicationChange, ApplicationContents, SandboxIdentity } from '../store/state-records.js';
-import { generateCustomers } from '../store/seed.js';
+import { seededCustomers } from '../store/seeded-customers.js';
 import { constantTimeMatcher } from './auth.js';
 import { HttpError } from './errors.js';
 import { IdempotencyStore } from './idempotency.js';
@@ -203,7 +203,7 @@ export class Applications {
     // Web Crypto's UUIDs (122 random bits each), not node:crypto: the app also runs in browsers.
     const id = crypto.randomUUID().replaceAll('-', '');
     const appId = `app_sandbox_${id}`;
-    const customers = 'customers' in data ? data.customers : generateCustomers({ seed: data.seed, count: data.count, appId });
+    const customers = 'customers' in data ? data.customers : seededCustomers({ seed: data.seed, count: data.count, appId });
     const sandbox = this.build({ clientKey: `sandbox_${id}`, clientSecret: crypto.randomUUID().replaceAll('-', ''), appId, initialCustomers: () => customers }, maxCustomers);
     this.add(sandbox);
     this.sandboxes.add(sandbox);

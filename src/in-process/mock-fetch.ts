@@ -6,7 +6,7 @@ import type { Customer } from '../domain/customer.js';
 import { createEngine, customerCheck, type Engine } from '../engine.js';
 import { getSpecModel, loadSpec } from '../openapi/index.js';
 import { checkDataSet } from '../store/data-set.js';
-import { generateCustomers } from '../store/seed.js';
+import { seededCustomers } from '../store/seeded-customers.js';
 
 /**
  * The server's own options, as its config file writes them (`rateLimit: 0`, `latency: '100-400'`),
@@ -109,7 +109,7 @@ function readOptions(options: MockFetchOptions): InProcessSettings {
 }
 
 async function initialCustomers(config: MockConfig, data: unknown): Promise<readonly Customer[]> {
-  if (data === undefined) return generateCustomers({ seed: config.seed, count: config.count, appId: config.appId });
+  if (data === undefined) return seededCustomers({ seed: config.seed, count: config.count, appId: config.appId });
   try {
     return checkDataSet(data, customerCheck(await getSpecModel()), 'data');
   } catch (error) {

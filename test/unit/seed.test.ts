@@ -6,7 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { emailKey, type Customer } from '../../src/domain/customer.js';
 import { customerCheck } from '../../src/engine.js';
 import { getSpecModel } from '../../src/openapi/index.js';
+import { DEFAULT_CONFIG } from '../../src/config/mock-config.js';
 import { generateCustomers, REFERENCE_DATE } from '../../src/store/seed.js';
+import { seededCustomers } from '../../src/store/seeded-customers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const COUNT = 4000;
@@ -115,6 +117,24 @@ describe("faker's words", () => {
     // The digest of the data set generated before the mock stopped loading the locale whole.
     const digest = createHash('sha256').update(JSON.stringify(generateCustomers({ seed: 42, count: 500, appId: 'a' }))).digest('hex');
     expect(digest.slice(0, 16)).toBe('73c7dbd810528e73');
+  });
+});
+
+describe('the default data set compiled into the build', () => {
+  it('is what scripts/compile-default-data-set.mjs writes from the generator (default-data-set.generated.ts)', () => {
+    expect(() => execFileSync(process.execPath, [join(ROOT, 'scripts', 'compile-default-data-set.mjs'), '--check'], { stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('gives exactly what the generator gives, for any count and appId, and fresh objects each time', () => {
+    for (const [seed, count, appId] of [[42, 500, DEFAULT_CONFIG.appId], [42, 137, 'app_other'], [42, 0, 'a'], [42, 501, 'a'], [7, 20, 'a']] as const) {
+      const progress: number[] = [];
+      const served = seededCustomers({ seed, count, appId, onProgress: (done) => progress.push(done) });
+      expect(served).toEqual(generateCustomers({ seed, count, appId }));
+      expect(progress.at(-1)).toBe(count);
+    }
+    const [first] = seededCustomers({ seed: 42, count: 1, appId: 'a' });
+    (first as { first_name: string }).first_name = 'Changed';
+    expect(seededCustomers({ seed: 42, count: 1, appId: 'a' })[0]!.first_name).not.toBe('Changed');
   });
 });
 
