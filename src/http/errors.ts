@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import statuses from 'statuses';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CustomerLimitError, CustomerNotFoundError, EmailTakenError, InvalidDataSetError, NotSavedError } from '../domain/errors.js';
+import { REASON_PHRASES } from './reason-phrases.js';
 
 /** The one error body of the API: `{statusCode, message, error}`, plus a few documented extras. */
 export interface ErrorBody {
@@ -24,13 +24,9 @@ export class HttpError extends Error {
   }
 }
 
-/**
- * `error` is the status's reason phrase, as Node's http module words it (NestJS's errors carry
- * it too). Read from `statuses` (jshttp, whose table matches Node's) rather than node:http, so
- * the mock runs in a browser too.
- */
+/** `error` is the status's reason phrase, as Node's http module words it (NestJS's errors carry it too). */
 export function errorBody(status: number, message: string | string[], extra: Record<string, unknown> = {}): ErrorBody {
-  return { statusCode: status, message, error: statuses.message[status] ?? 'Error', ...extra };
+  return { statusCode: status, message, error: REASON_PHRASES[status] ?? 'Error', ...extra };
 }
 
 /** Maps anything thrown while serving a request to its response; the only place error bodies are made. */
