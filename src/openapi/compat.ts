@@ -75,18 +75,22 @@ export function resolveCompat(options: readonly CompatOption[], requested: Reado
  * dropped: they describe the document as written, not this one.
  */
 export function applyCompat(document: OpenApiDocument, settings: CompatSettings): OpenApiDocument {
-  const rewritten = structuredClone(document) as OpenApiDocument & { 'x-choices': Record<string, { compat?: Record<string, unknown> }> };
-  for (const option of readCompatOptions(document)) {
-    const value = settings.get(option.option) ?? option.default;
-    const operations = option.rewrites[value] ?? [];
+  type Choices = Record<string, { compat?: Record<string, unknown> }>;
+  const chosen = readCompatOptions(document).map((option) => ({ option, value: settings.get(option.option) ?? option.default }));
+  // Only a rewrite needs a copy of the whole document (a cold start's ~10 ms); the defaults have
+  // none, so the document as written is shared and only its compat entries are copied.
+  const rewrites = chosen.some(({ option, value }) => (option.rewrites[value] ?? []).length > 0);
+  const written = document as OpenApiDocument & { 'x-choices': Choices };
+  const rewritten = rewrites ? structuredClone(written) : { ...written, 'x-choices': { ...written['x-choices'] } };
+  for (const { option, value } of chosen) {
     try {
-      jsonPatch.applyPatch(rewritten, structuredClone(operations) as Operation[], true, true);
+      jsonPatch.applyPatch(rewritten, structuredClone(option.rewrites[value] ?? []) as Operation[], true, true);
     } catch (error) {
       throw new Error(`x-choices.${option.choice}.compat.rewrites.${value} does not apply to the document: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
-    const compat = rewritten['x-choices'][option.choice]!.compat!;
-    delete compat.rewrites;
-    compat.inForce = value;
+    const entry = rewritten['x-choices'][option.choice]!;
+    const { rewrites: _mechanics, ...compat } = entry.compat!;
+    rewritten['x-choices'][option.choice] = { ...entry, compat: { ...compat, inForce: value } };
   }
   return rewritten;
 }

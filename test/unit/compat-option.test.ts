@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommand, UsageError } from '../../src/cli/options.js';
 import { DRIFT_REPORT_FORMAT } from '../../src/config/compat-option.js';
+import { applyCompat } from '../../src/openapi/compat.js';
 import { documentAsWritten, readCompatOptions } from '../../src/openapi/index.js';
 import { runCli } from '../support/cli.js';
 
@@ -78,6 +79,26 @@ describe('--compat', () => {
     expect(compatOf(['--compat', 'ids=v4'], dir)).toEqual({ ids: 'v4' });
     writeFileSync(join(dir, 'customers-mock.config.json'), JSON.stringify({ compat: { names: 'fuzzy' } }));
     expect(() => compatOf([], dir)).toThrow(/compat must be an object of compat options.*names=first-last\|either/);
+  });
+});
+
+describe('applyCompat', () => {
+  it('leaves the document as written untouched, whether it rewrites it or only records the defaults', () => {
+    const before = structuredClone(documentAsWritten());
+    const options = readCompatOptions(documentAsWritten());
+    const defaults = applyCompat(documentAsWritten(), new Map());
+    const offDefault = applyCompat(documentAsWritten(), new Map(options.map((o) => [o.option, Object.keys(o.values).find((v) => v !== o.default)!])));
+    expect(documentAsWritten()).toEqual(before);
+    for (const [document, inForce] of [
+      [defaults, (o: (typeof options)[number]) => o.default],
+      [offDefault, (o: (typeof options)[number]) => Object.keys(o.values).find((v) => v !== o.default)],
+    ] as const) {
+      const choices = (document as unknown as { 'x-choices': Record<string, { compat: Record<string, unknown> }> })['x-choices'];
+      for (const option of options) {
+        expect(choices[option.choice]!.compat.inForce).toBe(inForce(option));
+        expect(choices[option.choice]!.compat).not.toHaveProperty('rewrites');
+      }
+    }
   });
 });
 
