@@ -7,10 +7,9 @@
  * promises it), so it is read from them too. `npm run build` runs this after the vocabulary;
  * `--check` only reports whether the module is stale (the test suite's freshness check).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writeGeneratedModules } from './generated-modules.mjs';
 
 const MODULE = fileURLToPath(new URL('../src/store/default-data-set.generated.ts', import.meta.url));
 const GENERATOR = fileURLToPath(new URL('../src/store/seed.ts', import.meta.url));
@@ -34,17 +33,4 @@ export const defaultDataSet = {
 };
 `;
 
-if (process.argv.includes('--check')) {
-  let current;
-  try {
-    current = readFileSync(MODULE, 'utf8');
-  } catch {
-    current = undefined; // A missing module is stale too.
-  }
-  if (current !== generated) {
-    process.stderr.write(`${relative(process.cwd(), MODULE)} is stale: run \`npm run build\`\n`);
-    process.exit(1);
-  }
-} else {
-  writeFileSync(MODULE, generated);
-}
+writeGeneratedModules([[MODULE, generated]], 'npm run build');

@@ -13,11 +13,11 @@
  * `npm run build` runs this first; `--check` only reports whether a module is stale (the test
  * suite's freshness check).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { build } from 'esbuild';
+import { writeGeneratedModules } from './generated-modules.mjs';
 
 const SOURCE = fileURLToPath(new URL('../openapi/customers.yaml', import.meta.url));
 const DOCUMENT_MODULE = fileURLToPath(new URL('../src/openapi/document.generated.ts', import.meta.url));
@@ -137,16 +137,4 @@ const outputs = [
   [FACTS_MODULE, factsModule],
   [CHECKS_MODULE, checks],
 ];
-if (process.argv.includes('--check')) {
-  const stale = outputs.filter(([file, generated]) => {
-    try {
-      return readFileSync(file, 'utf8') !== generated;
-    } catch {
-      return true; // A missing module is stale too.
-    }
-  });
-  for (const [file] of stale) process.stderr.write(`${relative(process.cwd(), file)} is stale: run \`npm run openapi:compile\`\n`);
-  if (stale.length > 0) process.exit(1);
-} else {
-  for (const [file, generated] of outputs) writeFileSync(file, generated);
-}
+writeGeneratedModules(outputs, 'npm run openapi:compile');

@@ -7,10 +7,9 @@
  * same order give the same customers. `npm run build` runs this; `--check` only reports whether
  * the module is stale (the test suite's freshness check, which a faker upgrade trips).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { faker } from '@faker-js/faker/locale/en';
+import { writeGeneratedModules } from './generated-modules.mjs';
 
 const MODULE = fileURLToPath(new URL('../src/store/vocabulary.generated.ts', import.meta.url));
 
@@ -31,17 +30,4 @@ import type { LocaleDefinition } from '@faker-js/faker';
 export const vocabulary: LocaleDefinition = JSON.parse(${JSON.stringify(JSON.stringify(vocabulary))}) as LocaleDefinition;
 `;
 
-if (process.argv.includes('--check')) {
-  let current;
-  try {
-    current = readFileSync(MODULE, 'utf8');
-  } catch {
-    current = undefined; // A missing module is stale too.
-  }
-  if (current !== generated) {
-    process.stderr.write(`${relative(process.cwd(), MODULE)} is stale: run \`npm run build\`\n`);
-    process.exit(1);
-  }
-} else {
-  writeFileSync(MODULE, generated);
-}
+writeGeneratedModules([[MODULE, generated]], 'npm run build');
