@@ -14,6 +14,7 @@ import {
   type ApplicationChange,
   type ApplicationContents,
   type SandboxIdentity,
+  type SnapshotRecords,
 } from './state-records.js';
 
 /** The state folder cannot be written: reported at start, never at the first write. */
@@ -256,7 +257,7 @@ export class DurableState {
    * taken may yet fail and be taken back; the snapshot, which holds it, must then not replace the
    * journal that does not.
    */
-  private async writeGeneration(generation: number, records: { count: number; recordAt: (index: number) => StateRecord }, before: Promise<void> | undefined): Promise<void> {
+  private async writeGeneration(generation: number, records: SnapshotRecords, before: Promise<void> | undefined): Promise<void> {
     const written = await writeSnapshot(this.fileSystem, this.stateFile, generation, records.count, records.recordAt);
     try {
       await before;

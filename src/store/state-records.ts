@@ -73,11 +73,17 @@ function customerRecordOf(app: string | undefined, change: StoreChange): Custome
   }
 }
 
+/** A snapshot's records, asked for one by one (`recordAt(0)` to `recordAt(count - 1)`). */
+export interface SnapshotRecords {
+  readonly count: number;
+  readonly recordAt: (index: number) => StateRecord;
+}
+
 /**
  * The records of a snapshot of `applications` (the mock's own first), without building them all
  * at once: a snapshot of a million customers asks for them one by one.
  */
-export function snapshotRecords(applications: readonly ApplicationContents[]): { count: number; recordAt: (index: number) => StateRecord } {
+export function snapshotRecords(applications: readonly ApplicationContents[]): SnapshotRecords {
   const segments: Array<{ start: number; header: SandboxRecord | undefined; app: string | undefined; customers: readonly Customer[] }> = [];
   let count = 0;
   for (const application of applications) {
