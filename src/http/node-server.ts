@@ -40,7 +40,9 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
     // hand their parsed URL on (see requestUrl).
     const requestUrl = parseUrl(request.url);
     if (!requestUrl) return malformed();
-    (env as typeof env & ParsedRequestEnv).requestUrl = requestUrl;
+    const parsed = env as typeof env & ParsedRequestEnv;
+    parsed.requestUrl = requestUrl;
+    parsed.framedBody = true;
     return app.fetch(request, env);
   }, {
     hostname: options.hostname,

@@ -8,10 +8,12 @@ declare module 'hono' {
 
 /**
  * What the Node server in front of the app passes along with each request: the URL it already
- * parsed to refuse a malformed one, so the app does not parse it a second time.
+ * parsed to refuse a malformed one, so the app does not parse it a second time, and that its HTTP
+ * parser frames bodies (see readBodyText).
  */
 export interface ParsedRequestEnv {
   requestUrl?: URL;
+  framedBody?: boolean;
 }
 
 /** The request's URL, parsed once per request however many steps read it. */

@@ -3,7 +3,7 @@ import type { RequestValidator, ValidParameters } from '../openapi/index.js';
 import { parseJsonBody, readBodyText } from './body.js';
 import { HttpError } from './errors.js';
 import { requestHeaders } from './request-headers.js';
-import { requestUrl } from './request-url.js';
+import { requestUrl, type ParsedRequestEnv } from './request-url.js';
 import type { Step } from './pipeline.js';
 
 /**
@@ -38,7 +38,8 @@ export function validateRequest(validator: RequestValidator, bodyLimitBytes: num
       c.set('valid', validRequest(params.value, undefined, ''));
       return next();
     }
-    return readBodyText(c.req.raw, bodyLimitBytes).then((rawBody) => {
+    const framed = (c.env as ParsedRequestEnv | undefined)?.framedBody === true;
+    return readBodyText(c.req.raw, bodyLimitBytes, framed).then((rawBody) => {
       const absent = !validator.operation.requestBodyRequired && rawBody.trim() === '';
       const checked = absent ? ({ ok: true, value: undefined } as const) : validateBody(parseJsonBody(rawBody));
       const messages = [...(params.ok ? [] : params.messages), ...(checked.ok ? [] : checked.messages)];

@@ -76,6 +76,17 @@ describe('request body limit', () => {
     expect(JSON.stringify(mock.store.snapshot())).toBe(before);
   });
 
+  it('stores nothing from a body its client stops sending before its Content-Length, and serves the next request', async () => {
+    const before = JSON.stringify(mock.store.snapshot());
+    const head = `POST /api/v0/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}Content-Type: application/json\r\nContent-Length: ${VALID_BODY.length}\r\n\r\n`;
+    const { responses, closed } = await rawExchange(port, `${head}${VALID_BODY.slice(0, 20)}`, { halfClose: true });
+    expect(closed).toBe(true);
+    // Node waits for the rest of the body until the request timeout (408), unless the socket is gone first (400).
+    for (const response of responses) expectJsonError(response, response.status === 408 ? 408 : 400);
+    expect(JSON.stringify(mock.store.snapshot())).toBe(before);
+    expect((await fetchJson('/api/v0/customers?take=1')).status).toBe(200);
+  });
+
   it('refuses JSON nested deeper than the documented bodies could ever be', async () => {
     const deep = `${'['.repeat(40_000)}${']'.repeat(40_000)}`;
     const res = await fetchJson('/api/v0/customers', { method: 'POST', body: deep });
