@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { NotSavedError } from '../domain/errors.js';
 import { BATCH_SYNC_MS, type FsyncPolicy } from './fsync-policy.js';
 import { encodeLine, headerOf, type StateRecord } from './state-format.js';
-import { writeFully, type StateFileHandle, type StateFileSystem } from './state-file-system.js';
+import { writeFully, writeFullySync, type StateFileHandle, type StateFileSystem } from './state-file-system.js';
 
 export function journalPath(stateFile: string, generation: number): string {
   return `${stateFile}.journal.${generation}`;
@@ -181,7 +181,8 @@ export class Journal {
         while (count < this.pending.length && this.pending[count]!.generation === this.file.generation && this.pending[count]!.gate === undefined) count++;
         const batch = this.pending.slice(0, count);
         const bytes = Buffer.from(batch.map((entry) => entry.line).join(''));
-        await writeFully(this.file.handle, bytes, this.file.size);
+        // On this thread, as Redis writes its append-only file: the fdatasync (per --fsync) is what may be slow.
+        writeFullySync(this.file.handle, bytes, this.file.size);
         if (this.options.fsync === 'always') await this.file.handle.datasync();
         else this.unsynced = true;
         this.file.size += bytes.length;

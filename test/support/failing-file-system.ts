@@ -20,17 +20,19 @@ export class FailingFileSystem implements StateFileSystem {
     this.throwIfFailing(path, 'open');
     const handle = await nodeFileSystem.open(path, flags);
     let tornOnce = false;
+    // How much of a write of `length` bytes gets written: half of the first failing one, then an error.
+    const writable = (length: number): number => {
+      if (!this.failure?.applies(path)) return length;
+      if (!tornOnce && length > 1) {
+        tornOnce = true;
+        return Math.floor(length / 2);
+      }
+      this.throwIfFailing(path, 'write');
+      return length;
+    };
     return {
-      write: async (buffer, offset, length, position) => {
-        if (this.failure?.applies(path)) {
-          if (!tornOnce && length > 1) {
-            tornOnce = true;
-            return handle.write(buffer, offset, Math.floor(length / 2), position);
-          }
-          this.throwIfFailing(path, 'write');
-        }
-        return handle.write(buffer, offset, length, position);
-      },
+      write: async (buffer, offset, length, position) => handle.write(buffer, offset, writable(length), position),
+      writeSync: (buffer, offset, length, position) => handle.writeSync(buffer, offset, writable(length), position),
       datasync: () => handle.datasync(),
       truncate: (length) => handle.truncate(length),
       close: () => handle.close(),
