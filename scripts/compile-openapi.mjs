@@ -80,6 +80,9 @@ import type { components } from './openapi-types.js';
 /** Every status a customer can have (schema CustomerStatus); the list's status filter takes the same. */
 export const CUSTOMER_STATUSES = ${JSON.stringify(stated(schemas.CustomerStatus?.enum, 'CustomerStatus enum'))} as const satisfies readonly components['schemas']['CustomerStatus'][];
 
+/** The fields of a customer, in the order the document lists them (schema Customer): the order the API writes them in. */
+export const CUSTOMER_FIELDS = ${JSON.stringify(Object.keys(stated(schemas.Customer?.properties, 'Customer properties')))} as const satisfies ReadonlyArray<keyof components['schemas']['Customer']>;
+
 /** Every customer type (schema CustomerType). */
 export const CUSTOMER_TYPES = ${JSON.stringify(stated(schemas.CustomerType?.enum, 'CustomerType enum'))} as const satisfies readonly components['schemas']['CustomerType'][];
 

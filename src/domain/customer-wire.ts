@@ -1,4 +1,4 @@
-import type { Customer } from './customer.js';
+import { inFieldOrder, type Customer } from './customer.js';
 
 /**
  * How a customer is spelt in request and response bodies. The store always keeps the document's
@@ -7,12 +7,13 @@ import type { Customer } from './customer.js';
  */
 export interface CustomerWire {
   toWire(customer: Customer): object;
+  /** The customer as the store keeps it: the document's spelling, in its field order. */
   fromWire(value: object): Customer;
 }
 
 export const DOCUMENT_SPELLING: CustomerWire = {
   toWire: (customer) => customer,
-  fromWire: (value) => value as Customer,
+  fromWire: (value) => inFieldOrder(value as Customer),
 };
 
 const TIMESTAMP_KEYS = ['createdAt', 'updatedAt'] as const satisfies ReadonlyArray<keyof Customer>;
@@ -31,6 +32,6 @@ function renamingKeys(outgoing: ReadonlyMap<string, string>): CustomerWire {
     Object.fromEntries(Object.entries(value).map(([key, field]) => [names.get(key) ?? key, field as unknown]));
   return {
     toWire: (customer) => rename(customer, outgoing),
-    fromWire: (value) => rename(value, incoming) as Customer,
+    fromWire: (value) => inFieldOrder(rename(value, incoming) as Customer),
   };
 }

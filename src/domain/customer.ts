@@ -1,4 +1,4 @@
-import { CUSTOMER_DEFAULTS } from '../openapi/contract-facts.generated.js';
+import { CUSTOMER_DEFAULTS, CUSTOMER_FIELDS } from '../openapi/contract-facts.generated.js';
 import type { components } from '../openapi/openapi-types.js';
 
 // Every type here is generated from the OpenAPI document (`npm run types:openapi`); none is retyped.
@@ -9,6 +9,17 @@ export type CreateCustomerInput = components['schemas']['CreateCustomer'];
 export type UpdateCustomerInput = components['schemas']['UpdateCustomer'];
 export type CustomerList = components['schemas']['CustomerList'];
 export type DeleteResult = components['schemas']['DeleteResult'];
+
+/**
+ * The customer with its fields in the document's order. A customer given in another order (a data
+ * file, an upload) is stored in this one, so the mock answers in the API's order whatever it was
+ * given, and `--state` snapshots can keep customers as rows of CUSTOMER_FIELDS.
+ */
+export function inFieldOrder(customer: Customer): Customer {
+  const ordered: Partial<Record<keyof Customer, unknown>> = {};
+  for (const field of CUSTOMER_FIELDS) ordered[field] = customer[field];
+  return ordered as Customer;
+}
 
 /** The customer a create produces: the server owns id, appId, spend and timestamps. */
 export function newCustomer(input: CreateCustomerInput, server: { id: string; appId: string; now: Date }): Customer {

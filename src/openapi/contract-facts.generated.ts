@@ -6,6 +6,9 @@ import type { components } from './openapi-types.js';
 /** Every status a customer can have (schema CustomerStatus); the list's status filter takes the same. */
 export const CUSTOMER_STATUSES = ["ACTIVE","BLACKLISTED","DEACTIVATED","DELETED"] as const satisfies readonly components['schemas']['CustomerStatus'][];
 
+/** The fields of a customer, in the order the document lists them (schema Customer): the order the API writes them in. */
+export const CUSTOMER_FIELDS = ["id","first_name","last_name","email","phone_number","customer_type","status","last_spent","last_purchase_date","appId","createdAt","updatedAt"] as const satisfies ReadonlyArray<keyof components['schemas']['Customer']>;
+
 /** Every customer type (schema CustomerType). */
 export const CUSTOMER_TYPES = ["Individual","Startup","Small Business","Medium Business","Enterprise","Non-Profit","Government"] as const satisfies readonly components['schemas']['CustomerType'][];
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
+import { CUSTOMER_FIELDS } from '../../src/openapi/contract-facts.generated.js';
 import { generateCustomers } from '../../src/store/seed.js';
 import { CREDENTIALS, inProcessMock, ManualClock, type InProcessMock } from '../support/mock.js';
 import { aCustomer } from '../support/customers.js';
@@ -68,6 +69,15 @@ describe('PUT /__admin/customers', () => {
     expect((await mock.get(`/api/v0/customers/${replacement[0]!.id}`)).body).toEqual(replacement[0]);
     await mock.request('POST', '/__admin/reset');
     expect(mock.store.snapshot()).toEqual(seeded);
+  });
+
+  it("answers with the document's field order whatever order the upload gave", async () => {
+    const given = aCustomer();
+    const reversed = Object.fromEntries(Object.entries(given).reverse());
+    expect((await mock.request('PUT', '/__admin/customers', { body: [reversed] })).status).toBe(200);
+    const { text } = await mock.get(`/api/v0/customers/${given.id}`);
+    expect(Object.keys(JSON.parse(text) as object)).toEqual(CUSTOMER_FIELDS);
+    expect(text).toBe(JSON.stringify(given));
   });
 
   it('accepts an empty data set', async () => {

@@ -42,6 +42,12 @@ describe('readDataSet', () => {
     }
   });
 
+  it("keeps each customer with its fields in the document's order, whatever order the file gave", () => {
+    const customer = aCustomer();
+    const [read] = readDataSet(fileWith(JSON.stringify([Object.fromEntries(Object.entries(customer).reverse())])), check);
+    expect(JSON.stringify(read)).toBe(JSON.stringify(customer));
+  });
+
   it('reads an empty array as an empty data set', () => {
     expect(readDataSet(fileWith('[]'), check)).toEqual([]);
   });
