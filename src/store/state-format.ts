@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { CUSTOMER_FIELDS } from '../openapi/contract-facts.generated.js';
 
 /**
  * The framing shared by the snapshot and the journal of `--state`: one record per line,
@@ -8,8 +9,11 @@ import { crc32 } from 'node:zlib';
  * The first line of each file is its header, which carries the format version.
  */
 export const STATE_FORMAT = 'customers-mock-state';
-/** 2: records of other applications (`app`) and sandboxes (`sandbox`, `sandbox-delete`). */
-export const STATE_FORMAT_VERSION = 2;
+/**
+ * 2: records of other applications (`app`) and sandboxes (`sandbox`, `sandbox-delete`).
+ * 3: snapshots keep customers as rows, many to a `customers` record (see snapshot.ts).
+ */
+export const STATE_FORMAT_VERSION = 3;
 
 export type StateFileKind = 'snapshot' | 'journal';
 
@@ -19,8 +23,10 @@ export interface StateHeader {
   readonly kind: StateFileKind;
   /** Snapshot G holds every record of the journals before G; journal G follows snapshot G. */
   readonly generation: number;
-  /** Snapshots only: how many records follow the header, so a short file is caught. */
+  /** Snapshots only: how many records follow the header (each customer row one), so a short file is caught. */
   readonly records?: number;
+  /** Snapshots from version 3: the customer field each value of a customer row is. */
+  readonly customerFields?: readonly string[];
 }
 
 /**
@@ -142,10 +148,19 @@ export function parseHeader(path: string, line: Line | undefined, kind: StateFil
       `written by a newer customers-mock (state format version ${header.version}; this one reads version ${STATE_FORMAT_VERSION}): upgrade customers-mock`,
     );
   }
-  if (header.kind !== kind || !Number.isInteger(header.generation)) throw new StateFileError(path, 0, `header does not describe a ${kind}`);
+  if (header.kind !== kind || !Number.isInteger(header.generation) || !hasRowFieldsAsRequired(header)) throw new StateFileError(path, 0, `header does not describe a ${kind}`);
   return header as StateHeader;
 }
 
+/** A snapshot from version 3 names the fields of its customer rows; no other header does. */
+function hasRowFieldsAsRequired(header: Partial<StateHeader>): boolean {
+  const { customerFields: fields } = header;
+  if (header.kind !== 'snapshot' || header.version! < 3) return fields === undefined;
+  return Array.isArray(fields) && fields.length > 0 && fields.every((field) => typeof field === 'string');
+}
+
+/** The header of a file this version writes (`records` for a snapshot). */
 export function headerOf(kind: StateFileKind, generation: number, records?: number): StateHeader {
-  return { format: STATE_FORMAT, version: STATE_FORMAT_VERSION, kind, generation, ...(records === undefined ? {} : { records }) };
+  const base = { format: STATE_FORMAT, version: STATE_FORMAT_VERSION, kind, generation } as const;
+  return kind === 'snapshot' ? { ...base, records, customerFields: CUSTOMER_FIELDS } : base;
 }

@@ -166,6 +166,22 @@ describe('--state journal, in process', () => {
     expect(onDisk(state)).toEqual(byId(legacy));
   });
 
+  it('loads a version 2 state (a put record per customer) and writes its next snapshot as version 3 rows', async () => {
+    const state = freshState();
+    const [kept, deleted, added] = [aCustomer(), aCustomer(), aCustomer()];
+    const v2Header = (kind: string, records?: number) => ({ format: 'customers-mock-state', version: 2, kind, generation: 1, ...(records === undefined ? {} : { records }) });
+    writeFileSync(state, [v2Header('snapshot', 2), { type: 'put', customer: kept }, { type: 'put', customer: deleted }].map(encodeLine).join(''));
+    writeFileSync(`${state}.journal.1`, [v2Header('journal'), { type: 'delete', id: deleted.id }, { type: 'put', customer: added }].map(encodeLine).join(''));
+    const mock = await start(state);
+    expect(byId(mock.store.snapshot())).toEqual(byId([kept, added]));
+    await mock.mock.state!.compact();
+    await stop(mock);
+    const [header, ...records] = readFileSync(state, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line.slice(9)) as Record<string, unknown>);
+    expect(header).toMatchObject({ version: STATE_FORMAT_VERSION, records: 2, customerFields: Object.keys(kept) });
+    expect(records).toEqual([{ type: 'customers', rows: expect.any(Array) }]);
+    expect(onDisk(state)).toEqual(byId([kept, added]));
+  });
+
   describe('a reset or replace too large for one record (past 20 customers here, 100,000 by default)', () => {
     const large = { stateJournaledCustomersMax: 20 };
     const journalRecords = (state: string) =>
@@ -282,8 +298,18 @@ describe('--state files that cannot load: an error naming the file and the byte 
 
   it('a snapshot with a damaged record', async () => {
     const state = await savedState();
-    const offset = rewriteLine(state, 4, (line) => line.replace('"first_name":"', '"first_name":"X'));
+    const offset = rewriteLine(state, 1, (line) => line.replace('"rows":[["', '"rows":[["X'));
     await expectRefusal(state, state, offset, /damaged record/);
+  });
+
+  it('a snapshot with a customer row of other fields than its header names', async () => {
+    const state = await savedState();
+    const offset = rewriteLine(state, 1, (line) => {
+      const record = JSON.parse(line.slice(9)) as { rows: unknown[][] };
+      record.rows[3]!.pop();
+      return encodeLine(record).trimEnd();
+    });
+    await expectRefusal(state, state, offset, /a customer row of other than the header's 12 fields/);
   });
 
   it('a snapshot cut short', async () => {
@@ -303,7 +329,7 @@ describe('--state files that cannot load: an error naming the file and the byte 
 
   it('a snapshot holding a record only a journal may hold', async () => {
     const state = await savedState();
-    const offset = rewriteLine(state, 3, (line) => encodeLine({ type: 'delete', id: (JSON.parse(line.slice(9)) as { customer: Customer }).customer.id }).trimEnd());
+    const offset = rewriteLine(state, 1, (line) => encodeLine({ type: 'delete', id: (JSON.parse(line.slice(9)) as { rows: string[][] }).rows[0]![0] }).trimEnd());
     await expectRefusal(state, state, offset, /a snapshot holds put and sandbox records only, not "delete"/);
   });
 
