@@ -22,8 +22,11 @@ export interface Engine extends MockApp {
   readonly config: MockConfig;
   readonly store: CustomerStore;
   readonly spec: SpecModel;
-  /** Answers one request as the server would; the host is not looked at. */
-  fetch(request: Request): Promise<Response>;
+  /**
+   * Answers one request as the server would; the host is not looked at. The answer comes at once,
+   * not as a promise, when nothing had to be waited for (no simulated latency, a read).
+   */
+  fetch(request: Request): Response | Promise<Response>;
 }
 
 export interface EngineOptions {
@@ -95,5 +98,5 @@ export async function createEngine(config: MockConfig, data: EngineData, options
     whenDurable: options.whenDurable,
   });
   const { app } = mock;
-  return { ...mock, config, store, spec, fetch: async (request) => app.fetch(request) };
+  return { ...mock, config, store, spec, fetch: (request) => app.fetch(request) };
 }
