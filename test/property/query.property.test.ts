@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
-import { compareListOrder, listCustomers, matches } from '../../src/domain/query.js';
+import { compareListOrder, listCustomers, matches, timestampMs } from '../../src/domain/query.js';
 import { aCustomer } from '../support/customers.js';
 
 /** Few distinct instants and short ids, so ties on createdAt (and their id tie-break) are common. */
@@ -75,6 +75,34 @@ describe('list semantics (fast-check)', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('timestampMs (fast-check)', () => {
+  const digits = (count: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: count, maxLength: count }).map((chars) => chars.join(''));
+  /** The mock's own form with any digits in each field (months 00-99 and so on), and now and then any character anywhere. */
+  const timestampLike = fc
+    .tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2), digits(3))
+    .map(([year, month, day, hour, minute, second, ms]) => `${year}-${month}-${day}T${hour}:${minute}:${second}.${ms}Z`)
+    .chain((text) => fc.oneof({ weight: 4, arbitrary: fc.constant(text) }, fc.tuple(fc.nat(23), fc.string({ minLength: 1, maxLength: 1 })).map(([at, ch]) => `${text.slice(0, at)}${ch}${text.slice(at + 1)}`)));
+
+  it('reads exactly what Date.parse reads, NaN included', () => {
+    fc.assert(
+      fc.property(timestampLike, (text) => {
+        expect(timestampMs(text)).toBe(Date.parse(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('reads every instant the mock writes as Date.parse does', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date(Date.UTC(100, 0, 1)), max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)), noInvalidDate: true }), (date) => {
+        const text = date.toISOString();
+        expect(timestampMs(text)).toBe(Date.parse(text));
+      }),
+      { numRuns: 5_000 },
     );
   });
 });
