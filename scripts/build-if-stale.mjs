@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** What `npm run build` reads: the sources, the document it compiles in, and its settings. */
-export const BUILD_INPUTS = ['src', 'openapi', 'scripts/compile-openapi.mjs', 'scripts/compile-vocabulary.mjs', 'scripts/compile-default-data-set.mjs', 'scripts/generated-modules.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+export const BUILD_INPUTS = ['src', 'openapi', 'scripts/compile-openapi.mjs', 'scripts/compile-vocabulary.mjs', 'scripts/compile-default-data-set.mjs', 'scripts/generated-modules.mjs', 'scripts/bundle-entries.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
 
 /** Modification times of every file under `path` (or of `path` itself); none when it is missing. */
 function modificationTimes(path) {
