@@ -34,8 +34,9 @@ describe('the packed tarball', () => {
     if (project) rmSync(project, { recursive: true, force: true });
   });
 
-  it('ships what the mock reads at run time, and no sources or tests', () => {
-    for (const needed of ['dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'openapi/customers.yaml', 'customers-mock.config.schema.json', 'README.md']) {
+  it('ships every file package.json points to, what the mock reads at run time, and no sources or tests', () => {
+    const entries = [pkg.main, pkg.types, ...Object.values(pkg.bin), ...Object.values(pkg.exports).flatMap((conditions) => Object.values(conditions))];
+    for (const needed of [...entries.map((entry) => entry.replace(/^\.\//, '')), 'openapi/customers.yaml', 'customers-mock.config.schema.json', 'README.md']) {
       expect(files).toContain(needed);
     }
     expect(files.some((f) => f.startsWith('fixtures/'))).toBe(true);
