@@ -10,7 +10,8 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from './limits.js';
 export async function readBodyText(request: Request, limitBytes: number, framed: boolean): Promise<string> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes);
-  const bytes = await (framed && declared !== null ? request.arrayBuffer().then((whole) => new Uint8Array(whole)) : readStream(request, limitBytes)).catch(() => {
+  const reading = framed && declared !== null ? request.arrayBuffer().then((whole) => new Uint8Array(whole)) : readStream(request, limitBytes);
+  const bytes = await reading.catch(() => {
     // The client closed the connection mid-body (or was timed out): nobody is left to answer.
     throw new HttpError(400, 'The request body ended before it was complete');
   });

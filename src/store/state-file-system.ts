@@ -53,15 +53,16 @@ export const nodeFileSystem: StateFileSystem = {
 
 /** Writes all of `bytes` at `position`: a short write (a disk filling up) continues, an error throws. */
 export async function writeFully(handle: StateFileHandle, bytes: Buffer, position: number): Promise<void> {
-  for (let written = 0; written < bytes.length; ) written += wrote(await handle.write(bytes, written, bytes.length - written, position + written));
+  for (let written = 0; written < bytes.length; ) written += wrote((await handle.write(bytes, written, bytes.length - written, position + written)).bytesWritten);
 }
 
 /** `writeFully` on the calling thread. */
 export function writeFullySync(handle: StateFileHandle, bytes: Buffer, position: number): void {
-  for (let written = 0; written < bytes.length; ) written += wrote({ bytesWritten: handle.writeSync(bytes, written, bytes.length - written, position + written) });
+  for (let written = 0; written < bytes.length; ) written += wrote(handle.writeSync(bytes, written, bytes.length - written, position + written));
 }
 
-function wrote({ bytesWritten }: { bytesWritten: number }): number {
+/** What one write wrote; none at all is a full disk. */
+function wrote(bytesWritten: number): number {
   if (bytesWritten === 0) throw Object.assign(new Error('no space left on device (a write wrote nothing)'), { code: 'ENOSPC' });
   return bytesWritten;
 }
