@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { createMockFetch } from '../dist/index.js';
-import { median, percentile, table } from './stats.js';
+import { median, percentile, table, verdict } from './stats.js';
 
 /**
  * Issue 15's figures: createMockFetch's cold start in fresh processes, the time a request takes
@@ -99,10 +99,6 @@ async function bundleSize(label: string, entry: string, reexport: string): Promi
 
 function kib(bytes: number): string {
   return `${(bytes / 1024).toFixed(0)} KiB`;
-}
-
-function verdict(met: boolean, detail: string): string {
-  return `${met ? 'met' : '**not met**'} (${detail})`;
 }
 
 export function renderInProcess(report: InProcessReport): string[] {

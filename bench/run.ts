@@ -6,7 +6,7 @@ import { measureContractRuns, renderContractRuns } from './contract-kit.js';
 import { measureThroughput, startMock, type LoadRow } from './http-load.js';
 import { measureInProcess, renderInProcess, type InProcessReport } from './in-process.js';
 import { memoryOf, stop, stopAll } from './processes.js';
-import { mib, ms, percentile, table } from './stats.js';
+import { mib, ms, percentile, table, verdict } from './stats.js';
 import { measureSandboxes, renderSandboxes } from './sandboxes.js';
 import { measureState, renderState } from './state.js';
 import type { LatencyRow } from './store-latency.js';
@@ -147,10 +147,6 @@ function runStoreLatency(count: number, samples: number): LatencyReport {
     timeout: 600_000,
   });
   return JSON.parse(output) as LatencyReport;
-}
-
-function verdict(met: boolean, detail: string): string {
-  return `${met ? 'met' : '**not met**'} (${detail})`;
 }
 
 function render(load: LoadRow[], startRows: StartRow[], latency: LatencyReport, inProcess: InProcessReport): string {

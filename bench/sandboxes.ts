@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { startMock } from './http-load.js';
 import { cpuTimeOf, memoryOf, stop, type Started } from './processes.js';
-import { median, mib, ms, percentile, table } from './stats.js';
+import { median, mib, ms, percentile, table, verdict } from './stats.js';
 
 const CREDENTIALS = { 'x-client-key': 'mock-client-key', 'x-client-secret': 'mock-client-secret' };
 const SANDBOXES = 100;
@@ -81,10 +81,6 @@ export async function measureSandboxes(quick: boolean): Promise<SandboxReport> {
 /** A few list requests, so that the first measured one does not pay for compiling the route. */
 async function settle(server: Started): Promise<void> {
   for (let i = 0; i < 20; i++) await (await fetch(`${server.url}/api/v0/customers`, { headers: CREDENTIALS })).arrayBuffer();
-}
-
-function verdict(met: boolean, detail: string): string {
-  return `${met ? 'met' : '**not met**'} (${detail})`;
 }
 
 export function renderSandboxes(report: SandboxReport): string {

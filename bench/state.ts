@@ -5,7 +5,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMock } from './http-load.js';
 import { cpuTimeOf, stop, type Started } from './processes.js';
-import { mib, ms, percentile, table } from './stats.js';
+import { mib, ms, percentile, table, verdict } from './stats.js';
 import type { CompactionReport } from './state-compaction.js';
 
 /**
@@ -198,10 +198,6 @@ function diskUse(folder: string, stateFile: string): StateReport['disk'] {
 
 function seconds(ms: number | undefined): string {
   return ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`;
-}
-
-function verdict(met: boolean, detail: string): string {
-  return `${met ? 'met' : '**not met**'} (${detail})`;
 }
 
 export function renderState(report: StateReport): string {

@@ -52,3 +52,8 @@ export function ms(value: number): string {
 export function mib(bytes: number | undefined): string {
   return bytes === undefined || !Number.isFinite(bytes) ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 }
+
+/** A target's verdict in RESULTS.md's tables: met or not, with the figure it rests on. */
+export function verdict(met: boolean, detail: string): string {
+  return `${met ? 'met' : '**not met**'} (${detail})`;
+}
