@@ -11,7 +11,11 @@ export interface ErrorBody {
   [extra: string]: unknown;
 }
 
-/** A failure that already knows its response. */
+/**
+ * A failure that already knows its response. It carries no stack: it is an answer on its way to
+ * the client, not a fault to trace, and V8 would walk the whole call chain for one (about 10 us,
+ * on every 401 and 400 a client provokes).
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
@@ -19,7 +23,10 @@ export class HttpError extends Error {
     readonly extra: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
   ) {
+    const { stackTraceLimit } = Error;
+    Error.stackTraceLimit = 0;
     super(Array.isArray(detail) ? detail.join('; ') : detail);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'HttpError';
   }
 }
