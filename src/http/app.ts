@@ -9,7 +9,7 @@ import { Applications, type ApplicationDefinition, type RestoredSandbox } from '
 import { identifyCaller, requireCredentials } from './auth.js';
 import { mountDocs, type DocsAssetReader } from './docs.js';
 import { corsFor } from './cors.js';
-import { HttpError, respondWithError, toHttpError } from './errors.js';
+import { HttpError, toHttpError } from './errors.js';
 import { realSleep, simulateFailures, type SimulationEnvironment } from './failure-simulation.js';
 import { idempotency } from './idempotency.js';
 import { limitRequestTarget } from './limits.js';
@@ -17,6 +17,7 @@ import { isOperationId, operationEndpoint, type OperationHandlers } from './oper
 import { pipeline, type Endpoint, type Step } from './pipeline.js';
 import { FailedAttemptLimiter, rateLimit } from './rate-limit.js';
 import { recordRequests, type RequestLog, type RequestObserver } from './request-log.js';
+import { Responses, type ResponseClass } from './responses.js';
 import { adminHandlers } from './routes/admin.js';
 import { customerHandlers, type WhenDurable } from './routes/customers.js';
 import { validateRequest } from './validation.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   readonly sleep?: SimulationEnvironment['sleep'];
   /** Swagger UI's files, for `/docs`; without them only the document is served beside the API. */
   readonly docsAssets?: DocsAssetReader;
+  /** What the app's responses are made as; absent, the global Response (see Responses). */
+  readonly responseClass?: ResponseClass;
 }
 
 export interface MockApp {
@@ -73,10 +76,11 @@ export function createApp(deps: AppDeps): MockApp {
     deps.sandboxes,
   );
   const whenDurable = deps.whenDurable ?? (() => undefined);
+  const responses = new Responses(deps.responseClass);
   // Typed as every operation's handler, so an operation the document gains fails the build here.
   const handlers: OperationHandlers = {
-    ...customerHandlers(whenDurable),
-    ...adminHandlers({ applications, whenDurable, defaultDataSet: { seed: config.seed, count: config.count } }),
+    ...customerHandlers(whenDurable, responses),
+    ...adminHandlers({ applications, whenDurable, responses, defaultDataSet: { seed: config.seed, count: config.count } }),
   };
 
   // Not strict, like the real API's router (Express under NestJS): `/api/v0/customers/` is the list too.
@@ -84,7 +88,7 @@ export function createApp(deps: AppDeps): MockApp {
   const answerError = (error: Error, c: Context): Response => {
     const httpError = toHttpError(error);
     if (httpError.status === 500) console.error('customers-mock: unexpected error', error);
-    return respondWithError(c, httpError);
+    return responses.error(c, httpError);
   };
   // Every request (API, docs, unknown paths) is logged and has its URL length checked, and gets
   // CORS when it is on. Each route is one pipeline, not app-wide middleware plus the route's own:
@@ -99,10 +103,11 @@ export function createApp(deps: AppDeps): MockApp {
 
   const failedAttempts = config.rateLimit > 0 ? new FailedAttemptLimiter(config.rateLimit, clock) : undefined;
   const limit = failedAttempts ? rateLimit(failedAttempts) : undefined;
-  const replay = idempotency();
+  const replay = idempotency(responses);
   const simulate = simulateFailures(
     { latency: config.latency, errorRate: config.errorRate, rateLimit: config.rateLimit || DEFAULT_CONFIG.rateLimit },
     { random: deps.random ?? Math.random, sleep: deps.sleep ?? realSleep, clock },
+    responses,
   );
   const unhandled = new Set(Object.keys(handlers));
   for (const operation of spec.operations) {
@@ -123,10 +128,10 @@ export function createApp(deps: AppDeps): MockApp {
   // its handler, unrouted; a handler the document never had is a mistake.
   for (const id of operationIds(spec.spec.asWritten)) unhandled.delete(id);
   if (unhandled.size > 0) throw new Error(`Handlers without an operation in the OpenAPI document: ${[...unhandled].join(', ')}`);
-  mountDocs(app, { document: spec.spec.raw, credentials: config, assets: deps.docsAssets }, (endpoint) => serve([], endpoint));
+  mountDocs(app, { document: spec.spec.raw, credentials: config, assets: deps.docsAssets }, responses, (endpoint) => serve([], endpoint));
 
   // Like the real API (NestJS), a wrong method on a known path is an unknown route.
-  app.notFound(serve([], (c) => respondWithError(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`))));
+  app.notFound(serve([], (c) => responses.error(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`))));
 
   const own = applications.own;
   const reset = () => {

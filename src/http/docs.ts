@@ -3,6 +3,7 @@ import type { oas31 } from 'openapi3-ts';
 import type { OpenApiDocument } from '../openapi/index.js';
 import type { Credentials } from './auth.js';
 import type { Endpoint } from './pipeline.js';
+import type { Responses } from './responses.js';
 
 export interface DocsDeps {
   /** The document as written, `$ref`s intact. */
@@ -38,36 +39,28 @@ function assetPath(name: string): string {
  * credentials, no rate limit, and not in the document's `paths`, which describe the API itself.
  * `withAppSteps` puts each behind the steps every request of the app passes (the request log...).
  */
-export function mountDocs(app: Hono, deps: DocsDeps, withAppSteps: (endpoint: Endpoint) => Endpoint): void {
+export function mountDocs(app: Hono, deps: DocsDeps, responses: Responses, withAppSteps: (endpoint: Endpoint) => Endpoint): void {
   const prefill = securityPrefill(deps.document, deps.credentials);
 
-  app.get('/openapi.json', withAppSteps((c) => c.json(servedDocument(deps.document, origin(c)))));
+  app.get('/openapi.json', withAppSteps((c) => responses.json(c, servedDocument(deps.document, origin(c)))));
   app.get(
     '/openapi.yaml',
     withAppSteps(async (c) => {
       // Loaded on first use: the YAML writer is a tenth of a cold start, and few ask for YAML.
       const { stringify } = await import('yaml');
-      c.header('Content-Type', 'application/yaml; charset=utf-8');
-      return c.body(stringify(servedDocument(deps.document, origin(c)), { lineWidth: 0 }));
+      return responses.body(c, stringify(servedDocument(deps.document, origin(c)), { lineWidth: 0 }), 200, 'application/yaml; charset=utf-8');
     }),
   );
   const { assets } = deps;
   if (!assets) return;
   app.get(
     '/docs',
-    withAppSteps((c) => {
-      c.header('Cache-Control', 'no-cache');
-      return c.html(docsPage(deps.document.info.title, prefill));
-    }),
+    withAppSteps((c) => responses.body(c, docsPage(deps.document.info.title, prefill), 200, 'text/html; charset=UTF-8', { 'Cache-Control': 'no-cache' })),
   );
   for (const [name, contentType] of Object.entries(DOCS_ASSETS)) {
     app.get(
       assetPath(name),
-      withAppSteps((c) => {
-        c.header('Content-Type', contentType);
-        c.header('Cache-Control', 'public, max-age=3600');
-        return c.body(assets(name));
-      }),
+      withAppSteps((c) => responses.body(c, assets(name), 200, contentType, { 'Cache-Control': 'public, max-age=3600' })),
     );
   }
 }

@@ -1,4 +1,3 @@
-import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CustomerLimitError, CustomerNotFoundError, EmailTakenError, InvalidDataSetError, NotSavedError } from '../domain/errors.js';
 import { REASON_PHRASES } from './reason-phrases.js';
@@ -49,9 +48,4 @@ export function toHttpError(error: unknown): HttpError {
   // Reads go on; the client may retry the write once the disk has room.
   if (error instanceof NotSavedError) return new HttpError(503, error.message);
   return new HttpError(500, 'Internal server error');
-}
-
-export function respondWithError(c: Context, error: HttpError): Response {
-  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-  return c.json(errorBody(error.status, error.detail, error.extra), error.status);
 }

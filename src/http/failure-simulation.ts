@@ -1,7 +1,8 @@
 import { MAX_DELAY_MS, type LatencyRange } from '../config/values.js';
 import type { Clock } from '../domain/clock.js';
 import type { Validation } from '../openapi/index.js';
-import { HttpError, respondWithError } from './errors.js';
+import { HttpError } from './errors.js';
+import { addResponseHeaders, type Responses } from './responses.js';
 import { exhaustedWindow, rateLimitExceeded } from './rate-limit.js';
 import { requestHeaders } from './request-headers.js';
 import type { Step } from './pipeline.js';
@@ -118,23 +119,23 @@ export function planRequest(preferences: Preferences, settings: FailureSettings,
  * and may answer in the API's own error format before rate limiting, authentication or the store
  * see it, so a simulated failure changes nothing.
  */
-export function simulateFailures(settings: FailureSettings, environment: SimulationEnvironment): Step {
+export function simulateFailures(settings: FailureSettings, environment: SimulationEnvironment, responses: Responses): Step {
   // With no global latency or error rate, a request without `Prefer` has nothing to simulate: it
   // passes straight on, without parsing, planning or an async frame of its own on every request.
   const quiet = settings.latency.maxMs === 0 && settings.errorRate === 0;
   const simulate: Step = async (c, next) => {
     const preferences = parsePrefer(requestHeaders(c)['prefer']);
-    if (!preferences.ok) return respondWithError(c, new HttpError(400, preferences.messages));
+    if (!preferences.ok) return responses.error(c, new HttpError(400, preferences.messages));
     const plan = planRequest(preferences.value, settings, environment.random);
     const headers: Record<string, string> = plan.applied ? { 'Preference-Applied': plan.applied } : {};
     if (plan.delayMs > 0) await environment.sleep(plan.delayMs);
     if (plan.status === 429) {
-      return respondWithError(c, rateLimitExceeded(exhaustedWindow(settings.rateLimit, environment.clock.now()), headers));
+      return responses.error(c, rateLimitExceeded(exhaustedWindow(settings.rateLimit, environment.clock.now()), headers));
     }
     if (plan.status !== undefined) {
-      return respondWithError(c, new HttpError(plan.status, `Simulated failure (${plan.cause})`, {}, headers));
+      return responses.error(c, new HttpError(plan.status, `Simulated failure (${plan.cause})`, {}, headers));
     }
-    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    addResponseHeaders(c, headers);
     return next();
   };
   return quiet ? (c, next) => (requestHeaders(c)['prefer'] === undefined ? next() : simulate(c, next)) : simulate;

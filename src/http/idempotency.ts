@@ -3,6 +3,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Clock } from '../domain/clock.js';
 import { HttpError } from './errors.js';
 import { requestHeaders } from './request-headers.js';
+import type { Responses } from './responses.js';
 import type { Step } from './pipeline.js';
 import { authenticatedApplication } from './auth.js';
 
@@ -78,7 +79,7 @@ function sha256Hex(text: string): string {
  * request: 409. Only responses the operation itself produced are kept; a 5xx is not, so a retry
  * with the same key runs the operation again.
  */
-export function idempotency(): Step {
+export function idempotency(responses: Responses): Step {
   return async (c, next) => {
     const key = requestHeaders(c)['idempotency-key'];
     if (key === undefined) return next();
@@ -92,9 +93,7 @@ export function idempotency(): Step {
       if (!existing.response) {
         throw new HttpError(409, 'Conflict: A request with this idempotency key is still being processed');
       }
-      c.header('Idempotent-Replayed', 'true');
-      c.header('Content-Type', existing.response.contentType);
-      return c.body(existing.response.body, existing.response.status as 200);
+      return responses.body(c, existing.response.body, existing.response.status, existing.response.contentType, { 'Idempotent-Replayed': 'true' });
     }
     const record = store.begin(key, fingerprint);
     // Hono turns a thrown error into its response before next() returns, so 404s and 409s are kept too.

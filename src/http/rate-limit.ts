@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import { HttpError } from './errors.js';
 import { requestHeaders } from './request-headers.js';
+import { addResponseHeaders } from './responses.js';
 import type { Step } from './pipeline.js';
 
 const WINDOW_MS = 60_000;
@@ -128,7 +129,7 @@ export function rateLimit(failedAttempts: FailedAttemptLimiter): Step {
     const application = c.get('application');
     const decision = application ? application.rateWindow.hit() : failedAttempts.hit(requestHeaders(c)['x-client-key'] ?? '');
     if (!decision.allowed) throw rateLimitExceeded(decision);
-    for (const [name, value] of Object.entries(limitHeaders(decision))) c.header(name, value);
+    addResponseHeaders(c, limitHeaders(decision));
     return next();
   };
 }

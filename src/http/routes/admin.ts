@@ -3,11 +3,13 @@ import type { Applications } from '../applications.js';
 import { authenticatedApplication } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { OperationHandlers } from '../operation-handlers.js';
+import type { Responses } from '../responses.js';
 import { respondWhenDurable, type WhenDurable } from './customers.js';
 
 export interface AdminDeps {
   readonly applications: Applications;
   readonly whenDurable: WhenDurable;
+  readonly responses: Responses;
   /** What a sandbox created without a body, or with only one of them, is generated from. */
   readonly defaultDataSet: { readonly seed: number; readonly count: number };
 }
@@ -26,7 +28,7 @@ type AdminOperation =
  * only; sandboxes are managed by the mock's own application alone.
  */
 export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation> {
-  const { applications, whenDurable } = deps;
+  const { applications, whenDurable, responses } = deps;
   const requireOwnApplication = (c: Context): void => {
     if (authenticatedApplication(c) !== applications.own) throw new HttpError(403, "Only the mock's own credentials (--client-key) can manage sandboxes");
   };
@@ -35,21 +37,21 @@ export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation
       const application = authenticatedApplication(c);
       application.reset();
       const customers = application.store.size;
-      return respondWhenDurable(whenDurable, () => c.json({ customers }));
+      return respondWhenDurable(whenDurable, () => responses.json(c, { customers }));
     },
     adminReplaceCustomers(c, { body }) {
       const application = authenticatedApplication(c);
       // Customers as the API returns them, in the spelling of the compat options in force.
       application.replaceCustomers(body.map((value) => application.store.wire.fromWire(value)));
       const customers = application.store.size;
-      return respondWhenDurable(whenDurable, () => c.json({ customers }));
+      return respondWhenDurable(whenDurable, () => responses.json(c, { customers }));
     },
     adminListRequests(c) {
-      return c.json({ requests: authenticatedApplication(c).requests() });
+      return responses.json(c, { requests: authenticatedApplication(c).requests() });
     },
     adminClearRequests(c) {
       authenticatedApplication(c).clearRequests();
-      return c.json({ requests: [] });
+      return responses.json(c, { requests: [] });
     },
     adminCreateSandbox(c, { body = {} }) {
       requireOwnApplication(c);
@@ -64,17 +66,17 @@ export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation
       );
       const { clientKey, clientSecret, appId } = sandbox.identity;
       const customers = sandbox.store.size;
-      return respondWhenDurable(whenDurable, () => c.json({ clientKey, clientSecret, appId, customers }, 201));
+      return respondWhenDurable(whenDurable, () => responses.json(c, { clientKey, clientSecret, appId, customers }, 201));
     },
     adminListSandboxes(c) {
       requireOwnApplication(c);
-      return c.json({ sandboxes: applications.listSandboxes() });
+      return responses.json(c, { sandboxes: applications.listSandboxes() });
     },
     adminDeleteSandbox(c, { path }) {
       requireOwnApplication(c);
       const deleted = applications.deleteSandbox(path.clientKey);
       if (!deleted) throw new HttpError(404, 'Sandbox not found');
-      return respondWhenDurable(whenDurable, () => c.json(deleted));
+      return respondWhenDurable(whenDurable, () => responses.json(c, deleted));
     },
   };
 }

@@ -4,6 +4,7 @@ import { CustomerNotFoundError } from '../../domain/errors.js';
 import type { CustomerStore } from '../../store/customer-store.js';
 import { authenticatedApplication } from '../auth.js';
 import type { OperationHandlers } from '../operation-handlers.js';
+import type { Responses } from '../responses.js';
 
 type CustomerOperation = 'listCustomers' | 'createCustomer' | 'fetchCustomer' | 'updateCustomer' | 'deleteCustomer';
 
@@ -20,27 +21,27 @@ export function respondWhenDurable(whenDurable: WhenDurable, respond: () => Resp
 }
 
 /** Translates validated requests into calls on the caller's store, and its results into responses. */
-export function customerHandlers(whenDurable: WhenDurable): OperationHandlers<CustomerOperation> {
+export function customerHandlers(whenDurable: WhenDurable, responses: Responses): OperationHandlers<CustomerOperation> {
   return {
     listCustomers(c, { query }) {
-      // The same bytes as c.json(store.list(query)), without serialising kept customers again.
-      return c.body(storeOf(c).listJson(query), 200, { 'Content-Type': 'application/json' });
+      // The same bytes as responses.json(c, store.list(query)), without serialising kept customers again.
+      return responses.body(c, storeOf(c).listJson(query), 200, 'application/json');
     },
     createCustomer(c, { body }) {
       const store = storeOf(c);
       const customer = store.create(body);
-      return respondWhenDurable(whenDurable, () => c.json(store.wire.toWire(customer), 201));
+      return respondWhenDurable(whenDurable, () => responses.json(c, store.wire.toWire(customer), 201));
     },
     fetchCustomer(c, { path }) {
       const store = storeOf(c);
       const customer = store.get(path.id);
       if (!customer) throw new CustomerNotFoundError(path.id);
-      return c.json(store.wire.toWire(customer));
+      return responses.json(c, store.wire.toWire(customer));
     },
     updateCustomer(c, { path, body }) {
       const store = storeOf(c);
       const customer = store.update(path.id, body);
-      return respondWhenDurable(whenDurable, () => c.json(store.wire.toWire(customer)));
+      return respondWhenDurable(whenDurable, () => responses.json(c, store.wire.toWire(customer)));
     },
     deleteCustomer(c, { path }) {
       const { customer, deletedAt } = storeOf(c).delete(path.id);
@@ -50,7 +51,7 @@ export function customerHandlers(whenDurable: WhenDurable): OperationHandlers<Cu
         deletedAt: deletedAt.toISOString(),
         customerId: customer.id,
       };
-      return respondWhenDurable(whenDurable, () => c.json(result));
+      return respondWhenDurable(whenDurable, () => responses.json(c, result));
     },
   };
 }
