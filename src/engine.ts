@@ -7,6 +7,7 @@ import type { ApplicationDefinition, RestoredSandbox } from './http/applications
 import type { DocsAssetReader } from './http/docs.js';
 import type { SimulationEnvironment } from './http/failure-simulation.js';
 import type { RequestObserver } from './http/request-log.js';
+import type { ResponseClass } from './http/responses.js';
 import type { WhenDurable } from './http/routes/customers.js';
 import { describeErrors, getSpecModel, type SpecModel } from './openapi/index.js';
 import { CustomerStore } from './store/customer-store.js';
@@ -41,6 +42,8 @@ export interface EngineOptions {
   readonly onIndexing?: (count: number) => void;
   /** What a write's response waits for (the `--state` journal); without it, nothing. */
   readonly whenDurable?: WhenDurable;
+  /** What the app's answers are made as (see http/responses.ts); without it, the global Response. */
+  readonly responseClass?: ResponseClass;
 }
 
 export interface EngineData {
@@ -96,6 +99,7 @@ export async function createEngine(config: MockConfig, data: EngineData, options
     sleep: options.sleep,
     docsAssets: options.docsAssets,
     whenDurable: options.whenDurable,
+    responseClass: options.responseClass,
   });
   const { app } = mock;
   return { ...mock, config, store, spec, fetch: (request) => app.fetch(request) };

@@ -7,6 +7,7 @@ import { createEngine, customerCheck, type Engine } from '../engine.js';
 import { getSpecModel, loadSpec } from '../openapi/index.js';
 import { checkDataSet } from '../store/data-set.js';
 import { seededCustomers } from '../store/seeded-customers.js';
+import { InMemoryResponse } from './in-memory-response.js';
 
 /**
  * The server's own options, as its config file writes them (`rateLimit: 0`, `latency: '100-400'`),
@@ -68,11 +69,12 @@ function realApiUrl(): string {
 
 /**
  * A `fetch` that answers the Customers API, its admin endpoints and its failure simulation exactly
- * as the server does, from a mock of its own: two of them share no state.
+ * as the server does, from a mock of its own: two of them share no state. Its answers are
+ * InMemoryResponses: Responses in every way an app can tell, read without a web stream.
  */
 export async function createMockFetch(options: MockFetchOptions = {}): Promise<MockFetch> {
   const { config, data, clock, random } = readOptions(options);
-  const engine = await createEngine(config, { initial: await initialCustomers(config, data) }, { clock, random });
+  const engine = await createEngine(config, { initial: await initialCustomers(config, data) }, { clock, random, responseClass: InMemoryResponse });
   // Async, as fetch is: a URL no Request can be made of, or an aborted signal, rejects; nothing throws.
   const mockFetch = async (input: FetchInput, init?: RequestInit) => answer(engine, toRequest(input, init));
   return Object.assign(mockFetch, { reset: () => engine.reset(), engine });
