@@ -1,5 +1,17 @@
-/** The platform's own Response, whatever later replaces the global (as @hono/node-server's server does). */
-const PlatformResponse = globalThis.Response;
+/**
+ * The platform's Response, looked up when the first answer is made rather than at import: on Node,
+ * touching the global loads the whole fetch implementation (about 30 ms), which belongs to the
+ * first request, not to createMockFetch's start.
+ */
+let PlatformResponse: typeof Response | undefined;
+
+function platformResponse(): typeof Response {
+  if (PlatformResponse) return PlatformResponse;
+  PlatformResponse = globalThis.Response;
+  // `instanceof Response` holds, and whatever the platform's prototype offers beyond these is found.
+  Object.setPrototypeOf(InMemoryResponse.prototype, PlatformResponse.prototype);
+  return PlatformResponse;
+}
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 
@@ -25,6 +37,7 @@ export class InMemoryResponse implements Response {
   #read = false;
 
   constructor(body: HeldBody, init: HeldInit) {
+    platformResponse();
     this.#body = body;
     this.#init = init;
   }
@@ -120,11 +133,8 @@ export class InMemoryResponse implements Response {
   /** A platform Response of the same parts, its body already used up if this one's is. */
   #asPlatform(): Response {
     if (this.#platform) return this.#platform;
-    const platform = new PlatformResponse(this.#body, { status: this.#init.status, headers: this.headers });
+    const platform = new (platformResponse())(this.#body, { status: this.#init.status, headers: this.headers });
     if (this.#read) void platform.arrayBuffer();
     return (this.#platform = platform);
   }
 }
-
-// `instanceof Response` holds, and whatever the platform's prototype offers beyond these is found.
-Object.setPrototypeOf(InMemoryResponse.prototype, PlatformResponse.prototype);
