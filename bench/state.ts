@@ -5,7 +5,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMock } from './http-load.js';
 import { cpuTimeOf, stop, type Started } from './processes.js';
-import { mib, ms, percentile, table, verdict } from './stats.js';
+import { mib, ms, percentile, table, verdict, withStolenShare } from './stats.js';
 import type { CompactionReport } from './state-compaction.js';
 
 /**
@@ -27,6 +27,8 @@ interface LatencyRow {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
+  /** The share of CPU time the hypervisor took meanwhile (see withStolenShare). */
+  readonly stolen?: number | undefined;
 }
 
 export interface StateReport {
@@ -151,14 +153,19 @@ async function writeLatencies(mock: Started, calls: number): Promise<LatencyRow[
     await request(mock, 'PATCH', `/api/v0/customers/${id}`, { last_name: 'Warm', status: 'BLACKLISTED', reason: 'bench' });
     await request(mock, 'DELETE', `/api/v0/customers/${id}`);
   }
-  const creates: number[] = [];
-  const updates: number[] = [];
-  const deletes: number[] = [];
   const ids: string[] = [];
-  for (let i = 0; i < calls; i++) ids.push((await timed(() => request(mock, 'POST', '/api/v0/customers', newCustomer()), creates)).id);
-  for (const [i, id] of ids.entries()) await timed(() => request(mock, 'PATCH', `/api/v0/customers/${id}`, { last_name: `Updated${i}`, status: 'BLACKLISTED', reason: 'bench' }), updates);
-  for (const id of ids) await timed(() => request(mock, 'DELETE', `/api/v0/customers/${id}`), deletes);
-  return [row('create', creates), row('update (name and status)', updates), row('delete', deletes)];
+  const timedRow = async (what: string, send: (i: number) => Promise<void>): Promise<LatencyRow> => {
+    const times: number[] = [];
+    const { stolen } = await withStolenShare(async () => {
+      for (let i = 0; i < calls; i++) await timed(() => send(i), times);
+    });
+    return { ...row(what, times), stolen };
+  };
+  return [
+    await timedRow('create', async () => void ids.push((await request(mock, 'POST', '/api/v0/customers', newCustomer())).id)),
+    await timedRow('update (name and status)', (i) => request(mock, 'PATCH', `/api/v0/customers/${ids[i]}`, { last_name: `Updated${i}`, status: 'BLACKLISTED', reason: 'bench' })),
+    await timedRow('delete', (i) => request(mock, 'DELETE', `/api/v0/customers/${ids[i]}`)),
+  ];
 }
 
 /** `writers` clients create, update and delete without pause while one client reads and times its reads. */
@@ -231,10 +238,13 @@ export function renderState(report: StateReport): string {
   lines.push(`Writes through HTTP (node:http, keep-alive), one at a time, after ${WARM_UP_WRITES} untimed create, update and delete cycles:`, '');
   const floorLabel = `none: ${FLOOR_COUNT} customers, no --state (the floor)`;
   const writeRows = [...report.writes, ...report.floor.map((w) => ({ ...w, fsync: floorLabel }))];
-  lines.push(table(['write', '--fsync', 'calls', 'p50 ms', 'p99 ms', 'max ms'], writeRows.map((w) => [w.what, w.fsync, String(w.calls), ms(w.p50), ms(w.p99), ms(w.max)])), '');
+  const stolen = (share: number | undefined) => (share === undefined ? 'n/a' : `${(share * 100).toFixed(1)}%`);
+  lines.push(table(['write', '--fsync', 'calls', 'p50 ms', 'p99 ms', 'max ms', 'CPU stolen'], writeRows.map((w) => [w.what, w.fsync, String(w.calls), ms(w.p50), ms(w.p99), ms(w.max), stolen(w.stolen)])), '');
   lines.push(
     `The floor is the same client and the same writes, in the same run, against a mock of ${FLOOR_COUNT} customers that keeps no state: ` +
-      'what this machine and the HTTP path take by themselves, before any of the million customers or the journal.',
+      'what this machine and the HTTP path take by themselves, before any of the million customers or the journal. ' +
+      "CPU stolen is the share of the machine's CPU time that its hypervisor gave to other guests during those writes " +
+      "(/proc/stat's steal): a write whose client or server waits for its virtual CPU meanwhile is slow for reasons outside both.",
     '',
   );
   const u = report.underWrites;

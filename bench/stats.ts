@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** The value below which `p` percent of the samples fall (nearest rank). */
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return NaN;
@@ -56,4 +58,29 @@ export function mib(bytes: number | undefined): string {
 /** A target's verdict in RESULTS.md's tables: met or not, with the figure it rests on. */
 export function verdict(met: boolean, detail: string): string {
   return `${met ? 'met' : '**not met**'} (${detail})`;
+}
+
+/**
+ * Runs `work` and gives, beside its result, the share of the machine's CPU time that its
+ * hypervisor gave to other guests meanwhile (the steal column of Linux's /proc/stat); undefined
+ * where there is no /proc/stat. A process waiting for its virtual CPU shows as latency here.
+ */
+export async function withStolenShare<T>(work: () => Promise<T>): Promise<{ result: T; stolen: number | undefined }> {
+  const before = cpuJiffies();
+  const result = await work();
+  const after = cpuJiffies();
+  if (!before || !after || after.total === before.total) return { result, stolen: undefined };
+  return { result, stolen: (after.steal - before.steal) / (after.total - before.total) };
+}
+
+function cpuJiffies(): { steal: number; total: number } | undefined {
+  let line: string;
+  try {
+    line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  } catch {
+    return undefined;
+  }
+  // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is inside user).
+  const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { steal: fields[7] ?? 0, total: fields.reduce((sum, value) => sum + value, 0) };
 }
