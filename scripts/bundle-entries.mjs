@@ -13,9 +13,13 @@
  * `npm run build` runs this after tsc.
  */
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+// Chunks are named by their content: without this, every build would leave the last one's beside
+// its own, and a packed tarball would carry them all.
+rmSync(`${dist}bundle`, { recursive: true, force: true });
 
 await build({
   entryPoints: { index: `${dist}index.js`, browser: `${dist}browser.js`, msw: `${dist}msw.js` },
