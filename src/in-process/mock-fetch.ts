@@ -31,6 +31,8 @@ export interface MockFetchOptions {
   readonly maxSandboxes?: number;
   readonly maxSandboxCustomers?: number;
   readonly sandboxIdleMinutes?: number;
+  /** Behave as a deployment that differs from the document's choices, as the config file's `compat`: `{ timestamps: 'snake_case' }`. */
+  readonly compat?: Readonly<Record<string, string>>;
   /** Where time comes from (timestamps, rate-limit windows, key expiry): a `ManualClock` to move it. */
   readonly clock?: Clock;
   /** Chance for failure simulation (`errorRate`, `latency` ranges), like Math.random: a seeded one replays a run. */
@@ -55,7 +57,7 @@ export class MockOptionsError extends Error {
 }
 
 /** Options that need Node (a socket, files, a terminal); `data` is replaced by the in-process `data`. */
-const SERVER_ONLY_OPTIONS: ReadonlySet<string> = new Set(['port', 'host', 'dataFile', 'stateFile', 'log']);
+const SERVER_ONLY_OPTIONS: ReadonlySet<string> = new Set(['port', 'host', 'dataFile', 'stateFile', 'fsync', 'log']);
 const IN_PROCESS_TABLE = MOCK_OPTIONS.filter((entry) => !SERVER_ONLY_OPTIONS.has(entry.key));
 
 /** The address relative URLs are resolved against: the real API's, as the document lists it. */

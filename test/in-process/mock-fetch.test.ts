@@ -124,6 +124,16 @@ describe('createMockFetch', () => {
     expect((await call(mockFetch, '/api/v0/customers', asSandbox)).status).toBe(401);
   });
 
+  it("behaves as a deployment the compat options describe, as the server does with --compat", async () => {
+    const mockFetch = await createMockFetch({ count: 2, rateLimit: 0, compat: { timestamps: 'snake_case', delete: 'absent' } });
+    const [customer] = (await call(mockFetch, '/api/v0/customers')).body.data;
+    expect(Object.keys(customer)).toEqual(expect.arrayContaining(['created_at', 'updated_at']));
+    expect(customer).not.toHaveProperty('createdAt');
+    const deleted = await call(mockFetch, `/api/v0/customers/${customer.id}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(404);
+    expect((await call(mockFetch, '/api/v0/customers')).body.total).toBe(2);
+  });
+
   it('rejects with the signal\'s reason when aborted, also during a simulated delay', async () => {
     const mockFetch = await createMockFetch({ count: 1, rateLimit: 0 });
     const already = AbortSignal.abort();
@@ -140,6 +150,7 @@ describe('createMockFetch', () => {
     [{ seed: 'forty-two' }, /seed must be a whole number/],
     [{ countt: 5 }, /countt is not an option/],
     [{ port: 4010 }, /port is not an option/],
+    [{ fsync: 'always' }, /fsync is not an option/],
     [{ latency: '400-100' }, /latency must be/],
     [{ errorRate: 2 }, /errorRate must be/],
     [{ clientKey: '' }, /clientKey must be/],
