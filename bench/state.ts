@@ -29,6 +29,8 @@ interface LatencyRow {
   readonly max: number;
   /** The share of CPU time the hypervisor took meanwhile (see withStolenShare). */
   readonly stolen?: number | undefined;
+  /** p99 of the same requests as the mock timed them itself (its request log): from routing to the response decided. */
+  readonly inMockP99?: number;
 }
 
 export interface StateReport {
@@ -156,10 +158,13 @@ async function writeLatencies(mock: Started, calls: number): Promise<LatencyRow[
   const ids: string[] = [];
   const timedRow = async (what: string, send: (i: number) => Promise<void>): Promise<LatencyRow> => {
     const times: number[] = [];
+    await request(mock, 'DELETE', '/__admin/requests');
     const { stolen } = await withStolenShare(async () => {
       for (let i = 0; i < calls; i++) await timed(() => send(i), times);
     });
-    return { ...row(what, times), stolen };
+    // The log keeps the last 1,000 requests: `calls` of them at most when calls > 1,000.
+    const { requests } = (await request(mock, 'GET', '/__admin/requests')) as { requests: Array<{ durationMs: number }> };
+    return { ...row(what, times), stolen, inMockP99: percentile(requests.map((r) => r.durationMs), 99) };
   };
   return [
     await timedRow('create', async () => void ids.push((await request(mock, 'POST', '/api/v0/customers', newCustomer())).id)),
@@ -239,12 +244,20 @@ export function renderState(report: StateReport): string {
   const floorLabel = `none: ${FLOOR_COUNT} customers, no --state (the floor)`;
   const writeRows = [...report.writes, ...report.floor.map((w) => ({ ...w, fsync: floorLabel }))];
   const stolen = (share: number | undefined) => (share === undefined ? 'n/a' : `${(share * 100).toFixed(1)}%`);
-  lines.push(table(['write', '--fsync', 'calls', 'p50 ms', 'p99 ms', 'max ms', 'CPU stolen'], writeRows.map((w) => [w.what, w.fsync, String(w.calls), ms(w.p50), ms(w.p99), ms(w.max), stolen(w.stolen)])), '');
+  lines.push(
+    table(
+      ['write', '--fsync', 'calls', 'p50 ms', 'p99 ms', 'max ms', 'p99 in the mock ms', 'CPU stolen'],
+      writeRows.map((w) => [w.what, w.fsync, String(w.calls), ms(w.p50), ms(w.p99), ms(w.max), ms(w.inMockP99 ?? NaN), stolen(w.stolen)]),
+    ),
+    '',
+  );
   lines.push(
     `The floor is the same client and the same writes, in the same run, against a mock of ${FLOOR_COUNT} customers that keeps no state: ` +
       'what this machine and the HTTP path take by themselves, before any of the million customers or the journal. ' +
       "CPU stolen is the share of the machine's CPU time that its hypervisor gave to other guests during those writes " +
-      "(/proc/stat's steal): a write whose client or server waits for its virtual CPU meanwhile is slow for reasons outside both.",
+      "(/proc/stat's steal): a write whose client or server waits for its virtual CPU meanwhile is slow for reasons outside both. " +
+      "p99 in the mock is the same writes as the mock's request log timed them, from routing to the response decided (the journal's " +
+      'append included): what is left of the p99 is the HTTP round trip, both processes\' turns on the CPUs included.',
     '',
   );
   const u = report.underWrites;
@@ -271,13 +284,14 @@ export function renderState(report: StateReport): string {
   const peakRatio = c.peakDiskBytes / c.snapshotBytes;
   const worstWrite = Math.max(...report.writes.filter((w) => w.fsync === 'batch').map((w) => w.p99));
   const worstFloor = Math.max(...report.floor.map((w) => w.p99));
+  const worstInMock = Math.max(...report.writes.filter((w) => w.fsync === 'batch').map((w) => w.inMockP99 ?? NaN));
   const slowestStart = Math.max(...report.starts.map((s) => s.ms));
   lines.push('### Targets (issue 13)', '');
   lines.push(
     table(
       ['target', 'result'],
       [
-        [`create, update, delete p99 <= ${STATE_TARGETS.writeP99} ms (--fsync batch, the default)`, verdict(worstWrite <= STATE_TARGETS.writeP99, `worst p99 ${ms(worstWrite)} ms; the floor's worst ${ms(worstFloor)} ms`)],
+        [`create, update, delete p99 <= ${STATE_TARGETS.writeP99} ms (--fsync batch, the default)`, verdict(worstWrite <= STATE_TARGETS.writeP99, `worst p99 ${ms(worstWrite)} ms; the floor's worst ${ms(worstFloor)} ms; in the mock, the worst ${ms(worstInMock)} ms`)],
         [`reads during sustained writes p99 <= ${STATE_TARGETS.readP99UnderWrites} ms`, verdict(u.reads.p99 <= STATE_TARGETS.readP99UnderWrites, `p99 ${ms(u.reads.p99)} ms`)],
         [`start from a ${count} state <= ${STATE_TARGETS.startMs / 1000} s`, verdict(slowestStart <= STATE_TARGETS.startMs, `slowest ${(slowestStart / 1000).toFixed(2)} s`)],
         [
