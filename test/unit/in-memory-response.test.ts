@@ -50,9 +50,14 @@ async function outcome(response: Response, use: Use): Promise<unknown> {
 const text = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)) }),
   fc.json(),
-  fc.constant('\uFEFF{"a":1}'),
+  fc.constantFrom('\uFEFF{"a":1}', '\uFEFF\uFEFF{"a":1}'),
 );
-const body = fc.oneof(text, fc.uint8Array({ maxLength: 64 }).map((bytes) => new Uint8Array(bytes)), fc.constant(null));
+const bytes = fc.oneof(
+  fc.uint8Array({ maxLength: 64 }),
+  // Byte order marks, one and two, before JSON.
+  fc.constantFrom([0xef, 0xbb, 0xbf, 0x31], [0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x31]).map((values) => Uint8Array.from(values)),
+);
+const body = fc.oneof(text, bytes.map((values) => new Uint8Array(values)), fc.constant(null));
 const status = fc.constantFrom(200, 201, 400, 401, 404, 409, 429, 500, 503);
 const headers = fc.dictionary(fc.constantFrom('Content-Type', 'X-RateLimit-Limit', 'Retry-After', 'Cache-Control'), fc.constantFrom('application/json', 'text/plain; charset=UTF-8', '60', 'no-cache'));
 
