@@ -207,7 +207,7 @@ export class CustomerStore {
 
   /** Every customer, in list order. */
   snapshot(): Customer[] {
-    return this.all.toArray().map((e) => e.customer);
+    return this.all.customers();
   }
 
   /** Called after every successful write, with the change. */
