@@ -5,7 +5,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMock } from './http-load.js';
 import { cpuTimeOf, stop, type Started } from './processes.js';
-import { mib, ms, percentile, table, verdict, withStolenShare } from './stats.js';
+import { mib, ms, percentile, stolenShareDuring, table, verdict } from './stats.js';
 import type { CompactionReport } from './state-compaction.js';
 
 /**
@@ -27,7 +27,7 @@ interface LatencyRow {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
-  /** The share of CPU time the hypervisor took meanwhile (see withStolenShare). */
+  /** The share of CPU time the hypervisor took meanwhile (see stolenShareDuring). */
   readonly stolen?: number | undefined;
   /** p99 of the same requests as the mock timed them itself (its request log): from routing to the response decided. */
   readonly inMockP99?: number;
@@ -159,7 +159,7 @@ async function writeLatencies(mock: Started, calls: number): Promise<LatencyRow[
   const timedRow = async (what: string, send: (i: number) => Promise<void>): Promise<LatencyRow> => {
     const times: number[] = [];
     await request(mock, 'DELETE', '/__admin/requests');
-    const { stolen } = await withStolenShare(async () => {
+    const stolen = await stolenShareDuring(async () => {
       for (let i = 0; i < calls; i++) await timed(() => send(i), times);
     });
     // The log keeps the last 1,000 requests: `calls` of them at most when calls > 1,000.

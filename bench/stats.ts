@@ -61,16 +61,16 @@ export function verdict(met: boolean, detail: string): string {
 }
 
 /**
- * Runs `work` and gives, beside its result, the share of the machine's CPU time that its
- * hypervisor gave to other guests meanwhile (the steal column of Linux's /proc/stat); undefined
- * where there is no /proc/stat. A process waiting for its virtual CPU shows as latency here.
+ * Runs `work` and gives the share of the machine's CPU time that its hypervisor gave to other
+ * guests meanwhile (the steal column of Linux's /proc/stat); undefined where there is no
+ * /proc/stat. A process waiting for its virtual CPU shows as latency here.
  */
-export async function withStolenShare<T>(work: () => Promise<T>): Promise<{ result: T; stolen: number | undefined }> {
+export async function stolenShareDuring(work: () => Promise<void>): Promise<number | undefined> {
   const before = cpuJiffies();
-  const result = await work();
+  await work();
   const after = cpuJiffies();
-  if (!before || !after || after.total === before.total) return { result, stolen: undefined };
-  return { result, stolen: (after.steal - before.steal) / (after.total - before.total) };
+  if (!before || !after || after.total === before.total) return undefined;
+  return (after.steal - before.steal) / (after.total - before.total);
 }
 
 function cpuJiffies(): { steal: number; total: number } | undefined {
