@@ -1,5 +1,5 @@
-import { DEFAULT_PROFILE, PROFILES, type Profile } from '../contract-runner/profile.js';
-import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, minimumBudget, type ContractSettings } from '../contract-runner/settings.js';
+import { DEFAULT_PROFILE, PROFILES, type Profile } from '../contract-kit/profile.js';
+import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, minimumBudget, type ContractSettings } from '../contract-kit/settings.js';
 import { callerPath } from './caller-path.js';
 import { FlagError, parseFlags } from './flags.js';
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
-import { driftReport } from '../contract-runner/drift.js';
-import { runContractSuite } from '../contract-runner/run.js';
-import { inSandbox, SandboxUnavailableError } from '../contract-runner/sandbox.js';
+import { driftReport } from '../contract-kit/drift.js';
+import { runContractSuite } from '../contract-kit/run.js';
+import { inSandbox, SandboxUnavailableError } from '../contract-kit/sandbox.js';
 import { CONTRACT_HELP, ContractUsageError, parseContractCommand } from './contract-options.js';
 
 async function main(): Promise<number> {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { UNANSWERED_LIMIT } from '../../src/contract-runner/kit.js';
+import { UNANSWERED_LIMIT } from '../../src/contract-kit/kit.js';
 import { CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inSandbox, SandboxUnavailableError } from '../../src/contract-runner/sandbox.js';
-import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, type ContractSettings } from '../../src/contract-runner/settings.js';
+import { inSandbox, SandboxUnavailableError } from '../../src/contract-kit/sandbox.js';
+import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, type ContractSettings } from '../../src/contract-kit/settings.js';
 import type { RunningMock } from '../../src/server.js';
 import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';

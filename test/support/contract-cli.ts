@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseContractCommand } from '../../src/cli/contract-options.js';
-import { runContractSuite } from '../../src/contract-runner/run.js';
+import { runContractSuite } from '../../src/contract-kit/run.js';
 import { CREDENTIALS } from './mock.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/contract.js', import.meta.url));

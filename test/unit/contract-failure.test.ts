@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContractFailure, describeRequest, preview } from '../../src/contract-runner/failure.js';
+import { ContractFailure, describeRequest, preview } from '../../src/contract-kit/failure.js';
 
 const request = {
   method: 'GET',

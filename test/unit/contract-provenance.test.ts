@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RawResponse } from '../../src/client/index.js';
-import { observe } from '../../src/contract-runner/drift.js';
-import { invalidBodies } from '../../src/contract-runner/invalid-bodies.js';
-import { specModelFor } from '../../src/contract-runner/profile.js';
-import { readProvenance } from '../../src/contract-runner/provenance.js';
-import { RateLimitTracker } from '../../src/contract-runner/rate-limit-headers.js';
+import { observe } from '../../src/contract-kit/drift.js';
+import { invalidBodies } from '../../src/contract-kit/invalid-bodies.js';
+import { specModelFor } from '../../src/contract-kit/profile.js';
+import { readProvenance } from '../../src/contract-kit/provenance.js';
+import { RateLimitTracker } from '../../src/contract-kit/rate-limit-headers.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 
 const spec = await getSpecModel();
