@@ -56,7 +56,15 @@ export default defineConfig(
   {
     files: ['src/domain/**', 'src/store/**', 'src/config/**', 'src/openapi/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/cli/*', '**/server.js'], message: 'Imports point one way: domain, store, config and openapi know nothing of HTTP or the command line.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/tenancy/*', '**/cli/*', '**/server.js'], message: 'Imports point one way: domain, store, config and openapi know nothing of HTTP, tenancy or the command line.' }] }],
+    },
+  },
+  {
+    // The tenancy model (applications, sandboxes, what is kept per caller) sits below HTTP: the
+    // HTTP steps find the caller and ask it, never the reverse.
+    files: ['src/tenancy/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/cli/*', '**/in-process/*', '**/server.js', '**/engine.js'], message: 'src/tenancy knows nothing of HTTP, the command line or the front doors: they ask it.' }] }],
     },
   },
   {

@@ -2,17 +2,12 @@ import { compatBehaviour } from './compat-behaviour.js';
 import type { MockConfig } from './config/mock-config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
-import { createApp, type MockApp } from './http/app.js';
-import type { ApplicationDefinition, RestoredSandbox } from './http/applications.js';
-import type { DocsAssetReader } from './http/docs.js';
-import type { SimulationEnvironment } from './http/failure-simulation.js';
-import type { RequestObserver } from './http/request-log.js';
-import type { ResponseClass } from './http/responses.js';
-import type { WhenDurable } from './http/routes/customers.js';
+import { createApp, type AppDeps, type MockApp } from './http/app.js';
 import { describeErrors, getSpecModel, type SpecModel } from './openapi/index.js';
 import { CustomerStore } from './store/customer-store.js';
 import { seededCustomers } from './store/seeded-customers.js';
 import type { CustomerCheck } from './store/data-set.js';
+import { Applications, type ApplicationDefinition, type RestoredSandbox } from './tenancy/applications.js';
 
 /**
  * The mock itself, with no Node module and no file: the document (compiled into the build), the
@@ -30,20 +25,28 @@ export interface Engine extends MockApp {
   fetch(request: Request): Response | Promise<Response>;
 }
 
-export interface EngineOptions {
+/** How the tenancy model is made: the clock every application keeps time by, and start-up progress. */
+export interface TenancyOptions {
   readonly clock?: Clock;
-  readonly observers?: readonly RequestObserver[];
-  /** Chance and waiting for failure simulation (tests inject seeded and instant ones). */
-  readonly random?: SimulationEnvironment['random'];
-  readonly sleep?: SimulationEnvironment['sleep'];
-  /** Swagger UI's files for `/docs`, which only the Node server has (see http/docs-assets.ts). */
-  readonly docsAssets?: DocsAssetReader;
   /** Told before the store indexes the starting customers: seconds of silent work at a million. */
   readonly onIndexing?: (count: number) => void;
-  /** What a write's response waits for (the `--state` journal); without it, nothing. */
-  readonly whenDurable?: WhenDurable;
-  /** What the app's answers are made as (see http/responses.ts); without it, the global Response. */
-  readonly responseClass?: ResponseClass;
+}
+
+/** How the app in front of the tenancy model serves it (see AppDeps). */
+export type ServingOptions = Pick<AppDeps, 'observers' | 'random' | 'sleep' | 'docsAssets' | 'whenDurable' | 'responseClass'>;
+
+export type EngineOptions = TenancyOptions & ServingOptions;
+
+/**
+ * The tenancy model of a mock, before any HTTP: every application with its customers, made from
+ * the data set, and the document whose compat options their stores follow. `--state` attaches to
+ * its applications before the app serves them.
+ */
+export interface Tenancy {
+  readonly config: MockConfig;
+  readonly spec: SpecModel;
+  readonly clock: Clock;
+  readonly applications: Applications;
 }
 
 export interface EngineData {
@@ -79,21 +82,33 @@ function configuredApplications(config: MockConfig, given: ReadonlyMap<string, r
   });
 }
 
-export async function createEngine(config: MockConfig, data: EngineData, options: EngineOptions = {}): Promise<Engine> {
+export async function createTenancy(config: MockConfig, data: EngineData, options: TenancyOptions = {}): Promise<Tenancy> {
   // The document rewritten for the compat options in force, and the code that goes with them.
   const spec = await getSpecModel(config.compat);
   const clock = options.clock ?? systemClock;
-  const store = new CustomerStore({ clock, appId: config.appId, ...compatBehaviour(spec) });
+  const behaviour = compatBehaviour(spec);
+  const store = new CustomerStore({ clock, appId: config.appId, ...behaviour });
   options.onIndexing?.(data.initial.length);
   store.replaceAllChecked(data.initial);
+  const applications = new Applications(
+    // Every application's store behaves as the mock's own does (the compat options in force).
+    { clock, rateLimit: config.rateLimit, storeOptions: { clock, ...behaviour } },
+    { clientKey: config.clientKey, clientSecret: config.clientSecret, appId: config.appId, store, initialCustomers: () => data.initial },
+    configuredApplications(config, data.appCustomers ?? new Map()),
+    { maxSandboxes: config.maxSandboxes, maxCustomers: config.maxSandboxCustomers, idleMs: config.sandboxIdleMinutes * 60_000 },
+    data.sandboxes,
+  );
+  return { config, spec, clock, applications };
+}
+
+/** The engine serving `tenancy`: the app in front of its applications. */
+export function serveTenancy(tenancy: Tenancy, options: ServingOptions = {}): Engine {
+  const { config, spec, clock, applications } = tenancy;
   const mock = createApp({
     config,
     spec,
-    store,
     clock,
-    initialCustomers: () => data.initial,
-    applications: configuredApplications(config, data.appCustomers ?? new Map()),
-    sandboxes: data.sandboxes,
+    applications,
     observers: options.observers,
     random: options.random,
     sleep: options.sleep,
@@ -102,5 +117,9 @@ export async function createEngine(config: MockConfig, data: EngineData, options
     responseClass: options.responseClass,
   });
   const { app } = mock;
-  return { ...mock, config, store, spec, fetch: (request) => app.fetch(request) };
+  return { ...mock, config, store: applications.own.store, spec, fetch: (request) => app.fetch(request) };
+}
+
+export async function createEngine(config: MockConfig, data: EngineData, options: EngineOptions = {}): Promise<Engine> {
+  return serveTenancy(await createTenancy(config, data, options), options);
 }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { DEFAULT_CONFIG, type MockConfig } from './config/mock-config.js';
 import type { Customer } from './domain/customer.js';
-import { createEngine, customerCheck, type Engine, type EngineOptions } from './engine.js';
+import { createEngine, createTenancy, customerCheck, serveTenancy, type Engine, type EngineOptions } from './engine.js';
 import { swaggerUiAssets } from './http/docs-assets.js';
 import { createNodeServer } from './http/node-server.js';
 import { getSpecModel, type SpecModel } from './openapi/index.js';
@@ -91,8 +91,11 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
     appCustomers: appCustomers(config, spec, stored),
     sandboxes: stored.flatMap(({ sandbox, customers }) => (sandbox ? [{ ...sandbox, customers }] : [])),
   };
-  const engine = await createEngine(config, data, { ...engineOptions, whenDurable: () => state.barrier() });
-  const state = await attach(engine.applications);
+  // In this order: the applications, then the state journaling their changes, then the app whose
+  // writes wait for the state.
+  const tenancy = await createTenancy(config, data, engineOptions);
+  const state = await attach(tenancy.applications);
+  const engine = serveTenancy(tenancy, { ...engineOptions, whenDurable: () => state.barrier() });
   const dataSource = loaded ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
   return { ...engine, dataSource, state };
 }

@@ -1,41 +1,37 @@
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../domain/clock.js';
-import type { Customer } from '../domain/customer.js';
 import type { SpecModel } from '../openapi/index.js';
 import { operationIds, toRouterPath } from '../openapi/index.js';
-import type { CustomerStore } from '../store/customer-store.js';
+import type { WhenDurable } from '../store/durable-state.js';
+import type { Applications } from '../tenancy/applications.js';
+import type { RequestLog } from '../tenancy/request-log.js';
 import { DEFAULT_CONFIG, type MockConfig } from '../config/mock-config.js';
-import { Applications, type ApplicationDefinition, type RestoredSandbox } from './applications.js';
 import { identifyCaller, requireCredentials } from './auth.js';
 import { mountDocs, type DocsAssetReader } from './docs.js';
 import { corsFor } from './cors.js';
+import { acknowledgeWhenDurable } from './durability.js';
 import { HttpError, toHttpError } from './errors.js';
 import { realSleep, simulateFailures, type SimulationEnvironment } from './failure-simulation.js';
 import { idempotency } from './idempotency.js';
 import { limitRequestTarget } from './limits.js';
 import { isOperationId, operationEndpoint, type OperationHandlers } from './operation-handlers.js';
 import { pipeline, type Endpoint, type Step } from './pipeline.js';
-import { FailedAttemptLimiter, rateLimit } from './rate-limit.js';
-import { recordRequests, type RequestLog, type RequestObserver } from './request-log.js';
+import { rateLimit } from './rate-limit.js';
+import { recordRequests, type RequestObserver } from './record-requests.js';
 import { Responses, type ResponseClass } from './responses.js';
 import { adminHandlers } from './routes/admin.js';
-import { customerHandlers, type WhenDurable } from './routes/customers.js';
+import { customerHandlers } from './routes/customers.js';
 import { validateRequest } from './validation.js';
 
 export interface AppDeps {
   readonly config: MockConfig;
   readonly spec: SpecModel;
-  /** The customers of the mock's own application (its `clientKey`). */
-  readonly store: CustomerStore;
   readonly clock: Clock;
-  /** What a reset restores: the engine's initial data set, free of clashes (see EngineData). */
-  readonly initialCustomers: () => readonly Customer[];
-  /** Further applications, each with its own credentials and data set. */
-  readonly applications?: readonly ApplicationDefinition[];
-  /** Sandboxes to start with (with `--state`: those the state holds). */
-  readonly sandboxes?: readonly RestoredSandbox[];
-  /** Acknowledges writes only once durable (`--state`); absent, every write is acknowledged at once. */
+  /** Who may call, and everything kept per caller: the tenancy model the app serves. */
+  readonly applications: Applications;
+  /** What a write's answer waits for (the `--state` journal); absent, every write is answered at once. */
   readonly whenDurable?: WhenDurable;
+  /** Told of every request the app answers (the terminal log). */
   readonly observers?: readonly RequestObserver[];
   /** Chance and waiting for failure simulation; Math.random and real timers unless a test injects its own. */
   readonly random?: SimulationEnvironment['random'];
@@ -60,54 +56,43 @@ export interface MockApp {
 
 /**
  * The HTTP face of the mock. Routes come from the OpenAPI document: each operation gets
- * (failure simulation) -> rate limit -> auth -> validation -> idempotency -> handler, each acting
- * on the application the credentials authenticate as (found first, for every request), and an
- * operation in the document without a handler (or the reverse) stops start-up. The docs page and
- * the document itself are served beside the API.
+ * (failure simulation) -> rate limit -> auth -> validation -> idempotency -> (durability) ->
+ * handler, each asking the tenancy model about the application the credentials authenticate as
+ * (found first, for every request), and an operation in the document without a handler (or the
+ * reverse) stops start-up. The docs page and the document itself are served beside the API.
  */
 export function createApp(deps: AppDeps): MockApp {
-  const { config, spec, clock, store } = deps;
-  const applications = new Applications(
-    // Every application's store behaves as the mock's own does (the compat options in force).
-    { clock, rateLimit: config.rateLimit, storeOptions: { clock, rules: store.rules, wire: store.wire } },
-    { clientKey: config.clientKey, clientSecret: config.clientSecret, appId: config.appId, store, initialCustomers: deps.initialCustomers },
-    deps.applications ?? [],
-    { maxSandboxes: config.maxSandboxes, maxCustomers: config.maxSandboxCustomers, idleMs: config.sandboxIdleMinutes * 60_000 },
-    deps.sandboxes,
-  );
-  const whenDurable = deps.whenDurable ?? (() => undefined);
+  const { config, spec, clock, applications } = deps;
   const responses = new Responses(deps.responseClass);
   // Typed as every operation's handler, so an operation the document gains fails the build here.
   const handlers: OperationHandlers = {
-    ...customerHandlers(whenDurable, responses),
-    ...adminHandlers({ applications, whenDurable, responses, defaultDataSet: { seed: config.seed, count: config.count } }),
+    ...customerHandlers(responses),
+    ...adminHandlers({ applications, responses, defaultDataSet: { seed: config.seed, count: config.count } }),
   };
 
   // Not strict, like the real API's router (Express under NestJS): `/api/v0/customers/` is the list too.
   const app = new Hono({ strict: false });
-  const answerError = (error: Error, c: Context): Response => {
-    const httpError = toHttpError(error);
-    if (httpError.status === 500) console.error('customers-mock: unexpected error', error);
-    return responses.error(c, httpError);
-  };
+  const answerError = (error: Error, c: Context): Response => responses.error(c, toHttpError(error));
+  // Anything thrown outside a pipeline takes the same path, not Hono's plain-text 500.
+  app.onError(answerError);
   // Every request (API, docs, unknown paths) is logged and has its URL length checked, and gets
   // CORS when it is on. Each route is one pipeline, not app-wide middleware plus the route's own:
   // see pipeline() for why.
   const everyRequest: Step[] = [
-    recordRequests(applications.unauthenticatedLog, clock, deps.observers ?? []),
+    recordRequests(applications, clock, deps.observers ?? []),
     identifyCaller(applications),
     limitRequestTarget(),
   ];
   if (config.corsOrigins.length > 0) everyRequest.push(corsFor(config.corsOrigins, spec));
   const serve = (steps: readonly Step[], endpoint: Endpoint): Endpoint => pipeline([...everyRequest, ...steps], endpoint, answerError);
 
-  const failedAttempts = config.rateLimit > 0 ? new FailedAttemptLimiter(config.rateLimit, clock) : undefined;
-  const limit = failedAttempts ? rateLimit(failedAttempts) : undefined;
+  const limit = config.rateLimit > 0 ? rateLimit(applications) : undefined;
   const replay = idempotency(responses);
+  // Without `--state` nothing is ever waited for, and the step is left out altogether.
+  const durable = deps.whenDurable ? acknowledgeWhenDurable(deps.whenDurable) : undefined;
   const simulate = simulateFailures(
     { latency: config.latency, errorRate: config.errorRate, rateLimit: config.rateLimit || DEFAULT_CONFIG.rateLimit },
     { random: deps.random ?? Math.random, sleep: deps.sleep ?? realSleep, clock },
-    responses,
   );
   const unhandled = new Set(Object.keys(handlers));
   for (const operation of spec.operations) {
@@ -122,6 +107,8 @@ export function createApp(deps: AppDeps): MockApp {
     if (!isAdmin) chain.unshift(simulate);
     chain.push(validateRequest(spec.requestValidator(operation.operationId), isAdmin ? config.adminBodyLimitBytes : config.bodyLimitBytes));
     if (acceptsIdempotencyKey) chain.push(replay);
+    // Last, so that the answer it holds is the handler's, and idempotency keeps what the client got.
+    if (durable) chain.push(durable);
     app.on(operation.method.toUpperCase(), toRouterPath(operation.path), serve(chain, operationEndpoint(handlers, id)));
   }
   // An operation that a compat option takes out of the served document (`delete=absent`) keeps
@@ -134,9 +121,5 @@ export function createApp(deps: AppDeps): MockApp {
   app.notFound(serve([], (c) => responses.error(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`))));
 
   const own = applications.own;
-  const reset = () => {
-    applications.resetAll();
-    failedAttempts?.reset();
-  };
-  return { app, applications, requestLog: { list: () => own.requests(), clear: () => own.clearRequests() }, reset };
+  return { app, applications, requestLog: { list: () => own.requests(), clear: () => own.clearRequests() }, reset: () => applications.resetAll() };
 }

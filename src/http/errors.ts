@@ -1,5 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CustomerLimitError, CustomerNotFoundError, EmailTakenError, InvalidDataSetError, NotSavedError } from '../domain/errors.js';
+import { SandboxLimitError } from '../tenancy/applications.js';
 import { REASON_PHRASES } from './reason-phrases.js';
 
 /** The one error body of the API: `{statusCode, message, error}`, plus a few documented extras. */
@@ -31,11 +32,21 @@ export class HttpError extends Error {
 }
 
 /** `error` is the status's reason phrase, as Node's http module words it (NestJS's errors carry it too). */
-export function errorBody(status: number, message: string | string[], extra: Record<string, unknown> = {}): ErrorBody {
+function errorBody(status: number, message: string | string[], extra: Record<string, unknown>): ErrorBody {
   return { statusCode: status, message, error: REASON_PHRASES[status] ?? 'Error', ...extra };
 }
 
-/** Maps anything thrown while serving a request to its response; the only place error bodies are made. */
+/** The JSON text of `error`'s body: every error body of the mock, the Node server's own included, is made here. */
+export function errorJson(error: HttpError): string {
+  return JSON.stringify(errorBody(error.status, error.detail, error.extra));
+}
+
+/**
+ * Maps anything thrown while serving a request to the response it gets: the one error path of
+ * the app and of the Node server in front of it. Only a fault (what maps to no answer of the API)
+ * is reported, with its stack; every answer, 5xx included, is logged as any request is, by the
+ * request log's observers.
+ */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof CustomerNotFoundError) return new HttpError(404, error.message);
@@ -45,7 +56,11 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof CustomerLimitError) {
     return new HttpError(413, `Sandbox customer limit reached: a sandbox holds at most ${error.limit} customers (--max-sandbox-customers)`);
   }
-  // Reads go on; the client may retry the write once the disk has room.
+  if (error instanceof SandboxLimitError) {
+    return new HttpError(409, `Sandbox limit reached: this mock holds at most ${error.limit} sandboxes at once (--max-sandboxes); delete one first`);
+  }
+  // Reads go on; the client may retry the write once the disk has room. The journal has said why.
   if (error instanceof NotSavedError) return new HttpError(503, error.message);
+  console.error('customers-mock: unexpected error', error);
   return new HttpError(500, 'Internal server error');
 }

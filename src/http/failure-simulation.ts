@@ -2,8 +2,9 @@ import { MAX_DELAY_MS, type LatencyRange } from '../config/values.js';
 import type { Clock } from '../domain/clock.js';
 import type { Validation } from '../openapi/index.js';
 import { HttpError } from './errors.js';
-import { addResponseHeaders, type Responses } from './responses.js';
-import { exhaustedWindow, rateLimitExceeded } from './rate-limit.js';
+import { addResponseHeaders } from './responses.js';
+import { rateLimitExceeded } from './rate-limit.js';
+import { exhaustedWindow } from '../tenancy/rate-windows.js';
 import { requestHeaders } from './request-headers.js';
 import type { Step } from './pipeline.js';
 
@@ -116,25 +117,21 @@ export function planRequest(preferences: Preferences, settings: FailureSettings,
 
 /**
  * Stands in front of an API operation, like a slow or failing gateway would: it delays the request
- * and may answer in the API's own error format before rate limiting, authentication or the store
+ * and may fail it, with the API's own error answer, before rate limiting, authentication or the store
  * see it, so a simulated failure changes nothing.
  */
-export function simulateFailures(settings: FailureSettings, environment: SimulationEnvironment, responses: Responses): Step {
+export function simulateFailures(settings: FailureSettings, environment: SimulationEnvironment): Step {
   // With no global latency or error rate, a request without `Prefer` has nothing to simulate: it
   // passes straight on, without parsing, planning or an async frame of its own on every request.
   const quiet = settings.latency.maxMs === 0 && settings.errorRate === 0;
   const simulate: Step = async (c, next) => {
     const preferences = parsePrefer(requestHeaders(c)['prefer']);
-    if (!preferences.ok) return responses.error(c, new HttpError(400, preferences.messages));
+    if (!preferences.ok) throw new HttpError(400, preferences.messages);
     const plan = planRequest(preferences.value, settings, environment.random);
     const headers: Record<string, string> = plan.applied ? { 'Preference-Applied': plan.applied } : {};
     if (plan.delayMs > 0) await environment.sleep(plan.delayMs);
-    if (plan.status === 429) {
-      return responses.error(c, rateLimitExceeded(exhaustedWindow(settings.rateLimit, environment.clock.now()), headers));
-    }
-    if (plan.status !== undefined) {
-      return responses.error(c, new HttpError(plan.status, `Simulated failure (${plan.cause})`, {}, headers));
-    }
+    if (plan.status === 429) throw rateLimitExceeded(exhaustedWindow(settings.rateLimit, environment.clock.now()), headers);
+    if (plan.status !== undefined) throw new HttpError(plan.status, `Simulated failure (${plan.cause})`, {}, headers);
     addResponseHeaders(c, headers);
     return next();
   };

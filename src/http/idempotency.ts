@@ -1,69 +1,10 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { Clock } from '../domain/clock.js';
 import { HttpError } from './errors.js';
 import { requestHeaders } from './request-headers.js';
 import type { Responses } from './responses.js';
 import type { Step } from './pipeline.js';
 import { authenticatedApplication } from './auth.js';
-
-export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
-/**
- * Keys each application keeps; past this many the oldest go first, so a client minting keys
- * forever cannot exhaust memory and a full store never refuses a request. A record holds a key of
- * at most 255 characters, a fingerprint and one customer-sized response: under 4 KB, so under 40 MB
- * per application.
- */
-export const MAX_IDEMPOTENCY_KEYS = 10_000;
-
-interface Recorded {
-  readonly fingerprint: string;
-  readonly expiresAt: number;
-  /** Undefined while the first request is still being served. */
-  response?: { status: number; body: string; contentType: string };
-}
-
-/** The first response to each idempotency key of one application, replayed for 24 hours. */
-export class IdempotencyStore {
-  private readonly records = new Map<string, Recorded>();
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly ttlMs = IDEMPOTENCY_TTL_MS,
-  ) {}
-
-  lookup(key: string): Recorded | undefined {
-    const record = this.records.get(key);
-    if (record && record.expiresAt <= this.clock.now()) {
-      this.records.delete(key);
-      return undefined;
-    }
-    return record;
-  }
-
-  begin(key: string, fingerprint: string): Recorded {
-    if (this.records.size >= MAX_IDEMPOTENCY_KEYS) this.evictOldest();
-    const record: Recorded = { fingerprint, expiresAt: this.clock.now() + this.ttlMs };
-    this.records.set(key, record);
-    return record;
-  }
-
-  forget(key: string): void {
-    this.records.delete(key);
-  }
-
-  clear(): void {
-    this.records.clear();
-  }
-
-  private evictOldest(): void {
-    const now = this.clock.now();
-    for (const [key, record] of this.records) {
-      if (record.expiresAt <= now || this.records.size >= MAX_IDEMPOTENCY_KEYS) this.records.delete(key);
-      else break;
-    }
-  }
-}
 
 /**
  * @noble/hashes (audited, no dependencies) rather than node:crypto, so the mock runs in a browser

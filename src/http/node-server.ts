@@ -1,8 +1,8 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { getRequestListener } from '@hono/node-server';
+import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { errorBody } from './errors.js';
+import { errorJson, HttpError, toHttpError } from './errors.js';
 import { MAX_HEADER_BYTES } from './limits.js';
 import type { ParsedRequestEnv } from './request-url.js';
 
@@ -31,7 +31,7 @@ export interface NodeServer {
  * API's JSON error format too, where Node would send a bare status line or drop the connection.
  */
 export function createNodeServer(app: Hono, options: NodeServerOptions): NodeServer {
-  const malformed = () => Response.json(errorBody(400, 'The request URL or Host header is missing or malformed'), { status: 400 });
+  const malformed = () => errorResponse(new HttpError(400, 'The request URL or Host header is missing or malformed'));
   const listener = getRequestListener((request, env) => {
     // HTTP/1.1 requires a Host header (Node's own check answers with a bare status line, so it is off).
     if (env.incoming.httpVersion === '1.1' && env.incoming.headers.host === undefined) return malformed();
@@ -46,8 +46,9 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
     return app.fetch(request, env);
   }, {
     hostname: options.hostname,
-    // A target or Host header @hono/node-server itself rejects; without this, an empty 400.
-    errorHandler: malformed,
+    // A target or Host header @hono/node-server itself rejects (without this, an empty 400), or
+    // what the app threw past its own error path: a fault, answered and reported as the app would.
+    errorHandler: (error) => (error instanceof RequestError ? malformed() : errorResponse(toHttpError(error))),
   });
   const server = createServer(
     {
@@ -62,7 +63,7 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const status = protocolErrorStatus(error.code);
-    const answer = () => writeRawError(socket, status, protocolErrorMessage(status));
+    const answer = () => writeRawError(socket, new HttpError(status, protocolErrorMessage(status)));
     // Garbage pipelined after a request that is still being served: that request is answered
     // first (its write may already be done), then the error. A timeout cannot wait.
     const inFlight = responseOn(socket);
@@ -78,7 +79,7 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
   });
   // Without a listener Node drops CONNECT requests silently; the mock is no proxy, and says so.
   server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
-    writeRawError(socket, 400, 'CONNECT is not supported: this is not a proxy');
+    writeRawError(socket, new HttpError(400, 'CONNECT is not supported: this is not a proxy'));
   });
   return {
     server,
@@ -143,16 +144,21 @@ function responseOn(socket: Duplex): ServerResponse | undefined {
   return (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage ?? undefined;
 }
 
+/** The API's error response for `error`, for a request the app never saw. */
+function errorResponse(error: HttpError): Response {
+  return new Response(errorJson(error), { status: error.status, headers: { 'Content-Type': 'application/json', ...error.headers } });
+}
+
 /** Writes a complete JSON error response straight to the socket and closes it. */
-function writeRawError(socket: Duplex, status: number, message: string): void {
+function writeRawError(socket: Duplex, error: HttpError): void {
   // A response already under way (a timeout while answering) cannot be replaced; only cut short.
   if (!socket.writable || responseOn(socket)?.headersSent) {
     socket.destroy();
     return;
   }
-  const body = JSON.stringify(errorBody(status, message));
+  const body = errorJson(error);
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n` +
       'Content-Type: application/json\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { errorBody, type HttpError } from './errors.js';
+import { errorJson, type HttpError } from './errors.js';
 
 /** A class made like the platform's Response from a body the app holds whole; InMemoryResponse is one. */
 export type ResponseClass = new (body: string | Uint8Array<ArrayBuffer> | null, init: { status: number; headers: Record<string, string> }) => Response;
@@ -38,6 +38,6 @@ export class Responses {
 
   /** The API's error body for `error`, with its headers. */
   error(c: Context, error: HttpError): Response {
-    return this.body(c, JSON.stringify(errorBody(error.status, error.detail, error.extra)), error.status, 'application/json', error.headers);
+    return this.body(c, errorJson(error), error.status, 'application/json', error.headers);
   }
 }

@@ -48,9 +48,16 @@ export interface LoadedApplication {
 }
 
 /**
+ * Settles once every write made so far is durable, rejecting with NotSavedError when the latest
+ * could not be saved (it was taken back); undefined when nothing is waiting to be written, as
+ * always without `--state`. `DurableState.barrier` is the one the Node server uses.
+ */
+export type WhenDurable = () => Promise<void> | undefined;
+
+/**
  * The applications of a running mock, as `--state` journals them: it is told of every change
  * (with how to take it back when its record cannot be written), and asked for everything for a
- * snapshot. `Applications` (http/applications.ts) is one.
+ * snapshot. `Applications` (tenancy/applications.ts) is one.
  */
 export interface JournaledApplications {
   onChange(listener: (change: ApplicationChange, revert: () => void) => void): void;
@@ -199,10 +206,7 @@ export class DurableState {
     };
   }
 
-  /**
-   * Settles when every write so far is durable, rejecting with NotSavedError when the latest
-   * could not be saved (it was taken back); undefined when nothing is waiting to be written.
-   */
+  /** What a write's response waits for: see WhenDurable. */
   barrier(): Promise<void> | undefined {
     return this.journal.barrier();
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config/applications.js';
-import { MAX_IDEMPOTENCY_KEYS } from '../../src/http/idempotency.js';
-import { REQUEST_LOG_CAPACITY } from '../../src/http/request-log.js';
+import { MAX_IDEMPOTENCY_KEYS } from '../../src/tenancy/idempotency-keys.js';
+import { REQUEST_LOG_CAPACITY } from '../../src/tenancy/request-log.js';
 import { CREDENTIALS, inProcessMock, ManualClock, type InProcessMock } from '../support/mock.js';
 import { seededRandom } from '../support/seeded-random.js';
 

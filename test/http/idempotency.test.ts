@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_TTL_MS } from '../../src/http/idempotency.js';
+import { IDEMPOTENCY_TTL_MS } from '../../src/tenancy/idempotency-keys.js';
 import { inProcessMock, listeningMock, ManualClock, CREDENTIALS, type InProcessMock } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
 

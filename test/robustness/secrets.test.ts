@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { constantTimeMatcher } from '../../src/http/auth.js';
+import { constantTimeMatcher } from '../../src/tenancy/constant-time.js';
 import { MAX_REQUEST_TARGET_LENGTH } from '../../src/http/limits.js';
 import { startMock } from '../../src/server.js';
 import { spawnMock, type MockProcess } from '../support/mock-process.js';

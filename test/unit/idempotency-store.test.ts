@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { IDEMPOTENCY_TTL_MS, IdempotencyStore, MAX_IDEMPOTENCY_KEYS } from '../../src/http/idempotency.js';
+import { IDEMPOTENCY_TTL_MS, IdempotencyStore, MAX_IDEMPOTENCY_KEYS } from '../../src/tenancy/idempotency-keys.js';
 
 describe('IdempotencyStore', () => {
   it('keeps a key for 24 hours and forgets it after', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { FailedAttemptLimiter, MAX_TRACKED_FAILED_KEYS, RateWindow, TRACKED_KEY_LENGTH } from '../../src/http/rate-limit.js';
+import { FailedAttemptLimiter, MAX_TRACKED_FAILED_KEYS, RateWindow, TRACKED_KEY_LENGTH } from '../../src/tenancy/rate-windows.js';
 
 const MINUTE = 60_000;
 const start = Date.UTC(2026, 0, 1, 12, 0, 15, 500);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REQUEST_LOG_CAPACITY, REQUEST_LOG_CHARACTERS, RequestLog, type RecordedRequest } from '../../src/http/request-log.js';
+import { REQUEST_LOG_CAPACITY, REQUEST_LOG_CHARACTERS, RequestLog, type RecordedRequest } from '../../src/tenancy/request-log.js';
 
 let sequence = 0;
 function entry(path: string, search = ''): RecordedRequest {

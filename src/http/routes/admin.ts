@@ -1,14 +1,12 @@
 import type { Context } from 'hono';
-import type { Applications } from '../applications.js';
+import type { Applications } from '../../tenancy/applications.js';
 import { authenticatedApplication } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { OperationHandlers } from '../operation-handlers.js';
 import type { Responses } from '../responses.js';
-import { respondWhenDurable, type WhenDurable } from './customers.js';
 
 export interface AdminDeps {
   readonly applications: Applications;
-  readonly whenDurable: WhenDurable;
   readonly responses: Responses;
   /** What a sandbox created without a body, or with only one of them, is generated from. */
   readonly defaultDataSet: { readonly seed: number; readonly count: number };
@@ -28,7 +26,7 @@ type AdminOperation =
  * only; sandboxes are managed by the mock's own application alone.
  */
 export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation> {
-  const { applications, whenDurable, responses } = deps;
+  const { applications, responses } = deps;
   const requireOwnApplication = (c: Context): void => {
     if (authenticatedApplication(c) !== applications.own) throw new HttpError(403, "Only the mock's own credentials (--client-key) can manage sandboxes");
   };
@@ -36,15 +34,13 @@ export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation
     adminReset(c) {
       const application = authenticatedApplication(c);
       application.reset();
-      const customers = application.store.size;
-      return respondWhenDurable(whenDurable, () => responses.json(c, { customers }));
+      return responses.json(c, { customers: application.store.size });
     },
     adminReplaceCustomers(c, { body }) {
       const application = authenticatedApplication(c);
       // Customers as the API returns them, in the spelling of the compat options in force.
       application.replaceCustomers(body.map((value) => application.store.wire.fromWire(value)));
-      const customers = application.store.size;
-      return respondWhenDurable(whenDurable, () => responses.json(c, { customers }));
+      return responses.json(c, { customers: application.store.size });
     },
     adminListRequests(c) {
       return responses.json(c, { requests: authenticatedApplication(c).requests() });
@@ -65,8 +61,7 @@ export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation
           : { seed: body.seed ?? deps.defaultDataSet.seed, count: body.count ?? deps.defaultDataSet.count },
       );
       const { clientKey, clientSecret, appId } = sandbox.identity;
-      const customers = sandbox.store.size;
-      return respondWhenDurable(whenDurable, () => responses.json(c, { clientKey, clientSecret, appId, customers }, 201));
+      return responses.json(c, { clientKey, clientSecret, appId, customers: sandbox.store.size }, 201);
     },
     adminListSandboxes(c) {
       requireOwnApplication(c);
@@ -76,7 +71,7 @@ export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation
       requireOwnApplication(c);
       const deleted = applications.deleteSandbox(path.clientKey);
       if (!deleted) throw new HttpError(404, 'Sandbox not found');
-      return respondWhenDurable(whenDurable, () => responses.json(c, deleted));
+      return responses.json(c, deleted);
     },
   };
 }

@@ -1,8 +1,3 @@
-import type { Context } from 'hono';
-import type { Clock } from '../domain/clock.js';
-import type { Step } from './pipeline.js';
-import { requestUrl } from './request-url.js';
-
 export interface LoggedRequest {
   readonly method: string;
   readonly path: string;
@@ -38,7 +33,8 @@ export interface RecordedRequest {
   readonly sequence: number;
 }
 
-function describe(recorded: RecordedRequest): LoggedRequest {
+/** A recorded request as a reader of the log sees it. */
+export function describeRequest(recorded: RecordedRequest): LoggedRequest {
   return {
     method: recorded.method,
     path: recorded.path,
@@ -80,7 +76,7 @@ export class RequestLog {
 
   /** Oldest first. */
   list(): readonly LoggedRequest[] {
-    return this.recorded().map(describe);
+    return this.recorded().map(describeRequest);
   }
 
   private recorded(): RecordedRequest[] {
@@ -92,7 +88,7 @@ export class RequestLog {
     return logs
       .flatMap((log) => log.recorded())
       .sort((a, b) => a.sequence - b.sequence)
-      .map(describe);
+      .map(describeRequest);
   }
 
   clear(): void {
@@ -100,39 +96,4 @@ export class RequestLog {
     this.oldest = 0;
     this.characters = 0;
   }
-}
-
-export type RequestObserver = (entry: LoggedRequest) => void;
-
-/**
- * Records every request after its response is decided, in the log of the application its
- * credentials authenticate as (else in `unauthenticated`), and tells any observer (the terminal log).
- */
-export function recordRequests(unauthenticated: RequestLog, clock: Clock, observers: readonly RequestObserver[]): Step {
-  let sequence = 0;
-  const record = (c: Context, started: number, at: number): void => {
-    const url = requestUrl(c);
-    const recorded: RecordedRequest = {
-      method: c.req.method,
-      path: url.pathname,
-      search: url.search,
-      status: c.res.status,
-      at,
-      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      sequence: sequence++,
-    };
-    if (!url.pathname.startsWith('/__admin/')) (c.get('application')?.requestLog ?? unauthenticated).add(recorded);
-    if (observers.length === 0) return;
-    const entry = describe(recorded);
-    for (const observe of observers) observe(entry);
-  };
-  return (c, next) => {
-    const started = performance.now();
-    const at = clock.now();
-    // Awaited only when something after it awaits: a synchronous answer stays synchronous.
-    const done = next();
-    if (done) return done.then(() => record(c, started, at));
-    record(c, started, at);
-    return undefined;
-  };
 }

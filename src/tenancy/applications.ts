@@ -4,10 +4,9 @@ import { CustomerLimitError } from '../domain/errors.js';
 import { CustomerStore, type StoreOptions } from '../store/customer-store.js';
 import type { ApplicationChange, ApplicationContents, SandboxIdentity } from '../store/state-records.js';
 import { seededCustomers } from '../store/seeded-customers.js';
-import { constantTimeMatcher } from './auth.js';
-import { HttpError } from './errors.js';
-import { IdempotencyStore } from './idempotency.js';
-import { RateWindow } from './rate-limit.js';
+import { constantTimeMatcher } from './constant-time.js';
+import { IdempotencyStore } from './idempotency-keys.js';
+import { FailedAttemptLimiter, RateWindow, type RateDecision } from './rate-windows.js';
 import { RequestLog, type LoggedRequest } from './request-log.js';
 
 /** What identifies an application to the API: its credential pair, and the appId of its customers. */
@@ -44,6 +43,14 @@ export type RestoredSandbox = SandboxIdentity & { readonly customers: readonly C
 
 /** Told of each change to the applications, with how to take it back (see `--state`). */
 export type ApplicationsListener = (change: ApplicationChange, revert: () => void) => void;
+
+/** A sandbox asked for while the mock holds as many as it may: nothing was created. */
+export class SandboxLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`The mock holds at most ${limit} sandboxes at once`);
+    this.name = 'SandboxLimitError';
+  }
+}
 
 /** A sandbox's data set: generated from a seed, or given. */
 export type SandboxData = { readonly seed: number; readonly count: number } | { readonly customers: readonly Customer[] };
@@ -124,7 +131,9 @@ const SWEEP_INTERVAL_MS = 60_000;
  */
 export class Applications {
   /** Requests whose credentials authenticate as no application. */
-  readonly unauthenticatedLog = new RequestLog();
+  private readonly unauthenticatedLog = new RequestLog();
+  /** Requests whose credentials authenticate as no application, counted under the client key they present. */
+  private readonly failedAttempts: FailedAttemptLimiter;
   readonly own: Application;
   private readonly byKey = new Map<string, Application>();
   private readonly sandboxes = new Set<Application>();
@@ -153,6 +162,7 @@ export class Applications {
       this.sandboxes.add(sandbox);
     }
     this.noSecretMatches = constantTimeMatcher(own.clientSecret);
+    this.failedAttempts = new FailedAttemptLimiter(settings.rateLimit, settings.clock);
   }
 
   /** Tells `listener` of every change from now on: customers of any application, sandboxes created and deleted. */
@@ -191,12 +201,26 @@ export class Applications {
     return application;
   }
 
-  /** A new sandbox with fresh credentials; refused (409, 413) past a limit, and then nothing is created. */
+  /**
+   * Counts a request against the limit of its caller: an application's own window, or, for a
+   * caller that authenticates as none, the failed attempts under the key it presents, so a request
+   * that fails authentication never spends an application's limit.
+   */
+  countRequest(caller: Application | undefined, presentedKey: string): RateDecision {
+    return caller ? caller.rateWindow.hit() : this.failedAttempts.hit(presentedKey);
+  }
+
+  /** The log a request of this caller goes to: its own, or that of callers that authenticate as none. */
+  requestLogOf(caller: Application | undefined): RequestLog {
+    return caller?.requestLog ?? this.unauthenticatedLog;
+  }
+
+  /** A new sandbox with fresh credentials; refused past a limit (SandboxLimitError, CustomerLimitError), and then nothing is created. */
   createSandbox(data: SandboxData): Application {
     this.deleteIdleSandboxes(this.settings.clock.now());
     const { maxSandboxes, maxCustomers } = this.limits;
     if (this.sandboxes.size >= maxSandboxes) {
-      throw new HttpError(409, `Sandbox limit reached: this mock holds at most ${maxSandboxes} sandboxes at once (--max-sandboxes); delete one first`);
+      throw new SandboxLimitError(maxSandboxes);
     }
     const count = 'customers' in data ? data.customers.length : data.count;
     if (count > maxCustomers) throw new CustomerLimitError(maxCustomers);
@@ -220,10 +244,11 @@ export class Applications {
     return summary;
   }
 
-  /** Every application back to its initial data set, with nothing remembered; no sandboxes. */
+  /** Every application back to its initial data set, with nothing remembered (failed attempts included); no sandboxes. */
   resetAll(): void {
     for (const sandbox of this.sandboxes) this.remove(sandbox);
     for (const application of this.byKey.values()) application.reset();
+    this.failedAttempts.reset();
   }
 
   listSandboxes(): SandboxSummary[] {
