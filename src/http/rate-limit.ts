@@ -24,14 +24,16 @@ export function rateLimitExceeded(decision: RateDecision, extraHeaders: Record<s
 }
 
 /**
- * Counts the request against its caller (identified earlier in the pipeline) in the tenancy
- * model, which charges an application's window or, for a caller that authenticates as none, the
- * failed attempts under its presented key.
+ * Counts the request in the tenancy model: against the window of the application its credentials
+ * authenticate as (identified earlier in the pipeline), or, when they authenticate as none, as a
+ * failed attempt under its presented key.
  */
 export function rateLimit(applications: Applications): Step {
   // Not async: the limit is on by default, so every request would pay a frame and a promise for no await.
   return (c, next) => {
-    const decision = applications.countRequest(c.get('application'), requestHeaders(c)['x-client-key'] ?? '');
+    const caller = c.get('application');
+    // The headers are read only for a caller that is none: in process, reading them builds a record.
+    const decision = caller ? caller.countRequest() : applications.countFailedAttempt(requestHeaders(c)['x-client-key'] ?? '');
     if (!decision.allowed) throw rateLimitExceeded(decision);
     addResponseHeaders(c, limitHeaders(decision));
     return next();

@@ -70,7 +70,7 @@ export interface SandboxSummary {
  * log. Nothing one application does reaches another's.
  */
 export class Application {
-  readonly rateWindow: RateWindow;
+  private readonly rateWindow: RateWindow;
   readonly idempotency: IdempotencyStore;
   readonly requestLog = new RequestLog();
   readonly secretMatches: (given: string) => boolean;
@@ -94,6 +94,11 @@ export class Application {
     this.createdAt = createdAt ?? settings.clock.now();
     // A restart counts as a use: an idle sandbox gets its full idle time again after one.
     this.lastUsedAt = settings.clock.now();
+  }
+
+  /** Counts a request against its rate-limit window. */
+  countRequest(): RateDecision {
+    return this.rateWindow.hit();
   }
 
   /** Back to the data set it started with; idempotency keys, its rate-limit count and its log forgotten. */
@@ -202,12 +207,11 @@ export class Applications {
   }
 
   /**
-   * Counts a request against the limit of its caller: an application's own window, or, for a
-   * caller that authenticates as none, the failed attempts under the key it presents, so a request
-   * that fails authentication never spends an application's limit.
+   * Counts a request that authenticates as no application under the key it presents, apart from
+   * every application's window, so a request that fails authentication never spends one.
    */
-  countRequest(caller: Application | undefined, presentedKey: string): RateDecision {
-    return caller ? caller.rateWindow.hit() : this.failedAttempts.hit(presentedKey);
+  countFailedAttempt(presentedKey: string): RateDecision {
+    return this.failedAttempts.hit(presentedKey);
   }
 
   /** The log a request of this caller goes to: its own, or that of callers that authenticate as none. */
