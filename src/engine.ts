@@ -11,7 +11,8 @@ import { Applications, type ApplicationDefinition, type RestoredSandbox } from '
 
 /**
  * The mock itself, with no Node module and no file: the document (compiled into the build), the
- * store and the app, answering a web `Request` with a `Response`. The Node server, `createMockFetch`
+ * tenancy model (applications and their stores) and the app, answering a web `Request` with a
+ * `Response`. The Node server, `createMockFetch`
  * and the msw handlers are front doors onto it; none of them implements a rule of its own.
  */
 export interface Engine extends MockApp {
