@@ -43,9 +43,10 @@ export function errorJson(error: HttpError): string {
 
 /**
  * Maps anything thrown while serving a request to the response it gets: the one error path of
- * the app and of the Node server in front of it. Only a fault (what maps to no answer of the API)
- * is reported, with its stack; every answer, 5xx included, is logged as any request is, by the
- * request log's observers.
+ * the app and of the Node server in front of it. A fault (what maps to no answer of the API) is
+ * reported here, with its stack; a full disk is reported by the journal that met it; and every
+ * answer, 5xx included, goes to the request log and its observers (the terminal log of `--log`)
+ * as any request does.
  */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
