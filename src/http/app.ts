@@ -118,7 +118,11 @@ export function createApp(deps: AppDeps): MockApp {
   mountDocs(app, { document: spec.spec.raw, credentials: config, assets: deps.docsAssets }, responses, (endpoint) => serve([], endpoint));
 
   // Like the real API (NestJS), a wrong method on a known path is an unknown route.
-  app.notFound(serve([], (c) => responses.error(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`))));
+  app.notFound(
+    serve([], (c) => {
+      throw new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`);
+    }),
+  );
 
   const own = applications.own;
   return { app, applications, requestLog: { list: () => own.requests(), clear: () => own.clearRequests() }, reset: () => applications.resetAll() };

@@ -23,7 +23,7 @@ describe('a read is answered synchronously', () => {
     const write = await mock.fetch(new Request(LIST, { method: 'POST', headers: { ...CREDENTIALS, 'content-type': 'application/json' }, body: JSON.stringify(NEW) }));
     expect(write.status).toBe(201);
     // Journaled in the background from now on: a write is waiting to be made durable.
-    mock.store.create({ ...NEW, email: 'grace.2@example.com' });
+    mock.store.create({ ...NEW, email: 'grace.2@example.com', customer_type: 'Individual', status: 'ACTIVE' });
     expect(mock.state?.barrier()).toBeInstanceOf(Promise);
     const read = mock.fetch(new Request(LIST, { headers: CREDENTIALS }));
     expect(read).toBeInstanceOf(Response);
