@@ -13,6 +13,16 @@ export interface AppConfig {
   readonly dataFile?: string;
 }
 
+/** An application as the config file writes it: `data` is its data file, relative to the config file. */
+export type WrittenApplication = {
+  readonly clientKey: string;
+  readonly clientSecret: string;
+  readonly appId: string;
+  readonly seed?: number;
+  readonly count?: number;
+  readonly data?: string;
+};
+
 const MAX_SEED = 2 ** 32 - 1;
 const MAX_COUNT = 10_000_000;
 
@@ -31,7 +41,7 @@ const APP_SCHEMA: JsonSchema = {
 };
 
 /** Further applications, each with its own credentials and data set; none by default. */
-export function applications(): ValueKind<readonly AppConfig[]> {
+export function applications(): ValueKind<readonly AppConfig[], readonly WrittenApplication[]> {
   return {
     placeholder: 'JSON',
     expected:
