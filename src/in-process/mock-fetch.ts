@@ -1,4 +1,4 @@
-import type { WrittenApplication } from '../config/applications.js';
+import type { WrittenApplicationConfig } from '../config/application-config.js';
 import { DEFAULT_CONFIG, MOCK_OPTIONS, type MockConfig } from '../config/mock-config.js';
 import { nearestName } from '../config/nearest-name.js';
 import { fileKey, OptionError, readConfigObject } from '../config/option-table.js';
@@ -35,7 +35,7 @@ const IN_PROCESS_KEYS = IN_PROCESS_TABLE.map(fileKey);
  */
 export type MockFetchOptions = Omit<WrittenValues<InProcessEntry>, 'apps'> & {
   /** Applications beside the mock's own, as the config file's `apps`, each generated from its seed and count (no data files in process). */
-  readonly apps?: ReadonlyArray<Omit<WrittenApplication, 'data'>>;
+  readonly apps?: ReadonlyArray<Omit<WrittenApplicationConfig, 'data'>>;
   /** Start from these customers instead of generated ones (checked as the server's data file is). */
   readonly customers?: readonly Customer[];
   /** Where time comes from (timestamps, rate-limit windows, key expiry): a `ManualClock` to move it. */
