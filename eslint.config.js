@@ -50,13 +50,13 @@ export default defineConfig(
   {
     files: ['src/cli/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*'], message: 'src/cli reads configuration from src/config; the HTTP layer is reached only through src/server.ts.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*'], message: 'src/cli reads configuration from src/config; the HTTP layer is reached only through src/node-mock.ts.' }] }],
     },
   },
   {
     files: ['src/domain/**', 'src/store/**', 'src/config/**', 'src/openapi/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/cli/*', '**/server.js'], message: 'Imports point one way: domain, store, config and openapi know nothing of HTTP or the command line.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/cli/*', '**/node-mock.js'], message: 'Imports point one way: domain, store, config and openapi know nothing of HTTP or the command line.' }] }],
     },
   },
   {

@@ -46,7 +46,8 @@ export interface AppDeps {
   readonly responseClass?: ResponseClass;
 }
 
-export interface MockApp {
+/** What `createApp` makes: the Hono app (`app`), and the applications it serves. */
+export interface HttpLayer {
   readonly app: Hono;
   readonly applications: Applications;
   /** The request log of the mock's own application, which also shows requests that authenticate as none. */
@@ -65,7 +66,7 @@ export interface MockApp {
  * operation in the document without a handler (or the reverse) stops start-up. The docs page and
  * the document itself are served beside the API.
  */
-export function createApp(deps: AppDeps): MockApp {
+export function createApp(deps: AppDeps): HttpLayer {
   const { config, spec, clock, store } = deps;
   const applications = new Applications(
     // Every application's store behaves as the mock's own does (the compat options in force).

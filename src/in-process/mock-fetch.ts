@@ -50,7 +50,7 @@ const IN_PROCESS_ONLY = ['customers', 'clock', 'random'] as const;
 /** What `fetch` takes as its first argument. */
 export type FetchInput = Request | URL | string;
 
-/** `fetch`, answered by an in-process mock: no socket, and the URL's host is not looked at. */
+/** `fetch`, answered by an engine of its own in this process: no socket, and the URL's host is not looked at. */
 export interface MockFetch {
   (input: FetchInput, init?: RequestInit): Promise<Response>;
   /** Back to the start: the initial customers, no idempotency keys, fresh rate windows, an empty request log. */

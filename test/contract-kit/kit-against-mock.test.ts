@@ -2,14 +2,14 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningMock } from '../../src/server.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { FAULTS, faultyServer } from '../support/faults.js';
 import { PLATFORM_VARIANTS } from '../support/platform-variants.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 
 describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
-  let mock: RunningMock;
+  let mock: ListeningMock;
   beforeAll(async () => {
     mock = await listeningMock(CONTRACT_MOCK_CONFIG);
   });

@@ -2,14 +2,14 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inSandbox, SandboxUnavailableError } from '../../src/contract-kit/sandbox.js';
 import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, type ContractSettings } from '../../src/contract-kit/settings.js';
-import type { RunningMock } from '../../src/server.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 
 const RUNS = 8;
 
 describe('the contract kit with --sandbox', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
-  let mock: RunningMock;
+  let mock: ListeningMock;
   let settings: ContractSettings;
   beforeAll(async () => {
     // The kit checks the rate-limit headers, so the limit is on: each sandbox counts in a window of its own.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
 import { compareListOrder, listCustomers } from '../../src/domain/query.js';
-import type { RunningMock } from '../../src/server.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 
 interface Sent {
@@ -12,7 +12,7 @@ interface Sent {
   readonly body: any;
 }
 
-let running: RunningMock;
+let running: ListeningMock;
 beforeAll(async () => {
   running = await listeningMock({ count: 150, seed: 11 });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ApplicationConfig } from '../../src/config/application-config.js';
 import type { Customer } from '../../src/domain/customer.js';
-import { createMock, type StartOptions } from '../../src/server.js';
+import { createMock, type StartOptions } from '../../src/node-mock.js';
 import { aCustomer } from '../support/customers.js';
 import { FailingFileSystem } from '../support/failing-file-system.js';
 import { InProcessMock, ManualClock, type TestResponse } from '../support/mock.js';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 import { customerCheck } from '../../src/engine.js';
-import { createMock, type StartOptions } from '../../src/server.js';
+import { createMock, type StartOptions } from '../../src/node-mock.js';
 import type { CustomerCheck } from '../../src/store/data-file.js';
 import { loadState, UnwritableStateError } from '../../src/store/durable-state.js';
 import { encodeLine, STATE_FORMAT_VERSION, StateFileError } from '../../src/store/state-format.js';

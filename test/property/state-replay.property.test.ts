@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
-import { createMock } from '../../src/server.js';
+import { createMock } from '../../src/node-mock.js';
 import { encodeLine } from '../../src/store/state-format.js';
 import { aCustomer } from '../support/customers.js';
 import { InProcessMock } from '../support/mock.js';

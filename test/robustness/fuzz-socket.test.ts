@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { METHODS } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
-import type { RunningMock } from '../../src/server.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { answerProblems, anyRequest, requestFor, type HostileRequest } from '../support/hostile-requests.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 import { rawExchange, type RawResponse } from '../support/raw-http.js';
@@ -20,7 +20,7 @@ const RUNS_MANGLED = 600;
  */
 const MANGLED_TIMEOUTS = { headersTimeoutMs: 300, requestTimeoutMs: 500 };
 
-let mock: RunningMock;
+let mock: ListeningMock;
 let port: number;
 let cases = 0;
 

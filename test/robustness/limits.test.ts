@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/mock-config.js';
 import { MAX_HEADER_BYTES, MAX_JSON_DEPTH, MAX_REQUEST_TARGET_LENGTH, nestsDeeperThan } from '../../src/http/limits.js';
-import type { RunningMock } from '../../src/server.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 import { rawExchange, type RawResponse } from '../support/raw-http.js';
 
@@ -11,7 +11,7 @@ const VALID_BODY = '{"first_name":"Ada","last_name":"Lovelace","phone_number":"+
 /** Short, so stalled clients are cut off quickly; ample for the small requests that must pass. */
 const TIMEOUTS = { headersTimeoutMs: 600, requestTimeoutMs: 1_200 };
 
-let mock: RunningMock;
+let mock: ListeningMock;
 let port: number;
 
 beforeAll(async () => {
