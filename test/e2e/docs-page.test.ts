@@ -101,7 +101,7 @@ describe('the /docs page in a real browser', () => {
     expect(body.data).toHaveLength(3);
     expect(await list.locator('.live-responses-table .response .response-col_status').first().textContent()).toContain('200');
     const emails = body.data.map((customer) => customer.email);
-    expect(emails.every((email) => mock.store.snapshot().some((c) => c.email === email))).toBe(true);
+    expect(emails.every((email) => mock.store.customers().some((c) => c.email === email))).toBe(true);
 
     await responseBody.scrollIntoViewIfNeeded();
     await page.screenshot({ path: SCREENSHOTS.response });

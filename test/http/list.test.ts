@@ -9,7 +9,7 @@ let mock: InProcessMock;
 let all: Customer[];
 beforeAll(async () => {
   mock = await inProcessMock({ count: 300, seed: 7 });
-  all = mock.store.snapshot();
+  all = mock.store.customers();
 });
 
 function url(query: Record<string, string | number>): string {
@@ -22,7 +22,7 @@ async function expectReference(query: Partial<ListQuery>): Promise<Customer[]> {
   const res = await mock.get(url(query as Record<string, string | number>));
   expect(res.status, res.text).toBe(200);
   await expectDocumented('listCustomers', res);
-  const expected = listCustomers(mock.store.snapshot(), { skip: 0, take: 10, ...query });
+  const expected = listCustomers(mock.store.customers(), { skip: 0, take: 10, ...query });
   expect(res.body).toEqual(expected);
   return expected.data;
 }

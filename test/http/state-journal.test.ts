@@ -33,7 +33,7 @@ describe('--state journal, in process', () => {
   it('has every acknowledged write, admin replace and reset included, on disk when it is answered', async () => {
     const state = freshState();
     const mock = await start(state);
-    expect(onDisk(state)).toEqual(byId(mock.store.snapshot()));
+    expect(onDisk(state)).toEqual(byId(mock.store.customers()));
     const created = await mock.request('POST', '/api/v0/customers', { body: newCustomer(1) });
     expect(created.status).toBe(201);
     expect(onDisk(state)).toContainEqual(created.body);
@@ -51,7 +51,7 @@ describe('--state journal, in process', () => {
     expect((await mock.request('PUT', '/__admin/customers', { body: replacement })).status).toBe(200);
     expect(onDisk(state)).toEqual(byId(replacement));
     expect((await mock.request('POST', '/__admin/reset')).body).toEqual({ customers: 10 });
-    expect(onDisk(state)).toEqual(byId(mock.store.snapshot()));
+    expect(onDisk(state)).toEqual(byId(mock.store.customers()));
     expect(onDisk(state)).toHaveLength(10);
   });
 
@@ -63,17 +63,17 @@ describe('--state journal, in process', () => {
 
     const second = await start(state);
     expect(second.mock.dataSource).toBe(`state file ${state}`);
-    const loaded = byId(second.store.snapshot());
+    const loaded = byId(second.store.customers());
     expect(loaded.map((c) => c.id)).toContain(kept.id);
     const dropped = (await second.request('POST', '/api/v0/customers', { body: newCustomer(2) })).body;
     await second.request('DELETE', `/api/v0/customers/${kept.id}`);
     expect((await second.request('POST', '/__admin/reset')).body).toEqual({ customers: 11 });
-    expect(byId(second.store.snapshot())).toEqual(loaded);
+    expect(byId(second.store.customers())).toEqual(loaded);
     expect((await second.request('GET', `/api/v0/customers/${dropped.id}`)).status).toBe(404);
     await stop(second);
 
     const third = await start(state);
-    expect(byId(third.store.snapshot())).toEqual(loaded);
+    expect(byId(third.store.customers())).toEqual(loaded);
   });
 
   it('never generates the seed data set when there is state to load', async () => {
@@ -90,8 +90,8 @@ describe('--state journal, in process', () => {
     const disk = new FailingFileSystem();
     const warnings: string[] = [];
     const mock = await start(state, { stateFileSystem: disk, onStateWarning: (message) => warnings.push(message) });
-    const [victim] = mock.store.snapshot();
-    const before = byId(mock.store.snapshot());
+    const [victim] = mock.store.customers();
+    const before = byId(mock.store.customers());
     disk.failWith('ENOSPC');
 
     const refused = await Promise.all([
@@ -106,7 +106,7 @@ describe('--state journal, in process', () => {
       expect(response.status).toBe(503);
       expect(response.body).toEqual({ statusCode: 503, message: expect.stringContaining('ENOSPC'), error: 'Service Unavailable' });
     }
-    expect(byId(mock.store.snapshot())).toEqual(before);
+    expect(byId(mock.store.customers())).toEqual(before);
     expect(mock.store.checkInvariants()).toEqual([]);
     const list = await mock.request('GET', '/api/v0/customers?take=100');
     expect(list.status).toBe(200);
@@ -130,7 +130,7 @@ describe('--state journal, in process', () => {
     await Promise.all([mock.mock.state!.compact(), ...during]);
     await mock.request('POST', '/api/v0/customers', { body: newCustomer(200) });
     expect(filesOf(state)).toEqual(['s.json', 's.json.journal.2']);
-    const served = byId(mock.store.snapshot());
+    const served = byId(mock.store.customers());
     expect(served).toHaveLength(51);
     await stop(mock);
     expect(onDisk(state)).toEqual(served);
@@ -146,7 +146,7 @@ describe('--state journal, in process', () => {
     await mock.mock.state!.compact();
     expect(warnings.join('\n')).toMatch(/could not write a new snapshot.*ENOSPC.*the journal still holds every write/);
     expect((await mock.request('POST', '/api/v0/customers', { body: newCustomer(2) })).status).toBe(201);
-    const served = byId(mock.store.snapshot());
+    const served = byId(mock.store.customers());
     await stop(mock);
     expect(filesOf(state)).toEqual(['s.json', 's.json.journal.1', 's.json.journal.2']);
     expect(onDisk(state)).toEqual(served);
@@ -157,7 +157,7 @@ describe('--state journal, in process', () => {
     const legacy = [aCustomer(), aCustomer()];
     writeFileSync(state, JSON.stringify(legacy));
     const mock = await start(state);
-    expect(byId(mock.store.snapshot())).toEqual(byId(legacy));
+    expect(byId(mock.store.customers())).toEqual(byId(legacy));
     await mock.mock.state!.compact();
     expect(readFileSync(state, 'utf8')).toMatch(new RegExp(`^[0-9a-f]{8} \\{"format":"customers-mock-state","version":${STATE_FORMAT_VERSION},"kind":"snapshot"`));
     await stop(mock);
@@ -173,7 +173,7 @@ describe('--state journal, in process', () => {
     writeFileSync(state, [v2Header('snapshot', 2), { type: 'put', customer: kept }, { type: 'put', customer: deleted }].map(encodeLine).join(''));
     writeFileSync(`${state}.journal.1`, [v2Header('journal'), { type: 'delete', id: deleted.id }, { type: 'put', customer: added }].map(encodeLine).join(''));
     const mock = await start(state);
-    expect(byId(mock.store.snapshot())).toEqual(byId([kept, added]));
+    expect(byId(mock.store.customers())).toEqual(byId([kept, added]));
     await mock.mock.state!.compact();
     await stop(mock);
     const [header, ...records] = readFileSync(state, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line.slice(9)) as Record<string, unknown>);
@@ -193,7 +193,7 @@ describe('--state journal, in process', () => {
     it('is saved as a new snapshot, and the writes sent behind it are acknowledged only once it is on disk', async () => {
       const state = freshState();
       const mock = await start(state, large, 30);
-      const started = byId(mock.store.snapshot());
+      const started = byId(mock.store.customers());
       const created = (await mock.request('POST', '/api/v0/customers', { body: newCustomer(1) })).body;
       const [reset, [behind, onDiskWhenAnswered]] = await Promise.all([
         mock.request('POST', '/__admin/reset'),
@@ -212,10 +212,10 @@ describe('--state journal, in process', () => {
       expect(journalRecords(state).map((record) => record.type)).toEqual(['put', 'replace']);
       expect((await mock.request('POST', '/__admin/reset')).status).toBe(200);
       expect(filesOf(state)).toEqual(['s.json', 's.json.journal.3']);
-      const served = byId(mock.store.snapshot());
+      const served = byId(mock.store.customers());
       await stop(mock);
       expect(onDisk(state)).toEqual(served);
-      expect(byId((await start(state, large, 30)).store.snapshot())).toEqual(served);
+      expect(byId((await start(state, large, 30)).store.customers())).toEqual(served);
     });
 
     it('is taken back, with every write behind it, when its snapshot cannot be written', async () => {
@@ -224,14 +224,14 @@ describe('--state journal, in process', () => {
       const warnings: string[] = [];
       const mock = await start(state, { ...large, stateFileSystem: disk, onStateWarning: (message) => warnings.push(message) }, 30);
       const created = (await mock.request('POST', '/api/v0/customers', { body: newCustomer(1) })).body;
-      const before = byId(mock.store.snapshot());
+      const before = byId(mock.store.customers());
       disk.failWith('ENOSPC', (path) => path.endsWith('.tmp'));
       const [reset, behind] = await Promise.all([mock.request('POST', '/__admin/reset'), mock.request('POST', '/api/v0/customers', { body: newCustomer(2) })]);
       for (const refused of [reset, behind]) {
         expect(refused.status).toBe(503);
         expect(refused.body).toEqual({ statusCode: 503, message: expect.stringContaining('ENOSPC'), error: 'Service Unavailable' });
       }
-      expect(byId(mock.store.snapshot())).toEqual(before);
+      expect(byId(mock.store.customers())).toEqual(before);
       expect(mock.store.checkInvariants()).toEqual([]);
       expect((await mock.request('GET', `/api/v0/customers/${created.id}`)).status).toBe(200);
 
@@ -247,7 +247,7 @@ describe('--state journal, in process', () => {
     const state = freshState();
     const mock = await start(state);
     for (let n = 0; n < 3; n++) await mock.request('POST', '/api/v0/customers', { body: newCustomer(n) });
-    const served = byId(mock.store.snapshot());
+    const served = byId(mock.store.customers());
     await stop(mock);
     const journal = `${state}.journal.1`;
     const whole = statSync(journal).size;
@@ -257,7 +257,7 @@ describe('--state journal, in process', () => {
     const warnings: string[] = [];
     const restarted = await start(state, { onStateWarning: (message) => warnings.push(message) });
     expect(warnings).toEqual([`${journal}: cut off a torn record at byte ${whole} (${record.length - 7} bytes of a write that was never acknowledged)`]);
-    expect(byId(restarted.store.snapshot())).toEqual(served);
+    expect(byId(restarted.store.customers())).toEqual(served);
     expect(statSync(journal).size).toBe(whole);
     expect((await restarted.request('POST', '/api/v0/customers', { body: newCustomer(9) })).status).toBe(201);
     await stop(restarted);

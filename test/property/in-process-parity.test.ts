@@ -149,7 +149,7 @@ const withPrefer = (request: fc.Arbitrary<HostileRequest>) =>
 
 async function requests(): Promise<fc.Arbitrary<HostileRequest>> {
   const spec = await getSpecModel();
-  const ids = mockFetch.engine.store.snapshot().map((c) => c.id);
+  const ids = mockFetch.engine.store.customers().map((c) => c.id);
   const valid: fc.Arbitrary<HostileRequest> = fc.constantFrom<HostileRequest>(
     { method: 'GET', target: '/api/v0/customers?take=3', headers: CREDENTIALS, body: undefined },
     {

@@ -9,7 +9,7 @@ let mock: InProcessMock;
 let all: Customer[];
 beforeAll(async () => {
   mock = await inProcessMock({ count: 250, seed: 2024 });
-  all = mock.store.snapshot();
+  all = mock.store.customers();
 });
 
 function url(query: Record<string, string | number | undefined>): string {

@@ -11,7 +11,7 @@ let customers: Customer[];
 
 beforeAll(async () => {
   mock = await inProcessMock({ count: 2000, seed: 7 });
-  customers = mock.store.snapshot();
+  customers = mock.store.customers();
 });
 
 const statuses = CUSTOMER_STATUSES;

@@ -98,7 +98,7 @@ export async function editJson<T>(response: Response, edit: (body: T) => unknown
 
 /** The list over the whole data set with a different filter rule, paged as the document says. */
 export function listWhere(store: NodeMock['store'], query: ListQuery, keep: (c: Customer) => boolean): CustomerList {
-  return paginate(store.snapshot().filter(keep), query);
+  return paginate(store.customers().filter(keep), query);
 }
 
 function renameCreatedAt(customer: Record<string, unknown>): Record<string, unknown> {
@@ -339,7 +339,7 @@ export const FAULTS: readonly Fault[] = [
     bug: 'serves the unfiltered list from a snapshot taken at start-up',
     writes: true,
     inject: (mock, next) => {
-      const initial = new Set(mock.store.snapshot().map((c) => c.id));
+      const initial = new Set(mock.store.customers().map((c) => c.id));
       return storeList((list, store) => (q) =>
         q.status === undefined && q.name === undefined && q.email === undefined ? listWhere(store, q, (c) => initial.has(c.id)) : list(q),
       )(mock, next);
@@ -350,7 +350,7 @@ export const FAULTS: readonly Fault[] = [
     bug: 'the status index keeps the status a customer was created with',
     writes: true,
     inject: (mock, next) => {
-      const firstStatus = new Map(mock.store.snapshot().map((c) => [c.id, c.status]));
+      const firstStatus = new Map(mock.store.customers().map((c) => [c.id, c.status]));
       const create = mock.store.create.bind(mock.store);
       mock.store.create = (input) => {
         const customer = create(input);

@@ -65,7 +65,7 @@ export const PLATFORM_VARIANTS: readonly PlatformVariant[] = [
     name: 'oldest first',
     follows: 'no source documents the order',
     inject: storeList((_list, store) => (q) => {
-      const matching = store.snapshot().filter((c) => matches(q, c)).sort((a, b) => compareListOrder(b, a));
+      const matching = store.customers().filter((c) => matches(q, c)).sort((a, b) => compareListOrder(b, a));
       return paginate(matching, q);
     }),
     departs: [/the order of the list$/],
