@@ -12,20 +12,20 @@ import { seededCustomers } from '../store/seeded-customers.js';
 import { InMemoryResponse } from './in-memory-response.js';
 
 /**
- * The options of the server (`customers-mock`) that need Node, by their name in the config file:
- * a socket, files, a terminal. Each gets its own answer in process rather than "not an option".
+ * The options of the server (`customers-mock`) that need Node (a socket, files, a terminal), by
+ * their flag, which is also their config-file name; each says why it is not an option in process.
  */
-const NODE_ONLY: ReadonlyMap<string, string> = new Map([
-  ['port', 'the server listens on a port; in process there is no socket'],
-  ['host', 'the server binds an address; in process there is no socket'],
-  ['data', 'in the config file data is a file of customers; in process give the customers themselves as customers'],
-  ['state', 'state is kept in files by the server only'],
-  ['fsync', 'state is kept in files by the server only'],
-  ['log', 'the server prints its request log; in process read it at /__admin/requests'],
-]);
+const NODE_ONLY = {
+  port: 'the server listens on a port; in process there is no socket',
+  host: 'the server binds an address; in process there is no socket',
+  data: 'in the config file data is a file of customers; in process give the customers themselves as customers',
+  state: 'state is kept in files by the server only',
+  fsync: 'state is kept in files by the server only',
+  log: 'the server prints its request log; in process read it at /__admin/requests',
+} as const;
 
-type InProcessEntry = Exclude<(typeof MOCK_OPTIONS)[number], { flag: 'port' | 'host' | 'data' | 'state' | 'fsync' | 'log' }>;
-const IN_PROCESS_TABLE = MOCK_OPTIONS.filter((entry): entry is InProcessEntry => !NODE_ONLY.has(fileKey(entry)));
+type InProcessEntry = Exclude<(typeof MOCK_OPTIONS)[number], { flag: keyof typeof NODE_ONLY }>;
+const IN_PROCESS_TABLE = MOCK_OPTIONS.filter((entry): entry is InProcessEntry => !Object.hasOwn(NODE_ONLY, entry.flag));
 const IN_PROCESS_KEYS = IN_PROCESS_TABLE.map(fileKey);
 
 /**
@@ -130,8 +130,8 @@ function readOptions(door: string, options: MockFetchOptions, doorOptions: reado
 function notAnOption(name: string, doorOptions: readonly string[]): string[] {
   const valid = [...IN_PROCESS_KEYS, ...IN_PROCESS_ONLY, ...doorOptions];
   if (valid.includes(name)) return [];
-  const nodeOnly = NODE_ONLY.get(name);
-  if (nodeOnly !== undefined) return [`${name} is an option of the server (customers-mock, startMock), not in process: ${nodeOnly}`];
+  const whyNodeOnly: Readonly<Record<string, string>> = NODE_ONLY;
+  if (Object.hasOwn(whyNodeOnly, name)) return [`${name} is an option of the server (customers-mock, startMock), not in process: ${whyNodeOnly[name]}`];
   const nearest = nearestName(name, valid);
   return [`${name} is not an option${nearest === undefined ? '' : ` (did you mean ${nearest}?)`}; the options are ${valid.join(', ')}`];
 }

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
-import { listCustomers } from '../../src/domain/query.js';
+import { referenceList } from '../support/reference-list.js';
 import { inProcessMock, ManualClock, type InProcessMock, type TestResponse } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
+import { storeInvariantProblems } from '../support/store-invariants.js';
 
 const NOW = Date.UTC(2026, 2, 1, 9, 30);
 const UNKNOWN_ID = '6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10';
@@ -65,7 +66,7 @@ describe('POST /api/v0/customers', () => {
     expect(after.body.data[0]).toEqual(created);
     expect((await mock.get('/api/v0/customers?name=grace%20h')).body.data).toContainEqual(created);
     expect((await mock.get('/api/v0/customers?email=GRACE.HOPPER@EXAMPLE.COM')).body.data).toEqual([created]);
-    expect((await mock.get('/api/v0/customers?take=100')).body).toEqual(listCustomers(mock.store.customers(), { skip: 0, take: 100 }));
+    expect((await mock.get('/api/v0/customers?take=100')).body).toEqual(referenceList(mock.store.customers(), { skip: 0, take: 100 }));
   });
 
   it.each([
@@ -250,7 +251,7 @@ describe('an id sent in capitals', () => {
     expect(updated.body).toMatchObject({ id: target.id, last_name: 'Renamed' });
     expect((await remove(shouted)).body).toMatchObject({ success: true, customerId: target.id });
     expect((await fetchOne(target.id)).status).toBe(404);
-    expect(mock.store.checkInvariants()).toEqual([]);
+    expect(storeInvariantProblems(mock.store)).toEqual([]);
   });
 });
 

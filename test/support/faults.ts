@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { applyUpdate, type Customer, type CustomerList } from '../../src/domain/customer.js';
-import { matches, paginate, type ListQuery } from '../../src/domain/query.js';
+import { matches, type ListQuery } from '../../src/domain/query.js';
+import { referencePage } from './reference-list.js';
 import { CustomerNotFoundError } from '../../src/domain/errors.js';
 import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
 import { createMock, type NodeMock } from '../../src/node-mock.js';
@@ -40,14 +41,13 @@ export function wire(rewrite: {
 }
 
 /**
- * Seam 2: decorate the store's list, leaving every other operation as it is. The list endpoint
- * serves `listJson` (the same answer, serialised), so it is made to serialise the decorated list.
+ * Seam 2: decorate the store's list (`listJson`, what the list endpoint serves), leaving every
+ * other operation as it is: the decorator sees the list answer parsed, and its answer is served.
  */
 export function storeList(decorate: (original: ListFn, store: NodeMock['store']) => ListFn): Fault['inject'] {
   return (mock, next) => {
-    const original = mock.store.list.bind(mock.store);
-    const faulty = decorate(original, mock.store);
-    mock.store.list = faulty;
+    const listJson = mock.store.listJson.bind(mock.store);
+    const faulty = decorate((query) => JSON.parse(listJson(query)) as CustomerList, mock.store);
     mock.store.listJson = (query) => JSON.stringify(faulty(query));
     return next;
   };
@@ -98,7 +98,7 @@ export async function editJson<T>(response: Response, edit: (body: T) => unknown
 
 /** The list over the whole data set with a different filter rule, paged as the document says. */
 export function listWhere(store: NodeMock['store'], query: ListQuery, keep: (c: Customer) => boolean): CustomerList {
-  return paginate(store.customers().filter(keep), query);
+  return referencePage(store.customers().filter(keep), query);
 }
 
 function renameCreatedAt(customer: Record<string, unknown>): Record<string, unknown> {
