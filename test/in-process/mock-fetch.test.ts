@@ -185,5 +185,9 @@ describe('createMockFetch', () => {
     expectTypeOf<MockFetchOptions>().not.toHaveProperty('data');
     expectTypeOf<MockFetchOptions>().not.toHaveProperty('corsOrigins');
     expectTypeOf<MockFetchOptions>().not.toHaveProperty('port');
+    // The type's names are those the run-time check accepts: the table's, less those needing Node.
+    const tableNames = ['seed', 'count', 'clientKey', 'clientSecret', 'appId', 'rateLimit', 'latency', 'errorRate', 'cors', 'apps', 'maxSandboxes', 'sandboxIdleMinutes', 'maxSandboxCustomers', 'compat'] as const;
+    expectTypeOf<keyof MockFetchOptions>().toEqualTypeOf<(typeof tableNames)[number] | 'customers' | 'clock' | 'random'>();
+    expect(MOCK_OPTIONS.map(fileKey).filter((name) => !['port', 'host', 'data', 'state', 'fsync', 'log'].includes(name))).toEqual(tableNames);
   });
 });
