@@ -1,7 +1,7 @@
 /**
  * One option of the mock, written once: the CLI parser, `--help`, the environment mapping, the
- * config-file reader and the config file's JSON Schema are all derived from these entries
- * (see option-table.ts), so adding an option is adding an entry.
+ * config-file reader, the config file's JSON Schema and `createMockFetch`'s options are all
+ * derived from these entries (see option-table.ts), so adding an option is adding an entry.
  */
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
