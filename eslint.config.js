@@ -50,13 +50,13 @@ export default defineConfig(
   {
     files: ['src/cli/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*'], message: 'src/cli reads configuration from src/config; the HTTP layer is reached only through src/server.ts.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*'], message: 'src/cli reads configuration from src/config; the HTTP layer is reached only through src/node-mock.ts.' }] }],
     },
   },
   {
     files: ['src/domain/**', 'src/store/**', 'src/config/**', 'src/openapi/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/tenancy/*', '**/cli/*', '**/server.js'], message: 'Imports point one way: domain, store, config and openapi know nothing of HTTP, tenancy or the command line.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/tenancy/*', '**/cli/*', '**/node-mock.js'], message: 'Imports point one way: domain, store, config and openapi know nothing of HTTP, tenancy or the command line.' }] }],
     },
   },
   {
@@ -64,7 +64,7 @@ export default defineConfig(
     // HTTP steps find the caller and ask it, never the reverse.
     files: ['src/tenancy/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/cli/*', '**/in-process/*', '**/server.js', '**/engine.js'], message: 'src/tenancy knows nothing of HTTP, the command line or the front doors: they ask it.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/cli/*', '**/in-process/*', '**/node-mock.js', '**/engine.js'], message: 'src/tenancy knows nothing of HTTP, the command line or the front doors: they ask it.' }] }],
     },
   },
   {

@@ -42,7 +42,7 @@ export async function measureInProcess(quick = false): Promise<InProcessReport> 
 /** Each request's time through createMockFetch and through the app's own fetch, in turns; then with a platform Response (see renderInProcess). */
 async function timeRequests(samples: number): Promise<InProcessReport['requests']> {
   const mockFetch = await createMockFetch({ count: 500, rateLimit: 0 });
-  const [someone] = mockFetch.engine.store.snapshot();
+  const [someone] = mockFetch.engine.store.customers();
   const cases: Array<[string, () => Request]> = [
     ['GET /api/v0/customers', () => new Request('https://api.devdraft.ai/api/v0/customers', { headers: CREDENTIALS })],
     ['GET /api/v0/customers/{id}', () => new Request(`https://api.devdraft.ai/api/v0/customers/${someone!.id}`, { headers: CREDENTIALS })],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { createMock } from '../dist/server.js';
+import { createMock } from '../dist/node-mock.js';
 import { percentile } from './stats.js';
 
 /**

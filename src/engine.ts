@@ -2,7 +2,7 @@ import { compatBehaviour } from './compat-behaviour.js';
 import type { MockConfig } from './config/mock-config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
-import { createApp, type AppDeps, type MockApp } from './http/app.js';
+import { createApp, type AppDeps, type HttpLayer } from './http/app.js';
 import { describeErrors, getSpecModel, type SpecModel } from './openapi/index.js';
 import { CustomerStore } from './store/customer-store.js';
 import { seededCustomers } from './store/seeded-customers.js';
@@ -12,10 +12,10 @@ import { Applications, type ApplicationDefinition, type RestoredSandbox } from '
 /**
  * The mock itself, with no Node module and no file: the document (compiled into the build), the
  * tenancy model (applications and their stores) and the app, answering a web `Request` with a
- * `Response`. The Node server, `createMockFetch`
- * and the msw handlers are front doors onto it; none of them implements a rule of its own.
+ * `Response`. The Node server (`NodeMock`, `ListeningMock`), `createMockFetch` (`MockFetch`) and the
+ * msw handlers are front doors onto it; none of them implements a rule of its own.
  */
-export interface Engine extends MockApp {
+export interface Engine extends HttpLayer {
   readonly config: MockConfig;
   readonly store: CustomerStore;
   readonly spec: SpecModel;
@@ -70,16 +70,16 @@ export function customerCheck(spec: SpecModel): CustomerCheck {
   return (value) => (validate(value) ? [] : describeErrors(validate.errors ?? [], 'customer'));
 }
 
-/** The config's `apps`, each with its data set: the one given, else generated (a seed or count an app does not give is the mock's own). */
+/** The config's `apps`, each with its data set: the one given, else generated (a seed or count an application does not give is the mock's own). */
 function configuredApplications(config: MockConfig, given: ReadonlyMap<string, readonly Customer[]>): ApplicationDefinition[] {
-  return config.apps.map((app) => {
-    let customers = given.get(app.clientKey);
+  return config.apps.map((configured) => {
+    let customers = given.get(configured.clientKey);
     if (customers === undefined) {
-      if (app.dataFile !== undefined) throw new Error(`The data file of application ${app.clientKey} (${app.dataFile}) must be read by the server`);
-      customers = seededCustomers({ seed: app.seed ?? config.seed, count: app.count ?? config.count, appId: app.appId });
+      if (configured.dataFile !== undefined) throw new Error(`The data file of application ${configured.clientKey} (${configured.dataFile}) must be read by the server`);
+      customers = seededCustomers({ seed: configured.seed ?? config.seed, count: configured.count ?? config.count, appId: configured.appId });
     }
     const initial = customers;
-    return { ...app, initialCustomers: () => initial };
+    return { ...configured, initialCustomers: () => initial };
   });
 }
 

@@ -1,10 +1,11 @@
 import { http, type HttpHandler } from 'msw';
-import { createMockFetch, MockOptionsError, REAL_API_URL, type MockFetch, type MockFetchOptions } from './in-process/mock-fetch.js';
+import { mockFetchFor, MockOptionsError, REAL_API_URL, type MockFetch, type MockFetchOptions } from './in-process/mock-fetch.js';
 
-export interface CustomersHandlersOptions extends MockFetchOptions {
+/** `createMockFetch`'s options, and where the app under test sends its requests. */
+export type CustomersHandlersOptions = MockFetchOptions & {
   /** Where the app under test sends its requests (default: the real API's address). */
   readonly baseUrl?: string;
-}
+};
 
 /** msw handlers for everything under `baseUrl`, with the mock's `reset()` and `fetch` beside them. */
 export type CustomersHandlers = HttpHandler[] & Pick<MockFetch, 'reset'> & { readonly fetch: MockFetch };
@@ -18,7 +19,7 @@ export type CustomersHandlers = HttpHandler[] & Pick<MockFetch, 'reset'> & { rea
 export async function customersHandlers(options: CustomersHandlersOptions = {}): Promise<CustomersHandlers> {
   const { baseUrl = REAL_API_URL, ...mockOptions } = options;
   const base = parseBaseUrl(baseUrl);
-  const mockFetch = await createMockFetch(mockOptions);
+  const mockFetch = await mockFetchFor('customersHandlers', mockOptions, ['baseUrl']);
   const prefix = base.pathname.replace(/\/+$/, '');
   const answer: Parameters<typeof http.all>[1] = async ({ request }) => mockFetch(prefix === '' ? request : await withoutPrefix(request, prefix));
   const root = `${base.origin}${prefix}`;

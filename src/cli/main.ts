@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { CONFIG_FILE_NAME } from '../config/config-file.js';
 import type { MockConfig } from '../config/mock-config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
-import { startMock } from '../server.js';
+import { startMock } from '../node-mock.js';
 import { formatDataSet } from '../store/data-file.js';
 import { UnwritableStateError } from '../store/durable-state.js';
 import { StateFileError } from '../store/state-format.js';

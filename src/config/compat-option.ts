@@ -69,7 +69,7 @@ export function readDriftReport(path: string): CompatRequest {
  * file: switches a choice of the document to what a real deployment does. The keys and values are
  * the document's (`x-choices.<id>.compat`), read from it, never listed here.
  */
-export function compatSwitches(): ValueKind<CompatRequest> {
+export function compatSwitches(): ValueKind<CompatRequest, CompatRequest> {
   return {
     placeholder: 'KEY=VALUE|FILE',
     get expected() {

@@ -1,4 +1,4 @@
-import { applications, type AppConfig } from './applications.js';
+import { applicationConfigs, type ApplicationConfig } from './application-config.js';
 import { compatSwitches } from './compat-option.js';
 import { configSchema, defaultValues } from './option-table.js';
 import { BATCH_SYNC_MS, DEFAULT_FSYNC, FSYNC_POLICIES } from '../store/fsync-policy.js';
@@ -80,8 +80,8 @@ export const MOCK_OPTIONS = [
   option({
     flag: 'apps',
     key: 'apps',
-    kind: applications(),
-    default: [] as readonly AppConfig[],
+    kind: applicationConfigs(),
+    default: [] as readonly ApplicationConfig[],
     help: "applications beside the mock's own, each with its own credentials and data set",
   }),
   option({

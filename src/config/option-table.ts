@@ -4,7 +4,7 @@ import type { FileContext, GenerateValues, JsonSchema, JsonValue, OptionSpec, Op
 /** A value that is not one of the accepted forms; the message names the source and every form. */
 export class OptionError extends Error {}
 
-/** The config file's key for a flag: its name camelCased (`rate-limit` is `rateLimit`). */
+/** The config file's key for a flag: its name camelCased (`rate-limit` is `rateLimit`); `CamelCased` is the same rule for types. */
 export function fileKey(entry: OptionSpec): string {
   return entry.flag.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 }

@@ -44,7 +44,7 @@ function isOrigin(text: string): boolean {
 }
 
 /** A delay: a whole number of milliseconds, or a range drawn from uniformly. */
-export function latency(): ValueKind<LatencyRange> {
+export function latency(): ValueKind<LatencyRange, number | string> {
   return {
     placeholder: 'MS',
     expected: `milliseconds (250) or a range MIN-MAX (100-400), at most ${MAX_DELAY_MS}`,
@@ -63,7 +63,7 @@ export function latency(): ValueKind<LatencyRange> {
 }
 
 /** A probability from 0 to 1. */
-export function probability(): ValueKind<number> {
+export function probability(): ValueKind<number, number> {
   return {
     placeholder: 'P',
     expected: 'a probability from 0 to 1 (e.g. 0.05)',
@@ -76,7 +76,7 @@ export function probability(): ValueKind<number> {
 }
 
 /** Browser origins allowed by CORS; none (the default) turns CORS off. */
-export function corsOrigins(): ValueKind<readonly string[]> {
+export function corsOrigins(): ValueKind<readonly string[], string> {
   return {
     placeholder: 'ORIGINS',
     expected: '* or comma-separated origins like http://localhost:3000 (scheme, host and port only)',

@@ -1,8 +1,10 @@
-import { emailKey, type Customer, type CustomerList, type CustomerStatus } from './customer.js';
+import { emailKey, type Customer, type CustomerStatus } from './customer.js';
 
 /**
- * The list endpoint's semantics, as pure functions over plain arrays. This is the one statement
- * of the rules: the store's indexes are an optimisation of it, and property tests hold them to it.
+ * The list endpoint's semantics, as pure functions: what matches a filter, the list order, the
+ * page's envelope. This is the one statement of the rules: the store's indexes are an
+ * optimisation of it, and property tests hold them to a reference model built from these
+ * functions (test/support/reference-list.ts).
  */
 export interface CustomerFilter {
   readonly status?: CustomerStatus | undefined;
@@ -134,24 +136,13 @@ export function listPage<T>(data: T[], total: number, page: PageRequest, takeRul
   return { data, total, skip: page.skip, take: takeRule === 'returned' ? data.length : page.take };
 }
 
-/** The page of an already ordered, already filtered sequence. */
-export function paginate(ordered: readonly Customer[], page: PageRequest, takeRule: ListRules['take'] = DOCUMENT_LIST_RULES.take): CustomerList {
-  return listPage(ordered.slice(page.skip, page.skip + page.take), ordered.length, page, takeRule);
-}
-
 /**
- * `JSON.stringify(paginate(...))` for a page whose customers are already serialised, in order:
- * the same bytes without serialising the customers again.
+ * `JSON.stringify(listPage(customers, ...))` for a page whose customers are already serialised, in
+ * order: the same bytes without serialising the customers again.
  */
 export function formatPage(customersJson: string[], total: number, page: PageRequest, takeRule: ListRules['take']): string {
   // The envelope with an empty `data` keeps its place among the keys, where the texts go in.
   const text = JSON.stringify({ ...listPage(customersJson, total, page, takeRule), data: [] });
   const dataEnd = text.indexOf('[]') + 1;
   return `${text.slice(0, dataEnd)}${customersJson.join(',')}${text.slice(dataEnd)}`;
-}
-
-/** The reference implementation of the list endpoint: filter, order, page. */
-export function listCustomers(customers: readonly Customer[], query: ListQuery, rules: ListRules = DOCUMENT_LIST_RULES): CustomerList {
-  const matching = customers.filter((c) => matches(query, c, rules)).sort((a, b) => compareListOrder(a, b, rules.order));
-  return paginate(matching, query, rules.take);
 }

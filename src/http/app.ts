@@ -42,7 +42,8 @@ export interface AppDeps {
   readonly responseClass?: ResponseClass;
 }
 
-export interface MockApp {
+/** What `createApp` makes: the Hono app (`app`), and the applications it serves. */
+export interface HttpLayer {
   readonly app: Hono;
   readonly applications: Applications;
   /** The request log of the mock's own application, which also shows requests that authenticate as none. */
@@ -61,7 +62,7 @@ export interface MockApp {
  * (found first, for every request), and an operation in the document without a handler (or the
  * reverse) stops start-up. The docs page and the document itself are served beside the API.
  */
-export function createApp(deps: AppDeps): MockApp {
+export function createApp(deps: AppDeps): HttpLayer {
   const { config, spec, clock, applications } = deps;
   const responses = new Responses(deps.responseClass);
   // Typed as every operation's handler, so an operation the document gains fails the build here.

@@ -1,6 +1,8 @@
-import type { AppConfig } from '../config/applications.js';
+import type { WrittenApplicationConfig } from '../config/application-config.js';
 import { DEFAULT_CONFIG, MOCK_OPTIONS, type MockConfig } from '../config/mock-config.js';
-import { OptionError, readConfigObject } from '../config/option-table.js';
+import { nearestName } from '../config/nearest-name.js';
+import { fileKey, OptionError, readConfigObject } from '../config/option-table.js';
+import type { WrittenValues } from '../config/option.js';
 import type { Clock } from '../domain/clock.js';
 import type { Customer } from '../domain/customer.js';
 import { createEngine, customerCheck, type Engine } from '../engine.js';
@@ -10,39 +12,45 @@ import { seededCustomers } from '../store/seeded-customers.js';
 import { InMemoryResponse } from './in-memory-response.js';
 
 /**
- * The server's own options, as its config file writes them (`rateLimit: 0`, `latency: '100-400'`),
- * except those of the socket, the files and the terminal; and in process `data` is the customers
- * themselves rather than a file of them.
+ * The options of the server (`customers-mock`) that need Node (a socket, files, a terminal), by
+ * their flag, which is also their config-file name; each says why it is not an option in process.
  */
-export interface MockFetchOptions {
-  readonly seed?: number;
-  readonly count?: number;
-  /** Start from these customers instead of generated ones (checked as a data file is). */
-  readonly data?: readonly Customer[];
-  readonly clientKey?: string;
-  readonly clientSecret?: string;
-  readonly appId?: string;
-  readonly rateLimit?: number;
-  readonly latency?: number | string;
-  readonly errorRate?: number;
-  readonly cors?: string;
-  /** Applications beside the mock's own, each generated from its seed and count (no data files in process). */
-  readonly apps?: ReadonlyArray<Omit<AppConfig, 'dataFile'>>;
-  readonly maxSandboxes?: number;
-  readonly maxSandboxCustomers?: number;
-  readonly sandboxIdleMinutes?: number;
-  /** Behave as a deployment that differs from the document's choices, as the config file's `compat`: `{ timestamps: 'snake_case' }`. */
-  readonly compat?: Readonly<Record<string, string>>;
+const NODE_ONLY = {
+  port: 'the server listens on a port; in process there is no socket',
+  host: 'the server binds an address; in process there is no socket',
+  data: 'in the config file data is a file of customers; in process give the customers themselves as customers',
+  state: 'state is kept in files by the server only',
+  fsync: 'state is kept in files by the server only',
+  log: 'the server prints its request log; in process read it at /__admin/requests',
+} as const;
+
+type InProcessEntry = Exclude<(typeof MOCK_OPTIONS)[number], { flag: keyof typeof NODE_ONLY }>;
+const IN_PROCESS_TABLE = MOCK_OPTIONS.filter((entry): entry is InProcessEntry => !Object.hasOwn(NODE_ONLY, entry.flag));
+const IN_PROCESS_KEYS = IN_PROCESS_TABLE.map(fileKey);
+
+/**
+ * The server's options, with the names and values its config file has (`rateLimit: 0`,
+ * `latency: '100-400'`, `cors: '*'`), derived from the option table, except those that need Node
+ * (`port`, `host`, `data`, `state`, `fsync`, `log`); and what only in-process use has.
+ */
+export type MockFetchOptions = Omit<WrittenValues<InProcessEntry>, 'apps'> & {
+  /** Applications beside the mock's own, as the config file's `apps`, each generated from its seed and count (no data files in process). */
+  readonly apps?: ReadonlyArray<Omit<WrittenApplicationConfig, 'data'>>;
+  /** Start from these customers instead of generated ones (checked as the server's data file is). */
+  readonly customers?: readonly Customer[];
   /** Where time comes from (timestamps, rate-limit windows, key expiry): a `ManualClock` to move it. */
   readonly clock?: Clock;
   /** Chance for failure simulation (`errorRate`, `latency` ranges), like Math.random: a seeded one replays a run. */
   readonly random?: () => number;
-}
+};
+
+/** The options only in-process use has, beside the option table's. */
+const IN_PROCESS_ONLY = ['customers', 'clock', 'random'] as const;
 
 /** What `fetch` takes as its first argument. */
 export type FetchInput = Request | URL | string;
 
-/** `fetch`, answered by an in-process mock: no socket, and the URL's host is not looked at. */
+/** `fetch`, answered by an engine of its own in this process: no socket, and the URL's host is not looked at. */
 export interface MockFetch {
   (input: FetchInput, init?: RequestInit): Promise<Response>;
   /** Back to the start: the initial customers, no idempotency keys, fresh rate windows, an empty request log. */
@@ -55,10 +63,6 @@ export interface MockFetch {
 export class MockOptionsError extends Error {
   override name = 'MockOptionsError';
 }
-
-/** Options that need Node (a socket, files, a terminal); `data` is replaced by the in-process `data`. */
-const SERVER_ONLY_OPTIONS: ReadonlySet<string> = new Set(['port', 'host', 'dataFile', 'stateFile', 'fsync', 'log']);
-const IN_PROCESS_TABLE = MOCK_OPTIONS.filter((entry) => !SERVER_ONLY_OPTIONS.has(entry.key));
 
 /** The address relative URLs are resolved against: the real API's, as the document lists it. */
 export const REAL_API_URL = realApiUrl();
@@ -75,8 +79,16 @@ function realApiUrl(): string {
  * InMemoryResponses: Responses in every way an app can tell, read without a web stream.
  */
 export async function createMockFetch(options: MockFetchOptions = {}): Promise<MockFetch> {
-  const { config, data, clock, random } = readOptions(options);
-  const engine = await createEngine(config, { initial: await initialCustomers(config, data) }, { clock, random, responseClass: InMemoryResponse });
+  return mockFetchFor('createMockFetch', options);
+}
+
+/**
+ * `createMockFetch` for a front door that takes the same options (`door` names it in errors), and
+ * perhaps some of its own, already taken out of `options` (`doorOptions`, listed among the valid ones).
+ */
+export async function mockFetchFor(door: string, options: MockFetchOptions, doorOptions: readonly string[] = []): Promise<MockFetch> {
+  const { config, customers, clock, random } = readOptions(door, options, doorOptions);
+  const engine = await createEngine(config, { initial: await initialCustomers(door, config, customers) }, { clock, random, responseClass: InMemoryResponse });
   // Async, as fetch is: a URL no Request can be made of, or an aborted signal, rejects; nothing throws.
   const mockFetch = async (input: FetchInput, init?: RequestInit) => answer(engine, toRequest(input, init));
   return Object.assign(mockFetch, { reset: () => engine.reset(), engine });
@@ -84,22 +96,23 @@ export async function createMockFetch(options: MockFetchOptions = {}): Promise<M
 
 interface InProcessSettings {
   readonly config: MockConfig;
-  readonly data: unknown;
+  readonly customers: unknown;
   readonly clock: Clock | undefined;
   readonly random: (() => number) | undefined;
 }
 
-function readOptions(options: MockFetchOptions): InProcessSettings {
+function readOptions(door: string, options: MockFetchOptions, doorOptions: readonly string[]): InProcessSettings {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new MockOptionsError('createMockFetch: options must be an object, such as { count: 20 }');
+    throw new MockOptionsError(`${door}: options must be an object, such as { count: 20 }`);
   }
-  const { data, clock, random, ...serverOptions } = options;
-  const problems: string[] = [];
+  const { customers, clock, random, ...tableOptions } = options;
+  const problems = Object.keys(tableOptions).flatMap((name) => notAnOption(name, doorOptions));
   if (clock !== undefined && typeof (clock as Partial<Clock>).now !== 'function') problems.push('clock must have a now() method, like ManualClock');
   if (random !== undefined && typeof random !== 'function') problems.push('random must be a function like Math.random');
   let values: Partial<Record<string, unknown>> = {};
   try {
-    values = readConfigObject(IN_PROCESS_TABLE, serverOptions, {
+    const known = Object.fromEntries(Object.entries(tableOptions).filter(([name]) => IN_PROCESS_KEYS.includes(name)));
+    values = readConfigObject(IN_PROCESS_TABLE, known, {
       // The one path an in-process option can hold is an application's data file (`apps`).
       resolvePath: () => {
         throw new OptionError("apps: an application's data file cannot be read in process; give it a seed and count");
@@ -107,18 +120,28 @@ function readOptions(options: MockFetchOptions): InProcessSettings {
     });
   } catch (error) {
     if (!(error instanceof OptionError)) throw error;
-    problems.unshift(error.message);
+    problems.push(error.message);
   }
-  if (problems.length > 0) throw new MockOptionsError(`createMockFetch: ${problems.join('; ')}`);
-  return { config: { ...DEFAULT_CONFIG, ...values }, data, clock: clock, random: random };
+  if (problems.length > 0) throw new MockOptionsError(`${door}: ${problems.join('; ')}`);
+  return { config: { ...DEFAULT_CONFIG, ...values }, customers, clock, random };
 }
 
-async function initialCustomers(config: MockConfig, data: unknown): Promise<readonly Customer[]> {
-  if (data === undefined) return seededCustomers({ seed: config.seed, count: config.count, appId: config.appId });
+/** Why `name` is not an option here, naming every one that is; nothing when it is one. */
+function notAnOption(name: string, doorOptions: readonly string[]): string[] {
+  const valid = [...IN_PROCESS_KEYS, ...IN_PROCESS_ONLY, ...doorOptions];
+  if (valid.includes(name)) return [];
+  const whyNodeOnly: Readonly<Record<string, string>> = NODE_ONLY;
+  if (Object.hasOwn(whyNodeOnly, name)) return [`${name} is an option of the server (customers-mock, startMock), not in process: ${whyNodeOnly[name]}`];
+  const nearest = nearestName(name, valid);
+  return [`${name} is not an option${nearest === undefined ? '' : ` (did you mean ${nearest}?)`}; the options are ${valid.join(', ')}`];
+}
+
+async function initialCustomers(door: string, config: MockConfig, customers: unknown): Promise<readonly Customer[]> {
+  if (customers === undefined) return seededCustomers({ seed: config.seed, count: config.count, appId: config.appId });
   try {
-    return checkDataSet(data, customerCheck(await getSpecModel()), 'data');
+    return checkDataSet(customers, customerCheck(await getSpecModel()), 'customers');
   } catch (error) {
-    throw new MockOptionsError(`createMockFetch: ${(error as Error).message}`);
+    throw new MockOptionsError(`${door}: ${(error as Error).message}`);
   }
 }
 

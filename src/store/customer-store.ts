@@ -7,13 +7,12 @@ import {
   newCustomer,
   type CreateCustomerInput,
   type Customer,
-  type CustomerList,
   type CustomerStatus,
   type UpdateCustomerInput,
 } from '../domain/customer.js';
 import { CustomerLimitError, CustomerNotFoundError, EmailTakenError, InvalidDataSetError } from '../domain/errors.js';
 import { DOCUMENT_SPELLING, type CustomerWire } from '../domain/customer-wire.js';
-import { DOCUMENT_LIST_RULES, formatPage, isGiven, listPage, matches, nameKey, orderTime, type ListQuery, type ListRules } from '../domain/query.js';
+import { DOCUMENT_LIST_RULES, formatPage, isGiven, matches, orderTime, type ListQuery, type ListRules } from '../domain/query.js';
 import { JsonCache } from './json-cache.js';
 import { NameIndex } from './name-index.js';
 import { OrderedEntries, type Entry } from './ordered-entries.js';
@@ -47,9 +46,9 @@ const SERVED_JSON_CAPACITY = 10_000;
 const PAGE_BODY_CAPACITY = 256;
 
 /**
- * The customers and their indexes. Every read answers exactly what `listCustomers` in
- * `domain/query` would over the same customers; every write keeps all indexes in step and either
- * happens whole or not at all.
+ * The customers and their indexes. Every read answers exactly what the list semantics of
+ * `domain/query` (filter with `matches`, order, page) give over the same customers; every write
+ * keeps all indexes in step and either happens whole or not at all.
  */
 export class CustomerStore {
   private readonly byId = new Map<string, Entry>();
@@ -98,7 +97,7 @@ export class CustomerStore {
    */
   replaceAllChecked(customers: readonly Customer[]): void {
     if (customers.length > this.capacity) throw new CustomerLimitError(this.capacity);
-    const previous = this.listeners.size > 0 ? this.snapshot() : [];
+    const previous = this.listeners.size > 0 ? this.customers() : [];
     this.load(customers);
     this.changed({ kind: 'replace', customers, previous });
   }
@@ -154,13 +153,10 @@ export class CustomerStore {
     return this.byId.get(idKey(id))?.customer;
   }
 
-  list(query: ListQuery): CustomerList {
-    const { entries, total } = this.page(query);
-    const data = entries.map((entry) => entry.customer);
-    return listPage(data, total, query, this.rules.take);
-  }
-
-  /** Exactly `JSON.stringify(this.list(query))`, from kept JSON where it is kept. */
+  /**
+   * The list answer to `query`, as JSON text: the page, `total` and the envelope (see `listPage`),
+   * from kept JSON where it is kept. It is what the list endpoint sends, byte for byte.
+   */
   listJson(query: ListQuery): string {
     const key = JSON.stringify([query.skip, query.take, query.status, query.name, query.email]);
     let body = this.pageBodies.get(key);
@@ -205,8 +201,8 @@ export class CustomerStore {
     return { customer: current.customer, deletedAt: new Date(this.options.clock.now()) };
   }
 
-  /** Every customer, in list order. */
-  snapshot(): Customer[] {
+  /** Every customer, in list order, copied out (at a million, a pass over them). */
+  customers(): Customer[] {
     return this.all.customers();
   }
 
@@ -214,36 +210,6 @@ export class CustomerStore {
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  /** Every way the indexes could disagree with each other; empty when the store is sound. */
-  checkInvariants(): string[] {
-    const problems: string[] = [];
-    if (this.all.length !== this.byId.size) problems.push(`order index has ${this.all.length}, id index ${this.byId.size}`);
-    if (!this.all.isOrdered()) problems.push('order index is out of order');
-    let perStatus = 0;
-    for (const [status, index] of this.byStatus) {
-      perStatus += index.length;
-      if (!index.isOrdered()) problems.push(`${status} index is out of order`);
-      for (const entry of index.toArray()) {
-        if (entry.customer.status !== status) problems.push(`${entry.customer.id} is in the ${status} index`);
-        if (this.byId.get(idKey(entry.customer.id)) !== entry) problems.push(`${entry.customer.id} is stale in ${status}`);
-      }
-    }
-    if (perStatus !== this.byId.size) problems.push(`status indexes hold ${perStatus}, id index ${this.byId.size}`);
-    let withEmail = 0;
-    for (const entry of this.byId.values()) {
-      if (entry.customer.email === null) continue;
-      withEmail++;
-      if (this.byEmail.get(emailKey(entry.customer.email)) !== entry) problems.push(`${entry.customer.id} missing from email index`);
-    }
-    if (withEmail !== this.byEmail.size) problems.push(`email index holds ${this.byEmail.size}, customers with email ${withEmail}`);
-    const entries = [...this.byId.values()];
-    for (const entry of entries) {
-      if (this.names.keyOf(entry.nameGroup) !== nameKey(entry.customer)) problems.push(`${entry.customer.id} is in the wrong name group`);
-    }
-    problems.push(...this.names.checkCounts(entries.map((entry) => ({ nameGroup: entry.nameGroup, status: entry.customer.status }))));
-    return problems;
   }
 
   /** The entries of the page and the number of all matches, from whichever index answers fastest. */

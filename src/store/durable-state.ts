@@ -132,9 +132,9 @@ export class DurableState {
     // An application the state does not hold yet (one the config file just gained) has its data
     // set journaled first, so that its later writes replay onto it.
     for (const application of applications.contents()) {
-      const { app } = application;
-      if (app === undefined || stored.has(app)) continue;
-      this.save({ kind: 'customers', app, change: { kind: 'replace', customers: application.customers(), previous: [] } }, () => {});
+      const { clientKey } = application;
+      if (clientKey === undefined || stored.has(clientKey)) continue;
+      this.save({ kind: 'customers', clientKey, change: { kind: 'replace', customers: application.customers(), previous: [] } }, () => {});
     }
     applications.onChange((change, revert) => this.save(change, revert));
   }
@@ -172,7 +172,7 @@ export class DurableState {
           // From the stores, so the snapshot is in list order: the next start's sort is one pass.
           const { bytes } = await saveSnapshot(fileSystem, stateFile, 1, applications.contents());
           const journal = await Journal.open(stateFile, 1, undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-          const state = new DurableState(stateFile, journal, fileSystem, options, bytes, applications, new Set(applications.contents().flatMap(({ app }) => app ?? [])));
+          const state = new DurableState(stateFile, journal, fileSystem, options, bytes, applications, new Set(applications.contents().flatMap(({ clientKey }) => clientKey ?? [])));
           return state;
         },
       };
@@ -297,7 +297,7 @@ export function loadState(stateFile: string, check: CustomerCheck, journals = jo
   const replays = journals
     .filter((journal) => journal.generation >= snapshot.generation)
     .map((journal) => replayJournal(journal.path, journal.generation, (record) => replay.applyJournalRecord(record)));
-  const applications = [...replay.apps].map(([clientKey, { sandbox, replay: customers }]) => ({ clientKey, sandbox, customers: customers.customers }));
+  const applications = [...replay.others].map(([clientKey, { sandbox, replay: customers }]) => ({ clientKey, sandbox, customers: customers.customers }));
   return { customers: replay.own.customers, applications, snapshot, replays };
 }
 

@@ -102,11 +102,6 @@ export class NameIndex {
     this.freeGroups.push(group);
   }
 
-  /** The name key a group stands for. */
-  keyOf(group: number): string | undefined {
-    return this.firstOf[group] === FREE ? undefined : this.keys[group];
-  }
-
   /** The groups whose key contains the needle, and the number of customers in them. */
   search(name: string, status: CustomerStatus | undefined): NameSearch {
     const needle = nameNeedle(name);
@@ -145,27 +140,6 @@ export class NameIndex {
       }
     }
     return { matched, total };
-  }
-
-  /** How the counts disagree with the customers actually held (given as their groups and statuses). */
-  checkCounts(held: Iterable<{ nameGroup: number; status: CustomerStatus }>): string[] {
-    const totals = new Map<number, number>();
-    const perStatus = new Map<string, number>();
-    for (const { nameGroup, status } of held) {
-      totals.set(nameGroup, (totals.get(nameGroup) ?? 0) + 1);
-      perStatus.set(`${status}:${nameGroup}`, (perStatus.get(`${status}:${nameGroup}`) ?? 0) + 1);
-    }
-    const problems: string[] = [];
-    for (let group = 0; group < this.keys.length; group++) {
-      if (this.firstOf[group] === FREE) continue;
-      if (this.totals[group] !== (totals.get(group) ?? 0)) problems.push(`name group "${this.keys[group]}" counts ${this.totals[group]}, holds ${totals.get(group) ?? 0}`);
-      for (const [status, counts] of this.perStatus) {
-        const held = perStatus.get(`${status}:${group}`) ?? 0;
-        if ((counts[group] ?? 0) !== held) problems.push(`name group "${this.keys[group]}" counts ${counts[group]} ${status}, holds ${held}`);
-      }
-    }
-    for (const group of totals.keys()) if (this.firstOf[group] === FREE) problems.push(`name group ${group} is free but held`);
-    return problems;
   }
 
   private newGroup(key: string, customer: Customer): number {

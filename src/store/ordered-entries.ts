@@ -94,11 +94,6 @@ export class OrderedEntries {
     throw new Error(`index out of step: ${total} matches counted, ${seen} found`);
   }
 
-  /** Every entry, in list order. */
-  toArray(): Entry[] {
-    return this.collect((entry) => entry);
-  }
-
   /** Every entry's customer, in list order. */
   customers(): Customer[] {
     return this.collect((entry) => entry.customer);
@@ -140,21 +135,6 @@ export class OrderedEntries {
     this.count--;
     if (chunk.entries.length === 0) this.chunks.splice(index, 1);
     else if (chunk.entries.length < CHUNK_SIZE / 4 && index + 1 < this.chunks.length) this.mergeWithNext(index);
-  }
-
-  /** Whether every neighbour pair is strictly in list order, no chunk is empty and the groups match. */
-  isOrdered(): boolean {
-    let previous: Entry | undefined;
-    let seen = 0;
-    for (const { entries, groups } of this.chunks) {
-      if (entries.length === 0 || groups.length !== entries.length) return false;
-      for (const [i, entry] of entries.entries()) {
-        if ((previous && compareEntries(previous, entry) >= 0) || groups[i] !== entry.nameGroup) return false;
-        previous = entry;
-        seen++;
-      }
-    }
-    return seen === this.count;
   }
 
   /** The chunk an entry belongs in: the first whose last entry is not before it (else the last chunk). */

@@ -6,8 +6,9 @@ import type { StateRecord } from './state-format.js';
  * The records of the customers' state: `put` (a created or updated customer, whole), `delete`
  * and `replace` (the whole data set: admin replace and reset). A record without `app` is about
  * the mock's own application; with it, about the application of that client key (one of the
- * config file's `apps`, or a sandbox). A snapshot is the `put` of every customer, each once (a
- * sandbox's after its `sandbox` record).
+ * config file's `apps`, or a sandbox). `app` is the state format's name for the client key (since
+ * format 2), kept so that files written before still load; in code the client key is `clientKey`.
+ * A snapshot is the `put` of every customer, each once (a sandbox's after its `sandbox` record).
  */
 export type CustomerRecord =
   | { readonly type: 'put'; readonly app?: string; readonly customer: Customer }
@@ -36,15 +37,15 @@ export type SandboxRecord =
 
 /** A change to the applications of a mock, as `--state` journals it. */
 export type ApplicationChange =
-  /** `app` is the client key of the application whose customers changed; undefined for the mock's own. */
-  | { readonly kind: 'customers'; readonly app: string | undefined; readonly change: StoreChange }
+  /** `clientKey` is the application's whose customers changed; undefined for the mock's own. */
+  | { readonly kind: 'customers'; readonly clientKey: string | undefined; readonly change: StoreChange }
   | { readonly kind: 'sandbox-created'; readonly sandbox: SandboxIdentity; readonly customers: readonly Customer[] }
   | { readonly kind: 'sandbox-deleted'; readonly clientKey: string };
 
 /** One application as it is now; a sandbox also carries its identity. */
 export interface ApplicationContents {
   /** Undefined for the mock's own application. */
-  readonly app: string | undefined;
+  readonly clientKey: string | undefined;
   readonly sandbox: SandboxIdentity | undefined;
   /** Its customers, copied out when asked for: at a million that costs a pass over them. */
   customers(): readonly Customer[];
@@ -53,7 +54,7 @@ export interface ApplicationContents {
 export function recordOf(change: ApplicationChange): CustomerRecord | SandboxRecord {
   switch (change.kind) {
     case 'customers':
-      return customerRecordOf(change.app, change.change);
+      return customerRecordOf(change.clientKey, change.change);
     case 'sandbox-created':
       return { type: 'sandbox', ...change.sandbox, customers: change.customers };
     case 'sandbox-deleted':
@@ -61,8 +62,8 @@ export function recordOf(change: ApplicationChange): CustomerRecord | SandboxRec
   }
 }
 
-function customerRecordOf(app: string | undefined, change: StoreChange): CustomerRecord {
-  const of = app === undefined ? {} : { app };
+function customerRecordOf(clientKey: string | undefined, change: StoreChange): CustomerRecord {
+  const of = clientKey === undefined ? {} : { app: clientKey };
   switch (change.kind) {
     case 'put':
       return { type: 'put', ...of, customer: change.customer };
@@ -84,13 +85,13 @@ export interface SnapshotRecords {
  * at once: a snapshot of a million customers asks for them one by one.
  */
 export function snapshotRecords(applications: readonly ApplicationContents[]): SnapshotRecords {
-  const segments: Array<{ start: number; header: SandboxRecord | undefined; app: string | undefined; customers: readonly Customer[] }> = [];
+  const segments: Array<{ start: number; header: SandboxRecord | undefined; clientKey: string | undefined; customers: readonly Customer[] }> = [];
   let count = 0;
   for (const application of applications) {
-    const { app, sandbox } = application;
+    const { clientKey, sandbox } = application;
     const customers = application.customers();
     const header: SandboxRecord | undefined = sandbox && { type: 'sandbox', ...sandbox, customers: [] };
-    segments.push({ start: count, header, app, customers });
+    segments.push({ start: count, header, clientKey, customers });
     count += customers.length + (header ? 1 : 0);
   }
   let segment = 0;
@@ -98,10 +99,10 @@ export function snapshotRecords(applications: readonly ApplicationContents[]): S
     // Asked for in order: the segment of the previous index, or one after it.
     if (index < segments[segment]!.start) segment = 0;
     while (segment + 1 < segments.length && segments[segment + 1]!.start <= index) segment++;
-    const { start, header, app, customers } = segments[segment]!;
+    const { start, header, clientKey, customers } = segments[segment]!;
     const offset = index - start - (header ? 1 : 0);
     if (offset < 0) return header!;
-    return customerRecordOf(app, { kind: 'put', customer: customers[offset]!, previous: undefined });
+    return customerRecordOf(clientKey, { kind: 'put', customer: customers[offset]!, previous: undefined });
   };
   return { count, recordAt };
 }
@@ -109,8 +110,8 @@ export function snapshotRecords(applications: readonly ApplicationContents[]): S
 /** The mock's own customers and every other application's, as a snapshot and the journals after it leave them. */
 export class ApplicationsReplay {
   readonly own = new CustomerReplay();
-  /** By client key; a sandbox with its identity. */
-  readonly apps = new Map<string, { sandbox: SandboxIdentity | undefined; readonly replay: CustomerReplay }>();
+  /** Every application but the mock's own, by client key; a sandbox with its identity. */
+  readonly others = new Map<string, { sandbox: SandboxIdentity | undefined; readonly replay: CustomerReplay }>();
 
   /** A record of the snapshot; throws on one a snapshot cannot hold. */
   applySnapshotRecord(record: StateRecord): void {
@@ -128,8 +129,8 @@ export class ApplicationsReplay {
         this.createSandbox(known);
         return;
       case 'sandbox-delete':
-        if (this.apps.get(known.clientKey)?.sandbox === undefined) throw new Error(`deletes a sandbox that does not exist (${JSON.stringify(known.clientKey)})`);
-        this.apps.delete(known.clientKey);
+        if (this.others.get(known.clientKey)?.sandbox === undefined) throw new Error(`deletes a sandbox that does not exist (${JSON.stringify(known.clientKey)})`);
+        this.others.delete(known.clientKey);
         return;
       case 'put':
       case 'delete':
@@ -143,19 +144,19 @@ export class ApplicationsReplay {
 
   private createSandbox(record: Extract<SandboxRecord, { type: 'sandbox' }>): void {
     const { clientKey, clientSecret, appId, createdAt, customers } = record;
-    if (this.apps.has(clientKey)) throw new Error(`a second application with the client key ${JSON.stringify(clientKey)}`);
+    if (this.others.has(clientKey)) throw new Error(`a second application with the client key ${JSON.stringify(clientKey)}`);
     const replay = new CustomerReplay();
     for (const customer of customers) replay.applySnapshotRecord({ type: 'put', customer });
-    this.apps.set(clientKey, { sandbox: { clientKey, clientSecret, appId, createdAt }, replay });
+    this.others.set(clientKey, { sandbox: { clientKey, clientSecret, appId, createdAt }, replay });
   }
 
   /** The mock's own customers, or an application's, which a configured application's first record creates. */
-  private replayOf(app: string | undefined): CustomerReplay {
-    if (app === undefined) return this.own;
-    let stored = this.apps.get(app);
+  private replayOf(clientKey: string | undefined): CustomerReplay {
+    if (clientKey === undefined) return this.own;
+    let stored = this.others.get(clientKey);
     if (!stored) {
       stored = { sandbox: undefined, replay: new CustomerReplay() };
-      this.apps.set(app, stored);
+      this.others.set(clientKey, stored);
     }
     return stored.replay;
   }

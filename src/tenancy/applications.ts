@@ -178,9 +178,9 @@ export class Applications {
   /** Every application's customers now, the mock's own first; sandboxes with their identity. */
   contents(): ApplicationContents[] {
     return [...this.byKey.values()].map((application) => ({
-      app: application === this.own ? undefined : application.identity.clientKey,
+      clientKey: application === this.own ? undefined : application.identity.clientKey,
       sandbox: this.sandboxes.has(application) ? this.sandboxIdentity(application) : undefined,
-      customers: () => application.store.snapshot(),
+      customers: () => application.store.customers(),
     }));
   }
 
@@ -296,10 +296,10 @@ export class Applications {
     if (this.byKey.has(clientKey)) throw new Error(`Two applications have the client key "${clientKey}"`);
     this.byKey.set(clientKey, application);
     const { store } = application;
-    const app = application === this.own ? undefined : clientKey;
+    const changed = application === this.own ? undefined : clientKey;
     this.unwatch.set(
       clientKey,
-      store.onChange((change) => this.tell({ kind: 'customers', app, change }, () => store.revert(change))),
+      store.onChange((change) => this.tell({ kind: 'customers', clientKey: changed, change }, () => store.revert(change))),
     );
   }
 

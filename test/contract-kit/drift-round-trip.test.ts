@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/options.js';
-import type { RunningMock } from '../../src/server.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { listeningMock } from '../support/mock.js';
 
@@ -24,7 +24,7 @@ const findings = ({ format, profile, observations }: DriftReport) => ({ format, 
  */
 describe('drift report round trip: kit --drift, then mock --compat FILE', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'drift-round-trip-'));
-  const mocks: RunningMock[] = [];
+  const mocks: ListeningMock[] = [];
   afterAll(async () => {
     await Promise.all(mocks.map((m) => m.close()));
     rmSync(dir, { recursive: true, force: true });

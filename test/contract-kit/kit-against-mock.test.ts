@@ -2,21 +2,21 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningMock } from '../../src/server.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { FAULTS, faultyServer } from '../support/faults.js';
 import { PLATFORM_VARIANTS } from '../support/platform-variants.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 
 describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
-  let mock: RunningMock;
+  let mock: ListeningMock;
   beforeAll(async () => {
     mock = await listeningMock(CONTRACT_MOCK_CONFIG);
   });
   afterAll(() => mock.close());
 
   it('passes read-only (settings from the environment), sending only reads and rejected writes, and never a DELETE', async () => {
-    const before = mock.store.snapshot();
+    const before = mock.store.customers();
     mock.requestLog.clear();
     const run = await runContractCli(undefined, {
       credentials: false,
@@ -28,7 +28,7 @@ describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS
     // The write checks are reported as skipped, with the reason.
     expect(run.skipped.length).toBeGreaterThan(0);
     expect(run.skipped.every((s) => s.includes('pass --allow-writes'))).toBe(true);
-    expect(mock.store.snapshot()).toEqual(before);
+    expect(mock.store.customers()).toEqual(before);
     const writes = mock.requestLog.list().filter((r) => r.method !== 'GET');
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.every((r) => r.status === 400 && r.method !== 'DELETE')).toBe(true);
@@ -39,7 +39,7 @@ describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS
   it.each(['documented', 'strict'])(
     'passes with --allow-writes in the %s profile, leaves the data as it found it, and writes JUnit and drift reports',
     async (profile) => {
-      const before = mock.store.snapshot();
+      const before = mock.store.customers();
       const junit = join(tmpdir(), `contract-junit-${process.pid}-${profile}.xml`);
       const drift = join(tmpdir(), `contract-drift-${process.pid}-${profile}.json`);
       mock.requestLog.clear();
@@ -48,7 +48,7 @@ describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS
         const run = await runContractCli(mock.url, { args: ['--allow-writes', '--seed', '1', '--profile', profile, '--junit', junit, '--drift', drift] });
         expect(run.failed, run.stdout).toEqual([]);
         expect(run.code).toBe(0);
-        expect(mock.store.snapshot()).toEqual(before);
+        expect(mock.store.customers()).toEqual(before);
         const methods = new Set(mock.requestLog.list().filter((r) => r.status < 300).map((r) => r.method));
         expect([...methods].sort()).toEqual(['DELETE', 'GET', 'PATCH', 'POST']);
         expect(run.stdout).toMatch(new RegExp(`Contract PASSED \\(profile ${profile}, seed \\d+\\): .*; ${run.requests} requests sent in [\\d.]+ s`));
@@ -93,13 +93,13 @@ describe.concurrent('the contract kit against mocks of its own', { timeout: CONT
   it('cleans up what it created when the write sequence fails, and prints the seed and the shortest failing sequence', async () => {
     const broken = await faultyServer(FAULTS.find((f) => f.name === 'update shown but not stored'));
     try {
-      const before = broken.mock.store.snapshot();
+      const before = broken.mock.store.customers();
       const run = await runContractCli(broken.url, { args: ['--allow-writes', '--seed', '7'] });
       expect(run.code).toBe(1);
       expect(run.failed).toContainEqual(expect.stringContaining('a seeded random sequence'));
       expect(run.stdout).toMatch(/seed 7 \(replay with --seed 7\); shortest failing sequence, after \d+ shrinks:\n\s+.*(update|blacklist|restore|deactivate)\(#\d+/);
       expect(broken.mock.requestLog.list().some((r) => r.method === 'POST' && r.status === 201)).toBe(true);
-      expect(broken.mock.store.snapshot()).toEqual(before);
+      expect(broken.mock.store.customers()).toEqual(before);
     } finally {
       await broken.close();
     }
@@ -111,8 +111,8 @@ describe.concurrent('the contract kit against mocks of its own', { timeout: CONT
   ])('on Ctrl-C mid-run against %s: stops the checks, removes every record it created, exits 130', async (_name, variant) => {
     const server = await faultyServer(variant);
     try {
-      const before = server.mock.store.snapshot();
-      const kitRecords = () => server.mock.store.snapshot().filter((c) => c.email?.toLowerCase().startsWith('contract-kit+'));
+      const before = server.mock.store.customers();
+      const kitRecords = () => server.mock.store.customers().filter((c) => c.email?.toLowerCase().startsWith('contract-kit+'));
       let liveAtSignal = 0;
       const run = await runContractCli(server.url, {
         args: ['--allow-writes', '--seed', '5'],
@@ -133,7 +133,7 @@ describe.concurrent('the contract kit against mocks of its own', { timeout: CONT
       expect(run.stdout).not.toContain('NOT removed');
       if (variant === undefined) {
         expect(run.stdout).toMatch(/deleted [1-9]\d* record\(s\)/);
-        expect(server.mock.store.snapshot()).toEqual(before);
+        expect(server.mock.store.customers()).toEqual(before);
       } else {
         const left = kitRecords();
         expect(left.length).toBeGreaterThanOrEqual(2);

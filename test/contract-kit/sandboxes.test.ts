@@ -2,14 +2,14 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inSandbox, SandboxUnavailableError } from '../../src/contract-kit/sandbox.js';
 import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_MS, type ContractSettings } from '../../src/contract-kit/settings.js';
-import type { RunningMock } from '../../src/server.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 
 const RUNS = 8;
 
 describe('the contract kit with --sandbox', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
-  let mock: RunningMock;
+  let mock: ListeningMock;
   let settings: ContractSettings;
   beforeAll(async () => {
     // The kit checks the rate-limit headers, so the limit is on: each sandbox counts in a window of its own.
@@ -33,7 +33,7 @@ describe('the contract kit with --sandbox', { timeout: CONTRACT_RUN_TIMEOUT_MS }
   const sandboxes = async () => (await fetch(`${mock.url}/__admin/sandboxes`, { headers: CREDENTIALS }).then((res) => res.json())) as { sandboxes: unknown[] };
 
   it(`passes ${RUNS} runs with --allow-writes at once against one mock, each in a sandbox it deletes, the main data set untouched`, async () => {
-    const before = mock.store.snapshot();
+    const before = mock.store.customers();
     mock.requestLog.clear();
     const runs = await Promise.all(Array.from({ length: RUNS }, () => runContractCli(mock.url, { args: ['--allow-writes', '--sandbox'] })));
     for (const run of runs) {
@@ -45,7 +45,7 @@ describe('the contract kit with --sandbox', { timeout: CONTRACT_RUN_TIMEOUT_MS }
     expect(new Set(created).size).toBe(RUNS);
     for (const [index, run] of runs.entries()) expect(run.stdout).toContain(`Sandbox ${created[index]} deleted`);
     expect((await sandboxes()).sandboxes).toEqual([]);
-    expect(mock.store.snapshot()).toEqual(before);
+    expect(mock.store.customers()).toEqual(before);
     // Not one of their requests was the mock's own: its log shows only their deliberately bad credentials, refused.
     expect(mock.requestLog.list().length).toBeGreaterThan(0);
     expect(new Set(mock.requestLog.list().map((entry) => entry.status))).toEqual(new Set([401]));

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { DEFAULT_CONFIG } from '../../src/config/mock-config.js';
-import { startMock, type RunningMock } from '../../src/server.js';
+import { startMock, type ListeningMock } from '../../src/node-mock.js';
 import { outputDifferences, runnableBlocks, type RunnableBlock } from '../support/readme-examples.js';
 import { CREDENTIALS } from '../support/mock.js';
 
@@ -19,7 +19,7 @@ const run = promisify(execFile);
 const blocks = runnableBlocks(README);
 
 describe('README examples', () => {
-  let mock: RunningMock;
+  let mock: ListeningMock;
   beforeAll(async () => {
     // What `npm start` serves, on a free port so that a running mock or a parallel test cannot clash.
     mock = await startMock({ ...DEFAULT_CONFIG, port: 0 });

@@ -6,7 +6,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningMock } from '../../src/server.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli, type ContractRunOptions } from '../support/contract-cli.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 
@@ -24,7 +24,7 @@ interface Cause {
   readonly headline: RegExp;
 }
 
-let mock: RunningMock;
+let mock: ListeningMock;
 let workDir: string;
 const servers: Server[] = [];
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec } from '../../src/openapi/index.js';
-import type { RunningMock } from '../../src/server.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { listeningMock } from '../support/mock.js';
 
@@ -17,7 +17,7 @@ const SCREENSHOTS = {
 const FIRST_VIEWPORT = { width: 1400, height: 1000 };
 
 describe('the /docs page in a real browser', () => {
-  let mock: RunningMock;
+  let mock: ListeningMock;
   let browser: BrowserContext;
   let profile: string;
 
@@ -101,7 +101,7 @@ describe('the /docs page in a real browser', () => {
     expect(body.data).toHaveLength(3);
     expect(await list.locator('.live-responses-table .response .response-col_status').first().textContent()).toContain('200');
     const emails = body.data.map((customer) => customer.email);
-    expect(emails.every((email) => mock.store.snapshot().some((c) => c.email === email))).toBe(true);
+    expect(emails.every((email) => mock.store.customers().some((c) => c.email === email))).toBe(true);
 
     await responseBody.scrollIntoViewIfNeeded();
     await page.screenshot({ path: SCREENSHOTS.response });

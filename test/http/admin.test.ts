@@ -6,6 +6,7 @@ import { generateCustomers } from '../../src/store/seed.js';
 import { CREDENTIALS, inProcessMock, ManualClock, type InProcessMock } from '../support/mock.js';
 import { aCustomer } from '../support/customers.js';
 import { expectDocumented, expectError } from '../support/documented.js';
+import { storeInvariantProblems } from '../support/store-invariants.js';
 
 const NOW = Date.UTC(2026, 2, 1, 12, 0, 10);
 const NEW = { first_name: 'Edsger', last_name: 'Dijkstra', phone_number: '+31201234567' };
@@ -16,7 +17,7 @@ let seeded: Customer[];
 beforeEach(async () => {
   clock = new ManualClock(NOW);
   mock = await inProcessMock({ count: 30, seed: 5, rateLimit: 5 }, clock);
-  seeded = mock.store.snapshot();
+  seeded = mock.store.customers();
 });
 
 describe('POST /__admin/reset', () => {
@@ -28,11 +29,11 @@ describe('POST /__admin/reset', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ customers: 30 });
     await expectDocumented('adminReset', res);
-    expect(mock.store.snapshot()).toEqual(seeded);
-    expect(mock.store.checkInvariants()).toEqual([]);
+    expect(mock.store.customers()).toEqual(seeded);
+    expect(storeInvariantProblems(mock.store)).toEqual([]);
     // The seeded state is the generator's output for the mock's seed and count.
     const generated = generateCustomers({ seed: 5, count: 30, appId: mock.mock.config.appId });
-    expect(new Set(mock.store.snapshot().map((c) => c.id))).toEqual(new Set(generated.map((c) => c.id)));
+    expect(new Set(mock.store.customers().map((c) => c.id))).toEqual(new Set(generated.map((c) => c.id)));
   });
 
   it('clears idempotency keys, rate-limit counters and the request log', async () => {
@@ -50,11 +51,11 @@ describe('POST /__admin/reset', () => {
 
   it('restores a --data file, not generated data', async () => {
     const fromFile = await inProcessMock({ dataFile: join(import.meta.dirname, '..', '..', 'fixtures', 'customers.seed-42.json') });
-    const initial = fromFile.store.snapshot();
+    const initial = fromFile.store.customers();
     expect(initial).toHaveLength(50);
     await fromFile.request('DELETE', `/api/v0/customers/${initial[0]!.id}`);
     await fromFile.request('POST', '/__admin/reset');
-    expect(fromFile.store.snapshot()).toEqual(initial);
+    expect(fromFile.store.customers()).toEqual(initial);
   });
 });
 
@@ -68,7 +69,7 @@ describe('PUT /__admin/customers', () => {
     expect((await mock.get('/api/v0/customers')).body).toEqual({ data: [replacement[1], replacement[0]], total: 2, skip: 0, take: 2 });
     expect((await mock.get(`/api/v0/customers/${replacement[0]!.id}`)).body).toEqual(replacement[0]);
     await mock.request('POST', '/__admin/reset');
-    expect(mock.store.snapshot()).toEqual(seeded);
+    expect(mock.store.customers()).toEqual(seeded);
   });
 
   it("answers with the document's field order whatever order the upload gave", async () => {
@@ -96,12 +97,12 @@ describe('PUT /__admin/customers', () => {
     expectError(res, 400);
     expect((res.body.message as string[]).some((m) => message.test(m)), res.text).toBe(true);
     await expectDocumented('adminReplaceCustomers', res);
-    expect(mock.store.snapshot()).toEqual(seeded);
+    expect(mock.store.customers()).toEqual(seeded);
   });
 
   it('refuses a body that is not JSON -> 400, changing nothing', async () => {
     expectError(await mock.request('PUT', '/__admin/customers', { rawBody: '[{' }), 400, ['body must be valid JSON']);
-    expect(mock.store.snapshot()).toEqual(seeded);
+    expect(mock.store.customers()).toEqual(seeded);
   });
 });
 

@@ -85,14 +85,14 @@ describe('--compat take', () => {
 describe('--compat delete', () => {
   it('supported (default): DELETE removes the customer, and the document has the operation', async () => {
     const { mock, served } = await mockWith({});
-    const [target] = mock.store.snapshot();
+    const [target] = mock.store.customers();
     expect((await mock.request('DELETE', `/api/v0/customers/${target!.id}`)).status).toBe(200);
     expect(served.paths['/api/v0/customers/{id}'].delete.operationId).toBe('deleteCustomer');
   });
 
   it('absent: DELETE is an unknown route, nothing is removed, and the document has no such operation', async () => {
     const { mock, served } = await mockWith({ delete: 'absent' });
-    const [target] = mock.store.snapshot();
+    const [target] = mock.store.customers();
     const res = await mock.request('DELETE', `/api/v0/customers/${target!.id}`);
     expectError(res, 404, `Cannot DELETE /api/v0/customers/${target!.id}`);
     expect(mock.store.get(target!.id)).toEqual(target);
@@ -104,7 +104,7 @@ describe('--compat delete', () => {
 
 describe('--compat names', () => {
   const fullName = (mock: InProcessMock) => {
-    const c = mock.store.snapshot()[0]!;
+    const c = mock.store.customers()[0]!;
     return `${c.first_name} ${c.last_name.slice(0, 2)}`;
   };
 
@@ -116,7 +116,7 @@ describe('--compat names', () => {
   it('either: "first l" spans both names and finds nobody; one name still matches', async () => {
     const { mock, served } = await mockWith({ names: 'either' });
     expect((await mock.get(`/api/v0/customers?name=${encodeURIComponent(fullName(mock))}`)).body.total).toBe(0);
-    const c = mock.store.snapshot()[0]!;
+    const c = mock.store.customers()[0]!;
     expect((await mock.get(`/api/v0/customers?name=${encodeURIComponent(c.last_name)}`)).body.total).toBeGreaterThan(0);
     expect(served.components.parameters.NameFilter.description).toMatch(/`first_name` or `last_name` \(each on its own/);
   });
@@ -175,7 +175,7 @@ describe('--compat idempotency', () => {
     await expectDocumented('createCustomer', refused, mock.mock.spec);
     expect(mock.store.size).toBe(before);
     expect((await mock.request('POST', '/api/v0/customers', { body: NEW, headers: { 'idempotency-key': 'k-1' } })).status).toBe(201);
-    const [target] = mock.store.snapshot();
+    const [target] = mock.store.customers();
     expect((await mock.request('PATCH', `/api/v0/customers/${target!.id}`, { body: { last_name: 'X' } })).status).toBe(200);
     expect(served.paths['/api/v0/customers'].post.parameters[0]).toMatchObject({ name: 'idempotency-key', in: 'header', required: true });
   });

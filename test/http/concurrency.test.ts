@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
-import { compareListOrder, listCustomers } from '../../src/domain/query.js';
-import type { RunningMock } from '../../src/server.js';
+import { compareListOrder } from '../../src/domain/query.js';
+import { referenceList } from '../support/reference-list.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
+import { storeInvariantProblems } from '../support/store-invariants.js';
 
 interface Sent {
   readonly kind: 'create' | 'update' | 'delete' | 'read';
@@ -12,7 +14,7 @@ interface Sent {
   readonly body: any;
 }
 
-let running: RunningMock;
+let running: ListeningMock;
 beforeAll(async () => {
   running = await listeningMock({ count: 150, seed: 11 });
 });
@@ -29,7 +31,7 @@ async function call(kind: Sent['kind'], method: string, path: string, body?: unk
 
 describe('concurrent writes on a real socket', () => {
   it('keep the store sound and equal to what the acknowledged responses imply', async () => {
-    const initial = running.store.snapshot();
+    const initial = running.store.customers();
     const withEmail = initial.filter((c) => c.email !== null);
     const updated = withEmail.slice(0, 60);
     const deleted = initial.filter((c) => !updated.includes(c)).slice(0, 40);
@@ -54,7 +56,7 @@ describe('concurrent writes on a real socket', () => {
 
     const sent = await Promise.all(requests);
     expect(sent.filter((s) => s.status >= 500)).toEqual([]);
-    expect(running.store.checkInvariants()).toEqual([]);
+    expect(storeInvariantProblems(running.store)).toEqual([]);
 
     // Every contested email went to exactly one writer; everyone else was told 409.
     for (let group = 0; group < 10; group++) {
@@ -79,10 +81,10 @@ describe('concurrent writes on a real socket', () => {
       if (s.kind === 'delete' && s.status === 200) expected.delete(s.id!);
     }
     const model = [...expected.values()].sort(compareListOrder);
-    expect(running.store.snapshot()).toEqual(model);
+    expect(running.store.customers()).toEqual(model);
 
     // And the HTTP answers agree with the reference over the model.
     const page = await call('read', 'GET', '/api/v0/customers?take=100&status=BLACKLISTED');
-    expect(page.body).toEqual(listCustomers(model, { skip: 0, take: 100, status: 'BLACKLISTED' }));
+    expect(page.body).toEqual(referenceList(model, { skip: 0, take: 100, status: 'BLACKLISTED' }));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MockConfig } from '../../src/config/mock-config.js';
-import { createMock } from '../../src/server.js';
+import { createMock } from '../../src/node-mock.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 import { InProcessMock, ManualClock } from '../support/mock.js';
 import { seededRandom } from '../support/seeded-random.js';
@@ -73,7 +73,7 @@ describe('Prefer forces a failure in the documented error format', () => {
     });
     expect(res.status).toBe(503);
     expect(mock.store.size).toBe(before);
-    const id = mock.store.snapshot()[0]!.id;
+    const id = mock.store.customers()[0]!.id;
     expect((await mock.request('DELETE', `/api/v0/customers/${id}`, { headers: { prefer: 'code=500' } })).status).toBe(500);
     expect(mock.store.get(id)).toBeDefined();
   });
@@ -89,7 +89,7 @@ describe('Prefer forces a failure in the documented error format', () => {
     expect(retried.status).toBe(201);
     expect(replayed.headers.get('idempotent-replayed')).toBe('true');
     expect(replayed.body).toEqual(retried.body);
-    expect(mock.store.snapshot().filter((c) => c.email === 'ada@example.com')).toHaveLength(1);
+    expect(mock.store.customers().filter((c) => c.email === 'ada@example.com')).toHaveLength(1);
   });
 
   it('fails in front of authentication, as a gateway would', async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/config/applications.js';
+import type { ApplicationConfig } from '../../src/config/application-config.js';
 import { MAX_IDEMPOTENCY_KEYS } from '../../src/tenancy/idempotency-keys.js';
 import { REQUEST_LOG_CAPACITY } from '../../src/tenancy/request-log.js';
 import { CREDENTIALS, inProcessMock, ManualClock, type InProcessMock } from '../support/mock.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 const WINDOW_START = Date.UTC(2026, 2, 1, 10, 0, 0);
-const OTHER: AppConfig = { clientKey: 'ci-job-b', clientSecret: 'ci-job-b-secret', appId: 'app_ci_job_b', seed: 2, count: 5 };
+const OTHER: ApplicationConfig = { clientKey: 'ci-job-b', clientSecret: 'ci-job-b-secret', appId: 'app_ci_job_b', seed: 2, count: 5 };
 const OTHER_CREDENTIALS = { 'x-client-key': OTHER.clientKey, 'x-client-secret': OTHER.clientSecret };
 const NEW = { first_name: 'Grace', last_name: 'Hopper', phone_number: '+12025550143' };
 /** A few seconds on a quiet machine; several times that on a loaded one. */

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { listCustomers } from '../../src/domain/query.js';
+import { referenceList } from '../support/reference-list.js';
 import { inProcessMock, type InProcessMock } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
 import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
@@ -29,7 +29,7 @@ describe('status=DELETED (in every SDK enum)', () => {
   });
 
   it('can be written by an update or a create, and then the filter finds exactly those customers', async () => {
-    const target = mock.store.snapshot()[3]!;
+    const target = mock.store.customers()[3]!;
     const updated = await mock.request('PATCH', `/api/v0/customers/${target.id}`, { body: { status: 'DELETED' } });
     expect(updated.status).toBe(200);
     expect(updated.body.status).toBe('DELETED');
@@ -50,7 +50,7 @@ describe('status=DELETED (in every SDK enum)', () => {
   });
 
   it('and the DELETE operation removes the record rather than setting the status', async () => {
-    const target = mock.store.snapshot()[0]!;
+    const target = mock.store.customers()[0]!;
     expect((await mock.request('DELETE', `/api/v0/customers/${target.id}`)).status).toBe(200);
     expect((await list('status=DELETED')).body.total).toBe(0);
     expect((await mock.get(`/api/v0/customers/${target.id}`)).status).toBe(404);
@@ -80,7 +80,7 @@ describe("phone numbers by api.yml's pattern (the + is optional)", () => {
   });
 
   it('updates to a number without +', async () => {
-    const target = mock.store.snapshot()[5]!;
+    const target = mock.store.customers()[5]!;
     const res = await mock.request('PATCH', `/api/v0/customers/${target.id}`, { body: { phone_number: '442071838750' } });
     expect(res.status).toBe(200);
     expect(res.body.phone_number).toBe('442071838750');
@@ -114,7 +114,7 @@ describe('ids: any RFC 9562 UUID', () => {
   );
 
   it('serves a customer whose id is a version 7 UUID, as a deployment may mint them', async () => {
-    const [customer] = mock.store.snapshot();
+    const [customer] = mock.store.customers();
     expect((await mock.request('PUT', '/__admin/customers', { body: [{ ...customer!, id: UUID_V7 }] })).status).toBe(200);
     const res = await mock.get(`/api/v0/customers/${UUID_V7}`);
     expect(res.status).toBe(200);
@@ -130,7 +130,7 @@ describe('integral decimals for skip and take (the Python SDK sends its floats a
   ])('%s pages as the whole numbers', async (query, page) => {
     const res = await list(query);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual(JSON.parse(JSON.stringify(listCustomers(mock.store.snapshot(), page))));
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(referenceList(mock.store.customers(), page))));
     await expectDocumented('listCustomers', res);
   });
 

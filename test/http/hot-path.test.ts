@@ -1,14 +1,14 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listCustomers } from '../../src/domain/query.js';
-import type { RunningMock } from '../../src/server.js';
+import { referenceList } from '../support/reference-list.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 
 /**
  * The list request's fast path over a real socket, where headers come from Node's parsed request
  * and the body from kept customer JSON: same answers as the slow path and as in-process requests.
  */
-let mock: RunningMock;
+let mock: ListeningMock;
 
 beforeAll(async () => {
   mock = await listeningMock({ count: 300 });
@@ -42,7 +42,7 @@ describe('GET /api/v0/customers over a socket', () => {
     const path = '/api/v0/customers?status=ACTIVE&name=an&skip=5&take=50';
     const res = await get(path, CREDENTIALS);
     expect(res.status).toBe(200);
-    expect(res.body).toBe(JSON.stringify(listCustomers(mock.store.snapshot(), { status: 'ACTIVE', name: 'an', skip: 5, take: 50 })));
+    expect(res.body).toBe(JSON.stringify(referenceList(mock.store.customers(), { status: 'ACTIVE', name: 'an', skip: 5, take: 50 })));
   });
 
   it.each([

@@ -32,7 +32,7 @@ describe('idempotency-key', () => {
   });
 
   it('replays an update and a delete without running them again', async () => {
-    const [a, b] = mock.store.snapshot();
+    const [a, b] = mock.store.customers();
     const patched = await send('PATCH', `/api/v0/customers/${a!.id}`, 'p', { first_name: 'Once' });
     clock.advance(1000);
     const replayed = await send('PATCH', `/api/v0/customers/${a!.id}`, 'p', { first_name: 'Once' });
@@ -49,10 +49,10 @@ describe('idempotency-key', () => {
   });
 
   it('replays the first response even when it was an error the operation produced', async () => {
-    const taken = mock.store.snapshot().find((c) => c.email !== null)!.email!;
+    const taken = mock.store.customers().find((c) => c.email !== null)!.email!;
     const first = await send('POST', '/api/v0/customers', 'e', { ...NEW, email: taken });
     expectError(first, 409, 'Customer with the same email already exists');
-    await mock.request('DELETE', `/api/v0/customers/${mock.store.snapshot().find((c) => c.email === taken)!.id}`);
+    await mock.request('DELETE', `/api/v0/customers/${mock.store.customers().find((c) => c.email === taken)!.id}`);
     const again = await send('POST', '/api/v0/customers', 'e', { ...NEW, email: taken });
     expect(again.status).toBe(409);
     expect(again.text).toBe(first.text);
@@ -64,16 +64,16 @@ describe('idempotency-key', () => {
     ['a different method and path', 'DELETE', '/api/v0/customers/6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10', undefined],
   ])('refuses the same key with %s -> 409, changing nothing', async (_what, method, path, body) => {
     await send('POST', '/api/v0/customers', 'same', NEW);
-    const before = mock.store.snapshot();
+    const before = mock.store.customers();
     const res = await send(method, path, 'same', body);
     expectError(res, 409, REUSED);
     expect(res.body.error).toBe('Conflict');
     await expectDocumented(method === 'POST' ? 'createCustomer' : 'deleteCustomer', res);
-    expect(mock.store.snapshot()).toEqual(before);
+    expect(mock.store.customers()).toEqual(before);
   });
 
   it('refuses the same key on another customer (a different path)', async () => {
-    const [a, b] = mock.store.snapshot();
+    const [a, b] = mock.store.customers();
     await send('PATCH', `/api/v0/customers/${a!.id}`, 'path', { status: 'DEACTIVATED' });
     expectError(await send('PATCH', `/api/v0/customers/${b!.id}`, 'path', { status: 'DEACTIVATED' }), 409, REUSED);
     expect(mock.store.get(b!.id)!.status).toBe(b!.status);
@@ -105,7 +105,7 @@ describe('idempotency-key', () => {
   });
 
   it('does not apply to reads: GET ignores the header', async () => {
-    const id = mock.store.snapshot()[0]!.id;
+    const id = mock.store.customers()[0]!.id;
     await send('GET', `/api/v0/customers/${id}`, 'read');
     expect((await send('GET', '/api/v0/customers', 'read')).status).toBe(200);
   });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
-import { listCustomers, type ListQuery } from '../../src/domain/query.js';
+import { type ListQuery } from '../../src/domain/query.js';
+import { referenceList } from '../support/reference-list.js';
 import { inProcessMock, type InProcessMock } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
 import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
@@ -9,7 +10,7 @@ let mock: InProcessMock;
 let all: Customer[];
 beforeAll(async () => {
   mock = await inProcessMock({ count: 300, seed: 7 });
-  all = mock.store.snapshot();
+  all = mock.store.customers();
 });
 
 function url(query: Record<string, string | number>): string {
@@ -22,7 +23,7 @@ async function expectReference(query: Partial<ListQuery>): Promise<Customer[]> {
   const res = await mock.get(url(query as Record<string, string | number>));
   expect(res.status, res.text).toBe(200);
   await expectDocumented('listCustomers', res);
-  const expected = listCustomers(mock.store.snapshot(), { skip: 0, take: 10, ...query });
+  const expected = referenceList(mock.store.customers(), { skip: 0, take: 10, ...query });
   expect(res.body).toEqual(expected);
   return expected.data;
 }
@@ -84,7 +85,7 @@ describe('GET /api/v0/customers: parameters', () => {
   it('ignores unknown parameters', async () => {
     const res = await mock.get('/api/v0/customers?page=2&limit=1000&sort=name&foo=&foo=bar&take=3');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual(listCustomers(all, { skip: 0, take: 3 }));
+    expect(res.body).toEqual(referenceList(all, { skip: 0, take: 3 }));
   });
 });
 

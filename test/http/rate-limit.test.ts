@@ -28,7 +28,7 @@ describe('rate limit', () => {
 
   it('puts the headers on every response of every operation: 200, 201, 400, 401, 404, 409, replays', async () => {
     const { mock } = await limitedMock(50);
-    const [existing, other] = mock.store.snapshot().filter((c) => c.email !== null);
+    const [existing, other] = mock.store.customers().filter((c) => c.email !== null);
     const responses = [
       await mock.get('/api/v0/customers'),
       await mock.request('POST', '/api/v0/customers', { body: { first_name: 'A', last_name: 'B', phone_number: '+123456' } }),
@@ -53,7 +53,7 @@ describe('rate limit', () => {
   it('answers past the limit with 429, Retry-After and the documented body, and changes nothing', async () => {
     const { mock } = await limitedMock(3);
     for (let i = 0; i < 3; i++) expect((await mock.get('/api/v0/customers')).status).toBe(200);
-    const before = mock.store.snapshot();
+    const before = mock.store.customers();
     const refused = await mock.request('POST', '/api/v0/customers', { body: { first_name: 'A', last_name: 'B', phone_number: '+123456' } });
     expectError(refused, 429, 'Rate limit exceeded');
     // 20.5 s into the window: 39.5 s left, rounded up.
@@ -61,7 +61,7 @@ describe('rate limit', () => {
     expect(refused.headers.get('retry-after')).toBe('40');
     expect(limitHeaders(refused)).toEqual({ limit: '3', remaining: '0', reset: String(NEXT_WINDOW_SECONDS) });
     await expectDocumented('createCustomer', refused);
-    expect(mock.store.snapshot()).toEqual(before);
+    expect(mock.store.customers()).toEqual(before);
     expectError(await mock.get('/api/v0/customers'), 429);
   });
 

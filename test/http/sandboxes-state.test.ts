@@ -1,16 +1,16 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/config/applications.js';
+import type { ApplicationConfig } from '../../src/config/application-config.js';
 import type { Customer } from '../../src/domain/customer.js';
-import { createMock, type StartOptions } from '../../src/server.js';
+import { createMock, type StartOptions } from '../../src/node-mock.js';
 import { aCustomer } from '../support/customers.js';
 import { FailingFileSystem } from '../support/failing-file-system.js';
 import { InProcessMock, ManualClock, type TestResponse } from '../support/mock.js';
 import { stateFolders } from '../support/state-folders.js';
 
 const NOW = Date.UTC(2026, 2, 1, 12, 0, 0);
-const TEAM_B: AppConfig = { clientKey: 'team-b', clientSecret: 'team-b-secret', appId: 'app_team_b', seed: 5, count: 4 };
+const TEAM_B: ApplicationConfig = { clientKey: 'team-b', clientSecret: 'team-b-secret', appId: 'app_team_b', seed: 5, count: 4 };
 const NEW = { first_name: 'Frances', last_name: 'Allen', phone_number: '+19145550100', email: 'frances@example.com' };
 
 interface Sandbox {

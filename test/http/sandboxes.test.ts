@@ -73,7 +73,7 @@ describe('POST /__admin/sandboxes', () => {
 
   it("keeps each sandbox's data, idempotency keys and request log apart from the mock's own and from each other", async () => {
     const [a, b] = [await createSandbox({ count: 2 }), await createSandbox({ count: 2 })];
-    const ownBefore = mock.store.snapshot();
+    const ownBefore = mock.store.customers();
     const created = await as(a, 'POST', '/api/v0/customers', NEW);
     expect(created.status).toBe(201);
     expect(created.body.appId).toBe(a.appId);
@@ -95,7 +95,7 @@ describe('POST /__admin/sandboxes', () => {
   it('lets a sandbox reset, replace and read the log of itself only', async () => {
     const sandbox = await createSandbox({ count: 3 });
     const initial = (await as(sandbox, 'GET', '/api/v0/customers')).body;
-    const ownBefore = mock.store.snapshot();
+    const ownBefore = mock.store.customers();
     await as(sandbox, 'POST', '/api/v0/customers', NEW);
     await mock.request('POST', '/api/v0/customers', { body: NEW });
     const reset = await as(sandbox, 'POST', '/__admin/reset');

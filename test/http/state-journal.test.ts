@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 import { customerCheck } from '../../src/engine.js';
-import { createMock, type StartOptions } from '../../src/server.js';
+import { createMock, type StartOptions } from '../../src/node-mock.js';
 import type { CustomerCheck } from '../../src/store/data-file.js';
 import { loadState, UnwritableStateError } from '../../src/store/durable-state.js';
 import { encodeLine, STATE_FORMAT_VERSION, StateFileError } from '../../src/store/state-format.js';
@@ -12,6 +12,7 @@ import { aCustomer } from '../support/customers.js';
 import { FailingFileSystem } from '../support/failing-file-system.js';
 import { InProcessMock } from '../support/mock.js';
 import { stateFolders } from '../support/state-folders.js';
+import { storeInvariantProblems } from '../support/store-invariants.js';
 
 const { freshState, track, stop } = stateFolders('mock-journal-');
 let check: CustomerCheck;
@@ -33,7 +34,7 @@ describe('--state journal, in process', () => {
   it('has every acknowledged write, admin replace and reset included, on disk when it is answered', async () => {
     const state = freshState();
     const mock = await start(state);
-    expect(onDisk(state)).toEqual(byId(mock.store.snapshot()));
+    expect(onDisk(state)).toEqual(byId(mock.store.customers()));
     const created = await mock.request('POST', '/api/v0/customers', { body: newCustomer(1) });
     expect(created.status).toBe(201);
     expect(onDisk(state)).toContainEqual(created.body);
@@ -51,7 +52,7 @@ describe('--state journal, in process', () => {
     expect((await mock.request('PUT', '/__admin/customers', { body: replacement })).status).toBe(200);
     expect(onDisk(state)).toEqual(byId(replacement));
     expect((await mock.request('POST', '/__admin/reset')).body).toEqual({ customers: 10 });
-    expect(onDisk(state)).toEqual(byId(mock.store.snapshot()));
+    expect(onDisk(state)).toEqual(byId(mock.store.customers()));
     expect(onDisk(state)).toHaveLength(10);
   });
 
@@ -63,17 +64,17 @@ describe('--state journal, in process', () => {
 
     const second = await start(state);
     expect(second.mock.dataSource).toBe(`state file ${state}`);
-    const loaded = byId(second.store.snapshot());
+    const loaded = byId(second.store.customers());
     expect(loaded.map((c) => c.id)).toContain(kept.id);
     const dropped = (await second.request('POST', '/api/v0/customers', { body: newCustomer(2) })).body;
     await second.request('DELETE', `/api/v0/customers/${kept.id}`);
     expect((await second.request('POST', '/__admin/reset')).body).toEqual({ customers: 11 });
-    expect(byId(second.store.snapshot())).toEqual(loaded);
+    expect(byId(second.store.customers())).toEqual(loaded);
     expect((await second.request('GET', `/api/v0/customers/${dropped.id}`)).status).toBe(404);
     await stop(second);
 
     const third = await start(state);
-    expect(byId(third.store.snapshot())).toEqual(loaded);
+    expect(byId(third.store.customers())).toEqual(loaded);
   });
 
   it('never generates the seed data set when there is state to load', async () => {
@@ -90,8 +91,8 @@ describe('--state journal, in process', () => {
     const disk = new FailingFileSystem();
     const warnings: string[] = [];
     const mock = await start(state, { stateFileSystem: disk, onStateWarning: (message) => warnings.push(message) });
-    const [victim] = mock.store.snapshot();
-    const before = byId(mock.store.snapshot());
+    const [victim] = mock.store.customers();
+    const before = byId(mock.store.customers());
     disk.failWith('ENOSPC');
 
     const refused = await Promise.all([
@@ -106,8 +107,8 @@ describe('--state journal, in process', () => {
       expect(response.status).toBe(503);
       expect(response.body).toEqual({ statusCode: 503, message: expect.stringContaining('ENOSPC'), error: 'Service Unavailable' });
     }
-    expect(byId(mock.store.snapshot())).toEqual(before);
-    expect(mock.store.checkInvariants()).toEqual([]);
+    expect(byId(mock.store.customers())).toEqual(before);
+    expect(storeInvariantProblems(mock.store)).toEqual([]);
     const list = await mock.request('GET', '/api/v0/customers?take=100');
     expect(list.status).toBe(200);
     expect(byId(list.body.data)).toEqual(before);
@@ -130,7 +131,7 @@ describe('--state journal, in process', () => {
     await Promise.all([mock.mock.state!.compact(), ...during]);
     await mock.request('POST', '/api/v0/customers', { body: newCustomer(200) });
     expect(filesOf(state)).toEqual(['s.json', 's.json.journal.2']);
-    const served = byId(mock.store.snapshot());
+    const served = byId(mock.store.customers());
     expect(served).toHaveLength(51);
     await stop(mock);
     expect(onDisk(state)).toEqual(served);
@@ -146,7 +147,7 @@ describe('--state journal, in process', () => {
     await mock.mock.state!.compact();
     expect(warnings.join('\n')).toMatch(/could not write a new snapshot.*ENOSPC.*the journal still holds every write/);
     expect((await mock.request('POST', '/api/v0/customers', { body: newCustomer(2) })).status).toBe(201);
-    const served = byId(mock.store.snapshot());
+    const served = byId(mock.store.customers());
     await stop(mock);
     expect(filesOf(state)).toEqual(['s.json', 's.json.journal.1', 's.json.journal.2']);
     expect(onDisk(state)).toEqual(served);
@@ -157,7 +158,7 @@ describe('--state journal, in process', () => {
     const legacy = [aCustomer(), aCustomer()];
     writeFileSync(state, JSON.stringify(legacy));
     const mock = await start(state);
-    expect(byId(mock.store.snapshot())).toEqual(byId(legacy));
+    expect(byId(mock.store.customers())).toEqual(byId(legacy));
     await mock.mock.state!.compact();
     expect(readFileSync(state, 'utf8')).toMatch(new RegExp(`^[0-9a-f]{8} \\{"format":"customers-mock-state","version":${STATE_FORMAT_VERSION},"kind":"snapshot"`));
     await stop(mock);
@@ -173,7 +174,7 @@ describe('--state journal, in process', () => {
     writeFileSync(state, [v2Header('snapshot', 2), { type: 'put', customer: kept }, { type: 'put', customer: deleted }].map(encodeLine).join(''));
     writeFileSync(`${state}.journal.1`, [v2Header('journal'), { type: 'delete', id: deleted.id }, { type: 'put', customer: added }].map(encodeLine).join(''));
     const mock = await start(state);
-    expect(byId(mock.store.snapshot())).toEqual(byId([kept, added]));
+    expect(byId(mock.store.customers())).toEqual(byId([kept, added]));
     await mock.mock.state!.compact();
     await stop(mock);
     const [header, ...records] = readFileSync(state, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line.slice(9)) as Record<string, unknown>);
@@ -193,7 +194,7 @@ describe('--state journal, in process', () => {
     it('is saved as a new snapshot, and the writes sent behind it are acknowledged only once it is on disk', async () => {
       const state = freshState();
       const mock = await start(state, large, 30);
-      const started = byId(mock.store.snapshot());
+      const started = byId(mock.store.customers());
       const created = (await mock.request('POST', '/api/v0/customers', { body: newCustomer(1) })).body;
       const [reset, [behind, onDiskWhenAnswered]] = await Promise.all([
         mock.request('POST', '/__admin/reset'),
@@ -212,10 +213,10 @@ describe('--state journal, in process', () => {
       expect(journalRecords(state).map((record) => record.type)).toEqual(['put', 'replace']);
       expect((await mock.request('POST', '/__admin/reset')).status).toBe(200);
       expect(filesOf(state)).toEqual(['s.json', 's.json.journal.3']);
-      const served = byId(mock.store.snapshot());
+      const served = byId(mock.store.customers());
       await stop(mock);
       expect(onDisk(state)).toEqual(served);
-      expect(byId((await start(state, large, 30)).store.snapshot())).toEqual(served);
+      expect(byId((await start(state, large, 30)).store.customers())).toEqual(served);
     });
 
     it('is taken back, with every write behind it, when its snapshot cannot be written', async () => {
@@ -224,15 +225,15 @@ describe('--state journal, in process', () => {
       const warnings: string[] = [];
       const mock = await start(state, { ...large, stateFileSystem: disk, onStateWarning: (message) => warnings.push(message) }, 30);
       const created = (await mock.request('POST', '/api/v0/customers', { body: newCustomer(1) })).body;
-      const before = byId(mock.store.snapshot());
+      const before = byId(mock.store.customers());
       disk.failWith('ENOSPC', (path) => path.endsWith('.tmp'));
       const [reset, behind] = await Promise.all([mock.request('POST', '/__admin/reset'), mock.request('POST', '/api/v0/customers', { body: newCustomer(2) })]);
       for (const refused of [reset, behind]) {
         expect(refused.status).toBe(503);
         expect(refused.body).toEqual({ statusCode: 503, message: expect.stringContaining('ENOSPC'), error: 'Service Unavailable' });
       }
-      expect(byId(mock.store.snapshot())).toEqual(before);
-      expect(mock.store.checkInvariants()).toEqual([]);
+      expect(byId(mock.store.customers())).toEqual(before);
+      expect(storeInvariantProblems(mock.store)).toEqual([]);
       expect((await mock.request('GET', `/api/v0/customers/${created.id}`)).status).toBe(200);
 
       disk.heal();
@@ -247,7 +248,7 @@ describe('--state journal, in process', () => {
     const state = freshState();
     const mock = await start(state);
     for (let n = 0; n < 3; n++) await mock.request('POST', '/api/v0/customers', { body: newCustomer(n) });
-    const served = byId(mock.store.snapshot());
+    const served = byId(mock.store.customers());
     await stop(mock);
     const journal = `${state}.journal.1`;
     const whole = statSync(journal).size;
@@ -257,7 +258,7 @@ describe('--state journal, in process', () => {
     const warnings: string[] = [];
     const restarted = await start(state, { onStateWarning: (message) => warnings.push(message) });
     expect(warnings).toEqual([`${journal}: cut off a torn record at byte ${whole} (${record.length - 7} bytes of a write that was never acknowledged)`]);
-    expect(byId(restarted.store.snapshot())).toEqual(served);
+    expect(byId(restarted.store.customers())).toEqual(served);
     expect(statSync(journal).size).toBe(whole);
     expect((await restarted.request('POST', '/api/v0/customers', { body: newCustomer(9) })).status).toBe(201);
     await stop(restarted);

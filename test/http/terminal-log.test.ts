@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { terminalLog } from '../../src/cli/terminal-log.js';
-import { createMock } from '../../src/server.js';
+import { createMock } from '../../src/node-mock.js';
 import { InProcessMock } from '../support/mock.js';
 
 const KEY = 'key-0f3a9c71';

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
-import { listCustomers } from '../../src/domain/query.js';
+import { referenceList } from '../support/reference-list.js';
 import { inProcessMock, ManualClock, type InProcessMock, type TestResponse } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
+import { storeInvariantProblems } from '../support/store-invariants.js';
 
 const NOW = Date.UTC(2026, 2, 1, 9, 30);
 const UNKNOWN_ID = '6f1c2a52-8d3e-4c1b-9a57-3f2e8b7d4c10';
@@ -20,13 +21,13 @@ const create = (body: unknown) => mock.request('POST', '/api/v0/customers', { bo
 const fetchOne = (id: string) => mock.request('GET', `/api/v0/customers/${id}`);
 const update = (id: string, body: unknown) => mock.request('PATCH', `/api/v0/customers/${id}`, { body });
 const remove = (id: string) => mock.request('DELETE', `/api/v0/customers/${id}`);
-const someone = (): Customer => mock.store.snapshot().find((c) => c.email !== null && c.status === 'ACTIVE')!;
+const someone = (): Customer => mock.store.customers().find((c) => c.email !== null && c.status === 'ACTIVE')!;
 
 /** Sends a request that must be refused, checks that the store did not move, and hands back the response. */
 async function refused(send: () => Promise<TestResponse<any>>): Promise<TestResponse<any>> {
-  const before = mock.store.snapshot();
+  const before = mock.store.customers();
   const res = await send();
-  expect(mock.store.snapshot()).toEqual(before);
+  expect(mock.store.customers()).toEqual(before);
   return res;
 }
 
@@ -65,7 +66,7 @@ describe('POST /api/v0/customers', () => {
     expect(after.body.data[0]).toEqual(created);
     expect((await mock.get('/api/v0/customers?name=grace%20h')).body.data).toContainEqual(created);
     expect((await mock.get('/api/v0/customers?email=GRACE.HOPPER@EXAMPLE.COM')).body.data).toEqual([created]);
-    expect((await mock.get('/api/v0/customers?take=100')).body).toEqual(listCustomers(mock.store.snapshot(), { skip: 0, take: 100 }));
+    expect((await mock.get('/api/v0/customers?take=100')).body).toEqual(referenceList(mock.store.customers(), { skip: 0, take: 100 }));
   });
 
   it.each([
@@ -100,11 +101,11 @@ describe('POST /api/v0/customers', () => {
     ['null', 'null', ['body must be a JSON object']],
     ['a number', '42', ['body must be a JSON object']],
   ])('refuses a body that is %s -> 400', async (_what, rawBody, messages) => {
-    const before = mock.store.snapshot();
+    const before = mock.store.customers();
     const res = await mock.request('POST', '/api/v0/customers', { rawBody, headers: { 'content-type': 'application/json' } });
     expectError(res, 400, messages);
     await expectDocumented('createCustomer', res);
-    expect(mock.store.snapshot()).toEqual(before);
+    expect(mock.store.customers()).toEqual(before);
   });
 
   it('refuses an email in use, compared case-insensitively -> 409, changing nothing', async () => {
@@ -181,7 +182,7 @@ describe('PATCH /api/v0/customers/{id}', () => {
   });
 
   it('keeps list order by createdAt after an update', async () => {
-    const target = mock.store.snapshot()[30]!;
+    const target = mock.store.customers()[30]!;
     await update(target.id, { first_name: 'Renamed' });
     expect((await mock.get('/api/v0/customers?skip=30&take=1')).body.data[0].id).toBe(target.id);
   });
@@ -195,7 +196,7 @@ describe('PATCH /api/v0/customers/{id}', () => {
   });
 
   it("refuses another customer's email -> 409, changing nothing", async () => {
-    const [a, b] = mock.store.snapshot().filter((c) => c.email !== null);
+    const [a, b] = mock.store.customers().filter((c) => c.email !== null);
     const res = await refused(() => update(a!.id, { email: b!.email!.toUpperCase(), first_name: 'Changed' }));
     expectError(res, 409, 'Customer with the same email already exists');
     await expectDocumented('updateCustomer', res);
@@ -250,7 +251,7 @@ describe('an id sent in capitals', () => {
     expect(updated.body).toMatchObject({ id: target.id, last_name: 'Renamed' });
     expect((await remove(shouted)).body).toMatchObject({ success: true, customerId: target.id });
     expect((await fetchOne(target.id)).status).toBe(404);
-    expect(mock.store.checkInvariants()).toEqual([]);
+    expect(storeInvariantProblems(mock.store)).toEqual([]);
   });
 });
 

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { createMockFetch, MockOptionsError, type MockFetch } from '../../src/in-process/mock-fetch.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { MOCK_OPTIONS } from '../../src/config/mock-config.js';
+import { fileKey } from '../../src/config/option-table.js';
+import type { Customer } from '../../src/domain/customer.js';
+import { createMockFetch, MockOptionsError, type MockFetch, type MockFetchOptions } from '../../src/in-process/mock-fetch.js';
+import { customersHandlers } from '../../src/msw.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { generateCustomers } from '../../src/store/seed.js';
 import { expectDocumented, expectError } from '../support/documented.js';
@@ -83,11 +87,11 @@ describe('createMockFetch', () => {
     expect(again.body.id).not.toBe(created.body.id);
   });
 
-  it('starts from the customers given as data, checked as a data file is', async () => {
-    const data = generateCustomers({ seed: 7, count: 3, appId: 'app_given' });
-    const mockFetch = await createMockFetch({ data, rateLimit: 0 });
+  it('starts from the customers given, checked as a data file is', async () => {
+    const customers = generateCustomers({ seed: 7, count: 3, appId: 'app_given' });
+    const mockFetch = await createMockFetch({ customers, rateLimit: 0 });
     const list = await call(mockFetch, '/api/v0/customers');
-    expect(list.body.data.map((c: { id: string }) => c.id).sort()).toEqual(data.map((c) => c.id).sort());
+    expect(list.body.data.map((c: { id: string }) => c.id).sort()).toEqual(customers.map((c) => c.id).sort());
     expect(mockFetch.engine.store.size).toBe(3);
   });
 
@@ -148,20 +152,42 @@ describe('createMockFetch', () => {
     [{ count: -1 }, /count must be a whole number from 0 to 10000000, got -1/],
     [{ count: 2.5 }, /count must be a whole number/],
     [{ seed: 'forty-two' }, /seed must be a whole number/],
-    [{ countt: 5 }, /countt is not an option/],
-    [{ port: 4010 }, /port is not an option/],
-    [{ fsync: 'always' }, /fsync is not an option/],
+    [{ countt: 5 }, /countt is not an option \(did you mean count\?\); the options are seed, count, /],
+    [{ rate_limit: 0 }, /rate_limit is not an option \(did you mean rateLimit\?\)/],
+    [{ port: 4010 }, /port is an option of the server \(customers-mock, startMock\), not in process/],
+    [{ fsync: 'always' }, /fsync is an option of the server/],
     [{ latency: '400-100' }, /latency must be/],
     [{ errorRate: 2 }, /errorRate must be/],
     [{ clientKey: '' }, /clientKey must be/],
     [{ clock: { now: 5 } }, /clock must have a now\(\) method/],
-    [{ data: 'customers.json' }, /data must hold a JSON array of customers/],
-    [{ data: [{ id: 'x' }] }, /data: \[0\] first_name is required/],
-    [{ data: (() => { const [c] = generateCustomers({ seed: 1, count: 1, appId: 'a' }); return [c, c]; })() }, /is used twice/],
+    [{ data: [] }, /data is an option of the server .* in process give the customers themselves as customers/],
+    [{ customers: 'customers.json' }, /customers must hold a JSON array of customers/],
+    [{ customers: [{ id: 'x' }] }, /customers: \[0\] first_name is required/],
+    [{ customers: (() => { const [c] = generateCustomers({ seed: 1, count: 1, appId: 'a' }); return [c, c]; })() }, /is used twice/],
     [{ apps: [{ clientKey: 'b', clientSecret: 's', appId: 'app_b', data: 'b.json' }] }, /apps: an application's data file cannot be read in process/],
   ])('refuses bad options at creation, saying what is wrong: %j', async (options, message) => {
     const creating = createMockFetch(options as never);
     await expect(creating).rejects.toThrow(MockOptionsError);
     await expect(creating).rejects.toThrow(message);
+  });
+
+  it('names every valid option when one is unknown: the config file\'s, less those needing Node, and the in-process ones', async () => {
+    const inProcess = MOCK_OPTIONS.map(fileKey).filter((name) => !['port', 'host', 'data', 'state', 'fsync', 'log'].includes(name));
+    await expect(createMockFetch({ frobnicate: true } as never)).rejects.toThrow(`frobnicate is not an option; the options are ${[...inProcess, 'customers', 'clock', 'random'].join(', ')}`);
+    await expect(customersHandlers({ frobnicate: true } as never)).rejects.toThrow(`customersHandlers: frobnicate is not an option; the options are ${[...inProcess, 'customers', 'clock', 'random', 'baseUrl'].join(', ')}`);
+  });
+
+  it('takes each option as the config file writes it, derived from the option table', () => {
+    expectTypeOf<MockFetchOptions['cors']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<MockFetchOptions['latency']>().toEqualTypeOf<number | string | undefined>();
+    expectTypeOf<MockFetchOptions['rateLimit']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<MockFetchOptions['customers']>().toEqualTypeOf<readonly Customer[] | undefined>();
+    expectTypeOf<MockFetchOptions>().not.toHaveProperty('data');
+    expectTypeOf<MockFetchOptions>().not.toHaveProperty('corsOrigins');
+    expectTypeOf<MockFetchOptions>().not.toHaveProperty('port');
+    // The type's names are those the run-time check accepts: the table's, less those needing Node.
+    const tableNames = ['seed', 'count', 'clientKey', 'clientSecret', 'appId', 'rateLimit', 'latency', 'errorRate', 'cors', 'apps', 'maxSandboxes', 'sandboxIdleMinutes', 'maxSandboxCustomers', 'compat'] as const;
+    expectTypeOf<keyof MockFetchOptions>().toEqualTypeOf<(typeof tableNames)[number] | 'customers' | 'clock' | 'random'>();
+    expect(MOCK_OPTIONS.map(fileKey).filter((name) => !['port', 'host', 'data', 'state', 'fsync', 'log'].includes(name))).toEqual(tableNames);
   });
 });

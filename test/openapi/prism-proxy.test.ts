@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMock, type RunningMock } from '../../src/server.js';
+import { startMock, type ListeningMock } from '../../src/node-mock.js';
 import { CREDENTIALS } from '../support/mock.js';
 import { FailingFileSystem } from '../support/failing-file-system.js';
 import { freePort } from '../support/free-port.js';
@@ -35,7 +35,7 @@ interface Exchange {
  * from the document, so a status added to it without a request here fails the test.
  */
 describe('Prism in proxy mode over a broad corpus of requests to the mock', { timeout: 180_000 }, () => {
-  let mock: RunningMock;
+  let mock: ListeningMock;
   let prism: ChildProcess;
   let base: string;
   const exchanges: Exchange[] = [];

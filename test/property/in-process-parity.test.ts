@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { DOCS_PATHS } from '../../src/http/docs.js';
 import { createMockFetch, type MockFetch } from '../../src/in-process/mock-fetch.js';
 import { getSpecModel } from '../../src/openapi/index.js';
-import { startMock, type RunningMock } from '../../src/server.js';
+import { startMock, type ListeningMock } from '../../src/node-mock.js';
 import { anyRequest, requestFor, type HostileRequest } from '../support/hostile-requests.js';
 import { CREDENTIALS } from '../support/mock.js';
 import { seededRandom } from '../support/seeded-random.js';
@@ -26,7 +26,7 @@ const OPTIONS = { count: 25, rateLimit: 8, errorRate: 0.05, cors: '*' } as const
 const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 const DOCS_PAGE_PATHS = DOCS_PATHS.filter((path) => !path.startsWith('/openapi.'));
 
-let server: RunningMock;
+let server: ListeningMock;
 let mockFetch: MockFetch;
 let compared = 0;
 const statuses = new Map<number, number>();
@@ -149,7 +149,7 @@ const withPrefer = (request: fc.Arbitrary<HostileRequest>) =>
 
 async function requests(): Promise<fc.Arbitrary<HostileRequest>> {
   const spec = await getSpecModel();
-  const ids = mockFetch.engine.store.snapshot().map((c) => c.id);
+  const ids = mockFetch.engine.store.customers().map((c) => c.id);
   const valid: fc.Arbitrary<HostileRequest> = fc.constantFrom<HostileRequest>(
     { method: 'GET', target: '/api/v0/customers?take=3', headers: CREDENTIALS, body: undefined },
     {

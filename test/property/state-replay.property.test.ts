@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
-import { createMock } from '../../src/server.js';
+import { createMock } from '../../src/node-mock.js';
 import { encodeLine } from '../../src/store/state-format.js';
 import { aCustomer } from '../support/customers.js';
 import { InProcessMock } from '../support/mock.js';
@@ -56,14 +56,14 @@ class Run {
   /** Starts the mock on the files as they are: it must serve the model. */
   async start(): Promise<void> {
     await this.open();
-    expect(sorted(this.mock.store.snapshot())).toEqual(sorted(this.model.values()));
+    expect(sorted(this.mock.store.customers())).toEqual(sorted(this.model.values()));
     this.baseline = new Map(this.model);
   }
 
   /** The first start, with no state yet: the seeded customers become the model. */
   async begin(): Promise<void> {
     await this.open();
-    for (const customer of this.mock.store.snapshot()) this.model.set(customer.id, customer);
+    for (const customer of this.mock.store.customers()) this.model.set(customer.id, customer);
     this.baseline = new Map(this.model);
     this.history = [new Map(this.model)];
   }
@@ -167,7 +167,7 @@ describe('journal replay against a model', () => {
         await run.begin();
         for (const action of actions) {
           await run.apply(action);
-          expect(sorted(run.mock.store.snapshot())).toEqual(sorted(run.model.values()));
+          expect(sorted(run.mock.store.customers())).toEqual(sorted(run.model.values()));
         }
         steps += actions.length;
         await run.cutAndCheck(cut);

@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { METHODS } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
-import type { RunningMock } from '../../src/server.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { answerProblems, anyRequest, requestFor, type HostileRequest } from '../support/hostile-requests.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 import { rawExchange, type RawResponse } from '../support/raw-http.js';
+import { storeInvariantProblems } from '../support/store-invariants.js';
 
 /**
  * The share of the fuzzing that needs a real socket: requests serialised by hand, then bytes
@@ -20,7 +21,7 @@ const RUNS_MANGLED = 600;
  */
 const MANGLED_TIMEOUTS = { headersTimeoutMs: 300, requestTimeoutMs: 500 };
 
-let mock: RunningMock;
+let mock: ListeningMock;
 let port: number;
 let cases = 0;
 
@@ -50,16 +51,16 @@ function serialise(request: HostileRequest): Buffer {
 /** Sends, then checks the store: unchanged after a rejection, sound (and restored) after a write. */
 async function exchange(bytes: Buffer, judge: (answer: RawResponse) => void): Promise<void> {
   cases++;
-  const before: Customer[] = mock.store.snapshot();
+  const before: Customer[] = mock.store.customers();
   const beforeText = JSON.stringify(before);
   const { responses, closed } = await rawExchange(port, bytes, { timeoutMs: mock.config.requestTimeoutMs + 3_000, halfClose: true });
   expect(closed || responses.length > 0, 'the server neither answered nor closed the connection').toBe(true);
   for (const answer of responses) judge(answer);
   // With no answer read (a reset can discard it: extra bytes after `Connection: close`), the outcome is unknown.
   if (responses.length > 0 && responses.every((r) => r.status >= 400)) {
-    expect(JSON.stringify(mock.store.snapshot()) === beforeText, 'a rejected request changed the store').toBe(true);
+    expect(JSON.stringify(mock.store.customers()) === beforeText, 'a rejected request changed the store').toBe(true);
   } else {
-    expect(mock.store.checkInvariants()).toEqual([]);
+    expect(storeInvariantProblems(mock.store)).toEqual([]);
     mock.store.replaceAll(before);
   }
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -111,7 +112,7 @@ function judgeMangled(answer: RawResponse): void {
 
 describe('fuzzing over a real socket', () => {
   it('answers hand-serialised hostile requests exactly as the document says', async () => {
-    const ids = mock.store.snapshot().map((c) => c.id);
+    const ids = mock.store.customers().map((c) => c.id);
     const operations = mock.spec.operations;
     const arbitrary = fc.oneof(...operations.map((op) => requestFor(op, ids)), anyRequest).filter((r) => r.method !== 'HEAD');
     await fc.assert(

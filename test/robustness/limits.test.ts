@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/mock-config.js';
 import { MAX_HEADER_BYTES, MAX_JSON_DEPTH, MAX_REQUEST_TARGET_LENGTH, nestsDeeperThan } from '../../src/http/limits.js';
-import type { RunningMock } from '../../src/server.js';
+import type { ListeningMock } from '../../src/node-mock.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 import { rawExchange, type RawResponse } from '../support/raw-http.js';
 
@@ -11,7 +11,7 @@ const VALID_BODY = '{"first_name":"Ada","last_name":"Lovelace","phone_number":"+
 /** Short, so stalled clients are cut off quickly; ample for the small requests that must pass. */
 const TIMEOUTS = { headersTimeoutMs: 600, requestTimeoutMs: 1_200 };
 
-let mock: RunningMock;
+let mock: ListeningMock;
 let port: number;
 
 beforeAll(async () => {
@@ -37,12 +37,12 @@ async function fetchJson(path: string, init: RequestInit = {}): Promise<{ status
 
 describe('request body limit', () => {
   it('refuses a body over the limit with a JSON 413, changing nothing', async () => {
-    const before = JSON.stringify(mock.store.snapshot());
+    const before = JSON.stringify(mock.store.customers());
     const body = JSON.stringify({ first_name: 'x'.repeat(LIMIT), last_name: 'L', phone_number: '+14155550123' });
     const res = await fetchJson('/api/v0/customers', { method: 'POST', body });
     expect(res.status).toBe(413);
     expect(res.body).toEqual({ statusCode: 413, message: `Request body is larger than ${LIMIT} bytes`, error: 'Payload Too Large' });
-    expect(JSON.stringify(mock.store.snapshot())).toBe(before);
+    expect(JSON.stringify(mock.store.customers())).toBe(before);
   });
 
   it('accepts a body just under the limit (the limit is on bytes, not on what the body says)', async () => {
@@ -69,21 +69,21 @@ describe('request body limit', () => {
   it('reads no more than a Content-Length that is too small, and refuses the rest as a malformed request', async () => {
     const body = `${VALID_BODY}${'x'.repeat(LIMIT * 2)}`;
     const request = `POST /api/v0/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}Content-Type: application/json\r\nContent-Length: 10\r\n\r\n${body}`;
-    const before = JSON.stringify(mock.store.snapshot());
+    const before = JSON.stringify(mock.store.customers());
     const { responses } = await rawExchange(port, request, { halfClose: true });
     expect(responses.length).toBeGreaterThan(0);
     for (const response of responses) expectJsonError(response, 400);
-    expect(JSON.stringify(mock.store.snapshot())).toBe(before);
+    expect(JSON.stringify(mock.store.customers())).toBe(before);
   });
 
   it('stores nothing from a body its client stops sending before its Content-Length, and serves the next request', async () => {
-    const before = JSON.stringify(mock.store.snapshot());
+    const before = JSON.stringify(mock.store.customers());
     const head = `POST /api/v0/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}Content-Type: application/json\r\nContent-Length: ${VALID_BODY.length}\r\n\r\n`;
     const { responses, closed } = await rawExchange(port, `${head}${VALID_BODY.slice(0, 20)}`, { halfClose: true });
     expect(closed).toBe(true);
     // Node waits for the rest of the body until the request timeout (408), unless the socket is gone first (400).
     for (const response of responses) expectJsonError(response, response.status === 408 ? 408 : 400);
-    expect(JSON.stringify(mock.store.snapshot())).toBe(before);
+    expect(JSON.stringify(mock.store.customers())).toBe(before);
     expect((await fetchJson('/api/v0/customers?take=1')).status).toBe(200);
   });
 
@@ -181,11 +181,11 @@ describe('slow and stalled clients', () => {
   it('times out a client that trickles its body past the request timeout', async () => {
     const head = `POST /api/v0/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}Content-Type: application/json\r\nContent-Length: ${VALID_BODY.length}\r\n\r\n`;
     const trickle = [...VALID_BODY].slice(0, 40);
-    const before = JSON.stringify(mock.store.snapshot());
+    const before = JSON.stringify(mock.store.customers());
     const { responses, closed } = await rawExchange(port, head, { chunks: trickle, gapMs: 100, timeoutMs: 10_000 });
     expectJsonError(responses[0], 408);
     expect(closed).toBe(true);
-    expect(JSON.stringify(mock.store.snapshot())).toBe(before);
+    expect(JSON.stringify(mock.store.customers())).toBe(before);
     // And the server is still there.
     expect((await fetchJson('/api/v0/customers?take=1')).status).toBe(200);
   });

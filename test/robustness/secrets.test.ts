@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { constantTimeMatcher } from '../../src/tenancy/constant-time.js';
 import { MAX_REQUEST_TARGET_LENGTH } from '../../src/http/limits.js';
-import { startMock } from '../../src/server.js';
+import { startMock } from '../../src/node-mock.js';
 import { spawnMock, type MockProcess } from '../support/mock-process.js';
 import { rawExchange } from '../support/raw-http.js';
 

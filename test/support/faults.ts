@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { applyUpdate, type Customer, type CustomerList } from '../../src/domain/customer.js';
-import { matches, paginate, type ListQuery } from '../../src/domain/query.js';
+import { matches, type ListQuery } from '../../src/domain/query.js';
+import { referencePage } from './reference-list.js';
 import { CustomerNotFoundError } from '../../src/domain/errors.js';
 import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
-import { createMock, type MockInstance } from '../../src/server.js';
+import { createMock, type NodeMock } from '../../src/node-mock.js';
 import { CONTRACT_MOCK_CONFIG } from './contract-cli.js';
 import { CREDENTIALS } from './mock.js';
 
@@ -18,7 +19,7 @@ export interface Fault {
   /** The bug as a developer would have written it. */
   readonly bug: string;
   /** Wraps `next` (the mock's handler, or another fault's) and/or patches the mock's store. */
-  readonly inject: (mock: MockInstance, next: FetchHandler) => FetchHandler;
+  readonly inject: (mock: NodeMock, next: FetchHandler) => FetchHandler;
   /** Shows only in writes: the mutation test runs the kit with `--allow-writes` for it. */
   readonly writes?: boolean;
 }
@@ -40,23 +41,22 @@ export function wire(rewrite: {
 }
 
 /**
- * Seam 2: decorate the store's list, leaving every other operation as it is. The list endpoint
- * serves `listJson` (the same answer, serialised), so it is made to serialise the decorated list.
+ * Seam 2: decorate the store's list (`listJson`, what the list endpoint serves), leaving every
+ * other operation as it is: the decorator sees the list answer parsed, and its answer is served.
  */
-export function storeList(decorate: (original: ListFn, store: MockInstance['store']) => ListFn): Fault['inject'] {
+export function storeList(decorate: (original: ListFn, store: NodeMock['store']) => ListFn): Fault['inject'] {
   return (mock, next) => {
-    const original = mock.store.list.bind(mock.store);
-    const faulty = decorate(original, mock.store);
-    mock.store.list = faulty;
+    const listJson = mock.store.listJson.bind(mock.store);
+    const faulty = decorate((query) => JSON.parse(listJson(query)) as CustomerList, mock.store);
     mock.store.listJson = (query) => JSON.stringify(faulty(query));
     return next;
   };
 }
 
 /** Seam 3: replace one of the store's write methods, given the original. */
-function storeMethod<K extends 'create' | 'update' | 'delete'>(name: K, replace: (original: MockInstance['store'][K], store: MockInstance['store']) => MockInstance['store'][K]): Fault['inject'] {
+function storeMethod<K extends 'create' | 'update' | 'delete'>(name: K, replace: (original: NodeMock['store'][K], store: NodeMock['store']) => NodeMock['store'][K]): Fault['inject'] {
   return (mock, next) => {
-    mock.store[name] = replace(mock.store[name].bind(mock.store) as MockInstance['store'][K], mock.store);
+    mock.store[name] = replace(mock.store[name].bind(mock.store) as NodeMock['store'][K], mock.store);
     return next;
   };
 }
@@ -97,8 +97,8 @@ export async function editJson<T>(response: Response, edit: (body: T) => unknown
 }
 
 /** The list over the whole data set with a different filter rule, paged as the document says. */
-export function listWhere(store: MockInstance['store'], query: ListQuery, keep: (c: Customer) => boolean): CustomerList {
-  return paginate(store.snapshot().filter(keep), query);
+export function listWhere(store: NodeMock['store'], query: ListQuery, keep: (c: Customer) => boolean): CustomerList {
+  return referencePage(store.customers().filter(keep), query);
 }
 
 function renameCreatedAt(customer: Record<string, unknown>): Record<string, unknown> {
@@ -339,7 +339,7 @@ export const FAULTS: readonly Fault[] = [
     bug: 'serves the unfiltered list from a snapshot taken at start-up',
     writes: true,
     inject: (mock, next) => {
-      const initial = new Set(mock.store.snapshot().map((c) => c.id));
+      const initial = new Set(mock.store.customers().map((c) => c.id));
       return storeList((list, store) => (q) =>
         q.status === undefined && q.name === undefined && q.email === undefined ? listWhere(store, q, (c) => initial.has(c.id)) : list(q),
       )(mock, next);
@@ -350,7 +350,7 @@ export const FAULTS: readonly Fault[] = [
     bug: 'the status index keeps the status a customer was created with',
     writes: true,
     inject: (mock, next) => {
-      const firstStatus = new Map(mock.store.snapshot().map((c) => [c.id, c.status]));
+      const firstStatus = new Map(mock.store.customers().map((c) => [c.id, c.status]));
       const create = mock.store.create.bind(mock.store);
       mock.store.create = (input) => {
         const customer = create(input);
@@ -524,7 +524,7 @@ function storeMethodMissing(id: string): never {
 
 export interface FaultyServer {
   readonly url: string;
-  readonly mock: MockInstance;
+  readonly mock: NodeMock;
   close(): Promise<void>;
 }
 

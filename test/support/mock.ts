@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/domain/clock.js';
-import { createMock, startMock, type MockInstance, type RunningMock } from '../../src/server.js';
+import { createMock, startMock, type NodeMock, type ListeningMock } from '../../src/node-mock.js';
 import type { MockConfig } from '../../src/config/mock-config.js';
 
 export const CREDENTIALS = { 'x-client-key': 'mock-client-key', 'x-client-secret': 'mock-client-secret' } as const;
@@ -18,7 +18,7 @@ export interface TestResponse<T = unknown> {
 }
 
 export class InProcessMock {
-  constructor(readonly mock: MockInstance) {}
+  constructor(readonly mock: NodeMock) {}
 
   get store() {
     return this.mock.store;
@@ -48,7 +48,7 @@ export class InProcessMock {
 }
 
 /** A mock on a real loopback socket, for tests that need the network stack. */
-export function listeningMock(config: Partial<MockConfig> = {}): Promise<RunningMock> {
+export function listeningMock(config: Partial<MockConfig> = {}): Promise<ListeningMock> {
   return startMock({ rateLimit: 0, count: 200, port: 0, ...config });
 }
 

@@ -1,4 +1,5 @@
-import { compareListOrder, matches, paginate } from '../../src/domain/query.js';
+import { compareListOrder, matches } from '../../src/domain/query.js';
+import { referencePage } from './reference-list.js';
 import { editJson, isList, storeList, wire, withBody, withQuery, type Fault, type FetchHandler } from './faults.js';
 import { CREDENTIALS } from './mock.js';
 
@@ -65,8 +66,8 @@ export const PLATFORM_VARIANTS: readonly PlatformVariant[] = [
     name: 'oldest first',
     follows: 'no source documents the order',
     inject: storeList((_list, store) => (q) => {
-      const matching = store.snapshot().filter((c) => matches(q, c)).sort((a, b) => compareListOrder(b, a));
-      return paginate(matching, q);
+      const matching = store.customers().filter((c) => matches(q, c)).sort((a, b) => compareListOrder(b, a));
+      return referencePage(matching, q);
     }),
     departs: [/the order of the list$/],
   },
@@ -78,7 +79,7 @@ export const PLATFORM_VARIANTS: readonly PlatformVariant[] = [
       if (q.name === undefined) return list(q);
       const name = q.name.toLowerCase();
       const all = list({ ...q, name: undefined, skip: 0, take: Number.MAX_SAFE_INTEGER }).data;
-      return paginate(all.filter((c) => c.first_name.toLowerCase().includes(name) || c.last_name.toLowerCase().includes(name)), q);
+      return referencePage(all.filter((c) => c.first_name.toLowerCase().includes(name) || c.last_name.toLowerCase().includes(name)), q);
     }),
     departs: [/"first last" of a customer$/],
   },

@@ -23,7 +23,7 @@ afterEach(() => rmSync(checkout, { recursive: true, force: true }));
 
 describe('scripts/build-if-stale.mjs decides when dist/ is old code', () => {
   it('builds when there is no dist/', () => {
-    file('src/server.ts', 10);
+    file('src/node-mock.ts', 10);
     expect(staleBuildReason(checkout)).toBe('no dist/ yet');
   });
 

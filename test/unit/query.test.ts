@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareListOrder, listCustomers, matches, paginate } from '../../src/domain/query.js';
+import { compareListOrder, matches } from '../../src/domain/query.js';
+import { referenceList, referencePage } from '../support/reference-list.js';
 import { aCustomer } from '../support/customers.js';
 
 const john = aCustomer({ first_name: 'John', last_name: 'Doe', email: 'John.Doe@Example.com' });
@@ -113,35 +114,35 @@ describe('compareListOrder', () => {
   });
 });
 
-describe('paginate', () => {
+describe('referencePage: listPage around a slice of the ordered matches', () => {
   const ordered = Array.from({ length: 5 }, () => aCustomer());
 
   it('returns the slice, the total, the applied skip and the number returned', () => {
-    expect(paginate(ordered, { skip: 1, take: 2 })).toEqual({ data: ordered.slice(1, 3), total: 5, skip: 1, take: 2 });
+    expect(referencePage(ordered, { skip: 1, take: 2 })).toEqual({ data: ordered.slice(1, 3), total: 5, skip: 1, take: 2 });
   });
 
   it('returns a short last page with take equal to its length', () => {
-    expect(paginate(ordered, { skip: 4, take: 10 })).toEqual({ data: ordered.slice(4), total: 5, skip: 4, take: 1 });
+    expect(referencePage(ordered, { skip: 4, take: 10 })).toEqual({ data: ordered.slice(4), total: 5, skip: 4, take: 1 });
   });
 
   it('returns no data but the true total past the end', () => {
-    expect(paginate(ordered, { skip: 5, take: 10 })).toEqual({ data: [], total: 5, skip: 5, take: 0 });
-    expect(paginate(ordered, { skip: 1000, take: 10 })).toEqual({ data: [], total: 5, skip: 1000, take: 0 });
+    expect(referencePage(ordered, { skip: 5, take: 10 })).toEqual({ data: [], total: 5, skip: 5, take: 0 });
+    expect(referencePage(ordered, { skip: 1000, take: 10 })).toEqual({ data: [], total: 5, skip: 1000, take: 0 });
   });
 
   it('with take=requested, gives the take applied whatever the page holds', () => {
-    expect(paginate(ordered, { skip: 4, take: 10 }, 'requested')).toEqual({ data: ordered.slice(4), total: 5, skip: 4, take: 10 });
-    expect(paginate(ordered, { skip: 5, take: 10 }, 'requested')).toEqual({ data: [], total: 5, skip: 5, take: 10 });
+    expect(referencePage(ordered, { skip: 4, take: 10 }, 'requested')).toEqual({ data: ordered.slice(4), total: 5, skip: 4, take: 10 });
+    expect(referencePage(ordered, { skip: 5, take: 10 }, 'requested')).toEqual({ data: [], total: 5, skip: 5, take: 10 });
   });
 });
 
-describe('listCustomers', () => {
+describe('referenceList, the oracle of the list endpoint', () => {
   it('filters, orders and pages without changing its input', () => {
     const a = aCustomer({ first_name: 'Zed', createdAt: '2025-01-01T00:00:00.000Z' });
     const b = aCustomer({ first_name: 'Zed', createdAt: '2025-03-01T00:00:00.000Z' });
     const c = aCustomer({ first_name: 'Amy', createdAt: '2025-02-01T00:00:00.000Z' });
     const input = [a, b, c];
-    expect(listCustomers(input, { skip: 0, take: 10, name: 'zed' })).toEqual({ data: [b, a], total: 2, skip: 0, take: 2 });
+    expect(referenceList(input, { skip: 0, take: 10, name: 'zed' })).toEqual({ data: [b, a], total: 2, skip: 0, take: 2 });
     expect(input).toEqual([a, b, c]);
   });
 });

@@ -24,14 +24,19 @@ export interface StartOptions extends Omit<EngineOptions, 'docsAssets' | 'whenDu
   readonly stateJournaledCustomersMax?: number;
 }
 
-export interface MockInstance extends Engine {
+/**
+ * The mock as Node runs it, before it listens: the engine with what only Node has (the data and
+ * state files, the docs page's files). `createMock` makes one; tests answer through `app.request`.
+ */
+export interface NodeMock extends Engine {
   /** Where the customers the mock started with came from, e.g. `seed 42` or `state file s.json`. */
   readonly dataSource: string;
   /** The journal and snapshots of `--state`; undefined without it. */
   readonly state: DurableState | undefined;
 }
 
-export interface RunningMock extends MockInstance {
+/** A NodeMock listening on a socket, as `customers-mock` starts it: `startMock` makes one. */
+export interface ListeningMock extends NodeMock {
   readonly url: string;
   readonly server: Server;
   /** Stops accepting connections and resolves once in-flight requests are answered. */
@@ -47,23 +52,20 @@ export function initialDataSet(config: MockConfig, spec: SpecModel, options: Sta
 
 /**
  * The customers of the config file's `apps` that the engine cannot make from a seed: those the
- * state holds, else those of an app's data file.
+ * state holds, else those of an application's data file.
  */
 function appCustomers(config: MockConfig, spec: SpecModel, stored: readonly LoadedApplication[] = []): Map<string, Customer[]> {
   const customers = new Map<string, Customer[]>();
-  for (const app of config.apps) {
-    const fromState = stored.find((application) => application.sandbox === undefined && application.clientKey === app.clientKey);
-    if (fromState) customers.set(app.clientKey, fromState.customers);
-    else if (app.dataFile !== undefined) customers.set(app.clientKey, readDataSet(app.dataFile, customerCheck(spec)));
+  for (const configured of config.apps) {
+    const fromState = stored.find((application) => application.sandbox === undefined && application.clientKey === configured.clientKey);
+    if (fromState) customers.set(configured.clientKey, fromState.customers);
+    else if (configured.dataFile !== undefined) customers.set(configured.clientKey, readDataSet(configured.dataFile, customerCheck(spec)));
   }
   return customers;
 }
 
-/**
- * The engine with the Node server's additions: data and state files, and the docs page's files.
- * No socket yet (in-process tests use `app.request`).
- */
-export async function createMock(overrides: Partial<MockConfig> = {}, options: StartOptions = {}): Promise<MockInstance> {
+/** The NodeMock of a config: data and state files read, the docs page's files at hand, no socket yet. */
+export async function createMock(overrides: Partial<MockConfig> = {}, options: StartOptions = {}): Promise<NodeMock> {
   const config: MockConfig = { ...DEFAULT_CONFIG, ...overrides };
   const spec = await getSpecModel();
   const engineOptions = { ...options, docsAssets: swaggerUiAssets };
@@ -82,7 +84,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
     fileSystem: options.stateFileSystem,
     journaledCustomersMax: options.stateJournaledCustomersMax,
   });
-  for (const gone of stored.filter((application) => application.sandbox === undefined && !config.apps.some((app) => app.clientKey === application.clientKey))) {
+  for (const gone of stored.filter((application) => application.sandbox === undefined && !config.apps.some((configured) => configured.clientKey === application.clientKey))) {
     warn(`${config.stateFile} holds the customers of an application no longer in the config's apps (client key ${gone.clientKey}); they are dropped`);
   }
   // A reset goes back to what the mock started with: the loaded state, when there was one.
@@ -101,7 +103,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
 }
 
 /** Starts the mock on its host and port; port 0 picks a free one. */
-export async function startMock(overrides: Partial<MockConfig> = {}, options: StartOptions = {}): Promise<RunningMock> {
+export async function startMock(overrides: Partial<MockConfig> = {}, options: StartOptions = {}): Promise<ListeningMock> {
   const mock = await createMock(overrides, options);
   const { config } = mock;
   const { server, close } = createNodeServer(mock.app, {

@@ -1,10 +1,10 @@
 import type { FileContext, JsonSchema, ValueKind } from './option.js';
 
 /**
- * An application beside the mock's own (`apps`), with its own credentials and data set; a seed or
- * count it does not give is the mock's own.
+ * An application the config's `apps` lists beside the mock's own: its credentials, the appId of
+ * its customers, and where they come from (a seed or count it does not give is the mock's own).
  */
-export interface AppConfig {
+export interface ApplicationConfig {
   readonly clientKey: string;
   readonly clientSecret: string;
   readonly appId: string;
@@ -13,10 +13,20 @@ export interface AppConfig {
   readonly dataFile?: string;
 }
 
+/** An application as the config file writes it: `data` is its data file, relative to the config file. */
+export type WrittenApplicationConfig = {
+  readonly clientKey: string;
+  readonly clientSecret: string;
+  readonly appId: string;
+  readonly seed?: number;
+  readonly count?: number;
+  readonly data?: string;
+};
+
 const MAX_SEED = 2 ** 32 - 1;
 const MAX_COUNT = 10_000_000;
 
-const APP_SCHEMA: JsonSchema = {
+const APPLICATION_SCHEMA: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['clientKey', 'clientSecret', 'appId'],
@@ -31,7 +41,7 @@ const APP_SCHEMA: JsonSchema = {
 };
 
 /** Further applications, each with its own credentials and data set; none by default. */
-export function applications(): ValueKind<readonly AppConfig[]> {
+export function applicationConfigs(): ValueKind<readonly ApplicationConfig[], readonly WrittenApplicationConfig[]> {
   return {
     placeholder: 'JSON',
     expected:
@@ -39,7 +49,7 @@ export function applications(): ValueKind<readonly AppConfig[]> {
     fileExpected:
       'an array of applications, each an object with "clientKey", "clientSecret" and "appId" (strings) and optionally "seed", "count" (whole numbers) or "data" (a file path relative to this file), client keys all different',
     fileNote: 'each has its own credentials, data set, rate limit, idempotency keys and request log',
-    schema: { type: 'array', items: APP_SCHEMA },
+    schema: { type: 'array', items: APPLICATION_SCHEMA },
     parseText(text) {
       try {
         return readApplications(JSON.parse(text), { resolvePath: (path) => path });
@@ -53,18 +63,18 @@ export function applications(): ValueKind<readonly AppConfig[]> {
   };
 }
 
-function readApplications(value: unknown, file: FileContext): readonly AppConfig[] | undefined {
+function readApplications(value: unknown, file: FileContext): readonly ApplicationConfig[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  const apps: AppConfig[] = [];
+  const applications: ApplicationConfig[] = [];
   for (const entry of value as unknown[]) {
-    const app = readApplication(entry, file);
-    if (app === undefined || apps.some((other) => other.clientKey === app.clientKey)) return undefined;
-    apps.push(app);
+    const application = readApplication(entry, file);
+    if (application === undefined || applications.some((other) => other.clientKey === application.clientKey)) return undefined;
+    applications.push(application);
   }
-  return apps;
+  return applications;
 }
 
-function readApplication(entry: unknown, file: FileContext): AppConfig | undefined {
+function readApplication(entry: unknown, file: FileContext): ApplicationConfig | undefined {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
   const { clientKey, clientSecret, appId, seed, count, data, ...unknown } = entry as Record<string, unknown>;
   if (Object.keys(unknown).length > 0 || !isText(clientKey) || !isText(clientSecret) || !isText(appId)) return undefined;
