@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { asError, errorCode } from '../caught-error.js';
 import { CONFIG_FILE_NAME } from '../config/config-file.js';
 import type { MockConfig } from '../config/mock-config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
@@ -114,9 +115,9 @@ main().catch((error: unknown) => {
     process.stderr.write(`customers-mock: ${error.message}\n`);
     process.exit(1);
   }
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = errorCode(error);
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-    process.stderr.write(`customers-mock: cannot listen: ${(error as Error).message}\n`);
+    process.stderr.write(`customers-mock: cannot listen: ${asError(error).message}\n`);
     process.exit(1);
   }
   throw error;

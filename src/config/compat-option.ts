@@ -1,3 +1,4 @@
+import { asError } from '../caught-error.js';
 import { CompatError, describeCompatOptions, readCompatOptions, resolveCompat, type CompatOption } from '../openapi/compat.js';
 import { documentAsWritten, type CompatRequest } from '../openapi/document.js';
 import { OptionError } from './option-table.js';
@@ -40,7 +41,7 @@ export function readDriftReport(path: string): CompatRequest {
     if (!fs) throw new Error('no file system here');
     report = JSON.parse(fs.readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new OptionError(`--compat ${path}: cannot read a drift report: ${(error as Error).message}`);
+    throw new OptionError(`--compat ${path}: cannot read a drift report: ${asError(error).message}`);
   }
   const { format, observations } = (report ?? {}) as { format?: unknown; observations?: unknown };
   if (format !== DRIFT_REPORT_FORMAT || !Array.isArray(observations)) {

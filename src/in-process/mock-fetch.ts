@@ -1,3 +1,4 @@
+import { asError } from '../caught-error.js';
 import type { AppConfig } from '../config/applications.js';
 import { DEFAULT_CONFIG, MOCK_OPTIONS, type MockConfig } from '../config/mock-config.js';
 import { OptionError, readConfigObject } from '../config/option-table.js';
@@ -118,7 +119,7 @@ async function initialCustomers(config: MockConfig, data: unknown): Promise<read
   try {
     return checkDataSet(data, customerCheck(await getSpecModel()), 'data');
   } catch (error) {
-    throw new MockOptionsError(`createMockFetch: ${(error as Error).message}`);
+    throw new MockOptionsError(`createMockFetch: ${asError(error).message}`);
   }
 }
 

@@ -1,5 +1,6 @@
 // Its ES module entry: the main one is CommonJS, and loading CommonJS cost a cold createMockFetch time.
 import jsonPatch, { type Operation } from 'fast-json-patch/index.mjs';
+import { asError } from '../caught-error.js';
 import type { OpenApiDocument } from './document.js';
 
 /**
@@ -86,7 +87,7 @@ export function applyCompat(document: OpenApiDocument, settings: CompatSettings)
     try {
       jsonPatch.applyPatch(rewritten, structuredClone(option.rewrites[value] ?? []) as Operation[], true, true);
     } catch (error) {
-      throw new Error(`x-choices.${option.choice}.compat.rewrites.${value} does not apply to the document: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      throw new Error(`x-choices.${option.choice}.compat.rewrites.${value} does not apply to the document: ${asError(error).message.split('\n')[0]}`, { cause: error });
     }
     const entry = rewritten['x-choices'][option.choice]!;
     const { rewrites: _mechanics, ...compat } = entry.compat!;

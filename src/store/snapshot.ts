@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { asError } from '../caught-error.js';
 import { readDataSet, temporaryFileOf, type CustomerCheck } from './data-file.js';
 import type { Customer } from '../domain/customer.js';
 import { CUSTOMER_FIELDS } from '../openapi/contract-facts.generated.js';
@@ -111,7 +112,7 @@ export function applyAt(path: string, offset: number, apply: (record: StateRecor
   try {
     apply(record);
   } catch (error) {
-    throw new StateFileError(path, offset, (error as Error).message);
+    throw new StateFileError(path, offset, asError(error).message);
   }
 }
 
@@ -121,7 +122,7 @@ function firstBytes(path: string): Buffer {
     const start = Buffer.alloc(16);
     return start.subarray(0, readSync(fd, start, 0, start.length, 0));
   } catch (error) {
-    throw new StateFileError(path, 0, `cannot read: ${(error as Error).message}`);
+    throw new StateFileError(path, 0, `cannot read: ${asError(error).message}`);
   } finally {
     closeSync(fd);
   }
