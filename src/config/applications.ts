@@ -1,3 +1,4 @@
+import { isJsonObject } from '../json-object.js';
 import type { FileContext, JsonSchema, ValueKind } from './option.js';
 
 /**
@@ -56,7 +57,7 @@ export function applications(): ValueKind<readonly AppConfig[]> {
 function readApplications(value: unknown, file: FileContext): readonly AppConfig[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const apps: AppConfig[] = [];
-  for (const entry of value as unknown[]) {
+  for (const entry of value) {
     const app = readApplication(entry, file);
     if (app === undefined || apps.some((other) => other.clientKey === app.clientKey)) return undefined;
     apps.push(app);
@@ -65,8 +66,8 @@ function readApplications(value: unknown, file: FileContext): readonly AppConfig
 }
 
 function readApplication(entry: unknown, file: FileContext): AppConfig | undefined {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
-  const { clientKey, clientSecret, appId, seed, count, data, ...unknown } = entry as Record<string, unknown>;
+  if (!isJsonObject(entry)) return undefined;
+  const { clientKey, clientSecret, appId, seed, count, data, ...unknown } = entry;
   if (Object.keys(unknown).length > 0 || !isText(clientKey) || !isText(clientSecret) || !isText(appId)) return undefined;
   if (!isAbsentOr(seed, (v) => isWholeNumber(v, MAX_SEED)) || !isAbsentOr(count, (v) => isWholeNumber(v, MAX_COUNT)) || !isAbsentOr(data, isText)) {
     return undefined;
@@ -75,9 +76,9 @@ function readApplication(entry: unknown, file: FileContext): AppConfig | undefin
     clientKey,
     clientSecret,
     appId,
-    ...(seed === undefined ? {} : { seed: seed as number }),
-    ...(count === undefined ? {} : { count: count as number }),
-    ...(data === undefined ? {} : { dataFile: file.resolvePath(data as string) }),
+    ...(seed === undefined ? {} : { seed }),
+    ...(count === undefined ? {} : { count }),
+    ...(data === undefined ? {} : { dataFile: file.resolvePath(data) }),
   };
 }
 
@@ -85,10 +86,10 @@ function isText(value: unknown): value is string {
   return typeof value === 'string' && /\S/.test(value);
 }
 
-function isWholeNumber(value: unknown, max: number): boolean {
+function isWholeNumber(value: unknown, max: number): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max;
 }
 
-function isAbsentOr(value: unknown, check: (value: unknown) => boolean): boolean {
+function isAbsentOr<T>(value: unknown, check: (value: unknown) => value is T): value is T | undefined {
   return value === undefined || check(value);
 }
