@@ -5,6 +5,7 @@ import { asError, errorCode } from '../caught-error.js';
 import { CONFIG_FILE_NAME } from '../config/config-file.js';
 import type { MockConfig } from '../config/mock-config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
+import { isJsonObject } from '../json-object.js';
 import { startMock } from '../server.js';
 import { formatDataSet } from '../store/data-file.js';
 import { UnwritableStateError } from '../store/durable-state.js';
@@ -102,7 +103,8 @@ function simulation(config: MockConfig): string {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  if (!isJsonObject(pkg) || typeof pkg.version !== 'string') throw new Error('package.json holds no version');
   return pkg.version;
 }
 

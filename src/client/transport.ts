@@ -207,7 +207,8 @@ async function readText(response: Response, maxBytes: number, wire: { method: st
 function parseBody(text: string): { body: unknown; bodyIsJson: boolean } {
   if (text === '') return { body: text, bodyIsJson: false };
   try {
-    return { body: JSON.parse(text) as unknown, bodyIsJson: true };
+    const body: unknown = JSON.parse(text);
+    return { body, bodyIsJson: true };
   } catch {
     return { body: text, bodyIsJson: false };
   }
