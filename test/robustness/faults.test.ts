@@ -216,9 +216,9 @@ describe('SIGTERM', () => {
         `x-client-secret: ${CREDENTIALS['x-client-secret']}\r\nContent-Type: application/json\r\n` +
         `Content-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`,
     );
-    await until(() => received.includes('100 Continue'));
+    await when(() => received.includes('100 Continue'), socket);
     mock.child.kill('SIGTERM');
-    await until(() => mock.output().includes('SIGTERM: finishing in-flight requests, then stopping'));
+    await when(() => mock.output().includes('SIGTERM: finishing in-flight requests, then stopping'), mock.child.stdout!, mock.child.stderr!);
     socket.write(body);
     await closed;
     const answer = parseResponses(Buffer.from(received)).find((response) => response.status !== 100);
@@ -230,10 +230,18 @@ describe('SIGTERM', () => {
   }, 30_000);
 });
 
-/** Waits, polling, until the condition holds; fails after 10 s. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 20) {
-    if (waited > 10_000) throw new Error('condition not met within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/**
+ * Resolves once the condition holds, checked now and after each chunk the streams emit (their
+ * earlier listeners have taken the chunk in by then): no polling and no clock of its own.
+ */
+function when(condition: () => boolean, ...streams: NodeJS.EventEmitter[]): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!condition()) return;
+      for (const stream of streams) stream.off('data', check);
+      resolve();
+    };
+    for (const stream of streams) stream.on('data', check);
+    check();
+  });
 }
