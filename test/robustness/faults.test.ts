@@ -16,7 +16,10 @@ const KILLS = 20;
 const WRITERS = 4;
 /** Each kill comes after this many acknowledged writes of its round, drawn from the seed. */
 const ACKNOWLEDGED_BEFORE_KILL = { min: 10, max: 80 };
-/** `KILL_SEED=n` replays a run: the same kill moments and, per writer, the same operations. */
+/**
+ * `KILL_SEED=n` replays a run's kill moments and each writer's stream of choices; which of its writes
+ * are answered before a kill is still the machine's doing.
+ */
 const SEED = Number(process.env.KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const HEADERS = { ...CREDENTIALS, 'content-type': 'application/json' };
 const folder = mkdtempSync(join(tmpdir(), 'customers-mock-faults-'));
@@ -31,8 +34,8 @@ type Write =
 /**
  * What the state file must hold: every record as its last acknowledged write left it. Each writer
  * owns the records it picks from (the seeded ones are dealt out, the created ones are its own), so
- * no two writes to one record are ever in flight together and each writer's choices replay from
- * its own seeded stream, whatever the interleaving the machine makes.
+ * no two writes to one record are ever in flight together, and each writer draws its choices from
+ * a seeded stream of its own, which the other writers' pace does not shift.
  */
 class Model {
   readonly records = new Map<string, Customer>();
