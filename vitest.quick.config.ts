@@ -20,6 +20,11 @@ export default defineConfig({
       'test/http/fairness.test.ts',
       'test/property/in-process-parity.test.ts',
     ],
+    // Test files share one module graph per worker instead of each importing the app afresh:
+    // less than half the CPU time (17 s of user time against 42 s). No test in these folders mocks
+    // modules, timers or globals; `npm test` keeps each file isolated, and would catch one that
+    // leaked state into another.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
