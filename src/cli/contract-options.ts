@@ -127,7 +127,8 @@ function positive(flag: string, raw: string | undefined, fallback: number): numb
 
 function profile(raw: string | undefined): Profile {
   if (raw === undefined) return DEFAULT_PROFILE;
-  if ((PROFILES as readonly string[]).includes(raw)) return raw as Profile;
+  const known = PROFILES.find((name) => name === raw);
+  if (known !== undefined) return known;
   throw new ContractUsageError(`unknown --profile "${raw}": use ${PROFILES.join(' or ')}`);
 }
 

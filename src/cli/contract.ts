@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
+import { asError } from '../caught-error.js';
 import { driftReport } from '../contract-kit/drift.js';
 import { runContractSuite } from '../contract-kit/run.js';
 import { inSandbox, SandboxUnavailableError } from '../contract-kit/sandbox.js';
@@ -39,7 +40,7 @@ main().then(
       process.stderr.write(`customers-contract: ${error.message}\nRun customers-contract --help for the options.\n`);
       process.exit(2);
     }
-    process.stderr.write(`customers-contract: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`customers-contract: ${asError(error).stack ?? String(error)}\n`);
     process.exit(1);
   },
 );

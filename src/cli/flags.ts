@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { asError, errorCode } from '../caught-error.js';
 import { nearestName } from '../config/nearest-name.js';
 
 type FlagOptions = NonNullable<ParseArgsConfig['options']>;
@@ -19,7 +20,7 @@ export function parseFlags<const O extends FlagOptions>(args: readonly string[],
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals });
   } catch (error) {
-    throw new FlagError(describeParseError(error as Error & { code?: string }, args));
+    throw new FlagError(describeParseError(error, args));
   }
 }
 
@@ -52,9 +53,10 @@ function unknownFlagMessage(flag: string, options: FlagOptions): string {
   return `unknown option ${flag}${suggestion === undefined ? '' : ` (did you mean --${suggestion}?)`}`;
 }
 
-function describeParseError(error: Error & { code?: string }, args: readonly string[]): string {
+function describeParseError(caught: unknown, args: readonly string[]): string {
+  const error = asError(caught);
   const flag = /'(-[^' ]+)/.exec(error.message)?.[1];
-  switch (error.code) {
+  switch (errorCode(caught)) {
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (/does not take an argument/.test(error.message)) return `${flag} is a switch and takes no value`;
       return `${flag} needs a value${/ambiguous/.test(error.message) ? ` (the next argument is a flag: write ${flag}=VALUE if the value starts with -)` : ''}`;

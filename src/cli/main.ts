@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { asError, errorCode } from '../caught-error.js';
 import { CONFIG_FILE_NAME } from '../config/config-file.js';
 import type { MockConfig } from '../config/mock-config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
+import { isJsonObject } from '../json-object.js';
 import { startMock } from '../node-mock.js';
 import { formatDataSet } from '../store/data-file.js';
 import { UnwritableStateError } from '../store/durable-state.js';
@@ -101,7 +103,8 @@ function simulation(config: MockConfig): string {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  if (!isJsonObject(pkg) || typeof pkg.version !== 'string') throw new Error('package.json holds no version');
   return pkg.version;
 }
 
@@ -114,9 +117,9 @@ main().catch((error: unknown) => {
     process.stderr.write(`customers-mock: ${error.message}\n`);
     process.exit(1);
   }
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = errorCode(error);
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-    process.stderr.write(`customers-mock: cannot listen: ${(error as Error).message}\n`);
+    process.stderr.write(`customers-mock: cannot listen: ${asError(error).message}\n`);
     process.exit(1);
   }
   throw error;

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../json-object.js';
 import type { components } from '../openapi/openapi-types.js';
 import type { RawResponse } from './transport.js';
 
@@ -54,7 +55,5 @@ export class TransportError extends Error {
 }
 
 function isErrorBody(body: unknown): body is ApiErrorBody {
-  if (typeof body !== 'object' || body === null) return false;
-  const b = body as Record<string, unknown>;
-  return typeof b.statusCode === 'number' && (typeof b.message === 'string' || Array.isArray(b.message)) && typeof b.error === 'string';
+  return isJsonObject(body) && typeof body.statusCode === 'number' && (typeof body.message === 'string' || Array.isArray(body.message)) && typeof body.error === 'string';
 }

@@ -1,3 +1,5 @@
+import { isJsonObject } from '../json-object.js';
+
 /** How a client retries a request that failed in a way worth retrying (429, 5xx, lost connection). */
 export interface RetryPolicy {
   /** Attempts in all, the first included; 1 turns retries off. */
@@ -55,7 +57,7 @@ export function serverWaitMs(headers: Headers, body: unknown, nowMs: number): nu
     const date = Date.parse(header);
     if (!Number.isNaN(date)) return Math.max(0, date - nowMs);
   }
-  const fromBody = (body as { retryAfter?: unknown } | null)?.retryAfter;
+  const fromBody = isJsonObject(body) ? body.retryAfter : undefined;
   if (typeof fromBody === 'number' && Number.isFinite(fromBody) && fromBody >= 0) return fromBody * 1000;
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { asError, errorCode } from '../caught-error.js';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
 import { decodeUtf8, readLimited } from '../read-limited.js';
@@ -86,11 +87,11 @@ const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 const realSleep: Sleep = (ms, signal) =>
   new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
+    if (signal?.aborted) return reject(asError(signal.reason));
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => {
       clearTimeout(timer);
-      reject(signal.reason as Error);
+      reject(asError(signal.reason));
     }, { once: true });
   });
 
@@ -206,13 +207,14 @@ async function readText(response: Response, maxBytes: number, wire: { method: st
 function parseBody(text: string): { body: unknown; bodyIsJson: boolean } {
   if (text === '') return { body: text, bodyIsJson: false };
   try {
-    return { body: JSON.parse(text) as unknown, bodyIsJson: true };
+    const body: unknown = JSON.parse(text);
+    return { body, bodyIsJson: true };
   } catch {
     return { body: text, bodyIsJson: false };
   }
 }
 
 function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+  const { cause, message } = asError(error);
+  return errorCode(cause) ?? (cause instanceof Error ? cause.message : undefined) ?? message;
 }

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../json-object.js';
 import type { FileContext, JsonSchema, ValueKind } from './option.js';
 
 /**
@@ -66,7 +67,7 @@ export function applicationConfigs(): ValueKind<readonly ApplicationConfig[], re
 function readApplications(value: unknown, file: FileContext): readonly ApplicationConfig[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const applications: ApplicationConfig[] = [];
-  for (const entry of value as unknown[]) {
+  for (const entry of value) {
     const application = readApplication(entry, file);
     if (application === undefined || applications.some((other) => other.clientKey === application.clientKey)) return undefined;
     applications.push(application);
@@ -75,8 +76,8 @@ function readApplications(value: unknown, file: FileContext): readonly Applicati
 }
 
 function readApplication(entry: unknown, file: FileContext): ApplicationConfig | undefined {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
-  const { clientKey, clientSecret, appId, seed, count, data, ...unknown } = entry as Record<string, unknown>;
+  if (!isJsonObject(entry)) return undefined;
+  const { clientKey, clientSecret, appId, seed, count, data, ...unknown } = entry;
   if (Object.keys(unknown).length > 0 || !isText(clientKey) || !isText(clientSecret) || !isText(appId)) return undefined;
   if (!isAbsentOr(seed, (v) => isWholeNumber(v, MAX_SEED)) || !isAbsentOr(count, (v) => isWholeNumber(v, MAX_COUNT)) || !isAbsentOr(data, isText)) {
     return undefined;
@@ -85,9 +86,9 @@ function readApplication(entry: unknown, file: FileContext): ApplicationConfig |
     clientKey,
     clientSecret,
     appId,
-    ...(seed === undefined ? {} : { seed: seed as number }),
-    ...(count === undefined ? {} : { count: count as number }),
-    ...(data === undefined ? {} : { dataFile: file.resolvePath(data as string) }),
+    ...(seed === undefined ? {} : { seed }),
+    ...(count === undefined ? {} : { count }),
+    ...(data === undefined ? {} : { dataFile: file.resolvePath(data) }),
   };
 }
 
@@ -95,10 +96,10 @@ function isText(value: unknown): value is string {
   return typeof value === 'string' && /\S/.test(value);
 }
 
-function isWholeNumber(value: unknown, max: number): boolean {
+function isWholeNumber(value: unknown, max: number): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max;
 }
 
-function isAbsentOr(value: unknown, check: (value: unknown) => boolean): boolean {
+function isAbsentOr<T>(value: unknown, check: (value: unknown) => value is T): value is T | undefined {
   return value === undefined || check(value);
 }

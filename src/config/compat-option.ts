@@ -1,3 +1,5 @@
+import { asError } from '../caught-error.js';
+import { isJsonObject, isTextRecord } from '../json-object.js';
 import { CompatError, describeCompatOptions, readCompatOptions, resolveCompat, type CompatOption } from '../openapi/compat.js';
 import { documentAsWritten, type CompatRequest } from '../openapi/document.js';
 import { OptionError } from './option-table.js';
@@ -40,16 +42,17 @@ export function readDriftReport(path: string): CompatRequest {
     if (!fs) throw new Error('no file system here');
     report = JSON.parse(fs.readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new OptionError(`--compat ${path}: cannot read a drift report: ${(error as Error).message}`);
+    throw new OptionError(`--compat ${path}: cannot read a drift report: ${asError(error).message}`);
   }
-  const { format, observations } = (report ?? {}) as { format?: unknown; observations?: unknown };
-  if (format !== DRIFT_REPORT_FORMAT || !Array.isArray(observations)) {
+  if (!isJsonObject(report) || report.format !== DRIFT_REPORT_FORMAT || !Array.isArray(report.observations)) {
     throw new OptionError(`--compat ${path}: not a drift report (expected "format": "${DRIFT_REPORT_FORMAT}" and an "observations" array)`);
   }
   const pairs: Record<string, string> = {};
-  for (const observation of observations as Array<{ compat?: { option?: unknown; value?: unknown } }>) {
-    const { option, value } = observation?.compat ?? {};
+  for (const observation of report.observations) {
+    const compat: unknown = isJsonObject(observation) ? observation.compat : undefined;
+    const option = isJsonObject(compat) ? compat.option : undefined;
     if (option === undefined) continue;
+    const value = isJsonObject(compat) ? compat.value : undefined;
     if (typeof option !== 'string' || typeof value !== 'string') throw new OptionError(`--compat ${path}: an observation's compat must be {"option": ..., "value": ...}`);
     if (pairs[option] !== undefined && pairs[option] !== value) {
       throw new OptionError(`--compat ${path}: compat option ${option} is observed as both ${pairs[option]} and ${value}`);
@@ -94,10 +97,9 @@ export function compatSwitches(): ValueKind<CompatRequest, CompatRequest> {
       }
     },
     readFile(value) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-      if (!Object.values(value).every((v) => typeof v === 'string')) return undefined;
+      if (!isTextRecord(value)) return undefined;
       try {
-        return checked(value as CompatRequest);
+        return checked(value);
       } catch (error) {
         if (error instanceof CompatError) return undefined;
         throw error;

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { asError } from '../caught-error.js';
 import { OptionError, readConfigObject } from './option-table.js';
 import type { OptionTable } from './option.js';
 
@@ -28,13 +29,13 @@ export function loadConfigFile(table: OptionTable, explicitPath: string | undefi
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new OptionError(`cannot read config file ${label}: ${(error as Error).message}`);
+    throw new OptionError(`cannot read config file ${label}: ${asError(error).message}`);
   }
   let content: unknown;
   try {
     content = JSON.parse(text);
   } catch (error) {
-    throw new OptionError(`config file ${label} is not valid JSON: ${(error as Error).message}`);
+    throw new OptionError(`config file ${label} is not valid JSON: ${asError(error).message}`);
   }
   const directory = dirname(path);
   try {

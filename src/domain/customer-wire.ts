@@ -29,7 +29,7 @@ export const SNAKE_CASE_TIMESTAMPS: CustomerWire = renamingKeys(new Map(TIMESTAM
 function renamingKeys(outgoing: ReadonlyMap<string, string>): CustomerWire {
   const incoming = new Map([...outgoing].map(([from, to]) => [to, from]));
   const rename = (value: object, names: ReadonlyMap<string, string>) =>
-    Object.fromEntries(Object.entries(value).map(([key, field]) => [names.get(key) ?? key, field as unknown]));
+    Object.fromEntries(Object.entries(value).map(([key, field]: [string, unknown]) => [names.get(key) ?? key, field]));
   return {
     toWire: (customer) => rename(customer, outgoing),
     fromWire: (value) => inFieldOrder(rename(value, incoming) as Customer),

@@ -1,3 +1,4 @@
+import { asError } from '../caught-error.js';
 import type { WrittenApplicationConfig } from '../config/application-config.js';
 import { DEFAULT_CONFIG, MOCK_OPTIONS, type MockConfig } from '../config/mock-config.js';
 import { nearestName } from '../config/nearest-name.js';
@@ -141,7 +142,7 @@ async function initialCustomers(door: string, config: MockConfig, customers: unk
   try {
     return checkDataSet(customers, customerCheck(await getSpecModel()), 'customers');
   } catch (error) {
-    throw new MockOptionsError(`${door}: ${(error as Error).message}`);
+    throw new MockOptionsError(`${door}: ${asError(error).message}`);
   }
 }
 

@@ -3,9 +3,9 @@ import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import type { OpenApiDocument } from './document.js';
 import { checkSchemas, type CompiledChecks } from './validator-schemas.js';
 
-// ajv-formats ships CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
-  addFormatsModule) as unknown as FormatsPlugin;
+// ajv-formats ships CommonJS: under NodeNext the default import is its module.exports, the
+// plugin, whose `default` is the plugin again (as a bundler's default import gives it too).
+const addFormats: FormatsPlugin = addFormatsModule.default;
 
 /**
  * One Ajv instance for every schema of a document. `code` is for the build, which has Ajv write

@@ -37,7 +37,7 @@ function unescapePointer(segment: string): string {
 }
 
 function phrase(error: ErrorObject): string {
-  const p = error.params as Record<string, unknown>;
+  const p: Record<string, unknown> = error.params;
   switch (error.keyword) {
     case 'required':
       return 'is required';
@@ -48,7 +48,7 @@ function phrase(error: ErrorObject): string {
     case 'type':
       return typePhrase(String(p.type));
     case 'enum':
-      return `must be one of the following values: ${(p.allowedValues as unknown[]).join(', ')}`;
+      return `must be one of the following values: ${Array.isArray(p.allowedValues) ? p.allowedValues.join(', ') : String(p.allowedValues)}`;
     case 'const':
       return `must be ${JSON.stringify(p.allowedValue)}`;
     case 'minimum':

@@ -1,3 +1,4 @@
+import { isJsonObject, isTextRecord } from '../json-object.js';
 import type { OpenApiDocument } from './document.js';
 
 /**
@@ -35,17 +36,16 @@ export const CHOICES_TABLE_MARKER = '<!-- x-choices -->';
  * A document that breaks this does not load.
  */
 export function readChoices(document: OpenApiDocument, everyChoiceMarked = true): Choice[] {
-  const entries = (document as { 'x-choices'?: unknown })['x-choices'];
-  if (!isRecord(entries)) throw new Error('The OpenAPI document has no x-choices map');
+  const entries = choicesOf(document);
   const choices = Object.entries(entries).map(([id, entry]) => {
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) throw new Error(`x-choices.${id}: an id is kebab-case`);
-    if (!isRecord(entry)) throw new Error(`x-choices.${id} is not a map`);
+    if (!isJsonObject(entry)) throw new Error(`x-choices.${id} is not a map`);
     const text = (field: string): string => {
       const value = entry[field];
       if (typeof value !== 'string' || value.trim() === '') throw new Error(`x-choices.${id}.${field} must be a non-empty string`);
       return value.trim();
     };
-    const compat = entry.compat as ChoiceCompat | undefined;
+    const compat = entry.compat === undefined ? undefined : readChoiceCompat(id, entry.compat);
     return { id, topic: text('topic'), platform: text('platform'), document: text('document'), why: text('why'), ...(compat ? { compat } : {}) };
   });
   const unmarked = new Set(choices.map((c) => c.id));
@@ -57,6 +57,24 @@ export function readChoices(document: OpenApiDocument, everyChoiceMarked = true)
   return choices;
 }
 
+/** The document's `x-choices` map (the object itself, not a copy), each entry still to be checked. */
+export function choicesOf(document: OpenApiDocument): Record<string, unknown> {
+  const entries: unknown = document['x-choices'];
+  if (!isJsonObject(entries)) throw new Error('The OpenAPI document has no x-choices map');
+  return entries;
+}
+
+/** An entry's `compat`, checked: its option, default and values (texts), and in a rewritten document the value in force. */
+function readChoiceCompat(id: string, compat: unknown): ChoiceCompat {
+  const where = `x-choices.${id}.compat`;
+  if (!isJsonObject(compat)) throw new Error(`${where} is not a map`);
+  const { option, default: fallback, values, inForce } = compat;
+  if (typeof option !== 'string' || typeof fallback !== 'string' || !isTextRecord(values)) throw new Error(`${where} must have option, default and values, all texts`);
+  if (!(fallback in values)) throw new Error(`${where}.default must be one of its values`);
+  if (inForce !== undefined && typeof inForce !== 'string') throw new Error(`${where}.inForce must be one of its values`);
+  return { option, default: fallback, values, ...(inForce === undefined ? {} : { inForce }) };
+}
+
 /** Every `x-choice` mark outside `x-choices`, with the JSON pointer of the node it sits on. */
 export function choiceMarks(document: OpenApiDocument): Array<{ mark: string; at: string }> {
   const marks: Array<{ mark: string; at: string }> = [];
@@ -65,7 +83,7 @@ export function choiceMarks(document: OpenApiDocument): Array<{ mark: string; at
       node.forEach((child, index) => walk(child, `${at}/${index}`));
       return;
     }
-    if (!isRecord(node)) return;
+    if (!isJsonObject(node)) return;
     for (const [key, child] of Object.entries(node)) {
       if (key === 'x-choice') marks.push({ mark: String(child), at: at || '/' });
       else if (!(at === '' && key === 'x-choices')) walk(child, `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
@@ -108,8 +126,4 @@ export function withChoicesTable(document: OpenApiDocument): OpenApiDocument {
   }
   const table = choicesTable(readChoices(document, false));
   return { ...document, info: { ...document.info, description: description.replace(CHOICES_TABLE_MARKER, () => table) } };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,8 @@
 // Its ES module entry: the main one is CommonJS, and loading CommonJS cost a cold createMockFetch time.
 import jsonPatch, { type Operation } from 'fast-json-patch/index.mjs';
+import { asError } from '../caught-error.js';
+import { isJsonObject, isTextRecord } from '../json-object.js';
+import { choicesOf } from './choices.js';
 import type { OpenApiDocument } from './document.js';
 
 /**
@@ -27,17 +30,18 @@ export class CompatError extends Error {}
 
 /** The compat options of the document's choices, checked: unique keys, a default among the values, rewrites only for the others. */
 export function readCompatOptions(document: OpenApiDocument): CompatOption[] {
-  const entries = ((document as { 'x-choices'?: Record<string, { compat?: unknown }> })['x-choices'] ?? {}) as Record<string, { compat?: unknown }>;
   const options: CompatOption[] = [];
-  for (const [choice, entry] of Object.entries(entries)) {
-    if (entry.compat === undefined) continue;
-    const compat = entry.compat as Partial<CompatOption>;
+  for (const [choice, entry] of Object.entries(choicesOf(document))) {
+    if (!isJsonObject(entry) || entry.compat === undefined) continue;
     const where = `x-choices.${choice}.compat`;
+    const compat = entry.compat;
+    if (!isJsonObject(compat)) throw new Error(`${where} is not a map`);
     if (typeof compat.option !== 'string' || !/^[a-z]+(-[a-z]+)*$/.test(compat.option)) throw new Error(`${where}.option must be a kebab-case key`);
     const values = compat.values ?? {};
-    if (Object.keys(values).length < 2) throw new Error(`${where}.values must list at least two values`);
+    if (!isTextRecord(values) || Object.keys(values).length < 2) throw new Error(`${where}.values must list at least two values, each with its meaning`);
     if (typeof compat.default !== 'string' || !(compat.default in values)) throw new Error(`${where}.default must be one of its values`);
     const rewrites = compat.rewrites ?? {};
+    if (!isPatchesByValue(rewrites)) throw new Error(`${where}.rewrites must map values to JSON Patch operations`);
     for (const value of Object.keys(rewrites)) {
       if (!(value in values) || value === compat.default) throw new Error(`${where}.rewrites.${value}: rewrites are for values other than the default`);
     }
@@ -75,22 +79,22 @@ export function resolveCompat(options: readonly CompatOption[], requested: Reado
  * dropped: they describe the document as written, not this one.
  */
 export function applyCompat(document: OpenApiDocument, settings: CompatSettings): OpenApiDocument {
-  type Choices = Record<string, { compat?: Record<string, unknown> }>;
   const chosen = readCompatOptions(document).map((option) => ({ option, value: settings.get(option.option) ?? option.default }));
   // Only a rewrite needs a copy of the whole document (a cold start's ~10 ms); the defaults have
   // none, so the document as written is shared and only its compat entries are copied.
   const rewrites = chosen.some(({ option, value }) => (option.rewrites[value] ?? []).length > 0);
-  const written = document as OpenApiDocument & { 'x-choices': Choices };
-  const rewritten = rewrites ? structuredClone(written) : { ...written, 'x-choices': { ...written['x-choices'] } };
+  const rewritten: OpenApiDocument = rewrites ? structuredClone(document) : { ...document, 'x-choices': { ...choicesOf(document) } };
   for (const { option, value } of chosen) {
     try {
-      jsonPatch.applyPatch(rewritten, structuredClone(option.rewrites[value] ?? []) as Operation[], true, true);
+      jsonPatch.applyPatch(rewritten, (option.rewrites[value] ?? []).map((operation) => structuredClone(operation)), true, true);
     } catch (error) {
-      throw new Error(`x-choices.${option.choice}.compat.rewrites.${value} does not apply to the document: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+      throw new Error(`x-choices.${option.choice}.compat.rewrites.${value} does not apply to the document: ${asError(error).message.split('\n')[0]}`, { cause: error });
     }
-    const entry = rewritten['x-choices'][option.choice]!;
-    const { rewrites: _mechanics, ...compat } = entry.compat!;
-    rewritten['x-choices'][option.choice] = { ...entry, compat: { ...compat, inForce: value } };
+    const choices = choicesOf(rewritten);
+    const entry = choices[option.choice];
+    if (!isJsonObject(entry) || !isJsonObject(entry.compat)) throw new Error(`x-choices.${option.choice}.compat: a rewrite removed it`);
+    const { rewrites: _mechanics, ...compat } = entry.compat;
+    choices[option.choice] = { ...entry, compat: { ...compat, inForce: value } };
   }
   return rewritten;
 }
@@ -106,4 +110,12 @@ export function selectCompat<T>(options: readonly CompatOption[], settings: Comp
   const implemented = Object.keys(cases).sort().join(', ');
   if (documented !== implemented) throw new Error(`compat option ${key}: the document has values ${documented}, the code implements ${implemented}`);
   return cases[settings.get(key) ?? option.default]!;
+}
+
+/**
+ * Rewrites as the document gives them: value -> JSON Patch operations. Only the shape is checked
+ * here; `applyPatch` validates each operation as it applies it.
+ */
+function isPatchesByValue(value: unknown): value is Record<string, Operation[]> {
+  return isJsonObject(value) && Object.values(value).every((patch) => Array.isArray(patch) && patch.every((operation) => isJsonObject(operation) && typeof operation.op === 'string' && typeof operation.path === 'string'));
 }

@@ -1,5 +1,6 @@
 import type { oas31 } from 'openapi3-ts';
-import { readChoices, withChoicesTable } from './choices.js';
+import { isJsonObject } from '../json-object.js';
+import { choicesOf, readChoices, withChoicesTable } from './choices.js';
 import { applyCompat, readCompatOptions, resolveCompat, type CompatOption, type CompatSettings } from './compat.js';
 import { compiledSpec } from './document.generated.js';
 
@@ -56,7 +57,7 @@ export function loadSpec(compat: CompatRequest = {}): LoadedSpec {
     const offDefault = options.some((o) => settings.get(o.option) !== o.default);
     const raw = withChoicesTable(applyCompat(asWritten, settings));
     // The build dereferenced the document as written; a rewritten one is dereferenced here.
-    const dereferenced = offDefault ? dereference(raw) : { ...compiledSpec.dereferenced, info: raw.info, 'x-choices': (raw as unknown as Record<string, unknown>)['x-choices'] };
+    const dereferenced = offDefault ? dereference(raw) : { ...compiledSpec.dereferenced, info: raw.info, 'x-choices': choicesOf(raw) };
     spec = { asWritten, raw, dereferenced: dereferenced, compat: { options, settings } };
     loaded.set(key, spec);
   }
@@ -72,15 +73,23 @@ export function loadSpec(compat: CompatRequest = {}): LoadedSpec {
 export function dereference(document: OpenApiDocument): OpenApiDocument {
   const resolve = (node: unknown, seen: readonly string[]): unknown => {
     if (Array.isArray(node)) return node.map((child) => resolve(child, seen));
-    if (node === null || typeof node !== 'object') return node;
-    const { $ref: ref, ...siblings } = node as { $ref?: unknown };
-    if (typeof ref === 'string') {
-      if (seen.includes(ref)) throw new Error(`$ref cycle through ${ref}`);
-      return { ...(resolve(pointerTarget(document, ref), [...seen, ref]) as object), ...(resolve(siblings, seen) as object) };
-    }
-    return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, resolve(child, seen)]));
+    return isJsonObject(node) ? resolveObject(node, seen) : node;
   };
-  return resolve(document, []) as OpenApiDocument;
+  const resolveObject = (node: Record<string, unknown>, seen: readonly string[]): Record<string, unknown> => {
+    const { $ref: ref, ...siblings } = node;
+    if (typeof ref !== 'string') return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, resolve(child, seen)]));
+    if (seen.includes(ref)) throw new Error(`$ref cycle through ${ref}`);
+    const target = pointerTarget(document, ref);
+    if (!isJsonObject(target)) throw new Error(`$ref ${ref} points to no object`);
+    return { ...resolveObject(target, [...seen, ref]), ...resolveObject(siblings, seen) };
+  };
+  const resolved = resolve(document, []);
+  if (!isOpenApiDocument(resolved)) throw new Error('the dereferenced document lost its openapi or info field');
+  return resolved;
+}
+
+function isOpenApiDocument(value: unknown): value is OpenApiDocument {
+  return isJsonObject(value) && typeof value.openapi === 'string' && isJsonObject(value.info);
 }
 
 function pointerTarget(document: OpenApiDocument, ref: string): unknown {
@@ -88,7 +97,7 @@ function pointerTarget(document: OpenApiDocument, ref: string): unknown {
   let target: unknown = document;
   for (const segment of ref.slice(2).split('/')) {
     const key = decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
-    target = (target as Record<string, unknown> | undefined)?.[key];
+    target = Array.isArray(target) ? target[Number(key)] : isJsonObject(target) ? target[key] : undefined;
     if (target === undefined) throw new Error(`$ref ${ref} points to nothing`);
   }
   return target;

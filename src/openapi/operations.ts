@@ -18,6 +18,15 @@ export interface SpecOperation {
   readonly tags: readonly string[];
 }
 
+/**
+ * A node of the dereferenced document, which holds no `$ref` (each was replaced by its target): the
+ * document's types allow one almost anywhere, so this tells them which it is, and refuses a leftover.
+ */
+export function resolved<T extends object>(node: T | oas31.ReferenceObject): T {
+  if ('$ref' in node) throw new Error(`an unresolved $ref (${String(node.$ref)}) in the dereferenced document`);
+  return node;
+}
+
 export function listOperations(doc: OpenApiDocument): SpecOperation[] {
   const operations: SpecOperation[] = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
@@ -26,16 +35,17 @@ export function listOperations(doc: OpenApiDocument): SpecOperation[] {
       if (!op) continue;
       if (!op.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
       const merged = new Map<string, oas31.ParameterObject>();
-      for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])] as oas31.ParameterObject[]) {
+      for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolved)) {
         merged.set(`${p.in}:${p.name}`, p);
       }
-      const body = op.requestBody as oas31.RequestBodyObject | undefined;
+      const body = op.requestBody && resolved(op.requestBody);
+      const bodySchema = body?.content?.['application/json']?.schema;
       operations.push({
         operationId: op.operationId,
         method,
         path,
         parameters: [...merged.values()],
-        requestBodySchema: body?.content?.['application/json']?.schema as oas31.SchemaObject | undefined,
+        requestBodySchema: bodySchema && resolved(bodySchema),
         requestBodyRequired: body?.required ?? false,
         responses: op.responses ?? {},
         tags: op.tags ?? [],

@@ -1,6 +1,6 @@
 import type { oas31 } from 'openapi3-ts';
 import { describeErrors, type Schema } from './ajv.js';
-import type { SpecOperation } from './operations.js';
+import { resolved, type SpecOperation } from './operations.js';
 import { checkName, PARAMETER_LOCATIONS, parameterKey, parametersIn, type CompiledChecks, type ParameterLocation } from './validator-schemas.js';
 
 /** What a request carries before validation: every value as the wire gave it. */
@@ -99,7 +99,7 @@ function collect(
     } else {
       value = raw.headers[key];
     }
-    if (value !== undefined) out[key] = coerce(value, param.schema as Schema | undefined);
+    if (value !== undefined) out[key] = coerce(value, param.schema && resolved(param.schema));
   }
   return out;
 }

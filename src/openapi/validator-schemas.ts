@@ -1,7 +1,7 @@
 import type { oas31 } from 'openapi3-ts';
 import type { Schema, ValidateFunction } from './ajv.js';
 import type { OpenApiDocument } from './document.js';
-import { listOperations, type SpecOperation } from './operations.js';
+import { listOperations, resolved, type SpecOperation } from './operations.js';
 
 export type ParameterLocation = 'query' | 'path' | 'header';
 export const PARAMETER_LOCATIONS: readonly ParameterLocation[] = ['query', 'path', 'header'];
@@ -37,7 +37,7 @@ export function checkSchemas(document: OpenApiDocument): Map<string, Schema> {
       if (schema) schemas.set(checkName.response(operation.operationId, status), schema);
     }
   }
-  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) schemas.set(checkName.schema(name), schema as Schema);
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) schemas.set(checkName.schema(name), resolved(schema));
   return schemas;
 }
 
@@ -62,5 +62,6 @@ export function parameterKey(name: string, location: ParameterLocation): string 
 
 /** The JSON body's schema of a documented response, if it has one. */
 export function responseSchema(response: oas31.ResponseObject): Schema | undefined {
-  return response.content?.['application/json']?.schema as Schema | undefined;
+  const schema = response.content?.['application/json']?.schema;
+  return schema && resolved(schema);
 }

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { asError, errorCode } from '../caught-error.js';
 import type { Customer } from '../domain/customer.js';
 import { InvalidDataSetError } from '../domain/errors.js';
 import { checkDataSet, type CustomerCheck } from './data-set.js';
@@ -16,13 +17,13 @@ export function readDataSet(path: string, check: CustomerCheck): Customer[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InvalidDataSetError([`cannot read ${path}: ${(error as Error).message}`]);
+    throw new InvalidDataSetError([`cannot read ${path}: ${asError(error).message}`]);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new InvalidDataSetError([`${path} is not valid JSON (${(error as Error).message})`]);
+    throw new InvalidDataSetError([`${path} is not valid JSON (${asError(error).message})`]);
   }
   return checkDataSet(parsed, check, path);
 }
@@ -59,6 +60,6 @@ function isRunning(pid: number): boolean {
     return true;
   } catch (error) {
     // EPERM: it exists, but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return errorCode(error) === 'EPERM';
   }
 }

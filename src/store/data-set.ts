@@ -12,12 +12,20 @@ export type CustomerCheck = (value: unknown) => string[];
 export function checkDataSet(value: unknown, check: CustomerCheck, source: string): Customer[] {
   if (!Array.isArray(value)) throw new InvalidDataSetError([`${source} must hold a JSON array of customers`]);
   const problems: string[] = [];
-  value.forEach((item, index) => {
-    for (const problem of check(item)) problems.push(`${source}: [${index}] ${problem}`);
-  });
+  const customers: Customer[] = [];
+  for (const [index, item] of value.entries()) {
+    if (passes(check, item, (problem) => problems.push(`${source}: [${index}] ${problem}`))) customers.push(item);
+  }
   if (problems.length > 0) throw new InvalidDataSetError(problems);
   // Checked here too, not only by the store, so the error names where the duplicates are.
-  const clashes = findClashes(value as Customer[]).map((problem) => `${source}: ${problem}`);
+  const clashes = findClashes(customers).map((problem) => `${source}: ${problem}`);
   if (clashes.length > 0) throw new InvalidDataSetError(clashes);
-  return (value as Customer[]).map(inFieldOrder);
+  return customers.map(inFieldOrder);
+}
+
+/** Whether the value is a customer as the document's schema defines one; reports each way it is not. */
+function passes(check: CustomerCheck, value: unknown, report: (problem: string) => void): value is Customer {
+  const problems = check(value);
+  problems.forEach(report);
+  return problems.length === 0;
 }

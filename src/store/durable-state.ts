@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { asError } from '../caught-error.js';
 import type { Customer } from '../domain/customer.js';
 import { removeAbandonedTemporaryFiles, temporaryFileOf, type CustomerCheck } from './data-file.js';
 import type { FsyncPolicy } from './fsync-policy.js';
@@ -251,7 +252,7 @@ export class DurableState {
       this.compactionBase = 0;
     } catch (error) {
       this.compactionBase = this.journal.bytes;
-      this.options.warn(`could not write a new snapshot of ${this.stateFile} (${(error as Error).message}); the journal still holds every write`);
+      this.options.warn(`could not write a new snapshot of ${this.stateFile} (${asError(error).message}); the journal still holds every write`);
     }
   }
 
@@ -312,7 +313,7 @@ async function assertWritable(fileSystem: StateFileSystem, stateFile: string): P
     await (await fileSystem.open(probe, 'w')).close();
     await fileSystem.remove(probe);
   } catch (error) {
-    throw new UnwritableStateError(dirname(stateFile), error as Error);
+    throw new UnwritableStateError(dirname(stateFile), asError(error));
   }
 }
 

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { asError, errorCode } from '../caught-error.js';
 import { NotSavedError } from '../domain/errors.js';
 import { BATCH_SYNC_MS, type FsyncPolicy } from './fsync-policy.js';
 import { encodeLine, headerOf, type StateRecord } from './state-format.js';
@@ -190,7 +191,7 @@ export class Journal {
         this.pending.splice(0, count);
         for (const entry of batch) entry.resolve();
       } catch (error) {
-        await this.takeBackPending(error as NodeJS.ErrnoException);
+        await this.takeBackPending(error);
       }
     }
     this.flushing = false;
@@ -198,7 +199,7 @@ export class Journal {
     this.options.afterWrite?.();
   }
 
-  private async takeBackPending(error: NodeJS.ErrnoException): Promise<void> {
+  private async takeBackPending(error: unknown): Promise<void> {
     try {
       await this.file.handle.truncate(this.file.size);
     } catch {
@@ -207,7 +208,7 @@ export class Journal {
     const failed = this.pending;
     this.pending = [];
     for (let i = failed.length - 1; i >= 0; i--) failed[i]!.revert();
-    const notSaved = new NotSavedError(error.code ?? 'EIO', error.message);
+    const notSaved = new NotSavedError(errorCode(error) ?? 'EIO', asError(error).message);
     this.options.warn(`${notSaved.message} (${failed.length} write${failed.length === 1 ? '' : 's'} refused with 503)`);
     for (const entry of failed) entry.reject(notSaved);
   }
@@ -230,7 +231,7 @@ export class Journal {
     try {
       await this.file.handle.datasync();
     } catch (error) {
-      this.options.warn(`could not flush ${journalPath(this.stateFile, this.file.generation)} to the disk: ${(error as Error).message}`);
+      this.options.warn(`could not flush ${journalPath(this.stateFile, this.file.generation)} to the disk: ${asError(error).message}`);
     }
   }
 }

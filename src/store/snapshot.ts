@@ -1,9 +1,10 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { asError } from '../caught-error.js';
+import { isJsonObject } from '../json-object.js';
 import { readDataSet, temporaryFileOf, type CustomerCheck } from './data-file.js';
-import type { Customer } from '../domain/customer.js';
 import { CUSTOMER_FIELDS } from '../openapi/contract-facts.generated.js';
-import type { CustomerRecord } from './state-records.js';
+import type { CustomerRecord, SnapshotRecords } from './state-records.js';
 import { decodeLine, encodeLine, headerOf, isFramed, parseHeader, readLines, StateFileError, type StateRecord } from './state-format.js';
 import { writeFully, type StateFileSystem } from './state-file-system.js';
 
@@ -70,16 +71,16 @@ interface CustomersRecord extends StateRecord {
 }
 
 /** The record's customers as `put` records, or a message saying what is wrong with it. */
-function putsOf(record: StateRecord, fields: readonly string[] | undefined): CustomerRecord[] | string {
+function putsOf(record: StateRecord, fields: readonly string[] | undefined): StateRecord[] | string {
   if (fields === undefined) return 'customer rows in a snapshot whose header names no customerFields';
-  const { app, rows } = record as Partial<CustomersRecord>;
+  const { app, rows } = record;
   if ((app !== undefined && typeof app !== 'string') || !Array.isArray(rows)) return 'a customers record without its rows';
-  const puts: CustomerRecord[] = [];
+  const puts: StateRecord[] = [];
   for (const row of rows) {
     if (!Array.isArray(row) || row.length !== fields.length) return `a customer row of other than the header's ${fields.length} fields`;
     const customer: Record<string, unknown> = {};
     for (let i = 0; i < fields.length; i++) customer[fields[i]!] = row[i];
-    puts.push(app === undefined ? { type: 'put', customer: customer as Customer } : { type: 'put', app, customer: customer as Customer });
+    puts.push(app === undefined ? { type: 'put', customer } : { type: 'put', app, customer });
   }
   return puts;
 }
@@ -88,13 +89,13 @@ function putsOf(record: StateRecord, fields: readonly string[] | undefined): Cus
  * The line of the record at `next`; for a `put`, the line of the run of puts of one application
  * that starts there (ROWS_PER_RECORD at most), as one customers record. Returns the index after it.
  */
-function encodeRecords(recordAt: (index: number) => StateRecord, next: number, count: number): { text: string; next: number } {
+function encodeRecords(recordAt: SnapshotRecords['recordAt'], next: number, count: number): { text: string; next: number } {
   const record = recordAt(next);
   if (record.type !== 'put') return { text: encodeLine(record), next: next + 1 };
-  const { app } = record as Extract<CustomerRecord, { type: 'put' }>;
+  const { app } = record;
   const rows: unknown[][] = [];
   for (; next < count && rows.length < ROWS_PER_RECORD; next++) {
-    const put = recordAt(next) as CustomerRecord;
+    const put = recordAt(next);
     if (put.type !== 'put' || put.app !== app) break;
     rows.push(CUSTOMER_FIELDS.map((field) => put.customer[field]));
   }
@@ -103,7 +104,7 @@ function encodeRecords(recordAt: (index: number) => StateRecord, next: number, c
 }
 
 export function isRecord(value: unknown): value is StateRecord {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+  return isJsonObject(value) && typeof value.type === 'string';
 }
 
 /** Runs `apply`, turning what it refuses into an error at the record's place in the file. */
@@ -111,7 +112,7 @@ export function applyAt(path: string, offset: number, apply: (record: StateRecor
   try {
     apply(record);
   } catch (error) {
-    throw new StateFileError(path, offset, (error as Error).message);
+    throw new StateFileError(path, offset, asError(error).message);
   }
 }
 
@@ -121,7 +122,7 @@ function firstBytes(path: string): Buffer {
     const start = Buffer.alloc(16);
     return start.subarray(0, readSync(fd, start, 0, start.length, 0));
   } catch (error) {
-    throw new StateFileError(path, 0, `cannot read: ${(error as Error).message}`);
+    throw new StateFileError(path, 0, `cannot read: ${asError(error).message}`);
   } finally {
     closeSync(fd);
   }
@@ -141,7 +142,7 @@ export async function writeSnapshot(
   stateFile: string,
   generation: number,
   count: number,
-  recordAt: (index: number) => StateRecord,
+  recordAt: SnapshotRecords['recordAt'],
 ): Promise<{ temporary: string; bytes: number }> {
   const temporary = temporaryFileOf(stateFile, process.pid);
   const handle = await fileSystem.open(temporary, 'w');

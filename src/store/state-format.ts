@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { isJsonObject } from '../json-object.js';
 import { CUSTOMER_FIELDS } from '../openapi/contract-facts.generated.js';
 
 /**
@@ -137,25 +138,26 @@ export function* readLines(path: string): Generator<Line> {
 /** The header of a state file of the expected kind; a file from a newer version is refused by name. */
 export function parseHeader(path: string, line: Line | undefined, kind: StateFileKind): StateHeader {
   const value = line?.complete ? decodeLine(line.bytes) : undefined;
-  const header = value as Partial<StateHeader> | undefined;
-  if (typeof header !== 'object' || header === null || header.format !== STATE_FORMAT || typeof header.version !== 'number') {
-    throw new StateFileError(path, 0, `not a ${kind} of customers-mock (its header is missing or damaged)`);
-  }
-  if (header.version > STATE_FORMAT_VERSION) {
+  const damaged = () => new StateFileError(path, 0, `not a ${kind} of customers-mock (its header is missing or damaged)`);
+  if (!isJsonObject(value)) throw damaged();
+  const { format, version, kind: written, generation, records, customerFields } = value;
+  if (format !== STATE_FORMAT || typeof version !== 'number') throw damaged();
+  if (version > STATE_FORMAT_VERSION) {
     throw new StateFileError(
       path,
       0,
-      `written by a newer customers-mock (state format version ${header.version}; this one reads version ${STATE_FORMAT_VERSION}): upgrade customers-mock`,
+      `written by a newer customers-mock (state format version ${version}; this one reads version ${STATE_FORMAT_VERSION}): upgrade customers-mock`,
     );
   }
-  if (header.kind !== kind || !Number.isInteger(header.generation) || !hasRowFieldsAsRequired(header)) throw new StateFileError(path, 0, `header does not describe a ${kind}`);
-  return header as StateHeader;
+  if (written !== kind || typeof generation !== 'number' || !Number.isInteger(generation) || (records !== undefined && typeof records !== 'number') || !hasRowFieldsAsRequired(kind, version, customerFields)) {
+    throw new StateFileError(path, 0, `header does not describe a ${kind}`);
+  }
+  return { format, version, kind, generation, ...(records === undefined ? {} : { records }), ...(customerFields === undefined ? {} : { customerFields }) };
 }
 
 /** A snapshot from version 3 names the fields of its customer rows; no other header does. */
-function hasRowFieldsAsRequired(header: Partial<StateHeader>): boolean {
-  const { customerFields: fields } = header;
-  if (header.kind !== 'snapshot' || header.version! < 3) return fields === undefined;
+function hasRowFieldsAsRequired(kind: StateFileKind, version: number, fields: unknown): fields is readonly string[] | undefined {
+  if (kind !== 'snapshot' || version < 3) return fields === undefined;
   return Array.isArray(fields) && fields.length > 0 && fields.every((field) => typeof field === 'string');
 }
 

@@ -1,10 +1,11 @@
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListeningMock } from '../../src/node-mock.js';
+import type { ListeningMock, NodeMock } from '../../src/node-mock.js';
 import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '../support/contract-cli.js';
-import { FAULTS, faultyServer } from '../support/faults.js';
+import { FAULTS, faultyServer, type Fault } from '../support/faults.js';
 import { PLATFORM_VARIANTS } from '../support/platform-variants.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 
@@ -109,24 +110,27 @@ describe.concurrent('the contract kit against mocks of its own', { timeout: CONT
     ['the mock', undefined],
     ['a server without DELETE, where it deactivates and lists them instead', PLATFORM_VARIANTS.find((v) => v.name === 'no DELETE')],
   ])('on Ctrl-C mid-run against %s: stops the checks, removes every record it created, exits 130', async (_name, variant) => {
-    const server = await faultyServer(variant);
+    // Ctrl-C once the write sequence holds two records of its own on the server: decided by the
+    // server as it answers each request, so the signal always lands mid-sequence, however fast the run.
+    let kit: ChildProcess | undefined;
+    let liveAtSignal = 0;
+    const kitRecords = (store: NodeMock['store']) => store.customers().filter((c) => c.email?.toLowerCase().startsWith('contract-kit+'));
+    const interruptMidSequence: Fault['inject'] = (mock, next) => {
+      const handler = variant ? variant.inject(mock, next) : next;
+      return async (request) => {
+        const response = await handler(request);
+        const live = kitRecords(mock.store).filter((c) => c.status !== 'DEACTIVATED').length;
+        if (liveAtSignal === 0 && live >= 2) {
+          liveAtSignal = live;
+          kit?.kill('SIGINT');
+        }
+        return response;
+      };
+    };
+    const server = await faultyServer({ inject: interruptMidSequence });
     try {
       const before = server.mock.store.customers();
-      const kitRecords = () => server.mock.store.customers().filter((c) => c.email?.toLowerCase().startsWith('contract-kit+'));
-      let liveAtSignal = 0;
-      const run = await runContractCli(server.url, {
-        args: ['--allow-writes', '--seed', '5'],
-        onSpawn: (child) => {
-          // Ctrl-C once the write sequence holds records of its own on the server.
-          const poll = setInterval(() => {
-            liveAtSignal = kitRecords().filter((c) => c.status !== 'DEACTIVATED').length;
-            if (liveAtSignal < 2) return;
-            clearInterval(poll);
-            child.kill('SIGINT');
-          }, 2);
-          child.on('exit', () => clearInterval(poll));
-        },
-      });
+      const run = await runContractCli(server.url, { args: ['--allow-writes', '--seed', '5'], onSpawn: (child) => (kit = child) });
       expect(liveAtSignal, run.stdout).toBeGreaterThanOrEqual(2);
       expect(run.code, run.stdout + run.stderr).toBe(130);
       expect(run.stdout).toMatch(/Contract INTERRUPTED \(SIGINT\): the checks were stopped; removing the records this run created/);
@@ -135,7 +139,7 @@ describe.concurrent('the contract kit against mocks of its own', { timeout: CONT
         expect(run.stdout).toMatch(/deleted [1-9]\d* record\(s\)/);
         expect(server.mock.store.customers()).toEqual(before);
       } else {
-        const left = kitRecords();
+        const left = kitRecords(server.mock.store);
         expect(left.length).toBeGreaterThanOrEqual(2);
         for (const customer of left) {
           expect(customer.status).toBe('DEACTIVATED');

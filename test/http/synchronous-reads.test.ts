@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMock } from '../../src/server.js';
+import { createMock } from '../../src/node-mock.js';
 import { CREDENTIALS, InProcessMock } from '../support/mock.js';
 import { stateFolders } from '../support/state-folders.js';
 

@@ -6,7 +6,6 @@ import { parseCommand, UsageError } from '../../src/cli/options.js';
 import { DRIFT_REPORT_FORMAT } from '../../src/config/compat-option.js';
 import { applyCompat } from '../../src/openapi/compat.js';
 import { documentAsWritten, readCompatOptions } from '../../src/openapi/index.js';
-import { runCli } from '../support/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'compat-option-'));
 let files = 0;
@@ -108,19 +107,5 @@ describe("the README's table of compat options", () => {
     const rows = [...readme.matchAll(/^\| `([a-z-]+)` \| ((?:`[A-Za-z0-9_-]+`(?:, )?)+) \|/gm)].map(([, key, values]) => [key, values!.replace(/`/g, '').split(', ')]);
     const documented = readCompatOptions(documentAsWritten()).map((o) => [o.option, [o.default, ...Object.keys(o.values).filter((v) => v !== o.default)]]);
     expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(documented));
-  });
-});
-
-describe('customers-mock --compat (the built CLI)', () => {
-  it.concurrent.each([
-    ['a bad key', 'colour=blue'],
-    ['a bad value', 'ids=v9'],
-  ])('exits 2 on %s, naming the valid keys and values', async (_what, text) => {
-    const { code, stderr, stdout } = await runCli(['--port', '0', '--compat', text]);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toContain(`got "${text}"`);
-    expect(stderr).toContain('ids=any|v4');
-    expect(stderr).toContain('delete=supported|absent');
   });
 });
