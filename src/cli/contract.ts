@@ -4,11 +4,16 @@ import { driftReport } from '../contract-kit/drift.js';
 import { runContractSuite } from '../contract-kit/run.js';
 import { inSandbox, SandboxUnavailableError } from '../contract-kit/sandbox.js';
 import { CONTRACT_HELP, ContractUsageError, parseContractCommand } from './contract-options.js';
+import { packageVersion } from './package-version.js';
 
 async function main(): Promise<number> {
   const command = parseContractCommand(process.argv.slice(2), process.env);
   if (command.kind === 'help') {
     process.stdout.write(CONTRACT_HELP);
+    return 0;
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const { settings, junitFile, driftFile, sandbox } = command;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CONFIG_FILE_NAME } from '../config/config-file.js';
 import type { MockConfig } from '../config/mock-config.js';
@@ -11,6 +11,7 @@ import { StateFileError } from '../store/state-format.js';
 import { seededCustomers } from '../store/seeded-customers.js';
 import { callerDirectory } from './caller-path.js';
 import { HELP, parseCommand, UsageError } from './options.js';
+import { packageVersion } from './package-version.js';
 import { progressReporter } from './progress.js';
 import { terminalLog } from './terminal-log.js';
 
@@ -98,11 +99,6 @@ function simulation(config: MockConfig): string {
     ...(config.errorRate > 0 ? [`error rate ${config.errorRate}`] : []),
   ];
   return `${parts.length > 0 ? parts.join(', ') : 'off'} (per request: Prefer: code=429, delay=300)`;
-}
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 main().catch((error: unknown) => {
