@@ -12,6 +12,7 @@ import { seededCustomers } from '../store/seeded-customers.js';
 import { callerDirectory } from './caller-path.js';
 import { HELP, parseCommand, UsageError } from './options.js';
 import { packageVersion } from './package-version.js';
+import { stopWhenOrphanedUnderNpm } from './parent-watch.js';
 import { progressReporter } from './progress.js';
 import { terminalLog } from './terminal-log.js';
 
@@ -54,9 +55,9 @@ async function main(): Promise<void> {
         },
         observers: config.log ? [terminalLog({ credentials: config, colorize: process.stdout.isTTY })] : [],
       });
-      const shutdown = (signal: string) => {
+      const shutdown = (reason: string) => {
         // stderr: a diagnostic, and stdout may be a pipe whose reader is gone (EPIPE would crash the shutdown).
-        process.stderr.write(`\n${signal}: finishing in-flight requests, then stopping\n`);
+        process.stderr.write(`\n${reason}: finishing in-flight requests, then stopping\n`);
         mock.close().then(
           () => process.exit(0),
           () => process.exit(1),
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
+      stopWhenOrphanedUnderNpm(() => shutdown('npm stopped'));
       // Only now: a supervisor may send SIGTERM the moment it reads the banner.
       process.stdout.write(banner(mock.url, command, mock.store.size, mock.dataSource));
       return;

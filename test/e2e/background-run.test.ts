@@ -1,0 +1,129 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** The pids of every process below `pid` right now. */
+function descendants(pid: number): number[] {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const below: number[] = [];
+  const parents = [pid];
+  while (parents.length > 0) {
+    const parent = parents.pop()!;
+    for (const [child, ppid] of table) {
+      if (ppid !== parent) continue;
+      below.push(child);
+      parents.push(child);
+    }
+  }
+  return below;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Resolves once the banner is out: the mock then answers on its port. */
+function banner(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`no banner within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!output.includes('x-client-secret')) return;
+      clearTimeout(timer);
+      resolve();
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before the banner:\n${output}`));
+    });
+  });
+}
+
+/**
+ * Stops `launcher` alone (not its process group, as `kill $PID` in a CI script does), then waits
+ * until nothing it started is left and the port is free again.
+ */
+async function stopAndExpectNothingLeft(launcher: ChildProcess, signal: NodeJS.Signals, port: number): Promise<void> {
+  const started = descendants(launcher.pid!);
+  expect(started.length).toBeGreaterThan(0);
+  expect(await accepts(port)).toBe(true);
+  const exited = new Promise((resolve) => launcher.once('exit', resolve));
+  launcher.kill(signal);
+  try {
+    await Promise.race([exited, sleep(STOP_TIMEOUT_MS).then(() => expect.fail(`the launcher was still running ${STOP_TIMEOUT_MS} ms after ${signal}`))]);
+    await expect.poll(() => started.filter(alive), { timeout: 10_000, interval: 100 }).toEqual([]);
+    await expect.poll(() => accepts(port), { timeout: 5_000, interval: 100 }).toBe(false);
+  } finally {
+    for (const pid of [launcher.pid!, ...started].filter(alive)) process.kill(pid, 'SIGKILL');
+  }
+}
+
+describe('a mock started in the background stops with the process that started it', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('npm start, sent %s, leaves no process and frees the port', async (signal) => {
+    const port = await freePort();
+    const npm = spawn('npm', ['start', '--silent', '--', '--port', String(port), '--count', '5'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    await banner(npm);
+    await stopAndExpectNothingLeft(npm, signal, port);
+  }, 90_000);
+
+  it('under npx, whose sh -c dies of the SIGTERM npm passes it, the orphaned mock stops too', async () => {
+    const port = await freePort();
+    // npx's own chain (npm, then `sh -c "customers-mock ..."`): the sh stands for npm here, with the
+    // environment npm gives the commands it runs.
+    const sh = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" --port ${port} --count 5`], {
+      env: { ...process.env, npm_lifecycle_event: 'npx' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await banner(sh);
+    await stopAndExpectNothingLeft(sh, 'SIGTERM', port);
+  }, 90_000);
+
+  it('started by hand with a shell\'s &, the mock outlives that shell, as a daemon does', async () => {
+    const port = await freePort();
+    const env = { ...process.env };
+    delete env.npm_lifecycle_event;
+    const sh = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" --port ${port} --count 5`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    await banner(sh);
+    const [mock] = descendants(sh.pid!);
+    const exited = new Promise((resolve) => sh.once('exit', resolve));
+    sh.kill('SIGTERM');
+    await exited;
+    try {
+      // Two polls of the parent watch, had it been on.
+      await sleep(1_200);
+      expect(alive(mock!)).toBe(true);
+      expect(await accepts(port)).toBe(true);
+    } finally {
+      process.kill(mock!, 'SIGTERM');
+    }
+  }, 90_000);
+});
