@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { CONFIG_FILE_NAME } from '../config/config-file.js';
 import type { MockConfig } from '../config/mock-config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
+import { UNLIMITED_RATE } from '../http/rate-limit.js';
 import { startMock } from '../server.js';
 import { formatDataSet } from '../store/data-file.js';
 import { UnwritableStateError } from '../store/durable-state.js';
@@ -82,7 +83,8 @@ function banner(url: string, { config, configFile }: { config: MockConfig; confi
   state file:    ${config.stateFile === undefined ? 'none: changes last until the mock stops (--state FILE keeps them)' : `${resolve(config.stateFile)} (every change saved)`}
   client key:    ${config.clientKey}
   client secret: ${config.clientSecret}
-  rate limit:    ${config.rateLimit === 0 ? 'off' : `${config.rateLimit} requests/minute per client key`}
+  rate limit:    ${config.rateLimit === 0 ? `off (X-RateLimit-Limit: ${UNLIMITED_RATE}, a window no client uses up)` : `${config.rateLimit} requests/minute per client key`}
+  apps:          ${config.apps.length === 0 ? "none beside the mock's own (apps in the config file add some)" : config.apps.map((app) => `${app.clientKey} (${app.appId})`).join(', ')}
   CORS:          ${config.corsOrigins.length === 0 ? 'off: browser apps on other origins cannot call it (--cors ORIGINS)' : config.corsOrigins.join(', ')}
   simulation:    ${simulation(config)}
 ${Object.keys(config.compat).length === 0 ? '' : `  compat:        ${Object.entries(config.compat).map(([key, value]) => `${key}=${value}`).join(', ')}\n`}  API reference: ${url}/docs

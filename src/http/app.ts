@@ -4,7 +4,7 @@ import type { Customer } from '../domain/customer.js';
 import type { SpecModel } from '../openapi/index.js';
 import { operationIds, toRouterPath } from '../openapi/index.js';
 import type { CustomerStore } from '../store/customer-store.js';
-import { DEFAULT_CONFIG, type MockConfig } from '../config/mock-config.js';
+import type { MockConfig } from '../config/mock-config.js';
 import { Applications, type ApplicationDefinition, type RestoredSandbox } from './applications.js';
 import { identifyCaller, requireCredentials } from './auth.js';
 import { mountDocs, type DocsAssetReader } from './docs.js';
@@ -15,7 +15,7 @@ import { idempotency } from './idempotency.js';
 import { limitRequestTarget } from './limits.js';
 import { isOperationId, operationEndpoint, type OperationHandlers } from './operation-handlers.js';
 import { pipeline, type Endpoint, type Step } from './pipeline.js';
-import { FailedAttemptLimiter, rateLimit } from './rate-limit.js';
+import { FailedAttemptLimiter, rateLimit, windowLimit } from './rate-limit.js';
 import { recordRequests, type RequestLog, type RequestObserver } from './request-log.js';
 import { Responses, type ResponseClass } from './responses.js';
 import { adminHandlers } from './routes/admin.js';
@@ -67,9 +67,10 @@ export interface MockApp {
  */
 export function createApp(deps: AppDeps): MockApp {
   const { config, spec, clock, store } = deps;
+  const requestsPerWindow = windowLimit(config.rateLimit);
   const applications = new Applications(
     // Every application's store behaves as the mock's own does (the compat options in force).
-    { clock, rateLimit: config.rateLimit, storeOptions: { clock, rules: store.rules, wire: store.wire } },
+    { clock, rateLimit: requestsPerWindow, storeOptions: { clock, rules: store.rules, wire: store.wire } },
     { clientKey: config.clientKey, clientSecret: config.clientSecret, appId: config.appId, store, initialCustomers: deps.initialCustomers },
     deps.applications ?? [],
     { maxSandboxes: config.maxSandboxes, maxCustomers: config.maxSandboxCustomers, idleMs: config.sandboxIdleMinutes * 60_000 },
@@ -101,11 +102,11 @@ export function createApp(deps: AppDeps): MockApp {
   if (config.corsOrigins.length > 0) everyRequest.push(corsFor(config.corsOrigins, spec));
   const serve = (steps: readonly Step[], endpoint: Endpoint): Endpoint => pipeline([...everyRequest, ...steps], endpoint, answerError);
 
-  const failedAttempts = config.rateLimit > 0 ? new FailedAttemptLimiter(config.rateLimit, clock) : undefined;
-  const limit = failedAttempts ? rateLimit(failedAttempts) : undefined;
+  const failedAttempts = new FailedAttemptLimiter(requestsPerWindow, clock);
+  const limitRate = rateLimit(failedAttempts);
   const replay = idempotency(responses);
   const simulate = simulateFailures(
-    { latency: config.latency, errorRate: config.errorRate, rateLimit: config.rateLimit || DEFAULT_CONFIG.rateLimit },
+    { latency: config.latency, errorRate: config.errorRate, rateLimit: requestsPerWindow },
     { random: deps.random ?? Math.random, sleep: deps.sleep ?? realSleep, clock },
     responses,
   );
@@ -117,7 +118,7 @@ export function createApp(deps: AppDeps): MockApp {
     const isAdmin = operation.tags.includes('Admin');
     const acceptsIdempotencyKey = operation.parameters.some((p) => p.in === 'header' && p.name === 'idempotency-key');
     // Rate limiting comes first so that every response, a 401 included, carries the limit headers.
-    const chain: Step[] = limit && !isAdmin ? [limit, requireCredentials] : [requireCredentials];
+    const chain: Step[] = isAdmin ? [requireCredentials] : [limitRate, requireCredentials];
     // The test harness never fails on purpose; the API does when asked to.
     if (!isAdmin) chain.unshift(simulate);
     chain.push(validateRequest(spec.requestValidator(operation.operationId), isAdmin ? config.adminBodyLimitBytes : config.bodyLimitBytes));
@@ -136,7 +137,7 @@ export function createApp(deps: AppDeps): MockApp {
   const own = applications.own;
   const reset = () => {
     applications.resetAll();
-    failedAttempts?.reset();
+    failedAttempts.reset();
   };
   return { app, applications, requestLog: { list: () => own.requests(), clear: () => own.clearRequests() }, reset };
 }
