@@ -2,9 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CONFIG_FILE_NAME } from '../config/config-file.js';
-import type { MockConfig } from '../config/mock-config.js';
+import { UNLIMITED_RATE, type MockConfig } from '../config/mock-config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
-import { UNLIMITED_RATE } from '../http/rate-limit.js';
 import { startMock } from '../server.js';
 import { formatDataSet } from '../store/data-file.js';
 import { UnwritableStateError } from '../store/durable-state.js';

@@ -15,18 +15,6 @@ export const MAX_TRACKED_FAILED_KEYS = 10_000;
 export const TRACKED_KEY_LENGTH = 128;
 const OVERFLOW_BUCKET = '\u0000overflow';
 
-/**
- * The limit the `X-RateLimit-*` headers show when `--rate-limit 0` turns limiting off: the largest
- * 32-bit integer, a window no client can use up. The document requires the headers on every
- * response, so they stay, with an integer a client's own pacing takes as "never wait".
- */
-export const UNLIMITED_RATE = 2_147_483_647;
-
-/** The requests per window in force for a configured `--rate-limit` (0: no limit). */
-export function windowLimit(configured: number): number {
-  return configured === 0 ? UNLIMITED_RATE : configured;
-}
-
 export interface RateDecision {
   readonly allowed: boolean;
   readonly limit: number;

@@ -56,8 +56,9 @@ describe('code in the README and docs/', () => {
     expect(programs.length).toBeGreaterThanOrEqual(4);
   });
 
-  // A snippet is a doc-test through the file it is cut from: that file is run (or, for Storybook's
-  // preview, linted) by npm test, and the snippet must be its text, line for line, in order.
+  // A snippet is a doc-test through the file it is cut from: that file is run by npm test (all but
+  // Storybook's preview.js, which only Storybook reads), and the snippet must be its text, line for
+  // line, in order.
   it.each(programs.map((block) => [`${block.file}:${block.line}`, block] as const))('the %s snippet is taken word for word from a file npm test runs', (_where, block) => {
     const source = block.attributes.excerpt;
     expect(source, `${_where}: a ts or js block names its file with excerpt=examples/...`).toMatch(/^examples\//);

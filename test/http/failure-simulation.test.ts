@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MockConfig } from '../../src/config/mock-config.js';
+import { UNLIMITED_RATE, type MockConfig } from '../../src/config/mock-config.js';
 import { createMock } from '../../src/server.js';
-import { UNLIMITED_RATE } from '../../src/http/rate-limit.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 import { InProcessMock, ManualClock } from '../support/mock.js';
 import { seededRandom } from '../support/seeded-random.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/config/mock-config.js';
-import { UNLIMITED_RATE } from '../../src/http/rate-limit.js';
+import { DEFAULT_CONFIG, UNLIMITED_RATE } from '../../src/config/mock-config.js';
 import { inProcessMock, ManualClock, type InProcessMock, type TestResponse } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
 
