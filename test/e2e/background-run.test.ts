@@ -1,42 +1,15 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
+import { alive, descendants } from '../support/processes.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
-
-/** The pids of every process below `pid` right now. */
-function descendants(pid: number): number[] {
-  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
-  const below: number[] = [];
-  const parents = [pid];
-  while (parents.length > 0) {
-    const parent = parents.pop()!;
-    for (const [child, ppid] of table) {
-      if (ppid !== parent) continue;
-      below.push(child);
-      parents.push(child);
-    }
-  }
-  return below;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
