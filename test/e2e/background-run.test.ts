@@ -1,10 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { alive, descendants } from '../support/processes.js';
+import { fencedBlocks } from '../support/readme-examples.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -97,6 +101,30 @@ describe('a mock started in the background stops with the process that started i
       expect(await accepts(port)).toBe(true);
     } finally {
       process.kill(mock!, 'SIGTERM');
+    }
+  }, 90_000);
+});
+
+describe('the documented background recipe (docs/integrators/server.md)', () => {
+  it('starts the mock, waits until it answers, and stops it, leaving the port free', async () => {
+    const guide = readFileSync(join(ROOT, 'docs', 'integrators', 'server.md'), 'utf8');
+    const recipe = fencedBlocks(guide).find((block) => block.body.includes('MOCK_PID=$!'));
+    expect(recipe).toBeDefined();
+    const port = await freePort();
+    const folder = mkdtempSync(join(tmpdir(), 'customers-mock-background-'));
+    try {
+      // As printed, but in the checkout (npm start, its own alternative), on a free port, with a
+      // request where the reader's tests go, and a check that the stop freed the port.
+      const script = recipe!.body
+        .replace(/npx customers-mock --port 4010/, `npm start --silent -- --port ${port}`)
+        .replaceAll('4010', String(port))
+        .replace('mock.log', join(folder, 'mock.log'))
+        .replace('# ...the tests...', `curl -sf -o /dev/null -H 'x-client-key: mock-client-key' -H 'x-client-secret: mock-client-secret' http://127.0.0.1:${port}/api/v0/customers`);
+      await promisify(execFile)('bash', ['-c', `set -eu\n${script}\nwait "$MOCK_PID" || true`], { cwd: ROOT, timeout: 60_000 });
+      expect(await accepts(port)).toBe(false);
+      expect(readFileSync(join(folder, 'mock.log'), 'utf8')).toContain('SIGTERM: finishing in-flight requests, then stopping');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   }, 90_000);
 });
