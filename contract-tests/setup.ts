@@ -1,5 +1,11 @@
-import { afterAll, afterEach } from 'vitest';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import { kit } from './support.js';
+
+// Once Ctrl-C or SIGTERM stopped the run, every check left is reported as not run, whether or not it would send.
+beforeEach((context) => {
+  const interruption = kit.interruption();
+  if (interruption !== undefined) context.skip(interruption);
+});
 
 // Runs before each suite file: each check's request count and observations at choice points
 // travel to the reporter with its result, and what a file's hooks did travels with the file.

@@ -38,7 +38,7 @@ async function countByEmail(email: string): Promise<number> {
 }
 
 describe.sequential('writes (only with --allow-writes; on the kit\'s own records, always cleaned up)', () => {
-  beforeAll(async () => {
+  beforeAll(() => kit.hook(async () => {
     if (!kit.settings.allowWrites) return;
     // Whether DELETE is routed decides how the kit cleans up; a probe record of its own tells. Its
     // create is judged by the checks below, not here: a strict run must still learn about DELETE
@@ -52,16 +52,16 @@ describe.sequential('writes (only with --allow-writes; on the kit\'s own records
     if (deleteRouted) own.forget(id);
     else own.disposal = 'deactivate';
     probe = { exchange, id };
-  });
+  }));
 
   // Whatever failed midway, every record the kit created is removed again (or, where DELETE is
   // not routed, deactivated and listed).
-  afterAll(async () => {
+  afterAll(() => kit.hook(async () => {
     if (!kit.settings.allowWrites) return;
     const leftovers = await own.cleanUp();
     if (own.leftDeactivated.length > 0) console.log(`DELETE is not routed: the kit deactivated its records instead of deleting them: ${own.leftDeactivated.join(', ')}`);
     kit.check(leftovers.length === 0, 'every record the kit created removed again', `left on the server: ${leftovers.join(', ')}`);
-  });
+  }));
 
   it('DELETE of a customer', (context) => {
     requireWrites(context);
@@ -133,11 +133,11 @@ describe.sequential('writes (only with --allow-writes; on the kit\'s own records
 });
 
 describe.sequential('invalid bodies, from the document\'s schemas, are refused with a 400 and write nothing (only with --allow-writes)', () => {
-  afterAll(async () => {
+  afterAll(() => kit.hook(async () => {
     if (!kit.settings.allowWrites) return;
     const leftovers = await own.cleanUp();
     kit.check(leftovers.length === 0, 'every record the kit created removed again', `left on the server: ${leftovers.join(', ')}`);
-  });
+  }));
 
   const schemaOf = (operationId: keyof typeof BODY_SCHEMA) => kit.document.operation(operationId).requestBodySchema!;
   const pointerOf = (operationId: keyof typeof BODY_SCHEMA) => `/components/schemas/${BODY_SCHEMA[operationId]}`;

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-// `npm start` and `npm run contract` run dist/; this rebuilds it first when any input of the
-// build is newer, so they never run old code after an edit. When dist/ is current it only reads
-// file times (a few milliseconds).
-import { spawnSync } from 'node:child_process';
+// `npm start` and `npm run contract` run dist/ (through run-built.mjs); this rebuilds it first when
+// any input of the build is newer, so they never run old code after an edit. When dist/ is current
+// it only reads file times (a few milliseconds).
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 /** What `npm run build` reads: the sources, the document it compiles in, and its settings. */
 export const BUILD_INPUTS = ['src', 'openapi', 'scripts/compile-openapi.mjs', 'scripts/compile-vocabulary.mjs', 'scripts/compile-default-data-set.mjs', 'scripts/generated-modules.mjs', 'scripts/bundle-entries.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
@@ -33,12 +32,26 @@ export function staleBuildReason(root) {
   return newestInput > Math.max(...built) ? 'sources changed since the last build' : undefined;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const root = join(import.meta.dirname, '..');
+/**
+ * Builds `root`'s dist/ when it is stale. The build runs in a process group of its own and a
+ * SIGINT or SIGTERM sent to this process ends the whole build (npm, sh, tsc) with it, so that a
+ * killed `npm start` leaves nothing running behind it.
+ */
+export function buildIfStale(root) {
   const reason = staleBuildReason(root);
-  if (reason !== undefined) {
-    process.stderr.write(`building (${reason})...\n`);
-    const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-    if (build.status !== 0) process.exit(build.status ?? 1);
-  }
+  if (reason === undefined) return Promise.resolve();
+  process.stderr.write(`building (${reason})...\n`);
+  return new Promise((resolve) => {
+    const build = spawn('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit', detached: true });
+    const stop = (signal) => process.kill(-build.pid, signal);
+    const signals = ['SIGINT', 'SIGTERM'];
+    for (const signal of signals) process.on(signal, stop);
+    build.once('exit', (code, signal) => {
+      for (const s of signals) process.off(s, stop);
+      if (code === 0) resolve();
+      // Ended the way the build ended: by its signal (as a shell reports it), or with its code.
+      else if (signal !== null) process.kill(process.pid, signal);
+      else process.exit(code ?? 1);
+    });
+  });
 }

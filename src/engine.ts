@@ -1,5 +1,5 @@
 import { compatBehaviour } from './compat-behaviour.js';
-import type { MockConfig } from './config/mock-config.js';
+import { windowLimit, type MockConfig } from './config/mock-config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Customer } from './domain/customer.js';
 import { createApp, type AppDeps, type HttpLayer } from './http/app.js';
@@ -93,7 +93,7 @@ export async function createTenancy(config: MockConfig, data: EngineData, option
   store.replaceAllChecked(data.initial);
   const applications = new Applications(
     // Every application's store behaves as the mock's own does (the compat options in force).
-    { clock, rateLimit: config.rateLimit, storeOptions: { clock, ...behaviour } },
+    { clock, rateLimit: windowLimit(config.rateLimit), storeOptions: { clock, ...behaviour } },
     { clientKey: config.clientKey, clientSecret: config.clientSecret, appId: config.appId, store, initialCustomers: () => data.initial },
     configuredApplications(config, data.appCustomers ?? new Map()),
     { maxSandboxes: config.maxSandboxes, maxCustomers: config.maxSandboxCustomers, idleMs: config.sandboxIdleMinutes * 60_000 },

@@ -1,5 +1,5 @@
 // Recipe: a Storybook story (CSF, HTML renderer) whose data comes from customers-mock through msw.
-// With msw-storybook-addon's loader in .storybook/preview.js (see the README), the handlers in
+// With msw-storybook-addon's loader in .storybook/preview.js (the one beside this file), the handlers in
 // `parameters.msw` answer the story's requests in the browser.
 import { customersHandlers } from 'customers-mock/msw';
 

@@ -33,6 +33,7 @@ Options:
   --timeout-ms N        limit of each request (default ${DEFAULT_TIMEOUT_MS})
   --max-pages N         most pages of 100 read when walking the whole list (default ${DEFAULT_MAX_PAGES})
   -h, --help            show this help
+  -v, --version         print the version
 
 Exit status: 0 when every check passed, 1 when any failed, 2 on a usage error; 130 (Ctrl-C) or
 143 (SIGTERM) when stopped, after the records the run created were removed.
@@ -42,6 +43,7 @@ export class ContractUsageError extends Error {}
 
 export type ContractCommand =
   | { kind: 'help' }
+  | { kind: 'version' }
   /** `junitFile` and `driftFile` are absolute: resolved from the caller's folder, as they are printed. */
   | { kind: 'run'; settings: ContractSettings; junitFile: string | undefined; driftFile: string | undefined; sandbox: boolean };
 
@@ -61,6 +63,7 @@ const CONTRACT_FLAGS = {
   'timeout-ms': { type: 'string' },
   'max-pages': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
 /** Flags win over the environment; every value is checked before anything is sent. */
@@ -72,6 +75,7 @@ export function parseContractCommand(argv: readonly string[], env: NodeJS.Proces
     throw error instanceof FlagError ? new ContractUsageError(error.message) : error;
   }
   if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
   const baseUrl = required('--base-url', values['base-url'] ?? env.CONTRACT_BASE_URL, 'CONTRACT_BASE_URL');
   let url: URL;
   try {

@@ -1,15 +1,20 @@
 #!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { asError } from '../caught-error.js';
 import { driftReport } from '../contract-kit/drift.js';
 import { runContractSuite } from '../contract-kit/run.js';
 import { inSandbox, SandboxUnavailableError } from '../contract-kit/sandbox.js';
 import { CONTRACT_HELP, ContractUsageError, parseContractCommand } from './contract-options.js';
+import { packageVersion } from './package-version.js';
 
 async function main(): Promise<number> {
   const command = parseContractCommand(process.argv.slice(2), process.env);
   if (command.kind === 'help') {
     process.stdout.write(CONTRACT_HELP);
+    return 0;
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const { settings, junitFile, driftFile, sandbox } = command;
@@ -20,8 +25,9 @@ async function main(): Promise<number> {
   // An interrupted run returns too, so the sandbox is deleted before the exit code says so.
   const result = sandbox ? await inSandbox(settings, run, process.stdout) : await run(settings);
   // 128 + the signal's number, as a shell reports a process the signal ended.
+  // Written whenever the checks ran (interrupted or not) or the preflight stopped the run; a signal before them leaves none.
+  if (junitFile && existsSync(junitFile)) process.stdout.write(`JUnit report: ${junitFile}\n`);
   if (result.interrupted) return result.interrupted.signal === 'SIGINT' ? 130 : 143;
-  if (junitFile) process.stdout.write(`JUnit report: ${junitFile}\n`);
   if (driftFile) {
     writeFileSync(driftFile, `${JSON.stringify(driftReport(settings.profile, settings.baseUrl, result.observations), null, 2)}\n`);
     process.stdout.write(`Drift report: ${driftFile}\n`);

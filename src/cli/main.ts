@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { asError, errorCode } from '../caught-error.js';
 import { CONFIG_FILE_NAME } from '../config/config-file.js';
-import type { MockConfig } from '../config/mock-config.js';
+import { UNLIMITED_RATE, type MockConfig } from '../config/mock-config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
-import { isJsonObject } from '../json-object.js';
 import { startMock } from '../node-mock.js';
 import { formatDataSet } from '../store/data-file.js';
 import { UnwritableStateError } from '../store/durable-state.js';
@@ -13,6 +12,8 @@ import { StateFileError } from '../store/state-format.js';
 import { seededCustomers } from '../store/seeded-customers.js';
 import { callerDirectory } from './caller-path.js';
 import { HELP, parseCommand, UsageError } from './options.js';
+import { packageVersion } from './package-version.js';
+import { stopWhenOrphanedUnderNpm } from './parent-watch.js';
 import { progressReporter } from './progress.js';
 import { terminalLog } from './terminal-log.js';
 
@@ -55,9 +56,9 @@ async function main(): Promise<void> {
         },
         observers: config.log ? [terminalLog({ credentials: config, colorize: process.stdout.isTTY })] : [],
       });
-      const shutdown = (signal: string) => {
+      const shutdown = (reason: string) => {
         // stderr: a diagnostic, and stdout may be a pipe whose reader is gone (EPIPE would crash the shutdown).
-        process.stderr.write(`\n${signal}: finishing in-flight requests, then stopping\n`);
+        process.stderr.write(`\n${reason}: finishing in-flight requests, then stopping\n`);
         mock.close().then(
           () => process.exit(0),
           () => process.exit(1),
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
+      stopWhenOrphanedUnderNpm(() => shutdown('npm stopped'));
       // Only now: a supervisor may send SIGTERM the moment it reads the banner.
       process.stdout.write(banner(mock.url, command, mock.store.size, mock.dataSource));
       return;
@@ -81,7 +83,8 @@ function banner(url: string, { config, configFile }: { config: MockConfig; confi
   state file:    ${config.stateFile === undefined ? 'none: changes last until the mock stops (--state FILE keeps them)' : `${resolve(config.stateFile)} (every change saved)`}
   client key:    ${config.clientKey}
   client secret: ${config.clientSecret}
-  rate limit:    ${config.rateLimit === 0 ? 'off' : `${config.rateLimit} requests/minute per client key`}
+  rate limit:    ${config.rateLimit === 0 ? `off (X-RateLimit-Limit: ${UNLIMITED_RATE}, a window no client uses up)` : `${config.rateLimit} requests/minute per client key`}
+  apps:          ${config.apps.length === 0 ? "none beside the mock's own (apps in the config file add some)" : config.apps.map((app) => `${app.clientKey} (${app.appId})`).join(', ')}
   CORS:          ${config.corsOrigins.length === 0 ? 'off: browser apps on other origins cannot call it (--cors ORIGINS)' : config.corsOrigins.join(', ')}
   simulation:    ${simulation(config)}
 ${Object.keys(config.compat).length === 0 ? '' : `  compat:        ${Object.entries(config.compat).map(([key, value]) => `${key}=${value}`).join(', ')}\n`}  API reference: ${url}/docs
@@ -100,12 +103,6 @@ function simulation(config: MockConfig): string {
     ...(config.errorRate > 0 ? [`error rate ${config.errorRate}`] : []),
   ];
   return `${parts.length > 0 ? parts.join(', ') : 'off'} (per request: Prefer: code=429, delay=300)`;
-}
-
-function packageVersion(): string {
-  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-  if (!isJsonObject(pkg) || typeof pkg.version !== 'string') throw new Error('package.json holds no version');
-  return pkg.version;
 }
 
 main().catch((error: unknown) => {

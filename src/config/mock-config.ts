@@ -129,6 +129,19 @@ interface ServerLimits {
 /** Everything that shapes a running mock; the CLI, the config file and tests all produce one of these. */
 export type MockConfig = OptionValues<typeof MOCK_OPTIONS> & ServerLimits;
 
+/**
+ * The limit the `X-RateLimit-*` headers show when `--rate-limit 0` turns limiting off: the largest
+ * 32-bit integer, a window no client can use up. The document requires the headers on every
+ * response, so they stay, with an integer a client's own pacing takes as "never wait".
+ */
+export const UNLIMITED_RATE = 2_147_483_647;
+
+/** The requests per window in force for a configured `--rate-limit` (0: no limit). */
+export function windowLimit(configured: number): number {
+  return configured === 0 ? UNLIMITED_RATE : configured;
+}
+
+
 export const DEFAULT_CONFIG: MockConfig = {
   ...defaultValues(MOCK_OPTIONS),
   bodyLimitBytes: 100 * 1024,

@@ -56,6 +56,13 @@ export interface ContractKit {
   drainObservations(): Observation[];
   /** Runs `work` (cleanup of the kit's own records) even when the request budget is spent. */
   beyondBudget<T>(work: () => Promise<T>): Promise<T>;
+  /** Why nothing more is sent, once Ctrl-C or SIGTERM stopped the run. */
+  interruption(): string | undefined;
+  /**
+   * Runs a file's setup or cleanup hook. A hook the interruption stops ends quietly: its checks
+   * are reported as not run, and the runner removes the run's records instead.
+   */
+  hook(work: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -67,6 +74,39 @@ export function interruptChannel(runTag: string): BroadcastChannel {
   // It must never keep a thread alive.
   channel.unref();
   return channel;
+}
+
+/** Why a check stopped by Ctrl-C or SIGTERM sent nothing more; the runner's report recognises it. */
+export const INTERRUPTED = 'the run was interrupted';
+
+/** Why a check beyond `--max-requests` sent nothing; the runner's report recognises it. */
+export function budgetSpent(maxRequests: number): string {
+  return `the --max-requests budget of ${maxRequests} requests is spent`;
+}
+
+/**
+ * Stops the current check before a request it may not send (the run was interrupted, or its budget
+ * is spent): the check is reported as skipped with the reason, never failed, since the server did
+ * nothing wrong. Outside a check (a file's cleanup hook) it is an error carrying the reason.
+ */
+function notSent(expected: string, reason: string): never {
+  let stop: Error = new ContractFailure(expected, `not sent: ${reason}`);
+  try {
+    TestRunner.getCurrentTest()?.context?.skip(reason);
+  } catch (skip) {
+    // Vitest's own signal that the check is skipped: it must reach the runner as it is.
+    stop = skip as Error;
+  }
+  unsentStops.add(stop);
+  throw stop;
+}
+
+/** What `notSent` threw, so that code catching errors can tell a stopped check from a failed one. */
+const unsentStops = new WeakSet<object>();
+
+/** Whether `error` stopped a check before a request it may not send (and marked it skipped). */
+export function isNotSent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && unsentStops.has(error);
 }
 
 /** After this many requests in a row got no response at all, the rest fail without waiting again. */
@@ -119,10 +159,7 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
   /** Stops a check before it goes past `--max-requests`: it is reported as skipped, with the reason. */
   function spendBudget(): void {
     if (settings.maxRequests === undefined || cleaningUp > 0 || sentInAll < settings.maxRequests) return;
-    const reason = `the --max-requests budget of ${settings.maxRequests} requests is spent`;
-    const test = TestRunner.getCurrentTest();
-    if (test?.context) test.context.skip(reason);
-    throw new ContractFailure('a request within the budget', `not sent: ${reason}`);
+    notSent('a request within the budget', budgetSpent(settings.maxRequests));
   }
 
   const kit: ContractKit = {
@@ -136,7 +173,7 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
       const method = operation.method.toUpperCase();
       if (interruptedBy !== undefined) {
         interrupts.close();
-        throw new ContractFailure('a request', `not sent: the run was interrupted (${interruptedBy})`);
+        notSent('a request', kit.interruption()!);
       }
       if (unansweredInARow >= UNANSWERED_LIMIT) {
         throw new ContractFailure('a response', `not sent: the server gave no response to the previous ${UNANSWERED_LIMIT} requests (last: ${lastUnanswered})`);
@@ -222,6 +259,16 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
         return await work();
       } finally {
         cleaningUp--;
+      }
+    },
+    interruption() {
+      return interruptedBy === undefined ? undefined : `${INTERRUPTED} (${interruptedBy})`;
+    },
+    async hook(work) {
+      try {
+        await work();
+      } catch (error) {
+        if (!(isNotSent(error) && interruptedBy !== undefined)) throw error;
       }
     },
   };

@@ -1,6 +1,7 @@
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { SerializedError, UserConsoleLog } from 'vitest';
 import { differs, distinctObservations, formatObservation, type Observation } from './drift.js';
+import { budgetSpent, INTERRUPTED } from './kit.js';
 import type { Profile } from './profile.js';
 
 /** What a finished run came to; the CLI's exit code is derived from it. */
@@ -20,12 +21,15 @@ export function runPassed(summary: RunSummary): boolean {
   return summary.failed === 0 && summary.errors === 0 && summary.passed > 0;
 }
 
-/** How the run was set up, for the report's closing lines. */
+/** How the run was set up, and whether it was stopped, for the report's closing lines. */
 export interface RunLabel {
   readonly profile: Profile;
   readonly seed: number;
   /** When the run started (ms since the epoch), for its duration. */
   readonly startedAt: number;
+  readonly maxRequests: number | undefined;
+  /** The signal that stopped the checks, once one has. */
+  readonly interruptedBy: () => NodeJS.Signals | undefined;
 }
 
 /**
@@ -37,6 +41,10 @@ export class ContractReporter implements Reporter {
   readonly summary: RunSummary;
   private readonly failures: string[] = [];
   private readonly skips: string[] = [];
+  /** Checks the interruption kept from running: they are neither failures nor skips of their own. */
+  private notRun = 0;
+  /** Checks skipped because `--max-requests` was spent. */
+  private overBudget = 0;
 
   /** `requestsBefore`: requests sent before the checks (the preflight's), so the total is what the server saw. */
   constructor(
@@ -65,8 +73,13 @@ export class ContractReporter implements Reporter {
       this.out.write(`  FAIL  ${name}\n`);
       this.failures.push(`FAIL ${name}\n${result.errors.map((e) => indent(e.message)).join('\n')}`);
     } else if (result.state === 'skipped') {
-      this.summary.skipped++;
       const reason = result.note ?? 'skipped';
+      if (reason.startsWith(INTERRUPTED)) {
+        this.notRun++;
+        return;
+      }
+      this.summary.skipped++;
+      if (this.label.maxRequests !== undefined && reason === budgetSpent(this.label.maxRequests)) this.overBudget++;
       this.out.write(`  skip  ${name}: ${reason}\n`);
       this.skips.push(`${name}: ${reason}`);
     }
@@ -94,15 +107,22 @@ export class ContractReporter implements Reporter {
       const drifting = observations.filter(differs).length;
       lines.push(`Choice points (drift report): ${observations.length} observed, ${drifting} differ from the document`, ...observations.map((o) => `  - ${formatObservation(o)}`), '');
     }
-    const { passed, failed, skipped, errors, requests } = this.summary;
-    const { profile, seed, startedAt } = this.label;
-    const verdict = runPassed(this.summary) ? 'PASSED' : 'FAILED';
-    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-    lines.push(
-      `Contract ${verdict} (profile ${profile}, seed ${seed}): ${passed} passed, ${failed} failed, ${skipped} skipped${errors ? `, ${errors} errors` : ''}; ${requests} requests sent in ${seconds} s`,
-      '',
-    );
+    lines.push(this.headline(this.label.interruptedBy()), '');
     this.out.write(lines.join('\n'));
+  }
+
+  /** The closing line: the verdict, or the interruption, and whether the run checked everything. */
+  private headline(interrupted: NodeJS.Signals | undefined): string {
+    const { passed, failed, skipped, errors, requests } = this.summary;
+    const { profile, seed, startedAt, maxRequests } = this.label;
+    const checks = passed + failed + skipped + this.notRun;
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    const counts = `${passed} passed, ${failed} failed, ${skipped} skipped${errors ? `, ${errors} errors` : ''}; ${requests} requests sent in ${seconds} s`;
+    const setup = `profile ${profile}, seed ${seed}`;
+    if (interrupted) return `Contract INTERRUPTED (${interrupted}) after ${checks - this.notRun} of ${checks} checks (${setup}): ${counts}`;
+    const verdict = runPassed(this.summary) ? 'PASSED' : 'FAILED';
+    const partial = this.overBudget > 0 ? `, partial: ${this.overBudget} of ${checks} checks not run: --max-requests ${maxRequests}` : '';
+    return `Contract ${verdict}${partial} (${setup}): ${counts}`;
   }
 }
 

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { BaseSequencer, TestSpecification } from 'vitest/node';
 import { createClient } from '../client/index.js';
@@ -52,7 +53,7 @@ const RUN_HANDLER = Symbol('contract run signal handler');
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM during the checks stops them: the kit in the worker is told to send
- * nothing more, so the remaining checks fail at once, and then the runner removes the run's
+ * nothing more, so the remaining checks end at once as not run, and then the runner removes the run's
  * records before the process ends. Vitest registers handlers of its own for both signals that end
  * the process at once, records left behind; while the run lasts, any such handler is taken off as
  * it is added.
@@ -110,12 +111,17 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
     if (junitFile) writePreflightJUnit(junitFile, checked.finding, settings.profile);
     return { passed: 0, failed: 0, skipped: 0, errors: 1, requests: checked.requests, observations: [], ok: false, preflight: checked.finding, interrupted: undefined };
   }
-  const reporter = new ContractReporter({ profile: settings.profile, seed: settings.seed, startedAt }, out, checked.requests);
+  const label = { profile: settings.profile, seed: settings.seed, startedAt, maxRequests: settings.maxRequests, interruptedBy: interrupts.signal };
+  const reporter = new ContractReporter(label, out, checked.requests);
+  // The reporter's closing line says when a signal stopped the checks; one before them has no report.
   if (!interrupts.signal()) await runChecks(settings, { tag, requestsBefore: checked.requests }, reporter, junitFile).finally(interrupts.release);
-  else interrupts.release();
+  else {
+    interrupts.release();
+    out.write(`Contract INTERRUPTED (${interrupts.signal()}) before any check\n`);
+  }
   const signal = interrupts.signal();
   if (signal) {
-    out.write(`\nContract INTERRUPTED (${signal}): the checks were stopped; removing the records this run created (tag ${tag})\n`);
+    out.write(`Removing the records this run created (tag ${tag}):\n`);
     let requests = 0;
     const sweep = await sweepRun(createClient(kitClientOptions(settings, () => requests++)), tag);
     out.write(`${describeSweep(sweep)}\n`);
@@ -157,6 +163,9 @@ async function runChecks(settings: ContractSettings, run: RunContext, reporter: 
       sequence: { sequencer: writesLastSequencer(BaseSequencer) },
     },
     { logLevel: 'error' },
+    // The report is the ContractReporter's, on `out`; vitest's own notes (its JUnit reporter's
+    // "JUNIT report written to", which the CLI says once) would interleave with it. Errors still go to stderr.
+    { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }) },
   );
 }
 

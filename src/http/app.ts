@@ -5,7 +5,7 @@ import { operationIds, toRouterPath } from '../openapi/index.js';
 import type { WhenDurable } from '../store/durable-state.js';
 import type { Applications } from '../tenancy/applications.js';
 import type { RequestLog } from '../tenancy/request-log.js';
-import { DEFAULT_CONFIG, type MockConfig } from '../config/mock-config.js';
+import { windowLimit, type MockConfig } from '../config/mock-config.js';
 import { identifyCaller, requireCredentials } from './auth.js';
 import { mountDocs, type DocsAssetReader } from './docs.js';
 import { corsFor } from './cors.js';
@@ -64,6 +64,7 @@ export interface HttpLayer {
  */
 export function createApp(deps: AppDeps): HttpLayer {
   const { config, spec, clock, applications } = deps;
+  const requestsPerWindow = windowLimit(config.rateLimit);
   const responses = new Responses(deps.responseClass);
   // Typed as every operation's handler, so an operation the document gains fails the build here.
   const handlers: OperationHandlers = {
@@ -87,12 +88,12 @@ export function createApp(deps: AppDeps): HttpLayer {
   if (config.corsOrigins.length > 0) everyRequest.push(corsFor(config.corsOrigins, spec));
   const serve = (steps: readonly Step[], endpoint: Endpoint): Endpoint => pipeline([...everyRequest, ...steps], endpoint, answerError);
 
-  const limit = config.rateLimit > 0 ? rateLimit(applications) : undefined;
+  const limitRate = rateLimit(applications);
   const replay = idempotency(responses);
   // Without `--state` nothing is ever waited for, and the step is left out altogether.
   const durable = deps.whenDurable ? acknowledgeWhenDurable(deps.whenDurable) : undefined;
   const simulate = simulateFailures(
-    { latency: config.latency, errorRate: config.errorRate, rateLimit: config.rateLimit || DEFAULT_CONFIG.rateLimit },
+    { latency: config.latency, errorRate: config.errorRate, rateLimit: requestsPerWindow },
     { random: deps.random ?? Math.random, sleep: deps.sleep ?? realSleep, clock },
   );
   const unhandled = new Set(Object.keys(handlers));
@@ -103,7 +104,7 @@ export function createApp(deps: AppDeps): HttpLayer {
     const isAdmin = operation.tags.includes('Admin');
     const acceptsIdempotencyKey = operation.parameters.some((p) => p.in === 'header' && p.name === 'idempotency-key');
     // Rate limiting comes first so that every response, a 401 included, carries the limit headers.
-    const chain: Step[] = limit && !isAdmin ? [limit, requireCredentials] : [requireCredentials];
+    const chain: Step[] = isAdmin ? [requireCredentials] : [limitRate, requireCredentials];
     // The test harness never fails on purpose; the API does when asked to.
     if (!isAdmin) chain.unshift(simulate);
     chain.push(validateRequest(spec.requestValidator(operation.operationId), isAdmin ? config.adminBodyLimitBytes : config.bodyLimitBytes));

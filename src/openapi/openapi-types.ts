@@ -37,7 +37,11 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. */
+                /**
+                 * @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. The example is
+                 *     the newest customer of customers-mock's default data (seed 42).
+                 * @example 906fe73e-876f-4d60-84db-2f5f263fc81e
+                 */
                 id: components["parameters"]["CustomerId"];
             };
             cookie?: never;
@@ -521,7 +525,11 @@ export interface components {
          *     reference and every SDK say exact, and so does this document.)
          */
         EmailFilter: string;
-        /** @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. */
+        /**
+         * @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. The example is
+         *     the newest customer of customers-mock's default data (seed 42).
+         * @example 906fe73e-876f-4d60-84db-2f5f263fc81e
+         */
         CustomerId: components["schemas"]["CustomerId"];
         /**
          * @description Makes the request safe to retry: the same key with the same method, path and body returns
@@ -534,13 +542,18 @@ export interface components {
          * @description **customers-mock only** (the real API ignores it): rehearse a failure. `code=429` answers
          *     as the rate limiter does, `code=500` (or `502`, `503`, `504`) with a server error,
          *     `delay=300` waits 300 ms first (at most 60000); they combine, comma-separated. Unknown
-         *     preferences are ignored; a bad value is a 400. See "Failure simulation" above.
+         *     preferences are ignored; a bad value is a 400. See "Failure simulation" above. The example
+         *     is a standard preference (RFC 7240) the mock ignores, so that it changes nothing.
+         * @example return=representation
          */
         Prefer: string;
     };
     requestBodies: never;
     headers: {
-        /** @description Requests allowed per window. */
+        /**
+         * @description Requests allowed per window. 2147483647 when customers-mock runs without a limit
+         *     (`--rate-limit 0`).
+         */
         "X-RateLimit-Limit": number;
         /** @description Requests left in the current window. */
         "X-RateLimit-Remaining": number;
@@ -583,7 +596,9 @@ export interface operations {
                  * @description **customers-mock only** (the real API ignores it): rehearse a failure. `code=429` answers
                  *     as the rate limiter does, `code=500` (or `502`, `503`, `504`) with a server error,
                  *     `delay=300` waits 300 ms first (at most 60000); they combine, comma-separated. Unknown
-                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above.
+                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above. The example
+                 *     is a standard preference (RFC 7240) the mock ignores, so that it changes nothing.
+                 * @example return=representation
                  */
                 Prefer?: components["parameters"]["Prefer"];
             };
@@ -625,7 +640,9 @@ export interface operations {
                  * @description **customers-mock only** (the real API ignores it): rehearse a failure. `code=429` answers
                  *     as the rate limiter does, `code=500` (or `502`, `503`, `504`) with a server error,
                  *     `delay=300` waits 300 ms first (at most 60000); they combine, comma-separated. Unknown
-                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above.
+                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above. The example
+                 *     is a standard preference (RFC 7240) the mock ignores, so that it changes nothing.
+                 * @example return=representation
                  */
                 Prefer?: components["parameters"]["Prefer"];
             };
@@ -667,12 +684,18 @@ export interface operations {
                  * @description **customers-mock only** (the real API ignores it): rehearse a failure. `code=429` answers
                  *     as the rate limiter does, `code=500` (or `502`, `503`, `504`) with a server error,
                  *     `delay=300` waits 300 ms first (at most 60000); they combine, comma-separated. Unknown
-                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above.
+                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above. The example
+                 *     is a standard preference (RFC 7240) the mock ignores, so that it changes nothing.
+                 * @example return=representation
                  */
                 Prefer?: components["parameters"]["Prefer"];
             };
             path: {
-                /** @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. */
+                /**
+                 * @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. The example is
+                 *     the newest customer of customers-mock's default data (seed 42).
+                 * @example 906fe73e-876f-4d60-84db-2f5f263fc81e
+                 */
                 id: components["parameters"]["CustomerId"];
             };
             cookie?: never;
@@ -713,12 +736,18 @@ export interface operations {
                  * @description **customers-mock only** (the real API ignores it): rehearse a failure. `code=429` answers
                  *     as the rate limiter does, `code=500` (or `502`, `503`, `504`) with a server error,
                  *     `delay=300` waits 300 ms first (at most 60000); they combine, comma-separated. Unknown
-                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above.
+                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above. The example
+                 *     is a standard preference (RFC 7240) the mock ignores, so that it changes nothing.
+                 * @example return=representation
                  */
                 Prefer?: components["parameters"]["Prefer"];
             };
             path: {
-                /** @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. */
+                /**
+                 * @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. The example is
+                 *     the newest customer of customers-mock's default data (seed 42).
+                 * @example 906fe73e-876f-4d60-84db-2f5f263fc81e
+                 */
                 id: components["parameters"]["CustomerId"];
             };
             cookie?: never;
@@ -761,12 +790,18 @@ export interface operations {
                  * @description **customers-mock only** (the real API ignores it): rehearse a failure. `code=429` answers
                  *     as the rate limiter does, `code=500` (or `502`, `503`, `504`) with a server error,
                  *     `delay=300` waits 300 ms first (at most 60000); they combine, comma-separated. Unknown
-                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above.
+                 *     preferences are ignored; a bad value is a 400. See "Failure simulation" above. The example
+                 *     is a standard preference (RFC 7240) the mock ignores, so that it changes nothing.
+                 * @example return=representation
                  */
                 Prefer?: components["parameters"]["Prefer"];
             };
             path: {
-                /** @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. */
+                /**
+                 * @description The customer's id, a UUID of any version (RFC 9562); anything else is a 400. The example is
+                 *     the newest customer of customers-mock's default data (seed 42).
+                 * @example 906fe73e-876f-4d60-84db-2f5f263fc81e
+                 */
                 id: components["parameters"]["CustomerId"];
             };
             cookie?: never;
@@ -965,7 +1000,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The sandbox's client key. */
+                /**
+                 * @description The sandbox's client key.
+                 * @example sandbox_3f2e8b7d4c10
+                 */
                 clientKey: string;
             };
             cookie?: never;

@@ -53,6 +53,9 @@ describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS
         const methods = new Set(mock.requestLog.list().filter((r) => r.status < 300).map((r) => r.method));
         expect([...methods].sort()).toEqual(['DELETE', 'GET', 'PATCH', 'POST']);
         expect(run.stdout).toMatch(new RegExp(`Contract PASSED \\(profile ${profile}, seed \\d+\\): .*; ${run.requests} requests sent in [\\d.]+ s`));
+        // The report's path, once (vitest's own JUnit note is not passed on).
+        expect(run.stdout.split(junit).length - 1).toBe(1);
+        expect(run.stdout).toContain(`JUnit report: ${junit}\n`);
         const xml = readFileSync(junit, 'utf8');
         expect(xml).toMatch(new RegExp(`<testsuites name="contract \\(profile ${profile}\\)" tests="\\d+" failures="0"`));
         expect(xml).toContain('<property name="choice-observation" value="timestamp key spelling [timestamp-keys]: camelCase, as the document">');
@@ -83,7 +86,12 @@ describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS
     mock.requestLog.clear();
     const run = await runContractCli(mock.url, { args: ['--max-requests', '20'] });
     expect(run.failed).toEqual([]);
-    expect(run.skipped).toContainEqual(expect.stringContaining('the --max-requests budget of 20 requests is spent'));
+    expect(run.code).toBe(0);
+    const overBudget = run.skipped.filter((s) => s.includes('the --max-requests budget of 20 requests is spent'));
+    expect(overBudget.length).toBeGreaterThan(0);
+    // The headline says the run is partial, and why, not only the list of skips.
+    const checks = run.passed.length + run.failed.length + run.skipped.length;
+    expect(run.stdout).toContain(`Contract PASSED, partial: ${overBudget.length} of ${checks} checks not run: --max-requests 20 (profile documented, seed `);
     expect(run.requests).toBeLessThanOrEqual(20);
     expect(mock.requestLog.list().length).toBe(run.requests);
   });
@@ -109,7 +117,7 @@ describe.concurrent('the contract kit against mocks of its own', { timeout: CONT
   it.each([
     ['the mock', undefined],
     ['a server without DELETE, where it deactivates and lists them instead', PLATFORM_VARIANTS.find((v) => v.name === 'no DELETE')],
-  ])('on Ctrl-C mid-run against %s: stops the checks, removes every record it created, exits 130', async (_name, variant) => {
+  ])('on Ctrl-C mid-run against %s: stops the checks, reports them not run (not failed), removes every record it created, exits 130', async (_name, variant) => {
     // Ctrl-C once the write sequence holds two records of its own on the server: decided by the
     // server as it answers each request, so the signal always lands mid-sequence, however fast the run.
     let kit: ChildProcess | undefined;
@@ -128,13 +136,27 @@ describe.concurrent('the contract kit against mocks of its own', { timeout: CONT
       };
     };
     const server = await faultyServer({ inject: interruptMidSequence });
+    const junit = join(tmpdir(), `contract-junit-${process.pid}-interrupted-${variant === undefined ? 'mock' : 'no-delete'}.xml`);
     try {
       const before = server.mock.store.customers();
-      const run = await runContractCli(server.url, { args: ['--allow-writes', '--seed', '5'], onSpawn: (child) => (kit = child) });
+      const run = await runContractCli(server.url, { args: ['--allow-writes', '--seed', '5', '--junit', junit], onSpawn: (child) => (kit = child) });
       expect(liveAtSignal, run.stdout).toBeGreaterThanOrEqual(2);
       expect(run.code, run.stdout + run.stderr).toBe(130);
-      expect(run.stdout).toMatch(/Contract INTERRUPTED \(SIGINT\): the checks were stopped; removing the records this run created/);
+      // One summary: nothing listed as failed, no verdict, no shrunk sequence of a sequence that was only cut short.
+      expect(run.failed).toEqual([]);
+      expect(run.stdout).not.toMatch(/FAIL|Contract (PASSED|FAILED)|shortest failing sequence/);
+      const headline = /Contract INTERRUPTED \(SIGINT\) after (\d+) of (\d+) checks \(profile documented, seed 5\): /.exec(run.stdout);
+      expect(headline, run.stdout).not.toBeNull();
+      const [ran, all] = [Number(headline![1]), Number(headline![2])];
+      expect(ran).toBe(run.passed.length + run.skipped.length);
+      expect(ran).toBeLessThan(all);
+      expect(run.stdout).toMatch(/Removing the records this run created \(tag ck[a-z]+\):/);
       expect(run.stdout).not.toContain('NOT removed');
+      // In JUnit, the checks the interruption kept from running are skipped, none failed.
+      const xml = readFileSync(junit, 'utf8');
+      expect(xml).toMatch(new RegExp(`<testsuites name="contract \\(profile documented\\)" tests="${all}" failures="0" errors="0"`));
+      expect(xml.match(/<skipped/g)?.length).toBe(all - run.passed.length);
+      expect(run.stdout.split(`JUnit report: ${junit}`).length - 1).toBe(1);
       if (variant === undefined) {
         expect(run.stdout).toMatch(/deleted [1-9]\d* record\(s\)/);
         expect(server.mock.store.customers()).toEqual(before);
@@ -148,6 +170,7 @@ describe.concurrent('the contract kit against mocks of its own', { timeout: CONT
         expect(run.stdout).toMatch(/DELETE is not routed: deactivated [1-9]\d* record\(s\) instead, left on the server: /);
       }
     } finally {
+      rmSync(junit, { force: true });
       await server.close();
     }
   });

@@ -26,6 +26,24 @@ describe('the start-up banner lists the settings in force', () => {
     expect(banner).toMatch(/^ {2}state file: {4}none: changes last until the mock stops \(--state FILE keeps them\)$/m);
     expect(banner).toMatch(/^ {2}rate limit: {4}100 requests\/minute per client key$/m);
     expect(banner).toMatch(/^ {2}CORS: {10}off: browser apps on other origins cannot call it \(--cors ORIGINS\)$/m);
+    expect(banner).toMatch(/^ {2}apps: {10}none beside the mock's own \(apps in the config file add some\)$/m);
+  });
+
+  it('lists the applications the config file adds, by client key and appId, never their secrets', async () => {
+    const config = join(dir, 'apps.config.json');
+    const apps = [
+      { clientKey: 'team-b', clientSecret: 'team-b-secret', appId: 'app_team_b', count: 2 },
+      { clientKey: 'team-c', clientSecret: 'team-c-secret', appId: 'app_team_c', count: 1 },
+    ];
+    writeFileSync(config, JSON.stringify({ apps }));
+    const banner = await bannerOf(['--config', config]);
+    expect(banner).toMatch(/^ {2}apps: {10}team-b \(app_team_b\), team-c \(app_team_c\)$/m);
+    expect(banner).not.toContain('team-b-secret');
+  });
+
+  it('says what the rate-limit headers show when the limit is off', async () => {
+    const banner = await bannerOf(['--rate-limit', '0']);
+    expect(banner).toMatch(/^ {2}rate limit: {4}off \(X-RateLimit-Limit: 2147483647, a window no client uses up\)$/m);
   });
 
   it('names the config file read, the state file, the rate limit and the CORS origins, with absolute paths', async () => {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
+import { alive, descendants } from '../support/processes.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -36,7 +37,7 @@ describe('the packed tarball', () => {
 
   it('ships every file package.json points to, what the mock reads at run time, and no sources or tests', () => {
     const entries = [pkg.main, pkg.types, ...Object.values(pkg.bin), ...Object.values(pkg.exports).flatMap((conditions) => Object.values(conditions))];
-    for (const needed of [...entries.map((entry) => entry.replace(/^\.\//, '')), 'openapi/customers.yaml', 'customers-mock.config.schema.json', 'README.md']) {
+    for (const needed of [...entries.map((entry) => entry.replace(/^\.\//, '')), 'openapi/customers.yaml', 'customers-mock.config.schema.json', 'README.md', 'CHANGELOG.md', 'docs/qa/contract-kit.md']) {
       expect(files).toContain(needed);
     }
     expect(files.some((f) => f.startsWith('fixtures/'))).toBe(true);
@@ -64,10 +65,26 @@ describe('the packed tarball', () => {
     expect(bundled.outputFiles[0]!.text).toContain('createMockFetch');
   });
 
-  it('npx customers-mock --version prints the version', async () => {
-    const { stdout } = await run('npx', ['--no-install', 'customers-mock', '--version'], { cwd: project, env: npmEnv });
+  it.each(['customers-mock', 'customers-contract'])('npx %s --version prints the version', async (command) => {
+    const { stdout } = await run('npx', ['--no-install', command, '--version'], { cwd: project, env: npmEnv });
     expect(stdout.trim()).toBe(pkg.version);
   });
+
+  it('npx customers-mock, its npx alone sent SIGTERM (as `kill $PID` does in CI), stops and frees the port', async () => {
+    const npx = spawn('npx', ['--no-install', 'customers-mock', '--port', '0', '--count', '3'], { cwd: project, env: npmEnv });
+    const url = await listeningUrl(npx);
+    const started = descendants(npx.pid!);
+    expect(started.length).toBeGreaterThan(0);
+    const exited = new Promise((done) => npx.once('exit', done));
+    npx.kill('SIGTERM');
+    try {
+      await exited;
+      await expect.poll(() => started.filter(alive), { timeout: 10_000, interval: 100 }).toEqual([]);
+      await expect(fetch(`${url}/openapi.json`)).rejects.toThrow();
+    } finally {
+      for (const pid of started.filter(alive)) process.kill(pid, 'SIGKILL');
+    }
+  }, 60_000);
 
   it('npx customers-mock serves the API and its docs, set up by a config file, and npx customers-contract passes it', async () => {
     const schema = './node_modules/customers-mock/customers-mock.config.schema.json';

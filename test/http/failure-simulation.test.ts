@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MockConfig } from '../../src/config/mock-config.js';
+import { UNLIMITED_RATE, type MockConfig } from '../../src/config/mock-config.js';
 import { createMock } from '../../src/node-mock.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 import { InProcessMock, ManualClock } from '../support/mock.js';
@@ -42,7 +42,8 @@ describe('Prefer forces a failure in the documented error format', () => {
     expect(res.status).toBe(429);
     expect(res.body).toEqual({ statusCode: 429, message: 'Rate limit exceeded', error: 'Too Many Requests', retryAfter: 45 });
     expect(res.headers.get('retry-after')).toBe('45');
-    expect(res.headers.get('x-ratelimit-limit')).toBe('100');
+    // The mock's limit is off here (--rate-limit 0): the limit it shows is the unlimited one, as on every other response.
+    expect(res.headers.get('x-ratelimit-limit')).toBe(String(UNLIMITED_RATE));
     expect(res.headers.get('x-ratelimit-remaining')).toBe('0');
     expect(res.headers.get('x-ratelimit-reset')).toBe(String(Date.UTC(2026, 2, 1, 12, 1) / 1000));
     expect(res.headers.get('preference-applied')).toBe('code=429');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/config/mock-config.js';
+import { DEFAULT_CONFIG, UNLIMITED_RATE } from '../../src/config/mock-config.js';
 import { inProcessMock, ManualClock, type InProcessMock, type TestResponse } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
 
@@ -113,12 +113,18 @@ describe('rate limit', () => {
     expect((await mock.get('/__admin/requests')).headers.get('x-ratelimit-limit')).toBeNull();
   });
 
-  it('is off with --rate-limit 0: no 429 and no limit headers', async () => {
+  it('is off with --rate-limit 0: no 429, and the headers the document requires stay, with the limit no client can use up', async () => {
     const { mock } = await limitedMock(0);
-    for (let i = 0; i < 150; i++) {
+    for (let i = 1; i <= 150; i++) {
       const res = await mock.get('/api/v0/customers?take=1');
       expect(res.status).toBe(200);
-      expect(res.headers.get('x-ratelimit-limit')).toBeNull();
+      expect(res.headers.get('x-ratelimit-limit')).toBe(String(UNLIMITED_RATE));
+      expect(res.headers.get('x-ratelimit-remaining')).toBe(String(UNLIMITED_RATE - i));
+      expect(Number(res.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
+      await expectDocumented('listCustomers', res);
     }
+    const refused = await mock.request('GET', '/api/v0/customers', { auth: false });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('x-ratelimit-limit')).toBe(String(UNLIMITED_RATE));
   });
 });

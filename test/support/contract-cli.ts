@@ -9,8 +9,8 @@ import { CREDENTIALS } from './mock.js';
 const CLI = fileURLToPath(new URL('../../dist/cli/contract.js', import.meta.url));
 
 /**
- * The mock as the README starts it for kit runs: the rate limit on (so its headers are there to
- * check) but high enough that a full run never waits for a window.
+ * The mock as docs/qa/contract-kit.md starts it for kit runs: a rate limit high enough that a full
+ * run never waits for a window.
  */
 export const CONTRACT_MOCK_CONFIG = { rateLimit: 100_000 } as const;
 

@@ -95,6 +95,50 @@ export function outputDifferences(expected: readonly string[], actualText: strin
   return differences;
 }
 
+/** A fenced code block: its language, `key=value` attributes after it, and its text. */
+export interface FencedBlock {
+  /** 1-based line of the opening fence. */
+  readonly line: number;
+  readonly language: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** Every fenced block of a Markdown text, e.g. ```ts excerpt=examples/vitest/customers.test.ts. */
+export function fencedBlocks(markdown: string): FencedBlock[] {
+  const blocks: FencedBlock[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const fence = /^```(\S*)(.*)$/.exec(lines[i]!);
+    if (!fence) continue;
+    const start = i;
+    const body: string[] = [];
+    for (i++; i < lines.length && !lines[i]!.startsWith('```'); i++) body.push(lines[i]!);
+    const attributes = Object.fromEntries([...fence[2]!.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+    blocks.push({ line: start + 1, language: fence[1]!, attributes, body: body.join('\n') });
+  }
+  return blocks;
+}
+
+/**
+ * Where a snippet is not its source file's text: each of its code lines must be a line of the
+ * file, in the file's order (lines between them may be left out). Indentation, trailing comments
+ * and comment-only lines of the snippet are the page's own, so they are not compared.
+ */
+export function excerptDifferences(snippet: string, source: string): string[] {
+  const code = (line: string) => line.replace(/\s+\/\/ .*$/, '').trim();
+  const sourceLines = source.split('\n').map(code);
+  let at = 0;
+  const differences: string[] = [];
+  for (const line of snippet.split('\n').map(code)) {
+    if (line === '' || line.startsWith('//')) continue;
+    const found = sourceLines.indexOf(line, at);
+    if (found === -1) differences.push(`not in the file (after its line ${at}): ${line}`);
+    else at = found + 1;
+  }
+  return differences;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -43,11 +43,13 @@ describe('scripts/build-if-stale.mjs decides when dist/ is old code', () => {
     expect(staleBuildReason(checkout)).toBeUndefined();
   });
 
-  it('covers everything `npm run build` reads, and runs before every script that runs dist/', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  it('covers everything `npm run build` reads, and every script that runs a command goes through run-built.mjs', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
     expect(BUILD_INPUTS).toEqual(expect.arrayContaining(['src', 'openapi', 'tsconfig.build.json']));
-    const runsDist = Object.entries(pkg.scripts).filter(([, command]) => /node dist\//.test(command));
-    expect(runsDist.map(([name]) => name)).toEqual(expect.arrayContaining(['start', 'contract']));
-    for (const [name, command] of runsDist) expect(command, name).toMatch(/^node scripts\/build-if-stale\.mjs && node dist\//);
+    expect(Object.values(pkg.scripts).filter((command) => /dist\//.test(command))).toEqual([]);
+    const runsCommand = Object.entries(pkg.scripts).filter(([, command]) => /run-built\.mjs/.test(command));
+    expect(runsCommand.map(([name]) => name)).toEqual(expect.arrayContaining(['start', 'contract', 'fixtures']));
+    // `exec`: npm's child is the command's node process itself, not a sh, so npm's stop signal reaches it.
+    for (const [name, command] of runsCommand) expect(command, name).toMatch(new RegExp(`^exec node scripts/run-built\\.mjs (${Object.keys(pkg.bin).join('|')})( |$)[^&|;]*$`));
   });
 });

@@ -90,4 +90,9 @@ describe('customers-contract options', () => {
   it('answers --help without needing anything else', () => {
     expect(parseContractCommand(['--help'], {})).toEqual({ kind: 'help' });
   });
+
+  it('answers --version and -v without needing anything else', () => {
+    expect(parseContractCommand(['--version'], {})).toEqual({ kind: 'version' });
+    expect(parseContractCommand(['-v'], {})).toEqual({ kind: 'version' });
+  });
 });

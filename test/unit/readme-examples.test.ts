@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineMatches, outputDifferences, runnableBlocks } from '../support/readme-examples.js';
+import { excerptDifferences, fencedBlocks, lineMatches, outputDifferences, runnableBlocks } from '../support/readme-examples.js';
 
 describe('README doc-test: reading the examples', () => {
   it('takes only ```sh runnable blocks, split into commands and the output shown after them', () => {
@@ -59,5 +59,26 @@ describe('README doc-test: comparing output', () => {
     expect(outputDifferences(['{"customers":500}'], '{"customers":50}')).toEqual(['expected: {"customers":500}\n      got: {"customers":50}']);
     expect(outputDifferences(['one', 'two'], 'one')).toEqual(['did not print: two']);
     expect(outputDifferences([], 'surprise')).toEqual(['printed a line the README does not show: surprise']);
+  });
+});
+
+describe('docs doc-test: snippets cut from files', () => {
+  it('reads each fenced block with its language and key=value attributes', () => {
+    const markdown = ['text', '```ts excerpt=examples/a.test.ts', "import { it } from 'vitest';", '```', '```sh', 'npm start', '```'].join('\n');
+    expect(fencedBlocks(markdown)).toEqual([
+      { line: 2, language: 'ts', attributes: { excerpt: 'examples/a.test.ts' }, body: "import { it } from 'vitest';" },
+      { line: 5, language: 'sh', attributes: {}, body: 'npm start' },
+    ]);
+  });
+
+  it('accepts the file\'s lines in its order, some left out, whatever their indentation, trailing comments and comment lines', () => {
+    const source = ['import { a } from "a";', 'import { b } from "b";', '', 'function f() {', '  return a(b);', '}'].join('\n');
+    expect(excerptDifferences(['import { a } from "a";', '// the rest', 'return a(b);   // the call'].join('\n'), source)).toEqual([]);
+  });
+
+  it('names a line the file lacks, and a line out of the file\'s order', () => {
+    const source = ['one();', 'two();'].join('\n');
+    expect(excerptDifferences('three();', source)).toEqual(['not in the file (after its line 0): three();']);
+    expect(excerptDifferences(['two();', 'one();'].join('\n'), source)).toEqual(['not in the file (after its line 2): one();']);
   });
 });
