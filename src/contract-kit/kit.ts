@@ -7,7 +7,7 @@ import { getSpecModel, type SpecModel } from '../openapi/index.js';
 import { ruleCatalogue, type Rule, type RuleId } from '../openapi/rules.js';
 import { observe, type Finding, type Observation } from './drift.js';
 import { ContractFailure, describeResponse } from './failure.js';
-import { readProvenance } from './provenance.js';
+import { documentChoices } from './provenance.js';
 import { RateLimitTracker } from './rate-limit-headers.js';
 import type { ContractSettings, RunContext } from './settings.js';
 
@@ -120,7 +120,7 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
   const document: SpecModel = await getSpecModel();
   const judge = createJudge(document);
   const catalogue = ruleCatalogue(document.spec.asWritten);
-  const choices = readProvenance(document.spec.raw).choices;
+  const choices = documentChoices(document.spec.raw);
   const rateLimits = new RateLimitTracker();
   let sent = 0;
   /** Every request of the run, the preflight's included: what the budget counts. */
