@@ -31,8 +31,8 @@ describe('fetch by id', () => {
   ])('%s that names no customer', async (what, id) => {
     const exchange = await kit.send('fetchCustomer', { params: { id } });
     const status = exchange.response.status;
-    kit.check('response.status', status === 404 || status === 400, 'a 404, or a 400 where only UUID v4 are ids', `${status}`, exchange);
-    kit.expectStatus('response.status', exchange, status);
+    kit.check('fetch.unknown-id', status === 404 || status === 400, 'a 404, or a 400 where only UUID v4 are ids', `${status}`, exchange);
+    kit.expectStatus('fetch.unknown-id', exchange, status);
     kit.atRule('id.any-version', { observed: status === 404 ? 'any' : 'v4', expected: 'any', asDocument: status === 404, detail: `a fetch of ${what} (${id}) answered ${status}` }, exchange);
   });
 });
