@@ -3,7 +3,10 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { BaseSequencer, TestSpecification } from 'vitest/node';
 import { createClient } from '../client/index.js';
-import { writePreflightJUnit } from './junit.js';
+import { documentAsWritten } from '../openapi/index.js';
+import { rulesOf } from '../openapi/rules.js';
+import { noneExercised } from './coverage.js';
+import { writePreflightJUnit, writeRulesJUnit } from './junit.js';
 import { interruptChannel, kitClientOptions } from './kit.js';
 import { newRunTag, sweepRun, type Sweep } from './own-records.js';
 import { preflight, type PreflightFinding } from './preflight.js';
@@ -100,6 +103,7 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
   const out = options.out ?? process.stdout;
   const junitFile = options.junitFile === undefined ? undefined : resolve(options.junitFile);
   const tag = newRunTag();
+  const rules = rulesOf(documentAsWritten());
   const interrupts = interruptible(tag);
   const checked = await preflight(settings).catch((error: unknown) => {
     interrupts.release();
@@ -109,15 +113,21 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
     interrupts.release();
     out.write(`Contract FAILED before any check: ${checked.finding.headline}\n  preflight: ${checked.finding.evidence}\n`);
     if (junitFile) writePreflightJUnit(junitFile, checked.finding, settings.profile);
-    return { passed: 0, failed: 0, skipped: 0, errors: 1, requests: checked.requests, observations: [], ok: false, preflight: checked.finding, interrupted: undefined };
+    const coverage = noneExercised(rules, `the preflight stopped the run: ${checked.finding.headline}`);
+    return { passed: 0, failed: 0, skipped: 0, errors: 1, requests: checked.requests, observations: [], coverage, ruleFailures: new Map(), otherFailures: [], ok: false, preflight: checked.finding, interrupted: undefined };
   }
-  const label = { profile: settings.profile, seed: settings.seed, startedAt, maxRequests: settings.maxRequests, interruptedBy: interrupts.signal };
+  const label = { profile: settings.profile, seed: settings.seed, startedAt, rules, maxRequests: settings.maxRequests, interruptedBy: interrupts.signal };
   const reporter = new ContractReporter(label, out, checked.requests);
   // The reporter's closing line says when a signal stopped the checks; one before them has no report.
-  if (!interrupts.signal()) await runChecks(settings, { tag, requestsBefore: checked.requests }, reporter, junitFile).finally(interrupts.release);
+  if (!interrupts.signal()) await runChecks(settings, { tag, requestsBefore: checked.requests }, reporter).finally(interrupts.release);
   else {
     interrupts.release();
     out.write(`Contract INTERRUPTED (${interrupts.signal()}) before any check\n`);
+  }
+  if (junitFile) {
+    // One case per rule; a rule no check reached before an interruption is skipped, never failed.
+    const summary = reporter.summary.coverage.length > 0 ? reporter.summary : { ...reporter.summary, coverage: noneExercised(rules, `the run was interrupted (${interrupts.signal()}) before any check`) };
+    writeRulesJUnit(junitFile, summary, settings.profile, (Date.now() - startedAt) / 1000);
   }
   const signal = interrupts.signal();
   if (signal) {
@@ -131,7 +141,7 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
 }
 
 /** The checks (vitest tests in `contract-tests/`), run through vitest's Node API. */
-async function runChecks(settings: ContractSettings, run: RunContext, reporter: ContractReporter, junitFile: string | undefined): Promise<void> {
+async function runChecks(settings: ContractSettings, run: RunContext, reporter: ContractReporter): Promise<void> {
   // Loaded only now: vitest takes a second to import, and a failed preflight should not wait for it.
   const { BaseSequencer, startVitest } = await import('vitest/node');
 
@@ -152,7 +162,7 @@ async function runChecks(settings: ContractSettings, run: RunContext, reporter: 
       // Vite transforming each one again on every run.
       server: { deps: { external: [/\/dist\//] } },
       provide: { contract: settings, contractRun: run },
-      reporters: junitFile ? [reporter, ['junit', { outputFile: junitFile, suiteName: `contract (profile ${settings.profile})` }]] : [reporter],
+      reporters: [reporter],
       testTimeout,
       hookTimeout: testTimeout,
       // One worker, files one after another: the run is bound by start-up rather than by its few

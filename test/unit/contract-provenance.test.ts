@@ -2,30 +2,23 @@ import { describe, expect, it } from 'vitest';
 import type { RawResponse } from '../../src/client/index.js';
 import { observe } from '../../src/contract-kit/drift.js';
 import { invalidBodies } from '../../src/contract-kit/invalid-bodies.js';
-import { specModelFor } from '../../src/contract-kit/profile.js';
-import { readProvenance } from '../../src/contract-kit/provenance.js';
+import { documentChoices } from '../../src/contract-kit/provenance.js';
 import { RateLimitTracker } from '../../src/contract-kit/rate-limit-headers.js';
+import { documentedOnly } from '../../src/judge/index.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 
 const spec = await getSpecModel();
 
-describe('provenance marks', () => {
-  const provenance = readProvenance(spec.spec.raw);
+describe('the choices, for the drift report', () => {
+  const choices = documentChoices(spec.spec.raw);
 
-  it('reads every x-choice mark of the document, each naming an entry of x-choices', () => {
-    expect(provenance.marks.length).toBeGreaterThan(0);
-    for (const mark of provenance.marks) expect(provenance.choices.get(mark.choice.id)).toBe(mark.choice);
-    expect(provenance.choiceAt('/components/schemas/Customer/properties/createdAt')?.id).toBe('timestamp-keys');
-  });
-
-  it('calls a rule without a mark documented, and refuses a pointer to nothing', () => {
-    expect(provenance.choiceAt('/components/schemas/Customer/properties/first_name')).toBeUndefined();
-    expect(() => provenance.choiceAt('/components/schemas/NoSuchSchema')).toThrow('no node at /components/schemas/NoSuchSchema');
+  it('reads every entry of x-choices, with its compat option where it has one', () => {
+    expect(choices.get('list-order')?.compat).toMatchObject({ option: 'order', default: 'newest-first' });
+    expect(choices.get('delete-response')?.compat).toBeUndefined();
   });
 
   it('reports an observation with its compat pair only where the choice has that value', () => {
-    const marked = provenance.choiceAt('/components/schemas/Customer/properties/createdAt')!;
-    const choice = { ...marked, compat: { option: 'timestamps', default: 'camelCase', values: { camelCase: 'createdAt / updatedAt', snake_case: 'created_at / updated_at' } } };
+    const choice = choices.get('timestamp-keys')!;
     expect(observe(choice, { observed: 'snake_case', expected: 'camelCase', asDocument: false, detail: 'keys' })).toEqual({
       choice: 'timestamp-keys',
       topic: choice.topic,
@@ -38,9 +31,9 @@ describe('provenance marks', () => {
   });
 });
 
-describe('the documented profile judges responses without the schema choices', () => {
-  it('accepts extra fields and other timestamp keys, and still checks every documented field', () => {
-    const relaxed = specModelFor('documented', spec).schemaValidator('Customer');
+describe('the documented rules of the schemas, apart from the choices', () => {
+  it('accept extra fields and other timestamp keys, and still check every documented field', () => {
+    const relaxed = documentedOnly(spec).schemaValidator('Customer');
     const strict = spec.schemaValidator('Customer');
     const { createdAt, updatedAt, ...rest } = (spec.spec.raw.components!.examples!.ExistingCustomer as { value: Record<string, unknown> }).value;
     const platform = { ...rest, created_at: createdAt, updated_at: updatedAt, app_id: 'x' };
@@ -70,41 +63,40 @@ describe('rate-limit headers', () => {
     ({ status, headers: new Headers(headers), request: { method: 'GET', url: '', headers: { 'x-client-key': 'k' }, body: undefined }, text: '', body: '', bodyIsJson: false, attempts: 1 });
   const window = (remaining: number) => ({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': '1060' });
 
-  it('must be there on the responses the document declares them for, and fall within a window', () => {
-    const tracker = new RateLimitTracker(spec, () => 1_000_000);
-    expect(tracker.judge('listCustomers', response(200, {}), 1_000_000)).toEqual(expect.arrayContaining([expect.stringContaining('header X-RateLimit-Limit is missing')]));
-    expect(tracker.judge('listCustomers', response(200, window(50)), 1_000_000)).toEqual([]);
-    expect(tracker.judge('listCustomers', response(200, window(49)), 1_000_000)).toEqual([]);
-    expect(tracker.judge('listCustomers', response(200, window(49)), 1_000_000)).toEqual([expect.stringContaining('did not fall within one window: 49, then 49')]);
-    expect(tracker.judge('listCustomers', response(200, { ...window(48), 'x-ratelimit-limit': '200' }), 1_000_000)).toEqual([expect.stringContaining('changed from 100 to 200')]);
+  it('fall within a window, under a limit that does not change (each response\'s own headers are the judge\'s)', () => {
+    const tracker = new RateLimitTracker(() => 1_000_000);
+    expect(tracker.follow(response(200, window(50)), 1_000_000).problems).toEqual([]);
+    expect(tracker.follow(response(200, window(49)), 1_000_000).problems).toEqual([]);
+    expect(tracker.follow(response(200, window(49)), 1_000_000).problems).toEqual([expect.stringContaining('did not fall within one window: 49, then 49')]);
+    expect(tracker.follow(response(200, { ...window(48), 'x-ratelimit-limit': '200' }), 1_000_000).problems).toEqual([expect.stringContaining('changed from 100 to 200')]);
   });
 
   it('follow refused credentials apart, since whether they spend the key\'s window is a choice, and each kind must still fall', () => {
-    const tracker = new RateLimitTracker(spec, () => 1_000_000);
-    expect(tracker.judge('listCustomers', response(200, window(50)), 1_000_000)).toEqual([]);
+    const tracker = new RateLimitTracker(() => 1_000_000);
+    expect(tracker.follow(response(200, window(50)), 1_000_000).problems).toEqual([]);
     // A count kept apart for refused attempts (this mock) and one shared with the key both pass.
-    expect(tracker.judge('listCustomers', response(401, window(99)), 1_000_000)).toEqual([]);
-    expect(tracker.judge('listCustomers', response(200, window(49)), 1_000_000)).toEqual([]);
-    expect(tracker.judge('listCustomers', response(401, window(98)), 1_000_000)).toEqual([]);
-    expect(tracker.judge('listCustomers', response(401, window(98)), 1_000_000)).toEqual([expect.stringContaining('did not fall within one window: 98, then 98')]);
+    expect(tracker.follow(response(401, window(99)), 1_000_000).problems).toEqual([]);
+    expect(tracker.follow(response(200, window(49)), 1_000_000).problems).toEqual([]);
+    expect(tracker.follow(response(401, window(98)), 1_000_000).problems).toEqual([]);
+    expect(tracker.follow(response(401, window(98)), 1_000_000).problems).toEqual([expect.stringContaining('did not fall within one window: 98, then 98')]);
   });
 
   it('compare Remaining only with responses that had arrived before the request left: requests in flight together may be counted in either order', () => {
     let now = 1_000_000;
-    const tracker = new RateLimitTracker(spec, () => now);
+    const tracker = new RateLimitTracker(() => now);
     const sentTogether = now;
     now += 10;
-    expect(tracker.judge('listCustomers', response(200, window(41)), sentTogether)).toEqual([]);
+    expect(tracker.follow(response(200, window(41)), sentTogether).problems).toEqual([]);
     now += 10;
-    expect(tracker.judge('listCustomers', response(200, window(42)), sentTogether)).toEqual([]);
+    expect(tracker.follow(response(200, window(42)), sentTogether).problems).toEqual([]);
     // A request sent after both answers arrived is compared again.
-    expect(tracker.judge('listCustomers', response(200, window(42)), now)).toEqual([expect.stringContaining('did not fall within one window: 42, then 42')]);
+    expect(tracker.follow(response(200, window(42)), now).problems).toEqual([expect.stringContaining('did not fall within one window: 42, then 42')]);
   });
 
   it('make the kit wait for the next window once the current one is used up', async () => {
     const slept: number[] = [];
-    const tracker = new RateLimitTracker(spec, () => 1_000_000, async (ms) => void slept.push(ms));
-    tracker.judge('listCustomers', response(200, window(0)), 1_000_000);
+    const tracker = new RateLimitTracker(() => 1_000_000, async (ms) => void slept.push(ms));
+    tracker.follow(response(200, window(0)), 1_000_000);
     await tracker.waitForWindow();
     expect(slept).toEqual([60_100]);
     await tracker.waitForWindow();
