@@ -1,0 +1,86 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ProxyConfig } from '../config/proxy-options.js';
+import { customerCheck } from '../engine.js';
+import { getSpecModel } from '../openapi/index.js';
+import { documentValidatorsJudge } from '../proxy/interim-judge.js';
+import type { Verdict } from '../proxy/judge.js';
+import { REPORT_PATH, startProxy } from '../proxy/proxy.js';
+import { RecordFile } from '../proxy/record-file.js';
+import { Recorder } from '../proxy/recorder.js';
+
+/**
+ * `customers-mock proxy`: starts the proxy, prints a line per violation as it happens, and on
+ * SIGINT or SIGTERM writes the files asked for, prints the summary and exits 1 when a response broke a
+ * documented rule.
+ */
+export async function runProxy(config: ProxyConfig & { readonly upstream: URL }): Promise<void> {
+  const spec = await getSpecModel();
+  const recorder = config.recordFile === undefined ? undefined : new Recorder();
+  const proxy = await startProxy({
+    upstream: config.upstream,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    host: config.host,
+    port: config.port,
+    judge: await documentValidatorsJudge(),
+    recorder,
+    onVerdict: (verdict, { method, target }) => write(`${label(verdict)}  ${method} ${target} -> ${verdict.status}  [${verdict.rule}] ${verdict.message}\n`),
+    onUpstreamFailure: (error, { method, target }) => write(`upstream   ${method} ${target} -> ${error.status}  ${error.message}\n`),
+  });
+  const recordFile = recorder && config.recordFile !== undefined ? new RecordFile(recorder, { file: config.recordFile, anonymize: config.anonymize, check: customerCheck(spec) }) : undefined;
+  const upstream = `${config.upstream.origin}${config.upstream.pathname.replace(/\/+$/, '')}`;
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: finishing in-flight requests, then stopping\n`);
+    void proxy.close().then(() => {
+      const written: string[] = [];
+      const save = (file: string | undefined, text: () => string) => {
+        if (file === undefined) return;
+        mkdirSync(dirname(resolve(file)), { recursive: true });
+        writeFileSync(file, text());
+        written.push(resolve(file));
+      };
+      save(config.reportFile, () => `${JSON.stringify(proxy.report.toJSON(), null, 2)}\n`);
+      save(config.junitFile, () => proxy.report.junit());
+      save(config.driftFile, () => `${JSON.stringify(proxy.report.drift(upstream), null, 2)}\n`);
+      const recording = recordFile?.stop();
+      if (recording) written.push(resolve(config.recordFile!));
+      write(proxy.report.summary());
+      if (recording) {
+        const leftOut = [
+          ...(recording.invalid.length === 0 ? [] : [`${recording.invalid.length} records that are no customer by the document (first: ${recording.invalid[0]})`]),
+          ...(recording.emailClashes === 0 ? [] : [`${recording.emailClashes} older records whose email a newer one holds`]),
+        ];
+        write(`recorded ${recording.customers.length} customers${config.anonymize ? ' (anonymised)' : ''}${leftOut.length === 0 ? '' : `; left out ${leftOut.join(' and ')}`}\n`);
+      }
+      for (const file of written) write(`wrote ${file}\n`);
+      process.exit(proxy.report.responsesBrokeDocumentedRule() ? 1 : 0);
+    });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  const local = config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1';
+  const onStop = (file: string | undefined) => (file === undefined ? 'none' : `${resolve(file)} (written on stop)`);
+  write(`customers-mock proxy listening on ${proxy.url} (${local ? 'this machine only' : `bound to ${config.host}: reachable from the network`})
+  upstream:  ${upstream}${config.upstream.protocol === 'https:' ? '' : ' (plain http)'}
+  report:    ${proxy.url}${REPORT_PATH}; file: ${onStop(config.reportFile)}
+  junit:     ${onStop(config.junitFile)}
+  drift:     ${onStop(config.driftFile)}
+  record:    ${config.recordFile === undefined ? 'off (--record FILE)' : `${resolve(config.recordFile)}${config.anonymize ? ', anonymised' : ''} (every few seconds and on stop)`}
+Each violation is printed as it happens; stop with Ctrl-C for the summary.
+`);
+}
+
+/** What kind of departure a line reports: the server's, the client's, or drift at a choice. */
+function label(verdict: Verdict): string {
+  if (verdict.side === 'request') return 'client   ';
+  return verdict.provenance === 'documented' ? 'VIOLATION' : 'drift    ';
+}
+
+/** stdout may be a pipe whose reader is gone; the proxy goes on (and still exits with its status). */
+function write(text: string): void {
+  if (process.stdout.writable) process.stdout.write(text);
+}

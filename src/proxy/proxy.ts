@@ -1,0 +1,191 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { DEFAULT_CONFIG } from '../config/mock-config.js';
+import { readBodyBytes } from '../http/body.js';
+import { errorBody, HttpError } from '../http/errors.js';
+import { createNodeServer } from '../http/node-server.js';
+import { requestUrl, type ParsedRequestEnv } from '../http/request-url.js';
+import { getSpecModel, toRouterPath, type SpecOperation } from '../openapi/index.js';
+import { decodeUtf8 } from '../read-limited.js';
+import { credentialRedactor } from './credentials.js';
+import type { Judge, ObservedExchange, Verdict } from './judge.js';
+import type { Recorder } from './recorder.js';
+import { TrafficReport } from './report.js';
+import { connectUpstream, UpstreamError, type ForwardedRequest, type Upstream } from './upstream.js';
+
+/** Where the proxy answers for itself; every other path is the upstream's. */
+export const REPORT_PATH = '/__proxy/report';
+
+/** The header naming how many documented rules an exchange broke; absent when none. */
+export const VIOLATIONS_HEADER = 'X-Contract-Violations';
+
+/**
+ * A judged answer is read whole before it is passed on. A page of the API is some 100 KB at most;
+ * an answer far beyond that is a broken upstream, not one to buffer (the kit's bound too).
+ */
+const MAX_JUDGED_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+export interface ProxyOptions {
+  readonly upstream: URL;
+  /** An upstream request without a complete answer after this long is answered 504. */
+  readonly upstreamTimeoutMs: number;
+  readonly judge: Judge;
+  /** Keeps the customers the upstream's answers show, when recording. */
+  readonly recorder?: Recorder;
+  /** Told of every verdict as it is made (the live log), credentials already taken out. */
+  readonly onVerdict?: (verdict: Verdict, exchange: { method: string; target: string }) => void;
+  /** Told of every request the upstream gave no usable answer to. */
+  readonly onUpstreamFailure?: (error: UpstreamError, exchange: { method: string; target: string }) => void;
+}
+
+export interface Proxy {
+  readonly app: Hono<{ Bindings: HttpBindings }>;
+  readonly report: TrafficReport;
+  readonly upstream: Upstream;
+}
+
+/**
+ * The validation proxy as a Hono app: every request goes to the upstream as the client sent it
+ * (method, path, query, headers with the credentials, body) and its answer comes back unchanged
+ * but for `X-Contract-Violations`. Requests to an operation of the Customers API are judged, and
+ * their answers read whole for that; anything else (the mock's admin routes, unknown paths)
+ * streams through unjudged.
+ */
+export async function createProxy(options: ProxyOptions): Promise<Proxy> {
+  const spec = await getSpecModel();
+  const report = new TrafficReport();
+  const upstream = connectUpstream(options.upstream, { timeoutMs: options.upstreamTimeoutMs, maxResponseBytes: MAX_JUDGED_RESPONSE_BYTES });
+  // Not strict, like the API's router: `/api/v0/customers/` is the list too.
+  const app = new Hono<{ Bindings: HttpBindings }>({ strict: false });
+
+  app.get(REPORT_PATH, () => Response.json(report.toJSON()));
+  for (const operation of spec.operations.filter((op) => !op.tags.includes('Admin'))) {
+    app.on(operation.method.toUpperCase(), toRouterPath(operation.path), (c) =>
+      // HEAD is routed to GET handlers; its answer has no body to judge.
+      c.req.method === operation.method.toUpperCase() ? judged(c, operation) : passedThrough(c),
+    );
+  }
+  app.all('*', (c) => passedThrough(c));
+
+  async function judged(c: Context<{ Bindings: HttpBindings }>, operation: SpecOperation): Promise<Response> {
+    report.countRequest();
+    const forwarded = await forwardedRequest(c, DEFAULT_CONFIG.bodyLimitBytes);
+    if (forwarded instanceof Response) return forwarded;
+    const redact = credentialRedactor(forwarded.rawHeaders);
+    const label = { method: forwarded.method, target: redact(forwarded.target) };
+    let answer;
+    try {
+      answer = await upstream.buffered(forwarded);
+    } catch (error) {
+      return upstreamFailure(error, label);
+    }
+    const url = requestUrl(c);
+    const exchange: ObservedExchange = {
+      operationId: operation.operationId,
+      request: { method: forwarded.method, path: url.pathname, query: url.searchParams, params: c.req.param(), headers: c.req.raw.headers, ...parsedBody(forwarded.body, c.req.header('content-type')) },
+      response: { status: answer.status, headers: answer.headers, ...parsedBody(answer.body, answer.headers.get('content-type')) },
+    };
+    const verdicts = (await options.judge(exchange)).map((verdict) => redactVerdict(verdict, redact));
+    report.add(verdicts);
+    options.recorder?.see(exchange);
+    for (const verdict of verdicts) options.onVerdict?.(verdict, label);
+    const broken = new Set(verdicts.filter((v) => v.provenance === 'documented').map((v) => `${v.side} ${v.rule}`)).size;
+    if (broken > 0) answer.headers.set(VIOLATIONS_HEADER, String(broken));
+    return new Response(hasNoBody(forwarded.method, answer.status) ? null : answer.body, { status: answer.status, headers: answer.headers });
+  }
+
+  async function passedThrough(c: Context<{ Bindings: HttpBindings }>): Promise<Response> {
+    report.countRequest();
+    const forwarded = await forwardedRequest(c, DEFAULT_CONFIG.adminBodyLimitBytes);
+    if (forwarded instanceof Response) return forwarded;
+    try {
+      const answer = await upstream.streamed(forwarded);
+      return new Response(hasNoBody(forwarded.method, answer.status) ? null : answer.body, { status: answer.status, headers: answer.headers });
+    } catch (error) {
+      return upstreamFailure(error, { method: forwarded.method, target: credentialRedactor(forwarded.rawHeaders)(forwarded.target) });
+    }
+  }
+
+  function upstreamFailure(error: unknown, label: { method: string; target: string }): Response {
+    if (!(error instanceof UpstreamError)) throw error;
+    report.addUpstreamFailure(error.status, error.message);
+    options.onUpstreamFailure?.(error, label);
+    return Response.json(errorBody(error.status, error.message), { status: error.status });
+  }
+
+  return { app, report, upstream };
+}
+
+/** The client's request, its body read within the mock's limit; a refusal (413, a body cut short) is answered as the mock answers it. */
+async function forwardedRequest(c: Context<{ Bindings: HttpBindings }>, bodyLimitBytes: number): Promise<ForwardedRequest | Response> {
+  const framed = (c.env as ParsedRequestEnv).framedBody === true;
+  let body: Uint8Array;
+  try {
+    body = await readBodyBytes(c.req.raw, bodyLimitBytes, framed);
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    return Response.json(errorBody(error.status, error.detail), { status: error.status });
+  }
+  const url = requestUrl(c);
+  return { method: c.req.method, target: `${url.pathname}${url.search}`, rawHeaders: c.env.incoming.rawHeaders, body };
+}
+
+/** A body as a judge reads it: parsed when it is JSON, else its text; none when empty. */
+function parsedBody(bytes: Uint8Array, contentType: string | null | undefined): { body: unknown; bodyIsJson: boolean } {
+  if (bytes.byteLength === 0) return { body: undefined, bodyIsJson: false };
+  const text = decodeUtf8(bytes);
+  if (contentType && !/\bjson\b/i.test(contentType)) return { body: text, bodyIsJson: false };
+  try {
+    return { body: JSON.parse(text) as unknown, bodyIsJson: true };
+  } catch {
+    return { body: text, bodyIsJson: false };
+  }
+}
+
+/** Answers that carry no body whatever the upstream sent (the Response class refuses one). */
+function hasNoBody(method: string, status: number): boolean {
+  return method === 'HEAD' || status === 204 || status === 205 || status === 304;
+}
+
+function redactVerdict(verdict: Verdict, redact: (text: string) => string): Verdict {
+  const message = redact(verdict.message);
+  if (verdict.observation === undefined) return { ...verdict, message };
+  return { ...verdict, message, observation: { ...verdict.observation, detail: redact(verdict.observation.detail) } };
+}
+
+export interface RunningProxy extends Proxy {
+  readonly url: string;
+  readonly server: Server;
+  /** Stops accepting connections, lets requests in flight finish, then closes the upstream's connections. */
+  close(): Promise<void>;
+}
+
+/** The proxy on a socket, with the mock's Node server in front (its limits, timeouts and error answers). */
+export async function startProxy(options: ProxyOptions & { readonly host: string; readonly port: number }): Promise<RunningProxy> {
+  const proxy = await createProxy(options);
+  const { server, close } = createNodeServer(proxy.app as unknown as Hono, {
+    hostname: options.host,
+    headersTimeoutMs: DEFAULT_CONFIG.headersTimeoutMs,
+    requestTimeoutMs: DEFAULT_CONFIG.requestTimeoutMs,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    ...proxy,
+    server,
+    url: `http://${host}:${address.port}`,
+    async close() {
+      await close();
+      proxy.upstream.close();
+    },
+  };
+}
