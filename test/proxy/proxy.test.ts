@@ -189,7 +189,7 @@ describe('recording', () => {
     const { file, upstreamCustomers } = await recordTraffic(false);
     const replay = await mockUpstream({ dataFile: file });
     const replayed: Customer[] = [];
-    let total = 0;
+    let total: number;
     for (let skip = 0; ; skip += 100) {
       const page = (await (await call(replay.url, `/api/v0/customers?skip=${skip}&take=100`)).json()) as { data: Customer[]; total: number };
       replayed.push(...page.data);
