@@ -39,7 +39,7 @@ generate reads only ${MOCK_OPTIONS.filter((entry) => entry.generate)
   .join(', ')}; the other options shape the running mock.
 `;
 
-export const PROXY_HELP = `customers-mock proxy: forward to a deployment of the Customers API and judge every exchange against the contract
+export const PROXY_HELP = `customers-mock proxy: forward to a deployment of the Customers API, judging each exchange
 
 Usage:
   customers-mock proxy --upstream URL [options]

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -184,6 +184,19 @@ describe('recording', () => {
     const upstreamCustomers = upstream.store.list({ skip: 0, take: 1000 }).data;
     return { file, upstreamCustomers, check };
   }
+
+  it('is written every few seconds while traffic goes on, not only on stop', async () => {
+    const upstream = await mockUpstream();
+    const recorder = new Recorder();
+    const proxy = await proxyTo(upstream.url, { recorder });
+    const file = join(folder, 'periodic.json');
+    const writer = new RecordFile(recorder, { file, anonymize: false, check: customerCheck(await getSpecModel()), intervalMs: 20 });
+    await call(proxy.url, '/api/v0/customers?take=4');
+    await expect.poll(() => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as unknown[]).length : 0), { timeout: 5_000 }).toBe(4);
+    await call(proxy.url, '/api/v0/customers?skip=4&take=3');
+    await expect.poll(() => (JSON.parse(readFileSync(file, 'utf8')) as unknown[]).length, { timeout: 5_000 }).toBe(7);
+    writer.stop();
+  });
 
   it('replays through the mock: the same ids, fields and total', async () => {
     const { file, upstreamCustomers } = await recordTraffic(false);
