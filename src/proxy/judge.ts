@@ -8,7 +8,8 @@ export interface ObservedRequest {
   readonly query: URLSearchParams;
   /** Values of the operation's path template, e.g. `{ id }`. */
   readonly params: Readonly<Record<string, string>>;
-  readonly headers: Headers;
+  /** As Node parsed them: names in lower case, a repeated header's values joined (`set-cookie` apart). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The parsed JSON body, the text when it is not JSON, undefined when there is none. */
   readonly body: unknown;
   readonly bodyIsJson: boolean;

@@ -8,7 +8,6 @@ import { errorBody, HttpError } from '../http/errors.js';
 import { createNodeServer } from '../http/node-server.js';
 import { requestUrl, type ParsedRequestEnv } from '../http/request-url.js';
 import { getSpecModel, toRouterPath, type SpecOperation } from '../openapi/index.js';
-import { decodeUtf8 } from '../read-limited.js';
 import { credentialRedactor } from './credentials.js';
 import type { Judge, ObservedExchange, Verdict } from './judge.js';
 import type { Recorder } from './recorder.js';
@@ -84,7 +83,7 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
     const url = requestUrl(c);
     const exchange: ObservedExchange = {
       operationId: operation.operationId,
-      request: { method: forwarded.method, path: url.pathname, query: url.searchParams, params: c.req.param(), headers: c.req.raw.headers, ...parsedBody(forwarded.body, c.req.header('content-type')) },
+      request: { method: forwarded.method, path: url.pathname, query: url.searchParams, params: c.req.param(), headers: c.env.incoming.headers, ...parsedBody(forwarded.body, c.env.incoming.headers['content-type']) },
       response: { status: answer.status, headers: answer.headers, ...parsedBody(answer.body, answer.headers.get('content-type')) },
     };
     const verdicts = (await options.judge(exchange)).map((verdict) => redactVerdict(verdict, redact));
@@ -118,24 +117,33 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
   return { app, report, upstream };
 }
 
-/** The client's request, its body read within the mock's limit; a refusal (413, a body cut short) is answered as the mock answers it. */
+const NO_BODY: Uint8Array = new Uint8Array(0);
+
+/**
+ * The client's request, its body read within the mock's limit; a refusal (413, a body cut short)
+ * is answered as the mock answers it. Read from Node's message: the web Request that Hono would
+ * make of it costs more than the rest of forwarding a read, so it is made only for a body.
+ */
 async function forwardedRequest(c: Context<{ Bindings: HttpBindings }>, bodyLimitBytes: number): Promise<ForwardedRequest | Response> {
-  const framed = (c.env as ParsedRequestEnv).framedBody === true;
-  let body: Uint8Array;
-  try {
-    body = await readBodyBytes(c.req.raw, bodyLimitBytes, framed);
-  } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
-    return Response.json(errorBody(error.status, error.detail), { status: error.status });
+  const { incoming } = c.env;
+  let body = NO_BODY;
+  if (incoming.headers['transfer-encoding'] !== undefined || (incoming.headers['content-length'] ?? '0') !== '0') {
+    try {
+      body = await readBodyBytes(c.req.raw, bodyLimitBytes, (c.env as ParsedRequestEnv).framedBody === true);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      return Response.json(errorBody(error.status, error.detail), { status: error.status });
+    }
   }
   const url = requestUrl(c);
-  return { method: c.req.method, target: `${url.pathname}${url.search}`, rawHeaders: c.env.incoming.rawHeaders, body };
+  return { method: incoming.method ?? c.req.method, target: `${url.pathname}${url.search}`, rawHeaders: incoming.rawHeaders, body };
 }
 
 /** A body as a judge reads it: parsed when it is JSON, else its text; none when empty. */
 function parsedBody(bytes: Uint8Array, contentType: string | null | undefined): { body: unknown; bodyIsJson: boolean } {
   if (bytes.byteLength === 0) return { body: undefined, bodyIsJson: false };
-  const text = decodeUtf8(bytes);
+  // Buffer's decoder: several times faster than TextDecoder on a page, and it too keeps a byte order mark.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (contentType && !/\bjson\b/i.test(contentType)) return { body: text, bodyIsJson: false };
   try {
     return { body: JSON.parse(text) as unknown, bodyIsJson: true };
