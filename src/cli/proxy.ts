@@ -3,8 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { ProxyConfig } from '../config/proxy-options.js';
 import { customerCheck } from '../engine.js';
 import { getSpecModel } from '../openapi/index.js';
-import { documentValidatorsJudge } from '../proxy/interim-judge.js';
-import type { Verdict } from '../proxy/judge.js';
+import { createJudge, type Verdict } from '../judge/index.js';
 import { REPORT_PATH, startProxy } from '../proxy/proxy.js';
 import { RecordFile } from '../proxy/record-file.js';
 import { Recorder } from '../proxy/recorder.js';
@@ -22,7 +21,7 @@ export async function runProxy(config: ProxyConfig & { readonly upstream: URL })
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     host: config.host,
     port: config.port,
-    judge: await documentValidatorsJudge(),
+    judge: createJudge(spec),
     recorder,
     onVerdict: (verdict, { method, target }) => write(`${label(verdict)}  ${method} ${target} -> ${verdict.status}  [${verdict.rule}] ${verdict.message}\n`),
     onUpstreamFailure: (error, { method, target }) => write(`upstream   ${method} ${target} -> ${error.status}  ${error.message}\n`),

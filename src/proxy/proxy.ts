@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { DEFAULT_CONFIG } from '../config/mock-config.js';
@@ -9,7 +9,8 @@ import { createNodeServer } from '../http/node-server.js';
 import { requestUrl, type ParsedRequestEnv } from '../http/request-url.js';
 import { getSpecModel, toRouterPath, type SpecOperation } from '../openapi/index.js';
 import { credentialRedactor } from './credentials.js';
-import type { Judge, ObservedExchange, Verdict } from './judge.js';
+import type { Judge, Verdict } from '../judge/index.js';
+import { driftNamer } from './drift.js';
 import type { Recorder } from './recorder.js';
 import { TrafficReport } from './report.js';
 import { connectUpstream, UpstreamError, type ForwardedRequest, type Upstream } from './upstream.js';
@@ -54,6 +55,7 @@ export interface Proxy {
  */
 export async function createProxy(options: ProxyOptions): Promise<Proxy> {
   const spec = await getSpecModel();
+  const nameDrift = driftNamer(spec);
   const report = new TrafficReport();
   const upstream = connectUpstream(options.upstream, { timeoutMs: options.upstreamTimeoutMs, maxResponseBytes: MAX_JUDGED_RESPONSE_BYTES });
   // Not strict, like the API's router: `/api/v0/customers/` is the list too.
@@ -80,15 +82,14 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
     } catch (error) {
       return upstreamFailure(error, label);
     }
-    const url = requestUrl(c);
-    const exchange: ObservedExchange = {
-      operationId: operation.operationId,
-      request: { method: forwarded.method, path: url.pathname, query: url.searchParams, params: c.req.param(), headers: c.env.incoming.headers, ...parsedBody(forwarded.body, c.env.incoming.headers['content-type']) },
-      response: { status: answer.status, headers: answer.headers, ...parsedBody(answer.body, answer.headers.get('content-type')) },
-    };
-    const verdicts = (await options.judge(exchange)).map((verdict) => redactVerdict(verdict, redact));
-    report.add(verdicts);
-    options.recorder?.see(exchange);
+    const { incoming } = c.env;
+    const judgedRequest = { method: forwarded.method, url: forwarded.target, headers: singleValued(incoming.headers), body: forwarded.body.byteLength === 0 ? undefined : utf8(forwarded.body) };
+    const response = { status: answer.status, headers: answer.headers, ...parsedBody(answer.body, answer.headers.get('content-type')) };
+    const verdicts = options.judge.judge(judgedRequest, response).verdicts.map((verdict) => ({ ...verdict, message: redact(verdict.message) }));
+    const evidence = { operationId: operation.operationId, ...label, response: { ...response, contentType: answer.headers.get('content-type') } };
+    const observations = (await nameDrift(verdicts, evidence)).map((observation) => ({ ...observation, detail: redact(observation.detail) }));
+    report.add(verdicts, observations);
+    options.recorder?.see({ operationId: operation.operationId, params: c.req.param(), response });
     for (const verdict of verdicts) options.onVerdict?.(verdict, label);
     const broken = new Set(verdicts.filter((v) => v.provenance === 'documented').map((v) => `${v.side} ${v.rule}`)).size;
     if (broken > 0) answer.headers.set(VIOLATIONS_HEADER, String(broken));
@@ -142,8 +143,7 @@ async function forwardedRequest(c: Context<{ Bindings: HttpBindings }>, bodyLimi
 /** A body as a judge reads it: parsed when it is JSON, else its text; none when empty. */
 function parsedBody(bytes: Uint8Array, contentType: string | null | undefined): { body: unknown; bodyIsJson: boolean } {
   if (bytes.byteLength === 0) return { body: undefined, bodyIsJson: false };
-  // Buffer's decoder: several times faster than TextDecoder on a page, and it too keeps a byte order mark.
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const text = utf8(bytes);
   if (contentType && !/\bjson\b/i.test(contentType)) return { body: text, bodyIsJson: false };
   try {
     return { body: JSON.parse(text) as unknown, bodyIsJson: true };
@@ -152,15 +152,21 @@ function parsedBody(bytes: Uint8Array, contentType: string | null | undefined): 
   }
 }
 
+/** Buffer's decoder: several times faster than TextDecoder on a page, and it too keeps a byte order mark. */
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/** Node's headers as the judge reads them: one value each (a repeated header's values joined, as HTTP allows). */
+function singleValued(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  const single: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) single[name] = Array.isArray(value) ? value.join(', ') : value;
+  return single;
+}
+
 /** Answers that carry no body whatever the upstream sent (the Response class refuses one). */
 function hasNoBody(method: string, status: number): boolean {
   return method === 'HEAD' || status === 204 || status === 205 || status === 304;
-}
-
-function redactVerdict(verdict: Verdict, redact: (text: string) => string): Verdict {
-  const message = redact(verdict.message);
-  if (verdict.observation === undefined) return { ...verdict, message };
-  return { ...verdict, message, observation: { ...verdict.observation, detail: redact(verdict.observation.detail) } };
 }
 
 export interface RunningProxy extends Proxy {

@@ -1,6 +1,13 @@
 import { emailKey, type Customer } from '../domain/customer.js';
 import type { CustomerCheck } from '../store/data-file.js';
-import type { ObservedExchange } from './judge.js';
+
+/** What the recorder reads of an exchange the proxy forwarded. */
+export interface RecordedExchange {
+  readonly operationId: string;
+  /** Values of the operation's path template, e.g. `{ id }`. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly response: { readonly status: number; readonly body: unknown; readonly bodyIsJson: boolean };
+}
 
 /** What a recording holds, and what it had to leave out to stay a data set `--data` loads. */
 export interface Recording {
@@ -23,8 +30,8 @@ export class Recorder {
   private order = 0;
   private changes = 0;
 
-  see(exchange: ObservedExchange): void {
-    const { operationId, request, response } = exchange;
+  see(exchange: RecordedExchange): void {
+    const { operationId, params, response } = exchange;
     if (response.status < 200 || response.status >= 300 || !response.bodyIsJson) return;
     switch (operationId) {
       case 'listCustomers': {
@@ -38,7 +45,7 @@ export class Recorder {
         this.keep(response.body);
         return;
       case 'deleteCustomer': {
-        const id = request.params.id;
+        const id = params.id;
         if (id === undefined) return;
         this.deleted.add(id.toLowerCase());
         this.seen.delete(id.toLowerCase());

@@ -1,8 +1,8 @@
 import { distinctObservations, driftReport, type Observation } from '../contract-kit/drift.js';
 import { escapeXml } from '../contract-kit/junit.js';
-import type { Verdict } from './judge.js';
+import type { Verdict } from '../judge/index.js';
 
-/** One rule broken on one side, with the first time it was seen and how often. */
+/** One rule broken on one side, with the first time it was seen and in how many exchanges. */
 export interface ViolationEntry {
   readonly rule: string;
   readonly provenance: Verdict['provenance'];
@@ -44,18 +44,22 @@ export class TrafficReport {
     this.requests++;
   }
 
-  /** Counts an exchange's verdicts under their rules. */
-  add(verdicts: readonly Verdict[]): void {
+  /** Counts an exchange's verdicts under their rules, and keeps what it showed at choice points. */
+  add(verdicts: readonly Verdict[], observations: readonly Observation[] = []): void {
+    // An exchange counts once per rule, however many of its fields broke it.
+    const counted = new Set<string>();
     for (const verdict of verdicts) {
       const key = `${verdict.side}\u0000${verdict.rule}`;
+      if (counted.has(key)) continue;
+      counted.add(key);
       const entry = this.violations.get(key);
       if (entry) entry.count++;
       else {
         const { rule, provenance, side, operationId: operation, status, message } = verdict;
         this.violations.set(key, { rule, provenance, side, operation, status, message, count: 1 });
       }
-      if (verdict.observation) this.observations = distinctObservations([...this.observations, verdict.observation]);
     }
+    if (observations.length > 0) this.observations = distinctObservations([...this.observations, ...observations]);
   }
 
   addUpstreamFailure(status: 502 | 504, message: string): void {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
 import { runCli } from '../support/cli.js';
+import { CONTRACT_MOCK_CONFIG } from '../support/contract-cli.js';
 import { faultyServer } from '../support/faults.js';
 import { listeningMock } from '../support/mock.js';
 import { SPEND_AS_TEXT, spawnProxy, type ProxyProcess } from '../support/proxy.js';
@@ -48,7 +49,7 @@ async function traffic(base: string): Promise<void> {
 
 describe('customers-mock proxy (the CLI)', () => {
   it('against the mock: exits 0 on SIGTERM, with an empty report, and no credential in any output', async () => {
-    const upstream = await listeningMock({ clientKey: KEY, clientSecret: SECRET });
+    const upstream = await listeningMock({ ...CONTRACT_MOCK_CONFIG, clientKey: KEY, clientSecret: SECRET });
     stops.push(() => upstream.close());
     const { proxy, folder } = await startAgainst(upstream.url);
     await traffic(proxy.url);
