@@ -127,7 +127,7 @@ describe('proxy against an upstream that breaks a documented rule', () => {
     }
     const report = (await (await fetch(`${proxy.url}/__proxy/report`)).json()) as { requests: number; violations: Array<Record<string, unknown>> };
     expect(report.requests).toBe(3);
-    expect(report.violations).toEqual([expect.objectContaining({ provenance: 'documented', side: 'response', operation: 'fetchCustomer', status: 200, count: 2 })]);
+    expect(report.violations).toEqual([expect.objectContaining({ rule: 'response.schema', provenance: 'documented', side: 'response', operation: 'fetchCustomer', status: 200, count: 2 })]);
     expect(report.violations[0]!.message).toMatch(/last_spent/);
     expect(proxy.report.responsesBrokeDocumentedRule()).toBe(true);
     const junit = proxy.report.junit();
