@@ -10,6 +10,7 @@ import { requestUrl, type ParsedRequestEnv } from '../http/request-url.js';
 import { getSpecModel, toRouterPath, type SpecOperation } from '../openapi/index.js';
 import { credentialRedactor } from './credentials.js';
 import type { Judge, Verdict } from '../judge/index.js';
+import { ruleCatalogue } from '../openapi/rules.js';
 import { driftNamer } from './drift.js';
 import type { Recorder } from './recorder.js';
 import { TrafficReport } from './report.js';
@@ -56,7 +57,7 @@ export interface Proxy {
 export async function createProxy(options: ProxyOptions): Promise<Proxy> {
   const spec = await getSpecModel();
   const nameDrift = driftNamer(spec);
-  const report = new TrafficReport();
+  const report = new TrafficReport(ruleCatalogue(spec.spec.asWritten).rules);
   const upstream = connectUpstream(options.upstream, { timeoutMs: options.upstreamTimeoutMs, maxResponseBytes: MAX_JUDGED_RESPONSE_BYTES });
   // Not strict, like the API's router: `/api/v0/customers/` is the list too.
   const app = new Hono<{ Bindings: HttpBindings }>({ strict: false });
@@ -85,10 +86,11 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
     const { incoming } = c.env;
     const judgedRequest = { method: forwarded.method, url: forwarded.target, headers: singleValued(incoming.headers), body: forwarded.body.byteLength === 0 ? undefined : utf8(forwarded.body) };
     const response = { status: answer.status, headers: answer.headers, ...parsedBody(answer.body, answer.headers.get('content-type')) };
-    const verdicts = options.judge.judge(judgedRequest, response).verdicts.map((verdict) => ({ ...verdict, message: redact(verdict.message) }));
+    const judgement = options.judge.judge(judgedRequest, response);
+    const verdicts = judgement.verdicts.map((verdict) => ({ ...verdict, message: redact(verdict.message) }));
     const evidence = { operationId: operation.operationId, ...label, response: { ...response, contentType: answer.headers.get('content-type') } };
     const observations = (await nameDrift(verdicts, evidence)).map((observation) => ({ ...observation, detail: redact(observation.detail) }));
-    report.add(verdicts, observations);
+    report.add(judgement.judged, verdicts, observations);
     options.recorder?.see({ operationId: operation.operationId, params: c.req.param(), response });
     for (const verdict of verdicts) options.onVerdict?.(verdict, label);
     const broken = new Set(verdicts.filter((v) => v.provenance === 'documented').map((v) => `${v.side} ${v.rule}`)).size;

@@ -1,6 +1,6 @@
 import { distinctObservations, driftReport, type Observation } from '../contract-kit/drift.js';
 import { escapeXml } from '../contract-kit/junit.js';
-import type { Verdict } from '../judge/index.js';
+import type { Rule, Verdict } from '../judge/index.js';
 
 /** One rule broken on one side, with the first time it was seen and in how many exchanges. */
 export interface ViolationEntry {
@@ -39,13 +39,22 @@ export class TrafficReport {
   private readonly violations = new Map<string, ViolationEntry>();
   private readonly failures = new Map<string, UpstreamFailureEntry>();
   private observations: Observation[] = [];
+  /** How many exchanges could show each rule broken, whether or not they did. */
+  private readonly judged = new Map<string, number>();
+
+  /** `rules`: every rule of the document, for the JUnit's cases. */
+  constructor(private readonly rules: readonly Pick<Rule, 'id' | 'provenance' | 'text'>[]) {}
 
   countRequest(): void {
     this.requests++;
   }
 
-  /** Counts an exchange's verdicts under their rules, and keeps what it showed at choice points. */
-  add(verdicts: readonly Verdict[], observations: readonly Observation[] = []): void {
+  /**
+   * Counts an exchange: the rules it could show (`judged`), the verdicts under their rules, and
+   * what it showed at choice points.
+   */
+  add(judged: readonly string[], verdicts: readonly Verdict[], observations: readonly Observation[] = []): void {
+    for (const rule of new Set(judged)) this.judged.set(rule, (this.judged.get(rule) ?? 0) + 1);
     // An exchange counts once per rule, however many of its fields broke it.
     const counted = new Set<string>();
     for (const verdict of verdicts) {
@@ -89,44 +98,55 @@ export class TrafficReport {
   }
 
   /**
-   * JUnit with one case per rule seen: a documented rule a response broke fails (as the exit status
-   * does); a client's violation and a departure at a choice point pass with what was seen in their
-   * output, so a published report is red exactly when the run is.
+   * JUnit with one case per rule of the document. A documented rule a response broke fails (as the
+   * exit status does); a rule the traffic could show passes, with the client's violations and any
+   * drift in its output; a rule no exchange could show is skipped, as not exercised: live traffic
+   * proves only what it touched. A published report is red exactly when the run is.
    */
   junit(now: Date = new Date()): string {
     const entries = [...this.violations.values()];
-    const failures = entries.filter(isServerViolation).length;
-    const cases = entries.map((entry) => {
-      const name = `${entry.rule} (${entry.side === 'request' ? "the client's requests" : 'responses'})`;
-      const seen = `${entry.count} time${entry.count === 1 ? '' : 's'}, first in ${entry.operation} answered ${entry.status}: ${entry.message}`;
-      const body = isServerViolation(entry)
-        ? `<failure message="${escapeXml(entry.message)}" type="ContractViolation">${escapeXml(seen)}</failure>`
-        : `<system-out>${escapeXml(`${entry.provenance === 'choice' ? 'departs from a choice of the document (drift)' : 'broken by the client'}: ${seen}`)}</system-out>`;
-      return `        <testcase classname="${escapeXml(entry.provenance)}" name="${escapeXml(name)}" time="0">\n            ${body}\n        </testcase>`;
+    const cases = this.rules.map((rule) => {
+      const seen = entries.filter((entry) => entry.rule === rule.id);
+      const describe = (entry: ViolationEntry) =>
+        `${entry.side === 'request' ? 'the client' : 'the upstream'} broke it in ${entry.count} exchange${entry.count === 1 ? '' : 's'}, first in ${entry.operation} answered ${entry.status}: ${entry.message}`;
+      const broken = seen.filter(isServerViolation);
+      const exchanges = this.judged.get(rule.id) ?? 0;
+      let body: string;
+      if (broken.length > 0) {
+        body = `<failure message="${escapeXml(broken[0]!.message)}" type="ContractViolation">${escapeXml([rule.text, ...seen.map(describe)].join('\n'))}</failure>`;
+      } else if (exchanges === 0 && seen.length === 0) {
+        body = '<skipped message="not exercised: no exchange of this traffic could show it" />';
+      } else {
+        const notes = seen.map((entry) => (entry.provenance === 'choice' && entry.side === 'response' ? `drift (a choice of the document): ${describe(entry)}` : describe(entry)));
+        body = `<system-out>${escapeXml([`judged in ${exchanges} exchange${exchanges === 1 ? '' : 's'}`, ...notes].join('\n'))}</system-out>`;
+      }
+      return `        <testcase classname="${escapeXml(rule.provenance)}" name="${escapeXml(rule.id)}" time="0">\n            ${body}\n        </testcase>`;
     });
-    const upstream = [...this.failures.values()].map(
-      (entry) =>
-        `        <testcase classname="upstream" name="${escapeXml(`upstream answered (${entry.status})`)}" time="0">\n            <system-out>${escapeXml(`${entry.count} times: ${entry.message}`)}</system-out>\n        </testcase>`,
-    );
-    const tests = cases.length + upstream.length;
+    const failures = this.rules.filter((rule) => entries.some((entry) => entry.rule === rule.id && isServerViolation(entry))).length;
+    const skipped = cases.filter((text) => text.includes('<skipped')).length;
     return `<?xml version="1.0" encoding="UTF-8" ?>
-<testsuites name="customers-mock proxy" tests="${tests}" failures="${failures}" errors="0" time="0">
-    <testsuite name="live traffic (${this.requests} requests)" timestamp="${now.toISOString()}" hostname="" tests="${tests}" failures="${failures}" errors="0" skipped="0" time="0">
-${[...cases, ...upstream].join('\n')}
+<testsuites name="customers-mock proxy" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0">
+    <testsuite name="live traffic (${this.requests} requests, ${this.upstreamFailureCount()} upstream failures)" timestamp="${now.toISOString()}" hostname="" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0">
+${cases.join('\n')}
     </testsuite>
 </testsuites>
 `;
+  }
+
+  private upstreamFailureCount(): number {
+    return [...this.failures.values()].reduce((sum, f) => sum + f.count, 0);
   }
 
   /** The closing lines: requests, rules broken on each side, drift, upstream failures. */
   summary(): string {
     const entries = [...this.violations.values()];
     const line = (list: ViolationEntry[], what: string) =>
-      list.length === 0 ? [] : [`  ${what}:`, ...list.map((e) => `    ${e.rule}: ${e.count} time${e.count === 1 ? '' : 's'} (first: ${e.operation} ${e.status}: ${e.message})`)];
+      list.length === 0 ? [] : [`  ${what}:`, ...list.map((e) => `    ${e.rule}: ${e.count} exchange${e.count === 1 ? '' : 's'} (first: ${e.operation} ${e.status}: ${e.message})`)];
     const server = entries.filter(isServerViolation);
     const failures = [...this.failures.values()];
+    const exercised = this.rules.filter((rule) => this.judged.has(rule.id)).length;
     return [
-      `customers-mock proxy: ${this.requests} requests; ${server.length} documented rules broken by responses, ${entries.filter((e) => e.side === 'request').length} by requests, ${entries.filter((e) => e.side === 'response' && e.provenance === 'choice').length} choice departures; ${failures.reduce((sum, f) => sum + f.count, 0)} upstream failures`,
+      `customers-mock proxy: ${this.requests} requests judged against ${exercised} of the document's ${this.rules.length} rules; ${server.length} documented rules broken by responses, ${entries.filter((e) => e.side === 'request').length} by requests, ${entries.filter((e) => e.side === 'response' && e.provenance === 'choice').length} choice departures; ${this.upstreamFailureCount()} upstream failures`,
       ...line(server, 'documented rules the upstream broke'),
       ...line(entries.filter((e) => e.side === 'request'), "rules the client's requests broke (forwarded all the same)"),
       ...line(entries.filter((e) => e.side === 'response' && e.provenance === 'choice'), 'choices of the document the upstream departs from (drift)'),
