@@ -52,8 +52,8 @@ Options:
 ${optionsHelp(PROXY_OPTIONS).join('\n')}
 ${helpLine('-h, --help', 'show this help')}
 
-Exit status, on SIGINT or SIGTERM: 1 when a response broke a documented rule, else 0;
-2 on a usage error.
+Exit status, on SIGINT or SIGTERM: 1 when a response broke a documented rule (or a file asked
+for could not be written), else 0; 2 on a usage error.
 `;
 
 /**

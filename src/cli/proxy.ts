@@ -6,7 +6,7 @@ import { getSpecModel } from '../openapi/index.js';
 import { createJudge, type Verdict } from '../judge/index.js';
 import { REPORT_PATH, startProxy } from '../proxy/proxy.js';
 import { RecordFile } from '../proxy/record-file.js';
-import { Recorder } from '../proxy/recorder.js';
+import { Recorder, type Recording } from '../proxy/recorder.js';
 
 /**
  * `customers-mock proxy`: starts the proxy, prints a line per violation as it happens, and on
@@ -26,7 +26,12 @@ export async function runProxy(config: ProxyConfig & { readonly upstream: URL })
     onVerdict: (verdict, { method, target }) => write(`${label(verdict)}  ${method} ${target} -> ${verdict.status}  [${verdict.rule}] ${verdict.message}\n`),
     onUpstreamFailure: (error, { method, target }) => write(`upstream   ${method} ${target} -> ${error.status}  ${error.message}\n`),
   });
-  const recordFile = recorder && config.recordFile !== undefined ? new RecordFile(recorder, { file: config.recordFile, anonymize: config.anonymize, check: customerCheck(spec) }) : undefined;
+  const recordFile = recorder && config.recordFile !== undefined ? new RecordFile(recorder, {
+          file: config.recordFile,
+          anonymize: config.anonymize,
+          check: customerCheck(spec),
+          onError: (error) => process.stderr.write(`customers-mock proxy: cannot write ${config.recordFile}: ${error.message}\n`),
+        }) : undefined;
   const upstream = `${config.upstream.origin}${config.upstream.pathname.replace(/\/+$/, '')}`;
 
   let stopping = false;
@@ -36,17 +41,23 @@ export async function runProxy(config: ProxyConfig & { readonly upstream: URL })
     process.stderr.write(`\n${signal}: finishing in-flight requests, then stopping\n`);
     void proxy.close().then(() => {
       const written: string[] = [];
-      const save = (file: string | undefined, text: () => string) => {
+      const unwritten: string[] = [];
+      // Each file is written whatever happened to the others: a report that cannot be saved must not cost the JUnit.
+      const save = (file: string | undefined, writeFile: () => void) => {
         if (file === undefined) return;
-        mkdirSync(dirname(resolve(file)), { recursive: true });
-        writeFileSync(file, text());
-        written.push(resolve(file));
+        try {
+          mkdirSync(dirname(resolve(file)), { recursive: true });
+          writeFile();
+          written.push(resolve(file));
+        } catch (error) {
+          unwritten.push(`cannot write ${resolve(file)}: ${(error as Error).message}`);
+        }
       };
-      save(config.reportFile, () => `${JSON.stringify(proxy.report.toJSON(), null, 2)}\n`);
-      save(config.junitFile, () => proxy.report.junit());
-      save(config.driftFile, () => `${JSON.stringify(proxy.report.drift(upstream), null, 2)}\n`);
-      const recording = recordFile?.stop();
-      if (recording) written.push(resolve(config.recordFile!));
+      save(config.reportFile, () => writeFileSync(config.reportFile!, `${JSON.stringify(proxy.report.toJSON(), null, 2)}\n`));
+      save(config.junitFile, () => writeFileSync(config.junitFile!, proxy.report.junit()));
+      save(config.driftFile, () => writeFileSync(config.driftFile!, `${JSON.stringify(proxy.report.drift(upstream), null, 2)}\n`));
+      let recording: Recording | undefined;
+      save(config.recordFile, () => (recording = recordFile?.stop()));
       write(proxy.report.summary());
       if (recording) {
         const leftOut = [
@@ -56,7 +67,9 @@ export async function runProxy(config: ProxyConfig & { readonly upstream: URL })
         write(`recorded ${recording.customers.length} customers${config.anonymize ? ' (anonymised)' : ''}${leftOut.length === 0 ? '' : `; left out ${leftOut.join(' and ')}`}\n`);
       }
       for (const file of written) write(`wrote ${file}\n`);
-      process.exit(proxy.report.responsesBrokeDocumentedRule() ? 1 : 0);
+      for (const problem of unwritten) process.stderr.write(`customers-mock proxy: ${problem}\n`);
+      // A file asked for and not written fails the run too: CI would otherwise publish nothing, green.
+      process.exit(proxy.report.responsesBrokeDocumentedRule() || unwritten.length > 0 ? 1 : 0);
     });
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -11,6 +11,8 @@ export interface RecordFileOptions {
   readonly anonymize: boolean;
   readonly check: CustomerCheck;
   readonly intervalMs?: number;
+  /** Told when a periodic write fails (a full disk, a folder gone); the next tick tries again. */
+  readonly onError?: (error: Error) => void;
 }
 
 /**
@@ -27,7 +29,13 @@ export class RecordFile {
     private readonly options: RecordFileOptions,
   ) {
     this.timer = setInterval(() => {
-      if (this.recorder.version !== this.writtenVersion) this.write();
+      if (this.recorder.version === this.writtenVersion) return;
+      try {
+        this.write();
+      } catch (error) {
+        this.writtenVersion = -1;
+        options.onError?.(error as Error);
+      }
     }, options.intervalMs ?? RECORD_INTERVAL_MS);
     this.timer.unref();
   }
