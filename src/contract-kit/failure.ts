@@ -3,7 +3,8 @@ import type { RawResponse, SentRequest } from '../client/index.js';
 const BODY_PREVIEW_CHARS = 400;
 
 /**
- * A check that did not hold, worded for a QA reader: the request sent, what the contract
+ * A check that did not hold, worded for a QA reader: the rule it broke (its id; none for what no
+ * rule governs, such as a request that got no response), the request sent, what the contract
  * expects, and what came back.
  */
 export class ContractFailure extends Error {
@@ -11,14 +12,16 @@ export class ContractFailure extends Error {
     readonly expected: string,
     readonly got: string,
     readonly request?: SentRequest,
+    readonly rule?: string,
   ) {
-    super(formatFailure(expected, got, request));
+    super(formatFailure(expected, got, request, rule));
     this.name = 'ContractFailure';
   }
 }
 
-export function formatFailure(expected: string, got: string, request?: SentRequest): string {
+export function formatFailure(expected: string, got: string, request?: SentRequest, rule?: string): string {
   const lines = [];
+  if (rule) lines.push(`rule:     ${rule}`);
   if (request) lines.push(`request:  ${describeRequest(request)}`);
   lines.push(`expected: ${expected}`, `got:      ${indent(got)}`);
   return lines.join('\n');
@@ -46,4 +49,32 @@ export function preview(text: string): string {
 
 function indent(text: string): string {
   return text.replace(/\n/g, '\n          ');
+}
+
+/** The failing cases of a check that tries many (each with its rule, request, expectation and response), and only those. */
+export class ContractFailures extends Error {
+  constructor(
+    readonly failures: readonly ContractFailure[],
+    tried: number,
+  ) {
+    super(`${failures.length} of the ${tried} cases tried failed:\n\n${failures.map((f) => f.message).join('\n\n')}`);
+    this.name = 'ContractFailures';
+  }
+}
+
+/**
+ * Runs every case, then fails with the failing ones alone, so that one case that fails neither
+ * hides the others nor drowns them among those that passed.
+ */
+export async function everyCase<T>(cases: readonly T[], run: (item: T) => Promise<void>): Promise<void> {
+  const failures: ContractFailure[] = [];
+  for (const item of cases) {
+    try {
+      await run(item);
+    } catch (error) {
+      if (!(error instanceof ContractFailure)) throw error;
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw new ContractFailures(failures, cases.length);
 }
