@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProxyConfig } from '../config/proxy-options.js';
+import { writeRulesJUnit } from '../contract-kit/junit.js';
 import { customerCheck } from '../engine.js';
 import { getSpecModel } from '../openapi/index.js';
 import { createJudge, type Verdict } from '../judge/index.js';
@@ -14,6 +15,7 @@ import { Recorder, type Recording } from '../proxy/recorder.js';
  * documented rule.
  */
 export async function runProxy(config: ProxyConfig & { readonly upstream: URL }): Promise<void> {
+  const startedAt = Date.now();
   const spec = await getSpecModel();
   const recorder = config.recordFile === undefined ? undefined : new Recorder();
   const proxy = await startProxy({
@@ -54,7 +56,7 @@ export async function runProxy(config: ProxyConfig & { readonly upstream: URL })
         }
       };
       save(config.reportFile, () => writeFileSync(config.reportFile!, `${JSON.stringify(proxy.report.toJSON(), null, 2)}\n`));
-      save(config.junitFile, () => writeFileSync(config.junitFile!, proxy.report.junit()));
+      save(config.junitFile, () => writeRulesJUnit(config.junitFile!, proxy.report.asRunSummary(), 'documented', Math.round((Date.now() - startedAt) / 1000)));
       save(config.driftFile, () => writeFileSync(config.driftFile!, `${JSON.stringify(proxy.report.drift(upstream), null, 2)}\n`));
       let recording: Recording | undefined;
       save(config.recordFile, () => (recording = recordFile?.stop()));

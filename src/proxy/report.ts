@@ -1,5 +1,6 @@
 import { distinctObservations, driftReport, type Observation } from '../contract-kit/drift.js';
-import { escapeXml } from '../contract-kit/junit.js';
+import type { RuleCoverage } from '../contract-kit/coverage.js';
+import type { RunSummary } from '../contract-kit/reporter.js';
 import type { Rule, Verdict } from '../judge/index.js';
 
 /** One rule broken on one side, with the first time it was seen and in how many exchanges. */
@@ -31,8 +32,8 @@ export interface ReportJson {
 
 /**
  * What the proxy saw: every request counted, verdicts grouped by rule and side, upstream failures
- * grouped by status. It is what `GET /__proxy/report`, `--report`, `--junit` and `--drift` write,
- * and what decides the exit status.
+ * grouped by status, and how often each rule could be judged. It is what `GET /__proxy/report`,
+ * `--report`, `--junit` (through the kit's writer) and `--drift` write, and what decides the exit status.
  */
 export class TrafficReport {
   private requests = 0;
@@ -43,7 +44,7 @@ export class TrafficReport {
   private readonly judged = new Map<string, number>();
 
   /** `rules`: every rule of the document, for the JUnit's cases. */
-  constructor(private readonly rules: readonly Pick<Rule, 'id' | 'provenance' | 'text'>[]) {}
+  constructor(private readonly rules: readonly Pick<Rule, 'id' | 'provenance' | 'choice'>[]) {}
 
   countRequest(): void {
     this.requests++;
@@ -98,39 +99,51 @@ export class TrafficReport {
   }
 
   /**
-   * JUnit with one case per rule of the document. A documented rule a response broke fails (as the
-   * exit status does); a rule the traffic could show passes, with the client's violations and any
-   * drift in its output; a rule no exchange could show is skipped, as not exercised: live traffic
-   * proves only what it touched. A published report is red exactly when the run is.
+   * Every rule of the document, with what the traffic showed of it, as the kit counts coverage: a
+   * rule a response broke is `failed` (a choice's departure too: the JUnit shows it without failing,
+   * as the kit's documented profile does); one the traffic could show and never saw broken is
+   * `passed`; one no exchange could show is `not-exercised`, never passed. A rule only the client
+   * broke was exercised, and the upstream did nothing wrong by it.
    */
-  junit(now: Date = new Date()): string {
+  coverage(): RuleCoverage[] {
     const entries = [...this.violations.values()];
-    const cases = this.rules.map((rule) => {
+    return this.rules.map((rule) => {
       const seen = entries.filter((entry) => entry.rule === rule.id);
-      const describe = (entry: ViolationEntry) =>
-        `${entry.side === 'request' ? 'the client' : 'the upstream'} broke it in ${entry.count} exchange${entry.count === 1 ? '' : 's'}, first in ${entry.operation} answered ${entry.status}: ${entry.message}`;
-      const broken = seen.filter(isServerViolation);
-      const exchanges = this.judged.get(rule.id) ?? 0;
-      let body: string;
-      if (broken.length > 0) {
-        body = `<failure message="${escapeXml(broken[0]!.message)}" type="ContractViolation">${escapeXml([rule.text, ...seen.map(describe)].join('\n'))}</failure>`;
-      } else if (exchanges === 0 && seen.length === 0) {
-        body = '<skipped message="not exercised: no exchange of this traffic could show it" />';
-      } else {
-        const notes = seen.map((entry) => (entry.provenance === 'choice' && entry.side === 'response' ? `drift (a choice of the document): ${describe(entry)}` : describe(entry)));
-        body = `<system-out>${escapeXml([`judged in ${exchanges} exchange${exchanges === 1 ? '' : 's'}`, ...notes].join('\n'))}</system-out>`;
-      }
-      return `        <testcase classname="${escapeXml(rule.provenance)}" name="${escapeXml(rule.id)}" time="0">\n            ${body}\n        </testcase>`;
+      // A departure the drift names (snake_case timestamps, seen by the judge as an unclosed schema) departs from its choice's rules too.
+      const departed = this.observations.filter((observation) => observation.choice === rule.choice);
+      const checks = (this.judged.get(rule.id) ?? 0) + seen.reduce((sum, entry) => sum + entry.count, 0) + departed.length;
+      const status = seen.some((entry) => entry.side === 'response') || departed.length > 0 ? 'failed' : checks > 0 ? 'passed' : 'not-exercised';
+      const reason = status === 'not-exercised' ? 'no exchange of this traffic could show it' : undefined;
+      return { id: rule.id, provenance: rule.provenance, choice: rule.choice, status, checks, reason };
     });
-    const failures = this.rules.filter((rule) => entries.some((entry) => entry.rule === rule.id && isServerViolation(entry))).length;
-    const skipped = cases.filter((text) => text.includes('<skipped')).length;
-    return `<?xml version="1.0" encoding="UTF-8" ?>
-<testsuites name="customers-mock proxy" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0">
-    <testsuite name="live traffic (${this.requests} requests, ${this.upstreamFailureCount()} upstream failures)" timestamp="${now.toISOString()}" hostname="" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0">
-${cases.join('\n')}
-    </testsuite>
-</testsuites>
-`;
+  }
+
+  /** The report as the kit's run summary, for its JUnit writer (one case per rule). */
+  asRunSummary(): RunSummary {
+    const coverage = this.coverage();
+    const ruleFailures = new Map<string, string[]>();
+    for (const entry of this.violations.values()) {
+      const whose = entry.side === 'request' ? 'the client' : 'the upstream';
+      const line = `${whose} broke it in ${entry.count} exchange${entry.count === 1 ? '' : 's'}, first in ${entry.operation} answered ${entry.status}: ${entry.message}`;
+      ruleFailures.set(entry.rule, [...(ruleFailures.get(entry.rule) ?? []), line]);
+    }
+    for (const rule of this.rules) {
+      for (const observation of this.observations.filter((o) => o.choice === rule.choice)) {
+        ruleFailures.set(rule.id, [...(ruleFailures.get(rule.id) ?? []), `the upstream departs from it: ${observation.detail}`]);
+      }
+    }
+    const count = (status: RuleCoverage['status']) => coverage.filter((rule) => rule.status === status).length;
+    return {
+      passed: count('passed'),
+      failed: [...this.violations.values()].filter(isServerViolation).length,
+      skipped: count('not-exercised'),
+      errors: 0,
+      requests: this.requests,
+      observations: [...this.observations],
+      coverage,
+      ruleFailures,
+      otherFailures: [],
+    };
   }
 
   private upstreamFailureCount(): number {
@@ -144,7 +157,7 @@ ${cases.join('\n')}
       list.length === 0 ? [] : [`  ${what}:`, ...list.map((e) => `    ${e.rule}: ${e.count} exchange${e.count === 1 ? '' : 's'} (first: ${e.operation} ${e.status}: ${e.message})`)];
     const server = entries.filter(isServerViolation);
     const failures = [...this.failures.values()];
-    const exercised = this.rules.filter((rule) => this.judged.has(rule.id)).length;
+    const exercised = this.coverage().filter((rule) => rule.status !== 'not-exercised').length;
     return [
       `customers-mock proxy: ${this.requests} requests judged against ${exercised} of the document's ${this.rules.length} rules; ${server.length} documented rules broken by responses, ${entries.filter((e) => e.side === 'request').length} by requests, ${entries.filter((e) => e.side === 'response' && e.provenance === 'choice').length} choice departures; ${this.upstreamFailureCount()} upstream failures`,
       ...line(server, 'documented rules the upstream broke'),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/options.js';
 import { readDriftReport } from '../../src/config/compat-option.js';
+import { writeRulesJUnit } from '../../src/contract-kit/junit.js';
 import type { Customer } from '../../src/domain/customer.js';
 import { customerCheck } from '../../src/engine.js';
 import { getSpecModel } from '../../src/openapi/index.js';
@@ -48,6 +49,13 @@ async function faultyUpstream(fault: Parameters<typeof faultyServer>[0]): Promis
   const server = await faultyServer(fault);
   stops.push(() => server.close());
   return server;
+}
+
+/** The JUnit the CLI writes on stop: the kit's writer, one case per rule. */
+function junitOf(proxy: RunningProxy): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'proxy-junit-')), 'junit.xml');
+  writeRulesJUnit(file, proxy.report.asRunSummary(), 'documented', 1);
+  return readFileSync(file, 'utf8');
 }
 
 function call(base: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
@@ -130,12 +138,12 @@ describe('proxy against an upstream that breaks a documented rule', () => {
     expect(report.violations).toEqual([expect.objectContaining({ rule: 'response.schema', provenance: 'documented', side: 'response', operation: 'fetchCustomer', status: 200, count: 2 })]);
     expect(report.violations[0]!.message).toMatch(/last_spent/);
     expect(proxy.report.responsesBrokeDocumentedRule()).toBe(true);
-    const junit = proxy.report.junit();
+    const junit = junitOf(proxy);
     expect(junit).toMatch(/failures="1"/);
-    expect(junit).toMatch(/<testcase classname="documented" name="response.schema" time="0">\s*<failure message="[^"]*last_spent/);
+    expect(junit).toMatch(/<testcase classname="rules" name="response.schema \(documented\)" time="0">\s*<failure message="rule response.schema broken" type="RuleFailure">the upstream broke it in 2 exchanges, first in fetchCustomer answered 200: [^<]*last_spent/);
     // One case per rule of the document: those this traffic could not show are not exercised, never passed.
-    expect(junit).toMatch(/<testcase classname="documented" name="list.filter.status" time="0">\s*<skipped message="not exercised/);
-    expect(junit).toMatch(/<testcase classname="documented" name="list.page.size" time="0">\s*<system-out>judged in 1 exchange</);
+    expect(junit).toMatch(/<testcase classname="rules" name="list.filter.status \(documented\)" time="0">\s*<skipped message="no exchange of this traffic could show it"\/>/);
+    expect(junit).toMatch(/<testcase classname="rules" name="list.page.size \(documented\)" time="0">\s*<\/testcase>/);
   });
 });
 
@@ -159,7 +167,8 @@ describe('proxy against an upstream that departs only at a choice point', () => 
     expect(readDriftReport(driftFile)).toEqual({ timestamps: 'snake_case' });
     const command = parseCommand(['--compat', driftFile], {}, folder);
     expect(command.kind === 'serve' && command.config.compat).toEqual({ timestamps: 'snake_case' });
-    expect(proxy.report.junit()).toMatch(/failures="0"/);
+    expect(junitOf(proxy)).toMatch(/failures="0"/);
+    expect(junitOf(proxy)).toMatch(/name="response.timestamp-keys \(choice\)" time="0">\s*<properties>\s*<property name="choice-observation" value="timestamp key spelling \[timestamp-keys\]: snake_case \(document: camelCase\)">[\s\S]*?<system-out>departs from the choice/);
   });
 });
 
