@@ -93,7 +93,8 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
     report.add(judgement.judged, verdicts, observations);
     options.recorder?.see({ operationId: operation.operationId, params: c.req.param(), response });
     for (const verdict of verdicts) options.onVerdict?.(verdict, label);
-    const broken = new Set(verdicts.filter((v) => v.provenance === 'documented').map((v) => `${v.side} ${v.rule}`)).size;
+    // The client's request and the upstream's answer alike: each documented rule the exchange broke counts once.
+    const broken = new Set(verdicts.filter((v) => v.provenance === 'documented').map((v) => v.rule)).size;
     if (broken > 0) answer.headers.set(VIOLATIONS_HEADER, String(broken));
     return new Response(hasNoBody(forwarded.method, answer.status) ? null : answer.body, { status: answer.status, headers: answer.headers });
   }
