@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
-import { runCli } from '../support/cli.js';
+import { runCli, spawnCli } from '../support/cli.js';
 import { CONTRACT_MOCK_CONFIG } from '../support/contract-cli.js';
 import { faultyServer } from '../support/faults.js';
 import { listeningMock } from '../support/mock.js';
@@ -38,6 +38,15 @@ async function startAgainst(upstream: string): Promise<{ proxy: ProxyProcess; fo
     if (proxy.child.exitCode === null) proxy.child.kill('SIGKILL');
   });
   return { proxy, folder };
+}
+
+/** The mock from the build, stopped after the test. */
+async function spawnMockWith(args: string[]) {
+  const mock = await spawnCli(['--port', '0', ...args]);
+  stops.push(() => {
+    mock.child.kill('SIGKILL');
+  });
+  return mock;
 }
 
 async function traffic(base: string): Promise<void> {
@@ -87,7 +96,25 @@ describe('customers-mock proxy (the CLI)', () => {
     const { report, junit } = outputs(folder);
     expect(report.violations).toEqual([expect.objectContaining({ provenance: 'documented', side: 'response', operation: 'fetchCustomer', count: 2 })]);
     expect(junit).toMatch(/failures="1"/);
+    expect(outputs(folder).drift.observations).toEqual([]);
     for (const text of [proxy.stdout(), proxy.stderr(), JSON.stringify(report), junit]) expect(text).not.toContain('mock-client-secret');
+  });
+
+  it('against an upstream departing only at a choice: exits 0, and its drift file configures the mock', async () => {
+    const upstream = await listeningMock({ ...CONTRACT_MOCK_CONFIG, clientKey: KEY, clientSecret: SECRET, compat: { timestamps: 'snake_case' } });
+    stops.push(() => upstream.close());
+    const { proxy, folder } = await startAgainst(upstream.url);
+    const response = await fetch(`${proxy.url}/api/v0/customers?take=2`, { headers: credentials });
+    expect(response.headers.has('x-contract-violations')).toBe(false);
+    proxy.child.kill('SIGINT');
+    expect((await proxy.exited).code).toBe(0);
+
+    expect(proxy.stdout()).toMatch(/^drift +GET \/api\/v0\/customers\?take=2 -> 200 {2}\[response.closed-schema\]/m);
+    const { report, drift } = outputs(folder);
+    expect(report.violations.every((v) => v.provenance === 'choice')).toBe(true);
+    const mock = await spawnMockWith(['--compat', join(folder, 'drift.json')]);
+    expect(mock.banner).toMatch(/compat: {8}timestamps=snake_case/);
+    expect(drift.observations).toEqual([expect.objectContaining({ choice: 'timestamp-keys', compat: { option: 'timestamps', value: 'snake_case' } })]);
   });
 
   it('refuses a plain http upstream on another machine with exit 2, naming --insecure', async () => {
