@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
@@ -8,6 +8,9 @@ import { Readable } from 'node:stream';
  * either direction. The proxy frames each message itself.
  */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
+
+/** Methods that change nothing (RFC 9110, 9.2.1): sending one twice cannot do harm. */
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** A request to send upstream: the client's, with its headers as Node received them. */
 export interface ForwardedRequest {
@@ -75,6 +78,7 @@ export function connectUpstream(url: URL, options: UpstreamOptions): Upstream {
   function exchange(forwarded: ForwardedRequest, onAnswer: (answer: IncomingMessage, settle: Settle) => void): Promise<unknown> {
     return new Promise((resolve, reject) => {
       let settled = false;
+      let outgoing: ClientRequest;
       const settle: Settle = {
         resolve: (value) => {
           settled = true;
@@ -89,21 +93,34 @@ export function connectUpstream(url: URL, options: UpstreamOptions): Upstream {
           reject(error);
         },
       };
-      const outgoing = send(
-        {
-          protocol: url.protocol,
-          hostname: url.hostname.replace(/^\[|\]$/g, ''),
-          port: url.port,
-          method: forwarded.method,
-          path: `${basePath}${forwarded.target}`,
-          headers: outgoingHeaders(forwarded, url.host),
-          agent,
-        },
-        (answer) => onAnswer(answer, settle),
-      );
+      const attempt = (isRetry: boolean) => {
+        let answered = false;
+        outgoing = send(
+          {
+            protocol: url.protocol,
+            hostname: url.hostname.replace(/^\[|\]$/g, ''),
+            port: url.port,
+            method: forwarded.method,
+            path: `${basePath}${forwarded.target}`,
+            headers: outgoingHeaders(forwarded, url.host),
+            agent,
+          },
+          (answer) => {
+            answered = true;
+            onAnswer(answer, settle);
+          },
+        );
+        outgoing.on('error', (error: NodeJS.ErrnoException) => {
+          // A kept-alive connection the upstream closed as it was reused: the request never reached
+          // it, so a safe one (a read) is sent once more, on a fresh connection (as Node's docs advise).
+          const stale = outgoing.reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+          if (stale && !isRetry && !settled && SAFE.has(forwarded.method)) attempt(true);
+          else settle.reject(new UpstreamError(502, unreachable(url, error)));
+        });
+        outgoing.end(forwarded.body.byteLength > 0 ? forwarded.body : undefined);
+      };
       const timer = setTimeout(() => settle.reject(new UpstreamError(504, `The upstream ${url.origin} did not answer within ${options.timeoutMs} ms`)), options.timeoutMs);
-      outgoing.on('error', (error: NodeJS.ErrnoException) => settle.reject(new UpstreamError(502, unreachable(url, error))));
-      outgoing.end(forwarded.body.byteLength > 0 ? forwarded.body : undefined);
+      attempt(false);
     });
   }
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as netServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -284,6 +284,26 @@ describe('safety', () => {
     expect(await response.json()).toEqual({ statusCode: 504, message: expect.stringMatching(/did not answer within 200 ms/), error: 'Gateway Timeout' });
     expect(proxy.report.toJSON().upstreamFailures).toEqual([expect.objectContaining({ status: 504, count: 1 })]);
     silent.closeAllConnections();
+  });
+
+  it('sends a read once more when the upstream closed the kept-alive connection it was sent on, but never a write', async () => {
+    // Answers the first request of each connection and keeps it open; drops the connection at the next.
+    const dropping = netServer((socket) => {
+      let requests = 0;
+      socket.on('data', () => {
+        requests++;
+        if (requests > 1) socket.destroy();
+        else socket.write('HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}');
+      });
+    });
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise<void>((resolve) => dropping.close(() => resolve())));
+    const proxy = await proxyTo(`http://127.0.0.1:${(dropping.address() as AddressInfo).port}`);
+    const unknown = '/__anything';
+    expect((await call(proxy.url, unknown)).status).toBe(404);
+    expect((await call(proxy.url, unknown)).status).toBe(404);
+    expect((await call(proxy.url, unknown, { method: 'POST', body: {} })).status).toBe(502);
+    expect(proxy.report.toJSON().upstreamFailures).toEqual([expect.objectContaining({ status: 502, message: expect.stringMatching(/closed the connection/), count: 1 })]);
   });
 
   it('refuses a body over the mock limit with 413, without forwarding it', async () => {
