@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startServer, stop } from './processes.js';
+import { cpuTimeOf, freePort, startServer, stop } from './processes.js';
 import { ms, percentile, table, verdict } from './stats.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -17,6 +17,8 @@ export interface ProxyLatencyRow {
   readonly p50: number;
   readonly p90: number;
   readonly p99: number;
+  /** CPU time per request of the processes serving the route (the mock; the mock and the proxy), in microseconds. */
+  readonly cpuPerRequestUs: number;
 }
 
 export interface ProxyLatencyReport {
@@ -25,6 +27,8 @@ export interface ProxyLatencyReport {
   readonly rounds: number;
   readonly loadBefore: number;
   readonly loadAfter: number;
+  /** The proxy process's own CPU time per request, in microseconds: what it needs of a core at the rate. */
+  readonly proxyCpuPerRequestUs: number;
 }
 
 /**
@@ -58,20 +62,30 @@ export async function measureProxyLatency(quick: boolean): Promise<ProxyLatencyR
     const loadBefore = loadavg()[0]!;
     // Warm both routes up (JIT, connections, the proxy's validators) before anything is timed.
     for (const base of [mock.url, proxy.url]) await paced(base, paths, agent, 1);
-    const samples = { direct: { times: [] as number[], errors: 0 }, 'through the proxy': { times: [] as number[], errors: 0 } };
+    const samples = {
+      direct: { times: [] as number[], errors: 0, cpuUs: 0, pids: [mock.child.pid] },
+      'through the proxy': { times: [] as number[], errors: 0, cpuUs: 0, pids: [mock.child.pid, proxy.child.pid] },
+    };
+    let proxyCpuUs = 0;
+    const cpuOf = (pids: ReadonlyArray<number | undefined>) => pids.reduce((sum: number, pid) => sum + (cpuTimeOf(pid) ?? NaN), 0);
     for (let round = 0; round < rounds; round++) {
       for (const [route, base] of [['direct', mock.url], ['through the proxy', proxy.url]] as const) {
         process.stderr.write(`proxy latency: ${route}, round ${round + 1} of ${rounds}, ${RATE_PER_S} requests/s for ${seconds} s\n`);
+        const [cpuBefore, proxyBefore] = [cpuOf(samples[route].pids), cpuTimeOf(proxy.child.pid) ?? NaN];
         const { times, errors } = await paced(base, paths, agent, seconds);
+        samples[route].cpuUs += cpuOf(samples[route].pids) - cpuBefore;
+        if (route === 'through the proxy') proxyCpuUs += (cpuTimeOf(proxy.child.pid) ?? NaN) - proxyBefore;
         samples[route].times.push(...times);
         samples[route].errors += errors;
       }
     }
     const rows = (['direct', 'through the proxy'] as const).map((route) => {
-      const { times, errors } = samples[route];
-      return { route, requests: times.length + errors, errors, p50: percentile(times, 50), p90: percentile(times, 90), p99: percentile(times, 99) };
+      const { times, errors, cpuUs } = samples[route];
+      const requests = times.length + errors;
+      return { route, requests, errors, p50: percentile(times, 50), p90: percentile(times, 90), p99: percentile(times, 99), cpuPerRequestUs: cpuUs / requests };
     });
-    return { rows, seconds, rounds, loadBefore, loadAfter: loadavg()[0]! };
+    const proxied = rows[1]!.requests;
+    return { rows, seconds, rounds, loadBefore, loadAfter: loadavg()[0]!, proxyCpuPerRequestUs: proxyCpuUs / proxied };
   } finally {
     agent.destroy();
     await stop(proxy.child);
@@ -143,11 +157,16 @@ export function renderProxyLatency(report: ProxyLatencyReport): string {
       `Load average ${report.loadBefore.toFixed(1)} before, ${report.loadAfter.toFixed(1)} after (${cpus().length} CPUs).`,
     '',
     table(
-      ['route', 'requests', 'errors', 'p50 ms', 'p90 ms', 'p99 ms'],
-      report.rows.map((r) => [r.route, String(r.requests), String(r.errors), ms(r.p50), ms(r.p90), ms(r.p99)]),
+      ['route', 'requests', 'errors', 'p50 ms', 'p90 ms', 'p99 ms', 'server CPU/req'],
+      report.rows.map((r) => [r.route, String(r.requests), String(r.errors), ms(r.p50), ms(r.p90), ms(r.p99), `${r.cpuPerRequestUs.toFixed(0)} us`]),
     ),
     '',
     `Added p50: ${verdict(added <= TARGET_ADDED_P50_MS, `${ms(added)} ms; p90 ${ms(proxied.p90 - direct.p90)} ms, p99 ${ms(proxied.p99 - direct.p99)} ms`)}.`,
+    '',
+    `The proxy's own CPU time is ${report.proxyCpuPerRequestUs.toFixed(0)} us a request (forwarding, parsing and judging), ` +
+      `${((report.proxyCpuPerRequestUs * RATE_PER_S) / 10_000).toFixed(0)}% of one core at ${RATE_PER_S} requests/s. Server CPU/req counts every process ` +
+      "serving the route (the mock; the mock and the proxy), from /proc, in ticks of 10 ms: read it as an average. When the machine's " +
+      'other work leaves the proxy less than that share of a core, requests queue behind it and the added latency grows with the load, not with the proxy.',
     '',
   ].join('\n');
 }
