@@ -26,6 +26,7 @@ export async function runProxy(config: ProxyConfig & { readonly upstream: URL })
     judge: createJudge(spec),
     recorder,
     onVerdict: (verdict, { method, target }) => write(`${label(verdict)}  ${method} ${target} -> ${verdict.status}  [${verdict.rule}] ${verdict.message}\n`),
+    onJudgeError: (error, { method, target }) => process.stderr.write(`customers-mock proxy: could not judge ${method} ${target} (passed on unjudged): ${error.stack ?? error.message}\n`),
     onUpstreamFailure: (error, { method, target }) => write(`upstream   ${method} ${target} -> ${error.status}  ${error.message}\n`),
   });
   const recordFile = recorder && config.recordFile !== undefined ? new RecordFile(recorder, {

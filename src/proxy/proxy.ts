@@ -37,6 +37,8 @@ export interface ProxyOptions {
   readonly recorder?: Recorder;
   /** Told of every verdict as it is made (the live log), credentials already taken out. */
   readonly onVerdict?: (verdict: Verdict, exchange: { method: string; target: string }) => void;
+  /** Told when judging an exchange failed (a fault of the proxy's): its answer was passed on unjudged. */
+  readonly onJudgeError?: (error: Error, exchange: { method: string; target: string }) => void;
   /** Told of every request the upstream gave no usable answer to. */
   readonly onUpstreamFailure?: (error: UpstreamError, exchange: { method: string; target: string }) => void;
 }
@@ -86,11 +88,17 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
     const { incoming } = c.env;
     const judgedRequest = { method: forwarded.method, url: forwarded.target, headers: singleValued(incoming.headers), body: forwarded.body.byteLength === 0 ? undefined : utf8(forwarded.body) };
     const response = { status: answer.status, headers: answer.headers, ...parsedBody(answer.body, answer.headers.get('content-type')) };
-    const judgement = options.judge.judge(judgedRequest, response);
-    const verdicts = judgement.verdicts.map((verdict) => ({ ...verdict, message: redact(verdict.message) }));
-    const evidence = { operationId: operation.operationId, ...label, response: { ...response, contentType: answer.headers.get('content-type') } };
-    const observations = (await nameDrift(verdicts, evidence)).map((observation) => ({ ...observation, detail: redact(observation.detail) }));
-    report.add(judgement.judged, verdicts, observations);
+    let verdicts: Verdict[] = [];
+    try {
+      const judgement = options.judge.judge(judgedRequest, response);
+      verdicts = judgement.verdicts.map((verdict) => ({ ...verdict, message: redact(verdict.message) }));
+      const evidence = { operationId: operation.operationId, ...label, response: { ...response, contentType: answer.headers.get('content-type') } };
+      const observations = (await nameDrift(verdicts, evidence)).map((observation) => ({ ...observation, detail: redact(observation.detail) }));
+      report.add(judgement.judged, verdicts, observations);
+    } catch (error) {
+      // A fault of the proxy's own must not cost the client its answer: it passes on unjudged, and is said.
+      options.onJudgeError?.(error as Error, label);
+    }
     options.recorder?.see({ operationId: operation.operationId, params: c.req.param(), response });
     for (const verdict of verdicts) options.onVerdict?.(verdict, label);
     // The client's request and the upstream's answer alike: each documented rule the exchange broke counts once.

@@ -107,7 +107,10 @@ export function connectUpstream(url: URL, options: UpstreamOptions): Upstream {
           },
           (answer) => {
             answered = true;
-            onAnswer(answer, settle);
+            const status = answer.statusCode ?? 0;
+            // Node hands on any three digits; an HTTP response can carry only these (RFC 9110, 15).
+            if (status < 200 || status > 599) settle.reject(new UpstreamError(502, `The upstream ${url.origin} answered with status ${status}, which no response can carry`));
+            else onAnswer(answer, settle);
           },
         );
         outgoing.on('error', (error: NodeJS.ErrnoException) => {
@@ -138,7 +141,7 @@ export function connectUpstream(url: URL, options: UpstreamOptions): Upstream {
           }
           chunks.push(chunk);
         });
-        answer.on('end', () => settle.resolve({ status: answer.statusCode ?? 502, headers: incomingHeaders(answer), body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));
+        answer.on('end', () => settle.resolve({ status: answer.statusCode!, headers: incomingHeaders(answer), body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));
         answer.on('error', (error: NodeJS.ErrnoException) => settle.reject(new UpstreamError(502, unreachable(url, error))));
       }) as Promise<UpstreamAnswer<Uint8Array>>;
     },
@@ -146,7 +149,7 @@ export function connectUpstream(url: URL, options: UpstreamOptions): Upstream {
       return exchange(forwarded, (answer, settle) => {
         const empty = forwarded.method === 'HEAD' || answer.statusCode === 204 || answer.statusCode === 304;
         if (empty) answer.resume();
-        settle.resolve({ status: answer.statusCode ?? 502, headers: incomingHeaders(answer), body: empty ? null : (Readable.toWeb(answer) as ReadableStream<Uint8Array>) });
+        settle.resolve({ status: answer.statusCode!, headers: incomingHeaders(answer), body: empty ? null : (Readable.toWeb(answer) as ReadableStream<Uint8Array>) });
       }) as Promise<UpstreamAnswer<ReadableStream<Uint8Array> | null>>;
     },
     close: () => agent.destroy(),

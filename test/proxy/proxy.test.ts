@@ -306,6 +306,35 @@ describe('safety', () => {
     expect(proxy.report.toJSON().upstreamFailures).toEqual([expect.objectContaining({ status: 502, message: expect.stringMatching(/closed the connection/), count: 1 })]);
   });
 
+  it('answers 502 to a status no HTTP response can carry', async () => {
+    const odd = netServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 600 Odd\r\nContent-Length: 0\r\n\r\n')));
+    await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise<void>((resolve) => odd.close(() => resolve())));
+    const proxy = await proxyTo(`http://127.0.0.1:${(odd.address() as AddressInfo).port}`);
+    const response = await call(proxy.url, '/api/v0/customers');
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { message: string }).message).toMatch(/status 600, which no response can carry/);
+  });
+
+  it('passes the answer on unjudged, and says so, when judging fails', async () => {
+    const upstream = await mockUpstream();
+    const failures: string[] = [];
+    const proxy = await startProxy({
+      upstream: new URL(upstream.url),
+      upstreamTimeoutMs: 10_000,
+      judge: { judge: () => { throw new Error('judge fault'); } },
+      host: '127.0.0.1',
+      port: 0,
+      onJudgeError: (error, { method, target }) => failures.push(`${method} ${target}: ${error.message}`),
+    });
+    stops.push(() => proxy.close());
+    const response = await call(proxy.url, '/api/v0/customers?take=1');
+    expect(response.status).toBe(200);
+    expect(response.headers.has(VIOLATIONS_HEADER)).toBe(false);
+    expect(((await response.json()) as { data: unknown[] }).data).toHaveLength(1);
+    expect(failures).toEqual(['GET /api/v0/customers?take=1: judge fault']);
+  });
+
   it('refuses a body over the mock limit with 413, without forwarding it', async () => {
     const upstream = await mockUpstream();
     const proxy = await proxyTo(upstream.url);
