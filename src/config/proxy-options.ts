@@ -47,7 +47,7 @@ export const PROXY_OPTIONS = [
     default: undefined,
     help: 'on stop (SIGINT or SIGTERM), write the report (requests, violations by rule, upstream failures) as JSON to FILE; GET /__proxy/report answers it at any time',
   }),
-  option({ flag: 'junit', key: 'junitFile', kind: path(), default: undefined, help: 'on stop, write a JUnit XML report to FILE, one test case per rule seen' }),
+  option({ flag: 'junit', key: 'junitFile', kind: path(), default: undefined, help: 'on stop, write a JUnit XML report to FILE: one test case per rule of the document, failed, passed, or skipped when the traffic never reached it' }),
   option({
     flag: 'drift',
     key: 'driftFile',
