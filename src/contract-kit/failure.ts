@@ -51,13 +51,13 @@ function indent(text: string): string {
   return text.replace(/\n/g, '\n          ');
 }
 
-/** The failing cases of a check that tries many (each with its rule, request, expectation and response), and only those. */
+/** Several failures of one check (each with its rule, request, expectation and response), and only those. */
 export class ContractFailures extends Error {
   constructor(
     readonly failures: readonly ContractFailure[],
-    tried: number,
+    headline: string,
   ) {
-    super(`${failures.length} of the ${tried} cases tried failed:\n\n${failures.map((f) => f.message).join('\n\n')}`);
+    super(`${headline}\n\n${failures.map((f) => f.message).join('\n\n')}`);
     this.name = 'ContractFailures';
   }
 }
@@ -76,5 +76,5 @@ export async function everyCase<T>(cases: readonly T[], run: (item: T) => Promis
       failures.push(error);
     }
   }
-  if (failures.length > 0) throw new ContractFailures(failures, cases.length);
+  if (failures.length > 0) throw new ContractFailures(failures, `${failures.length} of the ${cases.length} cases tried failed:`);
 }

@@ -1,5 +1,5 @@
 import { observe, type Observation } from '../contract-kit/drift.js';
-import { readProvenance } from '../contract-kit/provenance.js';
+import { documentChoices } from '../contract-kit/provenance.js';
 import type { Verdict } from '../judge/index.js';
 import { documentAsWritten, getSpecModel, readCompatOptions, type SpecModel } from '../openapi/index.js';
 import { ruleCatalogue } from '../openapi/rules.js';
@@ -20,7 +20,7 @@ export interface DriftEvidence {
  * no compat option describes is reported as such, with no compat pair to load.
  */
 export function driftNamer(whole: SpecModel): (verdicts: readonly Verdict[], evidence: DriftEvidence) => Promise<Observation[]> {
-  const provenance = readProvenance(whole.spec.raw);
+  const choices = documentChoices(whole.spec.raw);
   const catalogue = ruleCatalogue(whole.spec.asWritten);
   // Each rewritten document is compiled the first time a departure needs it, and kept.
   const variants = readCompatOptions(documentAsWritten()).flatMap((option) =>
@@ -43,11 +43,11 @@ export function driftNamer(whole: SpecModel): (verdicts: readonly Verdict[], evi
     const seen = `${evidence.method} ${evidence.target} answered ${evidence.response.status}`;
     const accepting = await compatAccepting(evidence);
     if (accepting) {
-      const choice = provenance.choices.get(accepting.option.choice)!;
+      const choice = choices.get(accepting.option.choice)!;
       return [observe(choice, { observed: accepting.value, expected: accepting.option.default, asDocument: false, detail: `${seen}: ${departures.map((v) => v.message).join('; ')}` })];
     }
     return departures.flatMap((verdict) => {
-      const choice = provenance.choices.get(catalogue.rule(verdict.rule).choice ?? '');
+      const choice = choices.get(catalogue.rule(verdict.rule).choice ?? '');
       return choice ? [observe(choice, { observed: 'otherwise', expected: 'as the document', asDocument: false, detail: `${seen}: ${verdict.message}` })] : [];
     });
   };
