@@ -7,10 +7,10 @@ import { readBodyBytes } from '../http/body.js';
 import { errorBody, HttpError } from '../http/errors.js';
 import { createNodeServer } from '../http/node-server.js';
 import { requestUrl, type ParsedRequestEnv } from '../http/request-url.js';
-import { getSpecModel, toRouterPath, type SpecOperation } from '../openapi/index.js';
-import { credentialRedactor } from './credentials.js';
 import type { Judge, Verdict } from '../judge/index.js';
+import { getSpecModel, toRouterPath, type SpecOperation } from '../openapi/index.js';
 import { ruleCatalogue } from '../openapi/rules.js';
+import { credentialRedactor } from './credentials.js';
 import { driftNamer } from './drift.js';
 import type { Recorder } from './recorder.js';
 import { TrafficReport } from './report.js';
@@ -65,7 +65,8 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
   const app = new Hono<{ Bindings: HttpBindings }>({ strict: false });
 
   app.get(REPORT_PATH, () => Response.json(report.toJSON()));
-  for (const operation of spec.operations.filter((op) => !op.tags.includes('Admin'))) {
+  // The API's own operations; the mock's admin endpoints are no deployment's, and pass through.
+  for (const operation of spec.operations.filter((op) => op.tags.includes('Customers'))) {
     app.on(operation.method.toUpperCase(), toRouterPath(operation.path), (c) =>
       // HEAD is routed to GET handlers; its answer has no body to judge.
       c.req.method === operation.method.toUpperCase() ? judged(c, operation) : passedThrough(c),
