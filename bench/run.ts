@@ -6,6 +6,7 @@ import { measureContractRuns, renderContractRuns } from './contract-kit.js';
 import { measureThroughput, startMock, type LoadRow } from './http-load.js';
 import { measureInProcess, renderInProcess, type InProcessReport } from './in-process.js';
 import { memoryOf, stop, stopAll } from './processes.js';
+import { measureProxyLatency, renderProxyLatency } from './proxy.js';
 import { mib, ms, percentile, table, verdict } from './stats.js';
 import { measureSandboxes, renderSandboxes } from './sandboxes.js';
 import { measureState, renderState } from './state.js';
@@ -16,7 +17,7 @@ import type { LatencyRow } from './store-latency.js';
  * against a bare node:http ceiling and the peers, start-up time and memory at 100k and 1M
  * customers, the store's latencies at 1M, `--state` at 1M, full contract-kit runs with writes,
  * and sandboxes. Full runs write bench/RESULTS.md.
- * `-- --part state` (or `contract`, `sandboxes`, or `in-process`) runs only that part and replaces
+ * `-- --part state` (or `contract`, `sandboxes`, `in-process` or `proxy`) runs only that part and replaces
  * its section of bench/RESULTS.md.
  */
 const quick = process.argv.includes('--quick');
@@ -68,11 +69,17 @@ async function inProcessSection(): Promise<string> {
   return renderInProcess(await measureInProcess(quick)).join('\n');
 }
 
+async function proxySection(): Promise<string> {
+  section('validation proxy: added latency at 200 requests/s, against the mock directly in the same run');
+  return renderProxyLatency(await measureProxyLatency(quick));
+}
+
 const PARTS: Readonly<Record<string, () => Promise<string>>> = {
   state: stateSection,
   contract: contractSection,
   sandboxes: sandboxesSection,
   'in-process': inProcessSection,
+  proxy: proxySection,
 };
 
 async function main(): Promise<void> {
@@ -94,7 +101,7 @@ async function main(): Promise<void> {
   const latency = runStoreLatency(storeCount, quick ? 50 : 200);
   section('in process: createMockFetch cold starts, requests, browser bundle size');
   const inProcess = await measureInProcess(quick);
-  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}\n${await contractSection()}\n${await sandboxesSection()}`;
+  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}\n${await contractSection()}\n${await sandboxesSection()}\n${await proxySection()}`;
   process.stdout.write(`\n${report}\n`);
   if (!quick) writeFileSync(RESULTS, report);
 }

@@ -11,10 +11,11 @@ import { UnwritableStateError } from '../store/durable-state.js';
 import { StateFileError } from '../store/state-format.js';
 import { seededCustomers } from '../store/seeded-customers.js';
 import { callerDirectory } from './caller-path.js';
-import { HELP, parseCommand, UsageError } from './options.js';
+import { HELP, parseCommand, PROXY_HELP, UsageError } from './options.js';
 import { packageVersion } from './package-version.js';
 import { stopWhenOrphanedUnderNpm } from './parent-watch.js';
 import { progressReporter } from './progress.js';
+import { runProxy } from './proxy.js';
 import { terminalLog } from './terminal-log.js';
 
 /** Counts below this start fast enough that a progress bar would only flicker. */
@@ -34,6 +35,11 @@ async function main(): Promise<void> {
     case 'version':
       process.stdout.write(`${packageVersion()}\n`);
       return;
+    case 'proxy-help':
+      process.stdout.write(PROXY_HELP);
+      return;
+    case 'proxy':
+      return runProxy(command.config);
     case 'generate': {
       const customers = seededCustomers({
         ...command,
@@ -107,7 +113,8 @@ function simulation(config: MockConfig): string {
 
 main().catch((error: unknown) => {
   if (error instanceof UsageError) {
-    process.stderr.write(`customers-mock: ${error.message}\nRun customers-mock --help for the options.\n`);
+    const helpCommand = process.argv[2] === 'proxy' ? 'customers-mock proxy --help' : 'customers-mock --help';
+    process.stderr.write(`customers-mock: ${error.message}\nRun ${helpCommand} for the options.\n`);
     process.exit(2);
   }
   if (error instanceof InvalidDataSetError || error instanceof StateFileError || error instanceof UnwritableStateError) {

@@ -2,6 +2,8 @@ import { CONFIG_FILE_NAME, configFilePath, loadConfigFile } from '../config/conf
 import { DEFAULT_CONFIG, MOCK_OPTIONS, type MockConfig } from '../config/mock-config.js';
 import { generateValues, helpLine, OptionError, optionsHelp, parseArgsOptions, resolveOptions, type OptionSources } from '../config/option-table.js';
 import type { GenerateValues } from '../config/option.js';
+import { PROXY_OPTIONS, type ProxyConfig } from '../config/proxy-options.js';
+import { isLoopback } from '../proxy/upstream.js';
 import { FlagError, parseFlags } from './flags.js';
 
 export type GenerateConfig = GenerateValues<typeof MOCK_OPTIONS>;
@@ -10,6 +12,8 @@ export type Command =
   /** `configFile`: the config file read, absolute; undefined when there was none. */
   | { kind: 'serve'; config: MockConfig; configFile?: string }
   | ({ kind: 'generate'; out: string | undefined } & GenerateConfig)
+  | { kind: 'proxy'; config: ProxyConfig & { readonly upstream: URL } }
+  | { kind: 'proxy-help' }
   | { kind: 'help' }
   | { kind: 'version' };
 
@@ -20,6 +24,8 @@ export const HELP = `customers-mock: an offline twin of the Customers API (/api/
 Usage:
   customers-mock [options]                 start the mock
   customers-mock generate [options]        print a generated data set (JSON) instead
+  customers-mock proxy --upstream URL      check live traffic against the contract, and record it
+                                           (customers-mock proxy --help)
 
 Options:
 ${optionsHelp(MOCK_OPTIONS).join('\n')}
@@ -31,6 +37,23 @@ ${helpLine('-v, --version', 'print the version')}
 generate reads only ${MOCK_OPTIONS.filter((entry) => entry.generate)
   .map((entry) => `--${entry.flag}`)
   .join(', ')}; the other options shape the running mock.
+`;
+
+export const PROXY_HELP = `customers-mock proxy: forward to a deployment of the Customers API, judging each exchange
+
+Usage:
+  customers-mock proxy --upstream URL [options]
+
+Every request goes to the upstream as sent (credentials included) and its answer comes back
+unchanged, with X-Contract-Violations: N when the exchange broke N documented rules. Each
+violation is printed as it happens; GET /__proxy/report answers the report so far.
+
+Options:
+${optionsHelp(PROXY_OPTIONS).join('\n')}
+${helpLine('-h, --help', 'show this help')}
+
+Exit status, on SIGINT or SIGTERM: 1 when a response broke a documented rule (or a file asked
+for could not be written), else 0; 2 on a usage error.
 `;
 
 /**
@@ -49,6 +72,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
 }
 
 function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Command {
+  if (argv[0] === 'proxy') return readProxyCommand(argv.slice(1), env);
   const { values, positionals } = parseFlags(
     argv,
     {
@@ -77,4 +101,18 @@ function readCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: strin
   }
   if (values.out !== undefined) throw new UsageError('--out goes with generate');
   return { kind: 'serve', config: { ...DEFAULT_CONFIG, ...options }, configFile: configFilePath(values.config, cwd) };
+}
+
+/** `proxy`'s options: flags, then environment variables, then defaults (the mock's config file is the mock's). */
+function readProxyCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
+  const { values } = parseFlags(argv, { ...parseArgsOptions(PROXY_OPTIONS), help: { type: 'boolean', short: 'h' } });
+  if (values.help) return { kind: 'proxy-help' };
+  const config = resolveOptions(PROXY_OPTIONS, { flags: values, env, file: {} });
+  const { upstream } = config;
+  if (upstream === undefined) throw new UsageError('proxy needs --upstream URL (or PROXY_UPSTREAM): the deployment to forward to');
+  if (upstream.protocol !== 'https:' && !isLoopback(upstream) && !config.insecure) {
+    throw new UsageError(`--upstream ${upstream.href} is plain http to another machine: the credentials would cross the network unencrypted. Use https, or add --insecure to allow it`);
+  }
+  if (config.anonymize && config.recordFile === undefined) throw new UsageError('--anonymize goes with --record FILE');
+  return { kind: 'proxy', config: { ...config, upstream } };
 }

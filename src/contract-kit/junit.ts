@@ -25,7 +25,7 @@ export function writePreflightJUnit(file: string, finding: PreflightFinding, pro
 }
 
 /** Escapes markup and drops the control characters XML 1.0 cannot carry (a server's body may hold them). */
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

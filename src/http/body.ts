@@ -8,6 +8,11 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from './limits.js';
  * so a declared length within the limit is read whole, without a stream to count it through.
  */
 export async function readBodyText(request: Request, limitBytes: number, framed: boolean): Promise<string> {
+  return decodeUtf8(await readBodyBytes(request, limitBytes, framed));
+}
+
+/** The body's bytes as received, under the same limit as readBodyText (the proxy forwards them unchanged). */
+export async function readBodyBytes(request: Request, limitBytes: number, framed: boolean): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes);
   const reading = framed && declared !== null ? request.arrayBuffer().then((whole) => new Uint8Array(whole)) : readStream(request, limitBytes);
@@ -16,7 +21,7 @@ export async function readBodyText(request: Request, limitBytes: number, framed:
     throw new HttpError(400, 'The request body ended before it was complete');
   });
   if (!bytes) throw tooLarge(limitBytes);
-  return decodeUtf8(bytes);
+  return bytes;
 }
 
 function readStream(request: Request, limitBytes: number): Promise<Uint8Array | undefined> {

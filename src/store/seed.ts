@@ -61,13 +61,7 @@ const NEVER_PURCHASED_SHARE = 0.2;
  * string pieces per field, several times the memory a million customers can afford.
  */
 export function generateCustomers(options: SeedOptions): Customer[] {
-  faker.seed(options.seed);
-  const firstNames = faker.definitions.person.first_name.generic ?? [];
-  const lastNames = faker.definitions.person.last_name.generic ?? [];
-  const domains = [
-    ...faker.definitions.internet.free_email,
-    ...Array.from({ length: 40 }, () => faker.internet.domainName()),
-  ];
+  const { firstNames, lastNames, domains } = vocabularies(options.seed);
   const random = seededRandom(options.seed);
   const pickStatus = weighted(random, STATUS_WEIGHTS);
   const pickType = weighted(random, TYPE_WEIGHTS);
@@ -90,7 +84,7 @@ export function generateCustomers(options: SeedOptions): Customer[] {
       first_name: first,
       last_name: last,
       email: random.float() < NULL_EMAIL_SHARE ? null : uniqueEmail(random, first, last, domains, usedEmails),
-      phone_number: ['+', plan.code, 2 + random.int(7), digits(random, plan.digits - 1)].join(''),
+      phone_number: phoneNumber(random, plan),
       customer_type: pickType(),
       status: pickStatus(),
       last_spent: purchased ? (100 + random.int(2_500_000 - 100)) / 100 : 0,
@@ -103,6 +97,79 @@ export function generateCustomers(options: SeedOptions): Customer[] {
   }
   options.onProgress?.(options.count, options.count);
   return customers;
+}
+
+/** Faker's names, and email domains drawn with the seed: what names and emails are made of. */
+interface Vocabularies {
+  readonly firstNames: readonly string[];
+  readonly lastNames: readonly string[];
+  readonly domains: readonly string[];
+}
+
+function vocabularies(seed: number): Vocabularies {
+  faker.seed(seed);
+  return {
+    firstNames: faker.definitions.person.first_name.generic ?? [],
+    lastNames: faker.definitions.person.last_name.generic ?? [],
+    domains: [...faker.definitions.internet.free_email, ...Array.from({ length: 40 }, () => faker.internet.domainName())],
+  };
+}
+
+function phoneNumber(random: Random, plan: { code: string; digits: number }): string {
+  return ['+', plan.code, 2 + random.int(7), digits(random, plan.digits - 1)].join('');
+}
+
+/** The personal fields of a customer: what anonymisation replaces. */
+export interface Identity {
+  readonly first_name: string;
+  readonly last_name: string;
+  readonly email: string | null;
+  readonly phone_number: string;
+}
+
+/** Values an identity maker never hands out: the originals it replaces. */
+export interface ReservedValues {
+  readonly emails: Iterable<string>;
+  readonly phoneNumbers: Iterable<string>;
+}
+
+/**
+ * Makes identities the way the data set's customers get theirs (the same vocabularies, email
+ * shapes and phone plans), each drawn from its key alone: the same key gets the same identity
+ * whatever else was made before, except that an email already taken gets a number, as in a
+ * generated data set, so emails stay unique among everything one maker made. No email or phone
+ * number made is one of `reserved`, and no name is the one it replaces (`unlike`): such a draw is
+ * drawn again. A null email stays null.
+ */
+export function identityMaker(reserved: ReservedValues, seed = 0): (key: string, unlike: Identity) => Identity {
+  const { firstNames, lastNames, domains } = vocabularies(seed);
+  const usedEmails = new Set([...reserved.emails].map(emailKey));
+  const reservedPhones = new Set(reserved.phoneNumbers);
+  return (key, unlike) => {
+    const random = seededRandom((hash32(key) ^ seed) >>> 0);
+    const pickPhonePlan = weightedList(random, PHONE_PLANS);
+    const first = drawUntil(() => pick(random, firstNames), (name) => name !== unlike.first_name);
+    const last = drawUntil(() => pick(random, lastNames), (name) => name !== unlike.last_name);
+    return {
+      first_name: first,
+      last_name: last,
+      email: unlike.email === null ? null : uniqueEmail(random, first, last, domains, usedEmails),
+      phone_number: drawUntil(() => phoneNumber(random, pickPhonePlan()), (phone) => phone !== unlike.phone_number && !reservedPhones.has(phone)),
+    };
+  };
+}
+
+function drawUntil<T>(draw: () => T, acceptable: (value: T) => boolean): T {
+  let value = draw();
+  while (!acceptable(value)) value = draw();
+  return value;
+}
+
+/** FNV-1a: a 32-bit seed from a key, the same on every platform. */
+function hash32(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 interface Random {
