@@ -8,6 +8,7 @@ import { startMock } from '../server.js';
 import { formatDataSet } from '../store/data-file.js';
 import { UnwritableStateError } from '../store/durable-state.js';
 import { StateFileError } from '../store/state-format.js';
+import { StateLockedError } from '../store/state-lock.js';
 import { seededCustomers } from '../store/seeded-customers.js';
 import { callerDirectory } from './caller-path.js';
 import { HELP, parseCommand, UsageError } from './options.js';
@@ -106,6 +107,11 @@ function packageVersion(): string {
 }
 
 main().catch((error: unknown) => {
+  // Exit 2, as for a usage error: the command cannot work as given, whereas the state is fine.
+  if (error instanceof StateLockedError) {
+    process.stderr.write(`customers-mock: ${error.message}\n`);
+    process.exit(2);
+  }
   if (error instanceof UsageError) {
     process.stderr.write(`customers-mock: ${error.message}\nRun customers-mock --help for the options.\n`);
     process.exit(2);

@@ -53,7 +53,8 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function isRunning(pid: number): boolean {
+/** Whether process `pid` is alive (on this machine): what tells an abandoned file from a live process's. */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

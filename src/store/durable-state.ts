@@ -6,6 +6,7 @@ import type { FsyncPolicy } from './fsync-policy.js';
 import { Journal, type JournalOptions } from './journal.js';
 import { applyAt, installSnapshot, isRecord, readSnapshot, writeSnapshot, type LoadedSnapshot } from './snapshot.js';
 import { nodeFileSystem, type StateFileSystem } from './state-file-system.js';
+import { StateLock } from './state-lock.js';
 import { decodeLine, parseHeader, readLines, StateFileError, type StateRecord } from './state-format.js';
 import {
   ApplicationsReplay,
@@ -119,6 +120,7 @@ export class DurableState {
     private readonly options: DurableStateOptions,
     private snapshotBytes: number,
     private readonly applications: JournaledApplications,
+    private readonly lock: StateLock,
     /** Client keys of the applications the loaded state holds. */
     stored: ReadonlySet<string>,
   ) {
@@ -152,6 +154,17 @@ export class DurableState {
   static async open(stateFile: string, options: DurableStateOptions): Promise<OpenedState> {
     const fileSystem = options.fileSystem ?? nodeFileSystem;
     await assertWritable(fileSystem, stateFile);
+    const lock = await StateLock.acquire(stateFile, options.warn);
+    try {
+      return await DurableState.openLocked(stateFile, options, fileSystem, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /** `open`, once this process holds the state's lock: released when attaching fails, or at `close`. */
+  private static async openLocked(stateFile: string, options: DurableStateOptions, fileSystem: StateFileSystem, lock: StateLock): Promise<OpenedState> {
     const journals = journalsOf(stateFile);
     if (!existsSync(stateFile)) {
       if (journals.length > 0) {
@@ -161,13 +174,13 @@ export class DurableState {
         customers: options.initial(),
         applications: [],
         loaded: false,
-        attach: async (applications) => {
+        attach: releasingOnFailure(lock, async (applications) => {
           // From the stores, so the snapshot is in list order: the next start's sort is one pass.
           const { bytes } = await saveSnapshot(fileSystem, stateFile, 1, applications.contents());
           const journal = await Journal.open(stateFile, 1, undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-          const state = new DurableState(stateFile, journal, fileSystem, options, bytes, applications, new Set(applications.contents().flatMap(({ app }) => app ?? [])));
+          const state = new DurableState(stateFile, journal, fileSystem, options, bytes, applications, lock, new Set(applications.contents().flatMap(({ app }) => app ?? [])));
           return state;
-        },
+        }),
       };
     }
 
@@ -187,15 +200,15 @@ export class DurableState {
       customers: loaded.customers,
       applications: loaded.applications,
       loaded: true,
-      attach: async (applications) => {
+      attach: releasingOnFailure(lock, async (applications) => {
         const last = replays.at(-1);
         const generation = last?.generation ?? snapshot.generation;
         const journal = await Journal.open(stateFile, generation, last?.size || undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-        const state = new DurableState(stateFile, journal, fileSystem, options, statSync(stateFile).size, applications, stored);
+        const state = new DurableState(stateFile, journal, fileSystem, options, statSync(stateFile).size, applications, lock, stored);
         // An older state file, or a compaction a crash interrupted: fold it into one snapshot now.
         if (snapshot.legacy || replays.length > 1) setImmediate(() => void state.compact());
         return state;
-      },
+      }),
     };
   }
 
@@ -224,7 +237,11 @@ export class DurableState {
   /** Waits for a compaction under way, then writes what is queued and closes the journal. */
   async close(): Promise<void> {
     await this.compacting;
-    await this.journal.close();
+    try {
+      await this.journal.close();
+    } finally {
+      this.lock.release();
+    }
   }
 
   /** Runs `write` after the snapshot being written, if any: two at once could install out of order. */
@@ -295,6 +312,18 @@ export function loadState(stateFile: string, check: CustomerCheck, journals = jo
     .map((journal) => replayJournal(journal.path, journal.generation, (record) => replay.applyJournalRecord(record)));
   const applications = [...replay.apps].map(([clientKey, { sandbox, replay: customers }]) => ({ clientKey, sandbox, customers: customers.customers }));
   return { customers: replay.own.customers, applications, snapshot, replays };
+}
+
+/** `attach`, giving the state's lock up when it fails: no process would hold the state then. */
+function releasingOnFailure(lock: StateLock, attach: OpenedState['attach']): OpenedState['attach'] {
+  return async (applications) => {
+    try {
+      return await attach(applications);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  };
 }
 
 function journalOptions(fileSystem: StateFileSystem, options: DurableStateOptions, afterWrite: () => void): JournalOptions {
