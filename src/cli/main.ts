@@ -6,6 +6,7 @@ import type { MockConfig } from '../config/mock-config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
 import { startMock } from '../server.js';
 import { formatDataSet } from '../store/data-file.js';
+import { FSYNC_PROMISES } from '../store/fsync-policy.js';
 import { UnwritableStateError } from '../store/durable-state.js';
 import { StateFileError } from '../store/state-format.js';
 import { StateLockedError } from '../store/state-lock.js';
@@ -77,7 +78,7 @@ function banner(url: string, { config, configFile }: { config: MockConfig; confi
   return `customers-mock listening on ${url} (${local ? 'this machine only' : `bound to ${config.host}: reachable from the network`})
   customers:     ${count.toLocaleString('en-US')} from ${source}
   config file:   ${configFile ?? `none (no ./${CONFIG_FILE_NAME} here; --config FILE names one)`}
-  state file:    ${config.stateFile === undefined ? 'none: changes last until the mock stops (--state FILE keeps them)' : `${resolve(config.stateFile)} (every change saved)`}
+  state file:    ${config.stateFile === undefined ? 'none: changes last until the mock stops (--state FILE keeps them)' : `${resolve(config.stateFile)} (every change saved)\n  fsync:         ${config.fsync}: ${FSYNC_PROMISES[config.fsync]}`}
   client key:    ${config.clientKey}
   client secret: ${config.clientSecret}
   rate limit:    ${config.rateLimit === 0 ? 'off' : `${config.rateLimit} requests/minute per client key`}

@@ -34,7 +34,7 @@ export const MOCK_OPTIONS = [
     key: 'fsync',
     kind: oneOf('WHEN', FSYNC_POLICIES),
     default: DEFAULT_FSYNC,
-    help: `with --state: batch acknowledges a write once its journal record is written (a crash of the mock loses nothing acknowledged) and flushes the journal to the disk every ${BATCH_SYNC_MS} ms; always flushes it before each acknowledgement (a power loss loses nothing acknowledged either)`,
+    help: `with --state: batch acknowledges a write once its journal record is written and flushes the journal to the disk every ${BATCH_SYNC_MS} ms (a kill -9 or crash of the mock loses nothing acknowledged; a power loss or OS crash can lose the last ${BATCH_SYNC_MS} ms); always flushes it before each acknowledgement (a power loss loses nothing acknowledged either)`,
   }),
   option({ flag: 'client-key', key: 'clientKey', env: 'MOCK_CLIENT_KEY', kind: text('KEY'), default: 'mock-client-key', help: 'accepted x-client-key' }),
   option({
