@@ -548,7 +548,8 @@ export interface components {
         "X-RateLimit-Reset": number;
         /**
          * @description `true` when this response is the replay of an earlier request with the same
-         *     `idempotency-key` (a mock extension; nothing was written this time).
+         *     `idempotency-key` (a mock extension; nothing was written this time). A retry sent while
+         *     the first request is still being served waits for its answer, then replays it.
          */
         "Idempotent-Replayed": "true";
         /** @description Seconds to wait before the next request. */
