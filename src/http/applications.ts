@@ -3,6 +3,7 @@ import type { Customer } from '../domain/customer.js';
 import { CustomerLimitError } from '../domain/errors.js';
 import { CustomerStore, type StoreOptions } from '../store/customer-store.js';
 import type { ApplicationChange, ApplicationContents, SandboxIdentity } from '../store/state-records.js';
+import { digestMatcher, digestOf, type SecretDigest } from '../store/secret-digest.js';
 import { seededCustomers } from '../store/seeded-customers.js';
 import { constantTimeMatcher } from './auth.js';
 import { HttpError } from './errors.js';
@@ -13,7 +14,11 @@ import { RequestLog, type LoggedRequest } from './request-log.js';
 /** What identifies an application to the API: its credential pair, and the appId of its customers. */
 export interface ApplicationIdentity {
   readonly clientKey: string;
-  readonly clientSecret: string;
+  /**
+   * In clear for the mock's own application and the config file's, whose secrets the user chose;
+   * a sandbox keeps only a digest of its generated secret, which is shown once, at its creation.
+   */
+  readonly clientSecret: string | SecretDigest;
   readonly appId: string;
 }
 
@@ -83,7 +88,7 @@ export class Application {
   ) {
     this.rateWindow = new RateWindow(settings.rateLimit, settings.clock);
     this.idempotency = new IdempotencyStore(settings.clock);
-    this.secretMatches = constantTimeMatcher(identity.clientSecret);
+    this.secretMatches = typeof identity.clientSecret === 'string' ? constantTimeMatcher(identity.clientSecret) : digestMatcher(identity.clientSecret);
     this.createdAt = createdAt ?? settings.clock.now();
     // A restart counts as a use: an idle sandbox gets its full idle time again after one.
     this.lastUsedAt = settings.clock.now();
@@ -137,7 +142,7 @@ export class Applications {
 
   constructor(
     private readonly settings: ApplicationSettings,
-    own: ApplicationIdentity & { readonly store: CustomerStore; readonly initialCustomers: () => readonly Customer[] },
+    own: ApplicationIdentity & { readonly clientSecret: string; readonly store: CustomerStore; readonly initialCustomers: () => readonly Customer[] },
     others: readonly ApplicationDefinition[],
     private readonly limits: SandboxLimits,
     /** Sandboxes a restart found in the `--state` files. */
@@ -146,9 +151,9 @@ export class Applications {
     this.own = new Application(own, own.store, own.initialCustomers, settings, [this.unauthenticatedLog]);
     this.add(this.own);
     for (const definition of others) this.add(this.build(definition));
-    for (const { customers, createdAt, ...identity } of restored) {
+    for (const { customers, createdAt, clientKey, clientSecretDigest, appId } of restored) {
       // A reset goes back to what it held when the mock started, as for the mock's own.
-      const sandbox = this.build({ ...identity, initialCustomers: () => customers }, limits.maxCustomers, Date.parse(createdAt));
+      const sandbox = this.build({ clientKey, clientSecret: clientSecretDigest, appId, initialCustomers: () => customers }, limits.maxCustomers, Date.parse(createdAt));
       this.add(sandbox);
       this.sandboxes.add(sandbox);
     }
@@ -191,8 +196,11 @@ export class Applications {
     return application;
   }
 
-  /** A new sandbox with fresh credentials; refused (409, 413) past a limit, and then nothing is created. */
-  createSandbox(data: SandboxData): Application {
+  /**
+   * A new sandbox with fresh credentials, and its secret: the only time it is in clear (the
+   * sandbox keeps its digest). Refused (409, 413) past a limit, and then nothing is created.
+   */
+  createSandbox(data: SandboxData): { sandbox: Application; clientSecret: string } {
     this.deleteIdleSandboxes(this.settings.clock.now());
     const { maxSandboxes, maxCustomers } = this.limits;
     if (this.sandboxes.size >= maxSandboxes) {
@@ -204,11 +212,12 @@ export class Applications {
     const id = crypto.randomUUID().replaceAll('-', '');
     const appId = `app_sandbox_${id}`;
     const customers = 'customers' in data ? data.customers : seededCustomers({ seed: data.seed, count: data.count, appId });
-    const sandbox = this.build({ clientKey: `sandbox_${id}`, clientSecret: crypto.randomUUID().replaceAll('-', ''), appId, initialCustomers: () => customers }, maxCustomers);
+    const clientSecret = crypto.randomUUID().replaceAll('-', '');
+    const sandbox = this.build({ clientKey: `sandbox_${id}`, clientSecret: digestOf(clientSecret), appId, initialCustomers: () => customers }, maxCustomers);
     this.add(sandbox);
     this.sandboxes.add(sandbox);
     this.tell({ kind: 'sandbox-created', sandbox: this.sandboxIdentity(sandbox), customers }, () => this.forget(sandbox));
-    return sandbox;
+    return { sandbox, clientSecret };
   }
 
   /** Deletes the sandbox with this client key; its credentials are refused from then on. */
@@ -233,7 +242,8 @@ export class Applications {
 
   private sandboxIdentity(sandbox: Application): SandboxIdentity {
     const { clientKey, clientSecret, appId } = sandbox.identity;
-    return { clientKey, clientSecret, appId, createdAt: new Date(sandbox.createdAt).toISOString() };
+    if (typeof clientSecret === 'string') throw new Error(`sandbox ${clientKey} holds its secret in clear`);
+    return { clientKey, clientSecretDigest: clientSecret, appId, createdAt: new Date(sandbox.createdAt).toISOString() };
   }
 
   private summarise(sandbox: Application): SandboxSummary {

@@ -209,8 +209,9 @@ export class DurableState {
         const reach = new JournalReachWriter(stateFile, fileSystem, options.warn);
         const journal = await Journal.open(stateFile, generation, last?.size, journalOptions(fileSystem, options, reach, () => state.compactIfDue()));
         const state = new DurableState(stateFile, journal, fileSystem, options, statSync(stateFile).size, applications, lock, reach, stored);
-        // An older state file, or a compaction a crash interrupted: fold it into one snapshot now.
-        if (snapshot.legacy || replays.length > 1) setImmediate(() => void state.compact());
+        // An older state file (or one holding sandbox secrets in clear), or a compaction a crash
+        // interrupted: fold it into one snapshot now.
+        if (snapshot.legacy || replays.length > 1 || loaded.secretsInClear) setImmediate(() => void state.compact());
         return state;
       }),
     };
@@ -303,6 +304,8 @@ interface LoadedState {
   readonly applications: LoadedApplication[];
   readonly snapshot: LoadedSnapshot;
   readonly replays: Replay[];
+  /** A sandbox's secret was in clear (files before version 4). */
+  readonly secretsInClear: boolean;
 }
 
 /**
@@ -325,7 +328,7 @@ export function loadState(stateFile: string, check: CustomerCheck, journals = jo
     replayJournal(stateFile, journal, reach?.generation === journal.generation ? reach : undefined, (record) => replay.applyJournalRecord(record)),
   );
   const applications = [...replay.apps].map(([clientKey, { sandbox, replay: customers }]) => ({ clientKey, sandbox, customers: customers.customers }));
-  return { customers: replay.own.customers, applications, snapshot, replays };
+  return { customers: replay.own.customers, applications, snapshot, replays, secretsInClear: replay.secretsInClear };
 }
 
 /** `attach`, giving the state's lock up when it fails: no process would hold the state then. */

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config/applications.js';
@@ -92,6 +92,30 @@ describe('sandboxes under --state', () => {
     expect((await as(mock, seeded, 'POST', '/api/v0/customers', { ...NEW, email: 'again@example.com' })).status).toBe(201);
     expect((await as(mock, seeded, 'POST', '/__admin/reset')).body).toEqual({ customers: 5 });
     expect(await customersOf(mock, seeded)).toEqual(before.sandboxes[0]);
+  });
+
+  it('keep only a salted digest of their secrets on disk, in the journal and in the snapshot alike', async () => {
+    const clock = new ManualClock(NOW);
+    let mock = await start(freshState(), clock);
+    const stateFile = mock.mock.config.stateFile!;
+    const sandboxes = [await createSandbox(mock, { count: 2 }), await createSandbox(mock, { count: 2 })];
+    const onDisk = () =>
+      readdirSync(join(stateFile, '..'))
+        .map((name) => readFileSync(join(stateFile, '..', name), 'utf8'))
+        .join('\n');
+    const secretsOnDisk = () => sandboxes.filter(({ clientSecret }) => onDisk().includes(clientSecret));
+    expect(onDisk()).toContain(sandboxes[0]!.clientKey);
+    expect(secretsOnDisk()).toEqual([]);
+    await mock.mock.state!.compact();
+    expect(secretsOnDisk()).toEqual([]);
+    // Each digest has a salt of its own: two sandboxes' digests share nothing.
+    const digests = [...onDisk().matchAll(/"clientSecretDigest":\{"salt":"([0-9a-f]{32})","sha256":"([0-9a-f]{64})"\}/g)];
+    expect(new Set(digests.map((found) => found[1])).size).toBe(2);
+
+    mock = await restart(mock, clock);
+    for (const sandbox of sandboxes) expect((await as(mock, sandbox, 'GET', '/api/v0/customers')).status).toBe(200);
+    expect((await as(mock, { ...sandboxes[0]!, clientSecret: `${sandboxes[0]!.clientSecret.slice(0, -1)}0` }, 'GET', '/api/v0/customers')).status).toBe(401);
+    expect((await as(mock, { ...sandboxes[0]!, clientSecret: sandboxes[1]!.clientSecret }, 'GET', '/api/v0/customers')).status).toBe(401);
   });
 
   it('survive a restart from a snapshot alone, after compaction removed the journal', async () => {

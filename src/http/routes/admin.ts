@@ -59,12 +59,12 @@ export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation
         throw new HttpError(400, ['customers cannot be given together with seed or count']);
       }
       const own = applications.own.store.wire;
-      const sandbox = applications.createSandbox(
+      const { sandbox, clientSecret } = applications.createSandbox(
         body.customers !== undefined
           ? { customers: body.customers.map((value) => own.fromWire(value)) }
           : { seed: body.seed ?? deps.defaultDataSet.seed, count: body.count ?? deps.defaultDataSet.count },
       );
-      const { clientKey, clientSecret, appId } = sandbox.identity;
+      const { clientKey, appId } = sandbox.identity;
       const customers = sandbox.store.size;
       return respondWhenDurable(whenDurable, () => responses.json(c, { clientKey, clientSecret, appId, customers }, 201));
     },
