@@ -45,6 +45,13 @@ export const MOCK_OPTIONS = [
     default: 'mock-client-secret',
     help: 'accepted x-client-secret',
   }),
+  option({
+    flag: 'docs-credentials',
+    key: 'docsCredentials',
+    kind: onOff(),
+    default: false,
+    help: 'let /docs pre-fill --client-key and --client-secret for "Try it out", for anyone who can open the page; the built-in demo credentials are pre-filled anyway, others are asked for',
+  }),
   option({ flag: 'app-id', key: 'appId', kind: text('ID'), default: 'app_customers_mock', help: 'the appId of the customers', generate: true }),
   option({
     flag: 'rate-limit',

@@ -7,7 +7,7 @@ import type { CustomerStore } from '../store/customer-store.js';
 import { DEFAULT_CONFIG, type MockConfig } from '../config/mock-config.js';
 import { Applications, type ApplicationDefinition, type RestoredSandbox } from './applications.js';
 import { identifyCaller, requireCredentials } from './auth.js';
-import { mountDocs, type DocsAssetReader } from './docs.js';
+import { credentialsForDocs, mountDocs, type DocsAssetReader } from './docs.js';
 import { corsFor } from './cors.js';
 import { HttpError, toHttpError } from './errors.js';
 import { realSleep, simulateFailures, type SimulationEnvironment } from './failure-simulation.js';
@@ -17,6 +17,7 @@ import { isOperationId, operationEndpoint, type OperationHandlers } from './oper
 import { pipeline, type Endpoint, type Step } from './pipeline.js';
 import { FailedAttemptLimiter, rateLimit } from './rate-limit.js';
 import { recordRequests, type RequestLog, type RequestObserver } from './request-log.js';
+import { targetRedactor } from '../domain/redaction.js';
 import { Responses, type ResponseClass } from './responses.js';
 import { adminHandlers } from './routes/admin.js';
 import { customerHandlers, type WhenDurable } from './routes/customers.js';
@@ -90,11 +91,13 @@ export function createApp(deps: AppDeps): MockApp {
     if (httpError.status === 500) console.error('customers-mock: unexpected error', error);
     return responses.error(c, httpError);
   };
+  // What the logs and answers may show of a request's target: credentials a client put in it masked.
+  const redact = targetRedactor(configuredCredentials(config, deps.applications ?? []));
   // Every request (API, docs, unknown paths) is logged and has its URL length checked, and gets
   // CORS when it is on. Each route is one pipeline, not app-wide middleware plus the route's own:
   // see pipeline() for why.
   const everyRequest: Step[] = [
-    recordRequests(applications.unauthenticatedLog, clock, deps.observers ?? []),
+    recordRequests(applications.unauthenticatedLog, clock, deps.observers ?? [], redact),
     identifyCaller(applications),
     limitRequestTarget(),
   ];
@@ -128,10 +131,10 @@ export function createApp(deps: AppDeps): MockApp {
   // its handler, unrouted; a handler the document never had is a mistake.
   for (const id of operationIds(spec.spec.asWritten)) unhandled.delete(id);
   if (unhandled.size > 0) throw new Error(`Handlers without an operation in the OpenAPI document: ${[...unhandled].join(', ')}`);
-  mountDocs(app, { document: spec.spec.raw, credentials: config, assets: deps.docsAssets }, responses, (endpoint) => serve([], endpoint));
+  mountDocs(app, { document: spec.spec.raw, credentials: credentialsForDocs(config, DEFAULT_CONFIG), assets: deps.docsAssets }, responses, (endpoint) => serve([], endpoint));
 
   // Like the real API (NestJS), a wrong method on a known path is an unknown route.
-  app.notFound(serve([], (c) => responses.error(c, new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`))));
+  app.notFound(serve([], (c) => responses.error(c, new HttpError(404, `Cannot ${c.req.method} ${redact.path(new URL(c.req.url).pathname)}`))));
 
   const own = applications.own;
   const reset = () => {
@@ -139,4 +142,9 @@ export function createApp(deps: AppDeps): MockApp {
     failedAttempts?.reset();
   };
   return { app, applications, requestLog: { list: () => own.requests(), clear: () => own.clearRequests() }, reset };
+}
+
+/** Every client key and secret the configuration holds in clear: what no log may show. */
+function configuredCredentials(config: MockConfig, applications: readonly ApplicationDefinition[]): string[] {
+  return [config.clientKey, config.clientSecret, ...applications.flatMap(({ clientKey, clientSecret }) => (typeof clientSecret === 'string' ? [clientKey, clientSecret] : [clientKey]))];
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Clock } from '../domain/clock.js';
 import type { Step } from './pipeline.js';
+import type { TargetRedactor } from '../domain/redaction.js';
 import { requestUrl } from './request-url.js';
 
 export interface LoggedRequest {
@@ -106,16 +107,17 @@ export type RequestObserver = (entry: LoggedRequest) => void;
 
 /**
  * Records every request after its response is decided, in the log of the application its
- * credentials authenticate as (else in `unauthenticated`), and tells any observer (the terminal log).
+ * credentials authenticate as (else in `unauthenticated`), and tells any observer (the terminal
+ * log): its path and query with any credential in them masked by `redact`, for both.
  */
-export function recordRequests(unauthenticated: RequestLog, clock: Clock, observers: readonly RequestObserver[]): Step {
+export function recordRequests(unauthenticated: RequestLog, clock: Clock, observers: readonly RequestObserver[], redact: TargetRedactor): Step {
   let sequence = 0;
   const record = (c: Context, started: number, at: number): void => {
     const url = requestUrl(c);
     const recorded: RecordedRequest = {
       method: c.req.method,
-      path: url.pathname,
-      search: url.search,
+      path: redact.path(url.pathname),
+      search: redact.search(url.search),
       status: c.res.status,
       at,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
