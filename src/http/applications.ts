@@ -4,7 +4,8 @@ import { CustomerLimitError } from '../domain/errors.js';
 import { CustomerStore, type StoreOptions } from '../store/customer-store.js';
 import type { ApplicationChange, ApplicationContents, SandboxIdentity } from '../store/state-records.js';
 import { digestMatcher, digestOf, type SecretDigest } from '../store/secret-digest.js';
-import { seededCustomers } from '../store/seeded-customers.js';
+import { seedingCustomers } from '../store/seeded-customers.js';
+import { runInSlices } from '../domain/slices.js';
 import { constantTimeMatcher } from './auth.js';
 import { HttpError } from './errors.js';
 import { IdempotencyStore } from './idempotency.js';
@@ -198,26 +199,38 @@ export class Applications {
 
   /**
    * A new sandbox with fresh credentials, and its secret: the only time it is in clear (the
-   * sandbox keeps its digest). Refused (409, 413) past a limit, and then nothing is created.
+   * sandbox keeps its digest). Refused (409, 413) past a limit, and then nothing is created. Its
+   * data set is generated and indexed in slices of a few milliseconds (100,000 customers take
+   * seconds), so other tenants are answered meanwhile; the sandbox exists once it is whole.
    */
-  createSandbox(data: SandboxData): { sandbox: Application; clientSecret: string } {
+  async createSandbox(data: SandboxData): Promise<{ sandbox: Application; clientSecret: string }> {
     this.deleteIdleSandboxes(this.settings.clock.now());
-    const { maxSandboxes, maxCustomers } = this.limits;
-    if (this.sandboxes.size >= maxSandboxes) {
-      throw new HttpError(409, `Sandbox limit reached: this mock holds at most ${maxSandboxes} sandboxes at once (--max-sandboxes); delete one first`);
-    }
+    this.assertRoomForSandbox();
+    const { maxCustomers } = this.limits;
     const count = 'customers' in data ? data.customers.length : data.count;
     if (count > maxCustomers) throw new CustomerLimitError(maxCustomers);
     // Web Crypto's UUIDs (122 random bits each), not node:crypto: the app also runs in browsers.
     const id = crypto.randomUUID().replaceAll('-', '');
     const appId = `app_sandbox_${id}`;
-    const customers = 'customers' in data ? data.customers : seededCustomers({ seed: data.seed, count: data.count, appId });
+    const customers = 'customers' in data ? data.customers : await runInSlices(seedingCustomers({ seed: data.seed, count: data.count, appId }));
+    const store = new CustomerStore({ ...this.settings.storeOptions, appId, capacity: maxCustomers });
+    // Generated customers clash with none; given ones are checked.
+    await store.fillInSlices(customers, !('customers' in data));
+    // Other creations may have taken the last place meanwhile.
+    this.assertRoomForSandbox();
     const clientSecret = crypto.randomUUID().replaceAll('-', '');
-    const sandbox = this.build({ clientKey: `sandbox_${id}`, clientSecret: digestOf(clientSecret), appId, initialCustomers: () => customers }, maxCustomers);
+    const sandbox = new Application({ clientKey: `sandbox_${id}`, clientSecret: digestOf(clientSecret), appId }, store, () => customers, this.settings);
     this.add(sandbox);
     this.sandboxes.add(sandbox);
     this.tell({ kind: 'sandbox-created', sandbox: this.sandboxIdentity(sandbox), customers }, () => this.forget(sandbox));
     return { sandbox, clientSecret };
+  }
+
+  private assertRoomForSandbox(): void {
+    const { maxSandboxes } = this.limits;
+    if (this.sandboxes.size >= maxSandboxes) {
+      throw new HttpError(409, `Sandbox limit reached: this mock holds at most ${maxSandboxes} sandboxes at once (--max-sandboxes); delete one first`);
+    }
   }
 
   /** Deletes the sandbox with this client key; its credentials are refused from then on. */
