@@ -109,7 +109,9 @@ export const MOCK_OPTIONS = [
     flag: 'max-sandbox-customers',
     key: 'maxSandboxCustomers',
     kind: wholeNumber(0, 10_000_000),
-    default: 100_000,
+    // With --max-sandboxes at 100: at about 25 MiB a sandbox of 20,000 (bench/RESULTS.md), the
+    // sandboxes a mock can hold by default fit in 4 GB.
+    default: 20_000,
     help: 'customers a sandbox holds at most',
   }),
   option({

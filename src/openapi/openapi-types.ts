@@ -164,7 +164,7 @@ export interface paths {
          *
          *     Only the mock's own credentials (`--client-key`) may create, list or delete sandboxes (403
          *     otherwise). Limits, each named with its value in the error: at most `--max-sandboxes`
-         *     (default 100) at once, else 409; at most `--max-sandbox-customers` (default 100,000)
+         *     (default 100) at once, else 409; at most `--max-sandbox-customers` (default 20,000)
          *     customers in a sandbox, here or later, else 413. A sandbox that no request has used for
          *     `--sandbox-idle-minutes` (default 60) is deleted, and its credentials get 401 from then on.
          *
