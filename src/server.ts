@@ -73,7 +73,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   }
   const warn = options.onStateWarning ?? ((message: string) => console.warn(`customers-mock: ${message}`));
   // The seed's data set is made only when there is no state to load instead.
-  const { customers, applications: stored, loaded, attach } = await DurableState.open(config.stateFile, {
+  const { customers, applications: stored, loaded, attach, abandon } = await DurableState.open(config.stateFile, {
     fsync: config.fsync,
     check: customerCheck(spec),
     initial: () => initialDataSet(config, spec, options),
@@ -82,16 +82,23 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
     fileSystem: options.stateFileSystem,
     journaledCustomersMax: options.stateJournaledCustomersMax,
   });
-  for (const gone of stored.filter((application) => application.sandbox === undefined && !config.apps.some((app) => app.clientKey === application.clientKey))) {
-    warn(`${config.stateFile} holds the customers of an application no longer in the config's apps (client key ${gone.clientKey}); they are dropped`);
+  // Until the state is attached, a failure (an app's data file that does not load) gives it up.
+  let engine: Engine;
+  try {
+    for (const gone of stored.filter((application) => application.sandbox === undefined && !config.apps.some((app) => app.clientKey === application.clientKey))) {
+      warn(`${config.stateFile} holds the customers of an application no longer in the config's apps (client key ${gone.clientKey}); they are dropped`);
+    }
+    // A reset goes back to what the mock started with: the loaded state, when there was one.
+    const data = {
+      initial: customers,
+      appCustomers: appCustomers(config, spec, stored),
+      sandboxes: stored.flatMap(({ sandbox, customers }) => (sandbox ? [{ ...sandbox, customers }] : [])),
+    };
+    engine = await createEngine(config, data, { ...engineOptions, whenDurable: () => state.barrier() });
+  } catch (error) {
+    abandon();
+    throw error;
   }
-  // A reset goes back to what the mock started with: the loaded state, when there was one.
-  const data = {
-    initial: customers,
-    appCustomers: appCustomers(config, spec, stored),
-    sandboxes: stored.flatMap(({ sandbox, customers }) => (sandbox ? [{ ...sandbox, customers }] : [])),
-  };
-  const engine = await createEngine(config, data, { ...engineOptions, whenDurable: () => state.barrier() });
   const state = await attach(engine.applications);
   const dataSource = loaded ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
   return { ...engine, dataSource, state };
@@ -112,6 +119,10 @@ export async function startMock(overrides: Partial<MockConfig> = {}, options: St
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    // The port is taken: the state (and its lock) is given up for the next start.
+    await mock.state?.close();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -75,6 +75,8 @@ export interface OpenedState {
    * state yet, first saves them as the first snapshot. Before the mock serves anything.
    */
   readonly attach: (applications: JournaledApplications) => Promise<DurableState>;
+  /** Gives the state up without attaching (the mock could not be made): its lock is released. */
+  readonly abandon: () => void;
 }
 
 /**
@@ -176,6 +178,7 @@ export class DurableState {
         customers: options.initial(),
         applications: [],
         loaded: false,
+        abandon: () => lock.release(),
         attach: releasingOnFailure(lock, async (applications) => {
           // From the stores, so the snapshot is in list order: the next start's sort is one pass.
           const { bytes } = await saveSnapshot(fileSystem, stateFile, 1, applications.contents());
@@ -203,6 +206,7 @@ export class DurableState {
       customers: loaded.customers,
       applications: loaded.applications,
       loaded: true,
+      abandon: () => lock.release(),
       attach: releasingOnFailure(lock, async (applications) => {
         const last = replays.at(-1);
         const generation = last?.generation ?? snapshot.generation;

@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config/applications.js';
 import type { Customer } from '../../src/domain/customer.js';
 import { createMock, type StartOptions } from '../../src/server.js';
+import { encodeLine } from '../../src/store/state-format.js';
 import { aCustomer } from '../support/customers.js';
 import { FailingFileSystem } from '../support/failing-file-system.js';
 import { InProcessMock, ManualClock, type TestResponse } from '../support/mock.js';
@@ -116,6 +117,30 @@ describe('sandboxes under --state', () => {
     for (const sandbox of sandboxes) expect((await as(mock, sandbox, 'GET', '/api/v0/customers')).status).toBe(200);
     expect((await as(mock, { ...sandboxes[0]!, clientSecret: `${sandboxes[0]!.clientSecret.slice(0, -1)}0` }, 'GET', '/api/v0/customers')).status).toBe(401);
     expect((await as(mock, { ...sandboxes[0]!, clientSecret: sandboxes[1]!.clientSecret }, 'GET', '/api/v0/customers')).status).toBe(401);
+  });
+
+  it('load a sandbox record of an older version holding its secret in clear, and rewrite the files without it', async () => {
+    const clock = new ManualClock(NOW);
+    let mock = await start(freshState(), clock);
+    const stateFile = mock.mock.config.stateFile!;
+    const sandbox = await createSandbox(mock, { count: 2 });
+    await stop(mock);
+    // As a version 3 mock wrote it: the secret itself in the record, and no FILE.reached.
+    const journal = `${stateFile}.journal.1`;
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.includes('"type":"sandbox"'));
+    const { clientSecretDigest: _digest, ...record } = JSON.parse(lines[at]!.slice(9)) as Record<string, unknown>;
+    lines[at] = encodeLine({ ...record, clientSecret: sandbox.clientSecret }).trimEnd();
+    writeFileSync(journal, lines.join('\n'));
+    rmSync(`${stateFile}.reached`);
+    expect(readFileSync(journal, 'utf8')).toContain(sandbox.clientSecret);
+
+    mock = await start(stateFile, clock);
+    expect((await as(mock, sandbox, 'GET', '/api/v0/customers')).status).toBe(200);
+    // The start folds such files into a new snapshot at once.
+    await mock.mock.state!.compact();
+    const onDisk = readdirSync(join(stateFile, '..')).map((name) => readFileSync(join(stateFile, '..', name), 'utf8'));
+    expect(onDisk.some((text) => text.includes(sandbox.clientSecret))).toBe(false);
   });
 
   it('survive a restart from a snapshot alone, after compaction removed the journal', async () => {
