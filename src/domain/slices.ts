@@ -8,7 +8,7 @@
 export type SlicedWork<T> = Generator<void, T, void>;
 
 /** How long one slice may hold the event loop. */
-export const SLICE_MS = 4;
+export const SLICE_MS = 2;
 
 export function runAll<T>(work: SlicedWork<T>): T {
   for (;;) {
