@@ -164,7 +164,7 @@ function docsPage(title: string, prefill: Record<string, string>): string {
             function AuthorizeWithState(props) {
               return h('div', { className: 'auth-state' },
                 h('span', { className: props.isAuthorized ? 'auth-state__label authorised' : 'auth-state__label', role: 'status' },
-                  props.isAuthorized ? 'Authorised: requests carry credentials' : 'Not authorised: Authorize asks for the client key and secret'),
+                  props.isAuthorized ? "Authorised: requests carry this mock's credentials" : 'Not authorised: Authorize asks for the client key and secret'),
                 h(AuthorizeBtn, props));
             },
         },
