@@ -155,6 +155,20 @@ describe('--state FILE', () => {
     expect(readFileSync(`${state}.lock`, 'utf8').trim()).toBe(String(second.child.pid));
   });
 
+  it('lets one of two mocks starting together on a killed mock\'s state take it over; the other exits 2', async () => {
+    const state = freshPath();
+    const first = await start(['--count', '5', '--state', state]);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const both = await Promise.allSettled([0, 1].map(() => spawnCli(['--port', '0', '--count', '5', '--state', state])));
+    const won = both.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    started.push(...won);
+    expect(won).toHaveLength(1);
+    const lost = both.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+    expect(String(lost.reason)).toMatch(/exited with 2 before listening/);
+    expect(String(lost.reason)).toContain(`${state} is in use by another customers-mock (process ${won[0]!.child.pid})`);
+  });
+
   it('starts from the seed when the file does not exist yet, and creates it', async () => {
     const state = freshPath();
     const mock = await start(['--count', '5', '--state', state, '--fsync', 'always']);
