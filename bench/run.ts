@@ -8,7 +8,7 @@ import { measureInProcess, renderInProcess, type InProcessReport } from './in-pr
 import { memoryOf, stop, stopAll } from './processes.js';
 import { measureProxyLatency, renderProxyLatency } from './proxy.js';
 import { mib, ms, percentile, table, verdict } from './stats.js';
-import { measureSandboxes, renderSandboxes } from './sandboxes.js';
+import { measureSandboxMemory, measureSandboxes, renderSandboxMemory, renderSandboxes } from './sandboxes.js';
 import { measureState, renderState } from './state.js';
 import type { LatencyRow } from './store-latency.js';
 
@@ -64,6 +64,11 @@ async function sandboxesSection(): Promise<string> {
   return renderSandboxes(await measureSandboxes(quick));
 }
 
+async function sandboxMemorySection(): Promise<string> {
+  section('sandbox memory: one sandbox of 500, 10,000 and 100,000 customers');
+  return renderSandboxMemory(await measureSandboxMemory());
+}
+
 async function inProcessSection(): Promise<string> {
   section('in process: createMockFetch cold starts, requests, browser bundle size');
   return renderInProcess(await measureInProcess(quick)).join('\n');
@@ -78,6 +83,7 @@ const PARTS: Readonly<Record<string, () => Promise<string>>> = {
   state: stateSection,
   contract: contractSection,
   sandboxes: sandboxesSection,
+  'sandbox-memory': sandboxMemorySection,
   'in-process': inProcessSection,
   proxy: proxySection,
 };
@@ -101,7 +107,7 @@ async function main(): Promise<void> {
   const latency = runStoreLatency(storeCount, quick ? 50 : 200);
   section('in process: createMockFetch cold starts, requests, browser bundle size');
   const inProcess = await measureInProcess(quick);
-  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}\n${await contractSection()}\n${await sandboxesSection()}\n${await proxySection()}`;
+  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}\n${await contractSection()}\n${await sandboxesSection()}\n${await proxySection()}\n${await sandboxMemorySection()}`;
   process.stdout.write(`\n${report}\n`);
   if (!quick) writeFileSync(RESULTS, report);
 }

@@ -125,3 +125,72 @@ export function renderSandboxes(report: SandboxReport): string {
   );
   return lines.join('\n');
 }
+
+/** Sandbox sizes whose memory the README's table gives, and how many of each one mock holds to measure it. */
+const MEMORY_SIZES = [
+  { customers: 500, sandboxes: 20 },
+  { customers: 10_000, sandboxes: 5 },
+  { customers: 20_000, sandboxes: 4 },
+  { customers: 100_000, sandboxes: 2 },
+] as const;
+
+export interface SandboxMemoryRow {
+  readonly customers: number;
+  readonly sandboxes: number;
+  /** RSS added per sandbox: (RSS after - RSS before) / sandboxes. */
+  readonly rssPerSandbox: number;
+  /** The process's peak RSS over its resting RSS before, per sandbox: what creating them needed at most. */
+  readonly peakPerSandbox: number;
+}
+
+/**
+ * The memory one sandbox costs, at 500, 10,000 and 100,000 customers: a fresh mock per size, RSS
+ * before and after creating a few sandboxes of that size, divided by their number. RSS, not the
+ * heap: it is what a machine's memory limit counts.
+ */
+export async function measureSandboxMemory(): Promise<SandboxMemoryRow[]> {
+  const rows: SandboxMemoryRow[] = [];
+  for (const { customers, sandboxes } of MEMORY_SIZES) {
+    const mock = await startMock(500, ['--max-sandboxes', String(sandboxes), '--max-sandbox-customers', String(customers)]);
+    try {
+      await settle(mock);
+      const before = memoryOf(mock.child.pid)!;
+      process.stderr.write(`memory: ${sandboxes} sandboxes of ${customers.toLocaleString('en-US')} customers\n`);
+      for (let i = 0; i < sandboxes; i++) {
+        const response = await fetch(`${mock.url}/__admin/sandboxes`, {
+          method: 'POST',
+          headers: { ...CREDENTIALS, 'content-type': 'application/json' },
+          body: JSON.stringify({ seed: i + 1, count: customers }),
+        });
+        await response.arrayBuffer();
+        if (response.status !== 201) throw new Error(`creating a sandbox of ${customers} answered ${response.status}`);
+      }
+      // A few list requests, so that the garbage of the creation is collected before the reading.
+      await settle(mock);
+      const after = memoryOf(mock.child.pid)!;
+      rows.push({ customers, sandboxes, rssPerSandbox: (after.rss - before.rss) / sandboxes, peakPerSandbox: (after.peak - before.rss) / sandboxes });
+    } finally {
+      await stop(mock.child);
+    }
+  }
+  return rows;
+}
+
+/** MiB with a decimal: a sandbox of 500 customers is about one. */
+function mibPrecise(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+export function renderSandboxMemory(rows: readonly SandboxMemoryRow[]): string {
+  return [
+    `## Sandbox memory (\`--part sandbox-memory\`, ${new Date().toISOString()}, load average ${loadavg()[0]!.toFixed(1)})`,
+    '',
+    table(
+      ['customers per sandbox', 'sandboxes measured', 'RSS per sandbox', 'peak RSS per sandbox'],
+      rows.map((row) => [row.customers.toLocaleString('en-US'), String(row.sandboxes), mibPrecise(row.rssPerSandbox), mibPrecise(row.peakPerSandbox)]),
+    ),
+    '',
+    'A fresh mock (the CLI, 500 customers of its own) per size; RSS from /proc before and after creating the sandboxes, over their number.',
+    '',
+  ].join('\n');
+}

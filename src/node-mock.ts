@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { DEFAULT_CONFIG, type MockConfig } from './config/mock-config.js';
 import type { Customer } from './domain/customer.js';
-import { createEngine, createTenancy, customerCheck, serveTenancy, type Engine, type EngineOptions } from './engine.js';
+import { createEngine, createTenancy, customerCheck, serveTenancy, type Engine, type EngineOptions, type Tenancy } from './engine.js';
 import { swaggerUiAssets } from './http/docs-assets.js';
 import { createNodeServer } from './http/node-server.js';
 import { getSpecModel, type SpecModel } from './openapi/index.js';
@@ -75,7 +75,7 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
   }
   const warn = options.onStateWarning ?? ((message: string) => console.warn(`customers-mock: ${message}`));
   // The seed's data set is made only when there is no state to load instead.
-  const { customers, applications: stored, loaded, attach } = await DurableState.open(config.stateFile, {
+  const { customers, applications: stored, loaded, attach, abandon } = await DurableState.open(config.stateFile, {
     fsync: config.fsync,
     check: customerCheck(spec),
     initial: () => initialDataSet(config, spec, options),
@@ -84,18 +84,25 @@ export async function createMock(overrides: Partial<MockConfig> = {}, options: S
     fileSystem: options.stateFileSystem,
     journaledCustomersMax: options.stateJournaledCustomersMax,
   });
-  for (const gone of stored.filter((application) => application.sandbox === undefined && !config.apps.some((configured) => configured.clientKey === application.clientKey))) {
-    warn(`${config.stateFile} holds the customers of an application no longer in the config's apps (client key ${gone.clientKey}); they are dropped`);
-  }
-  // A reset goes back to what the mock started with: the loaded state, when there was one.
-  const data = {
-    initial: customers,
-    appCustomers: appCustomers(config, spec, stored),
-    sandboxes: stored.flatMap(({ sandbox, customers }) => (sandbox ? [{ ...sandbox, customers }] : [])),
-  };
   // In this order: the applications, then the state journaling their changes, then the app whose
-  // writes wait for the state.
-  const tenancy = await createTenancy(config, data, engineOptions);
+  // writes wait for the state. Until the state is attached, a failure (an app's data file that does
+  // not load) gives it up.
+  let tenancy: Tenancy;
+  try {
+    for (const gone of stored.filter((application) => application.sandbox === undefined && !config.apps.some((configured) => configured.clientKey === application.clientKey))) {
+      warn(`${config.stateFile} holds the customers of an application no longer in the config's apps (client key ${gone.clientKey}); they are dropped`);
+    }
+    // A reset goes back to what the mock started with: the loaded state, when there was one.
+    const data = {
+      initial: customers,
+      appCustomers: appCustomers(config, spec, stored),
+      sandboxes: stored.flatMap(({ sandbox, customers }) => (sandbox ? [{ ...sandbox, customers }] : [])),
+    };
+    tenancy = await createTenancy(config, data, engineOptions);
+  } catch (error) {
+    abandon();
+    throw error;
+  }
   const state = await attach(tenancy.applications);
   const engine = serveTenancy(tenancy, { ...engineOptions, whenDurable: () => state.barrier() });
   const dataSource = loaded ? `state file ${config.stateFile}` : config.dataFile !== undefined ? `data file ${config.dataFile}` : `seed ${config.seed}`;
@@ -117,6 +124,10 @@ export async function startMock(overrides: Partial<MockConfig> = {}, options: St
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    // The port is taken: the state (and its lock) is given up for the next start.
+    await mock.state?.close();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

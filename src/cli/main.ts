@@ -7,8 +7,10 @@ import { UNLIMITED_RATE, type MockConfig } from '../config/mock-config.js';
 import { InvalidDataSetError } from '../domain/errors.js';
 import { startMock } from '../node-mock.js';
 import { formatDataSet } from '../store/data-file.js';
+import { FSYNC_PROMISES } from '../store/fsync-policy.js';
 import { UnwritableStateError } from '../store/durable-state.js';
 import { StateFileError } from '../store/state-format.js';
+import { StateLockedError } from '../store/state-lock.js';
 import { seededCustomers } from '../store/seeded-customers.js';
 import { callerDirectory } from './caller-path.js';
 import { HELP, parseCommand, PROXY_HELP, UsageError } from './options.js';
@@ -86,7 +88,7 @@ function banner(url: string, { config, configFile }: { config: MockConfig; confi
   return `customers-mock listening on ${url} (${local ? 'this machine only' : `bound to ${config.host}: reachable from the network`})
   customers:     ${count.toLocaleString('en-US')} from ${source}
   config file:   ${configFile ?? `none (no ./${CONFIG_FILE_NAME} here; --config FILE names one)`}
-  state file:    ${config.stateFile === undefined ? 'none: changes last until the mock stops (--state FILE keeps them)' : `${resolve(config.stateFile)} (every change saved)`}
+  state file:    ${config.stateFile === undefined ? 'none: changes last until the mock stops (--state FILE keeps them)' : `${resolve(config.stateFile)} (every change saved)\n  fsync:         ${config.fsync}: ${FSYNC_PROMISES[config.fsync]}`}
   client key:    ${config.clientKey}
   client secret: ${config.clientSecret}
   rate limit:    ${config.rateLimit === 0 ? `off (X-RateLimit-Limit: ${UNLIMITED_RATE}, a window no client uses up)` : `${config.rateLimit} requests/minute per client key`}
@@ -112,6 +114,11 @@ function simulation(config: MockConfig): string {
 }
 
 main().catch((error: unknown) => {
+  // Exit 2, as for a usage error: the command cannot work as given, whereas the state is fine.
+  if (error instanceof StateLockedError) {
+    process.stderr.write(`customers-mock: ${error.message}\n`);
+    process.exit(2);
+  }
   if (error instanceof UsageError) {
     const helpCommand = process.argv[2] === 'proxy' ? 'customers-mock proxy --help' : 'customers-mock --help';
     process.stderr.write(`customers-mock: ${error.message}\nRun ${helpCommand} for the options.\n`);

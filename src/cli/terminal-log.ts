@@ -1,6 +1,7 @@
 import { pino, type Level } from 'pino';
 import pretty from 'pino-pretty';
 import type { MockConfig } from '../config/mock-config.js';
+import { targetRedactor } from '../domain/redaction.js';
 
 export interface TerminalLogOptions {
   /** Values that must never be printed, wherever a client puts them. */
@@ -9,10 +10,6 @@ export interface TerminalLogOptions {
   readonly destination?: NodeJS.WritableStream;
   readonly colorize?: boolean;
 }
-
-/** Query parameters whose values are secrets by their name alone. */
-const SECRET_NAME = /key|secret|token|password|passwd|auth|signature|credential/i;
-const REDACTED = '[redacted]';
 
 /** What a line shows of a request the mock answered. */
 export interface PrintedRequest {
@@ -38,21 +35,18 @@ export function terminalLog(options: TerminalLogOptions): (request: PrintedReque
     translateTime: 'SYS:HH:MM:ss.l',
   });
   const logger = pino({ base: undefined, level: 'info' }, stream);
-  const scrub = scrubber([options.credentials.clientKey, options.credentials.clientSecret]);
+  // The requests come masked from the request log's recording already; masked here too, so that
+  // the printed line holds no credential whoever calls this.
+  const redact = targetRedactor([options.credentials.clientKey, options.credentials.clientSecret]);
   return (entry) => {
     const { method, status, durationMs } = entry;
     // Decoded, as a reader wants it (`name=john d`): the line is for eyes, not for replaying.
-    const path = scrub(safeDecode(entry.path));
-    const query = Object.entries(entry.query).map(([name, value]): [string, string] => [
-      scrub(name),
-      SECRET_NAME.test(name) ? REDACTED : scrub(value),
-    ]);
+    const path = safeDecode(redact.path(entry.path));
+    const given = new URLSearchParams(entry.query).toString();
+    const query = [...new URLSearchParams(redact.search(given === '' ? '' : `?${given}`))];
     const target = query.length > 0 ? `${path}?${query.map(([name, value]) => `${name}=${value}`).join('&')}` : path;
-    // Scrubbed once more as a whole, in case a credential straddles the joins.
-    logger[levelOf(status)](
-      { method, path, query: Object.fromEntries(query), status, durationMs },
-      scrub(`${method} ${target} ${status} ${durationMs.toFixed(1)} ms`),
-    );
+    // Masked once more as a whole, in case a credential straddles the joins.
+    logger[levelOf(status)]({ method, path, query: Object.fromEntries(query), status, durationMs }, redact.text(`${method} ${target} ${status} ${durationMs.toFixed(1)} ms`));
   };
 }
 
@@ -60,12 +54,6 @@ function levelOf(status: number): Level {
   if (status >= 500) return 'error';
   if (status >= 400) return 'warn';
   return 'info';
-}
-
-/** Replaces every occurrence of each secret, longest first so none survives inside another. */
-export function scrubber(secrets: readonly string[]): (text: string) => string {
-  const ordered = secrets.filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
-  return (text) => ordered.reduce((scrubbed, secret) => scrubbed.replaceAll(secret, REDACTED), text);
 }
 
 function safeDecode(text: string): string {

@@ -34,7 +34,7 @@ export const MOCK_OPTIONS = [
     key: 'fsync',
     kind: oneOf('WHEN', FSYNC_POLICIES),
     default: DEFAULT_FSYNC,
-    help: `with --state: batch acknowledges a write once its journal record is written (a crash of the mock loses nothing acknowledged) and flushes the journal to the disk every ${BATCH_SYNC_MS} ms; always flushes it before each acknowledgement (a power loss loses nothing acknowledged either)`,
+    help: `with --state: batch acknowledges a write once its journal record is written and flushes the journal to the disk every ${BATCH_SYNC_MS} ms (a kill -9 or crash of the mock loses nothing acknowledged; a power loss or OS crash can lose the last ${BATCH_SYNC_MS} ms); always flushes it before each acknowledgement (a power loss loses nothing acknowledged either)`,
   }),
   option({ flag: 'client-key', key: 'clientKey', env: 'MOCK_CLIENT_KEY', kind: text('KEY'), default: 'mock-client-key', help: 'accepted x-client-key' }),
   option({
@@ -44,6 +44,13 @@ export const MOCK_OPTIONS = [
     kind: text('S'),
     default: 'mock-client-secret',
     help: 'accepted x-client-secret',
+  }),
+  option({
+    flag: 'docs-credentials',
+    key: 'docsCredentials',
+    kind: onOff(),
+    default: false,
+    help: 'let /docs pre-fill --client-key and --client-secret for "Try it out", for anyone who can open the page; the built-in demo credentials are pre-filled anyway, others are asked for',
   }),
   option({ flag: 'app-id', key: 'appId', kind: text('ID'), default: 'app_customers_mock', help: 'the appId of the customers', generate: true }),
   option({
@@ -102,7 +109,9 @@ export const MOCK_OPTIONS = [
     flag: 'max-sandbox-customers',
     key: 'maxSandboxCustomers',
     kind: wholeNumber(0, 10_000_000),
-    default: 100_000,
+    // With --max-sandboxes at 100: at about 25 MiB a sandbox of 20,000 (bench/RESULTS.md), the
+    // sandboxes a mock can hold by default fit in 4 GB.
+    default: 20_000,
     help: 'customers a sandbox holds at most',
   }),
   option({

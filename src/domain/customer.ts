@@ -1,4 +1,5 @@
 import { CUSTOMER_DEFAULTS, CUSTOMER_FIELDS } from '../openapi/contract-facts.generated.js';
+import { ITEMS_PER_YIELD, runAll, type SlicedWork } from './slices.js';
 import type { components } from '../openapi/openapi-types.js';
 
 // Every type here is generated from the OpenAPI document (`npm run types:openapi`); none is retyped.
@@ -86,10 +87,16 @@ export function emailKey(email: string): string {
  * case-insensitively). Empty when the set can be loaded.
  */
 export function findClashes(customers: readonly Customer[]): string[] {
+  return runAll(findingClashes(customers));
+}
+
+/** `findClashes` as work in slices (see slices.ts). */
+export function* findingClashes(customers: readonly Customer[]): SlicedWork<string[]> {
   const problems: string[] = [];
   const ids = new Set<string>();
   const emails = new Set<string>();
   for (const [index, customer] of customers.entries()) {
+    if (index % ITEMS_PER_YIELD === 0) yield;
     const id = idKey(customer.id);
     if (ids.has(id)) problems.push(`[${index}].id ${customer.id} is used twice`);
     ids.add(id);

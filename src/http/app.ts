@@ -5,9 +5,9 @@ import { operationIds, toRouterPath } from '../openapi/index.js';
 import type { WhenDurable } from '../store/durable-state.js';
 import type { Applications } from '../tenancy/applications.js';
 import type { RequestLog } from '../tenancy/request-log.js';
-import { windowLimit, type MockConfig } from '../config/mock-config.js';
+import { DEFAULT_CONFIG, windowLimit, type MockConfig } from '../config/mock-config.js';
 import { identifyCaller, requireCredentials } from './auth.js';
-import { mountDocs, type DocsAssetReader } from './docs.js';
+import { credentialsForDocs, mountDocs, type DocsAssetReader } from './docs.js';
 import { corsFor } from './cors.js';
 import { acknowledgeWhenDurable } from './durability.js';
 import { HttpError, toHttpError } from './errors.js';
@@ -18,6 +18,7 @@ import { isOperationId, operationEndpoint, type OperationHandlers } from './oper
 import { pipeline, type Endpoint, type Step } from './pipeline.js';
 import { rateLimit } from './rate-limit.js';
 import { recordRequests, type RequestObserver } from './record-requests.js';
+import { targetRedactor } from '../domain/redaction.js';
 import { Responses, type ResponseClass } from './responses.js';
 import { adminHandlers } from './routes/admin.js';
 import { customerHandlers } from './routes/customers.js';
@@ -77,11 +78,13 @@ export function createApp(deps: AppDeps): HttpLayer {
   const answerError = (error: Error, c: Context): Response => responses.error(c, toHttpError(error));
   // Anything thrown outside a pipeline takes the same path, not Hono's plain-text 500.
   app.onError(answerError);
+  // What the logs and answers may show of a request's target: credentials a client put in it masked.
+  const redact = targetRedactor(applications.credentials());
   // Every request (API, docs, unknown paths) is logged and has its URL length checked, and gets
   // CORS when it is on. Each route is one pipeline, not app-wide middleware plus the route's own:
   // see pipeline() for why.
   const everyRequest: Step[] = [
-    recordRequests(applications, clock, deps.observers ?? []),
+    recordRequests(applications, clock, deps.observers ?? [], redact),
     identifyCaller(applications),
     limitRequestTarget(),
   ];
@@ -117,15 +120,16 @@ export function createApp(deps: AppDeps): HttpLayer {
   // its handler, unrouted; a handler the document never had is a mistake.
   for (const id of operationIds(spec.spec.asWritten)) unhandled.delete(id);
   if (unhandled.size > 0) throw new Error(`Handlers without an operation in the OpenAPI document: ${[...unhandled].join(', ')}`);
-  mountDocs(app, { document: spec.spec.raw, credentials: config, assets: deps.docsAssets }, responses, (endpoint) => serve([], endpoint));
+  mountDocs(app, { document: spec.spec.raw, credentials: credentialsForDocs(config, DEFAULT_CONFIG), assets: deps.docsAssets }, responses, (endpoint) => serve([], endpoint));
 
   // Like the real API (NestJS), a wrong method on a known path is an unknown route.
   app.notFound(
     serve([], (c) => {
-      throw new HttpError(404, `Cannot ${c.req.method} ${new URL(c.req.url).pathname}`);
+      throw new HttpError(404, `Cannot ${c.req.method} ${redact.path(new URL(c.req.url).pathname)}`);
     }),
   );
 
   const own = applications.own;
   return { app, applications, requestLog: { list: () => own.requests(), clear: () => own.clearRequests() }, reset: () => applications.resetAll() };
 }
+

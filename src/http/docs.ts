@@ -9,8 +9,11 @@ import type { Responses } from './responses.js';
 export interface DocsDeps {
   /** The document as written, `$ref`s intact. */
   readonly document: OpenApiDocument;
-  /** What the page pre-fills, so "Try it out" works against this mock at once. */
-  readonly credentials: Credentials;
+  /**
+   * What the page pre-fills, so "Try it out" works against this mock at once; undefined when
+   * the page must ask for them (see `credentialsForDocs`).
+   */
+  readonly credentials: Credentials | undefined;
   /**
    * Swagger UI's files by name (see docs-assets.ts, which reads them from disk). Without them, as
    * in process, only the document is served: the page is for people with a browser and a server.
@@ -41,7 +44,7 @@ function assetPath(name: string): string {
  * `withAppSteps` puts each behind the steps every request of the app passes (the request log...).
  */
 export function mountDocs(app: Hono, deps: DocsDeps, responses: Responses, withAppSteps: (endpoint: Endpoint) => Endpoint): void {
-  const prefill = securityPrefill(deps.document, deps.credentials);
+  const prefill = deps.credentials === undefined ? {} : securityPrefill(deps.document, deps.credentials);
   // The rules go into the descriptions at the first request for the document, not at start-up:
   // most mocks never serve it, and copying the document costs a cold start.
   let described: OpenApiDocument | undefined;
@@ -80,6 +83,16 @@ export function servedDocument(document: OpenApiDocument, selfUrl: string): Open
   const self: oas31.ServerObject = { url: selfUrl, description: 'This customers-mock (the address this document was fetched from)' };
   const others = (document.servers ?? []).filter((server) => server.url !== selfUrl);
   return { ...document, servers: [self, ...others] };
+}
+
+/**
+ * The credentials `/docs` may show: the page needs none to open, so whoever reaches the mock would
+ * read them. The built-in demo pair is no secret (the README prints it); credentials of one's own
+ * are pre-filled only when asked (`--docs-credentials`), else "Try it out" asks for them.
+ */
+export function credentialsForDocs(config: Credentials & { readonly docsCredentials: boolean }, demo: Credentials): Credentials | undefined {
+  const isDemo = config.clientKey === demo.clientKey && config.clientSecret === demo.clientSecret;
+  return isDemo || config.docsCredentials ? config : undefined;
 }
 
 /**
@@ -156,7 +169,7 @@ function docsPage(title: string, prefill: Record<string, string>): string {
             function AuthorizeWithState(props) {
               return h('div', { className: 'auth-state' },
                 h('span', { className: props.isAuthorized ? 'auth-state__label authorised' : 'auth-state__label', role: 'status' },
-                  props.isAuthorized ? "Authorised: requests carry this mock's credentials" : 'Not authorised'),
+                  props.isAuthorized ? "Authorised: requests carry this mock's credentials" : 'Not authorised: Authorize asks for the client key and secret'),
                 h(AuthorizeBtn, props));
             },
         },

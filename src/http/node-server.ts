@@ -32,9 +32,13 @@ export interface NodeServer {
  */
 export function createNodeServer(app: Hono, options: NodeServerOptions): NodeServer {
   const malformed = () => errorResponse(new HttpError(400, 'The request URL or Host header is missing or malformed'));
+  const httpVersionUnsupported = () => errorResponse(new HttpError(400, 'The request line names no HTTP version (HTTP/0.9 is not supported)'));
   const listener = getRequestListener((request, env) => {
     // HTTP/1.1 requires a Host header (Node's own check answers with a bare status line, so it is off).
     if (env.incoming.httpVersion === '1.1' && env.incoming.headers.host === undefined) return malformed();
+    // A request line without a version (HTTP/0.9, which has no headers or status line): Node reads
+    // it as a request all the same; it is refused, and the connection closed.
+    if (env.incoming.httpVersionMajor === 0) return closing(httpVersionUnsupported());
     // @hono/node-server trusts a Host header made of host characters (`.0.0.1`) and builds a URL
     // nothing can parse; every route parses it, so such a request stops here, and the others
     // hand their parsed URL on (see requestUrl).
@@ -65,9 +69,11 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
     const status = protocolErrorStatus(error.code);
     const answer = () => writeRawError(socket, new HttpError(status, protocolErrorMessage(status)));
     // Garbage pipelined after a request that is still being served: that request is answered
-    // first (its write may already be done), then the error. A timeout cannot wait.
+    // first (its write may already be done), then the error. A timeout cannot wait, nor can a
+    // request whose own body is malformed (a chunk size of `zz`, `-5` or past 2^64): it would
+    // wait for the rest of a body that never comes, until the request timeout.
     const inFlight = responseOn(socket);
-    if (inFlight && !inFlight.writableEnded && status !== 408) inFlight.once('close', answer);
+    if (inFlight && !inFlight.writableEnded && status !== 408 && inFlight.req.complete) inFlight.once('close', answer);
     else answer();
   });
   // Kept per connection, not per request: keep-alive clients send many requests on each one,
@@ -93,6 +99,12 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
         }
       }),
   };
+}
+
+/** The response, with the connection closed after it. */
+function closing(response: Response): Response {
+  response.headers.set('Connection', 'close');
+  return response;
 }
 
 /** The URL, or undefined when it cannot be parsed (`URL.parse` needs Node 22). */

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { Clock } from '../domain/clock.js';
+import type { TargetRedactor } from '../domain/redaction.js';
 import type { Applications } from '../tenancy/applications.js';
 import { describeRequest, type LoggedRequest, type RecordedRequest } from '../tenancy/request-log.js';
 import type { Step } from './pipeline.js';
@@ -10,16 +11,17 @@ export type RequestObserver = (entry: LoggedRequest) => void;
 
 /**
  * Records every request after its response is decided, in the log the tenancy model keeps for its
- * caller, and tells any observer (the terminal log).
+ * caller, and tells any observer (the terminal log): its path and query with any credential in
+ * them masked by `redact`, for both.
  */
-export function recordRequests(applications: Applications, clock: Clock, observers: readonly RequestObserver[]): Step {
+export function recordRequests(applications: Applications, clock: Clock, observers: readonly RequestObserver[], redact: TargetRedactor): Step {
   let sequence = 0;
   const record = (c: Context, started: number, at: number): void => {
     const url = requestUrl(c);
     const recorded: RecordedRequest = {
       method: c.req.method,
-      path: url.pathname,
-      search: url.search,
+      path: redact.path(url.pathname),
+      search: redact.search(url.search),
       status: c.res.status,
       at,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,

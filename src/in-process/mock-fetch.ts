@@ -23,6 +23,7 @@ const NODE_ONLY = {
   state: 'state is kept in files by the server only',
   fsync: 'state is kept in files by the server only',
   log: 'the server prints its request log; in process read it at /__admin/requests',
+  'docs-credentials': 'the docs page (/docs) is the server\'s; in process there is none',
 } as const;
 
 type InProcessEntry = Exclude<(typeof MOCK_OPTIONS)[number], { flag: keyof typeof NODE_ONLY }>;
@@ -32,7 +33,7 @@ const IN_PROCESS_KEYS = IN_PROCESS_TABLE.map(fileKey);
 /**
  * The server's options, with the names and values its config file has (`rateLimit: 0`,
  * `latency: '100-400'`, `cors: '*'`), derived from the option table, except those that need Node
- * (`port`, `host`, `data`, `state`, `fsync`, `log`); and what only in-process use has.
+ * (`port`, `host`, `data`, `state`, `fsync`, `log`, `docsCredentials`); and what only in-process use has.
  */
 export type MockFetchOptions = Omit<WrittenValues<InProcessEntry>, 'apps'> & {
   /** Applications beside the mock's own, as the config file's `apps`, each generated from its seed and count (no data files in process). */

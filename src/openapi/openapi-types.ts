@@ -168,7 +168,7 @@ export interface paths {
          *
          *     Only the mock's own credentials (`--client-key`) may create, list or delete sandboxes (403
          *     otherwise). Limits, each named with its value in the error: at most `--max-sandboxes`
-         *     (default 100) at once, else 409; at most `--max-sandbox-customers` (default 100,000)
+         *     (default 100) at once, else 409; at most `--max-sandbox-customers` (default 20,000)
          *     customers in a sandbox, here or later, else 413. A sandbox that no request has used for
          *     `--sandbox-idle-minutes` (default 60) is deleted, and its credentials get 401 from then on.
          *
@@ -561,7 +561,8 @@ export interface components {
         "X-RateLimit-Reset": number;
         /**
          * @description `true` when this response is the replay of an earlier request with the same
-         *     `idempotency-key` (a mock extension; nothing was written this time).
+         *     `idempotency-key` (a mock extension; nothing was written this time). A retry sent while
+         *     the first request is still being served waits for its answer, then replays it.
          */
         "Idempotent-Replayed": "true";
         /** @description Seconds to wait before the next request. */

@@ -4,6 +4,7 @@ import {
   emailKey,
   idKey,
   findClashes,
+  findingClashes,
   newCustomer,
   type CreateCustomerInput,
   type Customer,
@@ -15,7 +16,8 @@ import { DOCUMENT_SPELLING, type CustomerWire } from '../domain/customer-wire.js
 import { DOCUMENT_LIST_RULES, formatPage, isGiven, matches, orderTime, type ListQuery, type ListRules } from '../domain/query.js';
 import { JsonCache } from './json-cache.js';
 import { NameIndex } from './name-index.js';
-import { OrderedEntries, type Entry } from './ordered-entries.js';
+import { compareEntries, OrderedEntries, type Entry } from './ordered-entries.js';
+import { ITEMS_PER_YIELD, runAll, runInSlices, sortInSlices, type SlicedWork } from '../domain/slices.js';
 
 export interface StoreOptions {
   readonly clock: Clock;
@@ -91,6 +93,18 @@ export class CustomerStore {
   }
 
   /**
+   * Fills a store nobody reads yet (a sandbox being made) in slices of a few milliseconds, so that
+   * other tenants are answered meanwhile; `checked` as for `replaceAllChecked`. Its listeners are
+   * not told: the store's creator tells of it as a whole.
+   */
+  async fillInSlices(customers: readonly Customer[], checked: boolean): Promise<void> {
+    if (customers.length > this.capacity) throw new CustomerLimitError(this.capacity);
+    const problems = checked ? [] : await runInSlices(findingClashes(customers));
+    if (problems.length > 0) throw new InvalidDataSetError(problems);
+    await runInSlices(this.loading(customers, true));
+  }
+
+  /**
    * `replaceAll` for a set already known to have no clashing ids or emails (checked when it was
    * read, generated so, or written by the mock with checksums that hold): at a million customers
    * the check costs seconds of a start-up or a reset.
@@ -123,6 +137,11 @@ export class CustomerStore {
   }
 
   private load(customers: readonly Customer[]): void {
+    runAll(this.loading(customers, false));
+  }
+
+  /** Loading the customers in place of the store's, as work that yields every few hundred customers (when `sliced`). */
+  private *loading(customers: readonly Customer[], sliced: boolean): SlicedWork<void> {
     this.byId.clear();
     this.byEmail.clear();
     this.byStatus.clear();
@@ -130,23 +149,27 @@ export class CustomerStore {
     this.served.clear();
     // As few passes over the customers as can be: at a million, each costs a cache miss per customer.
     const entries: Entry[] = [];
-    const nameGroups = this.names.addAll(customers);
+    const nameGroupOf = this.names.adder();
     for (let i = 0; i < customers.length; i++) {
       const customer = customers[i]!;
-      const entry = this.entryOf(customer, nameGroups[i]);
+      const entry = this.entryOf(customer, nameGroupOf(customer));
       entries.push(entry);
       this.byId.set(idKey(customer.id), entry);
       if (customer.email !== null) this.byEmail.set(emailKey(customer.email), entry);
+      if (sliced && i % ITEMS_PER_YIELD === 0) yield;
     }
-    this.all.reset(entries);
-    // Taken from the sorted whole, each status list is already in order: its reset sort is one pass.
+    yield* sortInSlices(entries, compareEntries, sliced);
+    yield* this.all.filling(entries, sliced);
+    // Taken from the sorted whole, each status list is already in order.
     const perStatus = new Map<CustomerStatus, Entry[]>();
-    for (const entry of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       const list = perStatus.get(entry.customer.status);
       if (list) list.push(entry);
       else perStatus.set(entry.customer.status, [entry]);
+      if (sliced && i % ITEMS_PER_YIELD === 0) yield;
     }
-    for (const [status, list] of perStatus) this.statusIndex(status).reset(list);
+    for (const [status, list] of perStatus) yield* this.statusIndex(status).filling(list, sliced);
   }
 
   get(id: string): Customer | undefined {
@@ -228,7 +251,7 @@ export class CustomerStore {
   }
 
   /**
-   * Registers the customer's name (unless `nameGroup` says where `NameIndex.addAll` counted it); the
+   * Registers the customer's name (unless `nameGroup` says where `NameIndex.adder` counted it); the
    * entry must then be inserted, or its group released.
    */
   private entryOf(customer: Customer, nameGroup = this.names.add(customer)): Entry {

@@ -39,11 +39,12 @@ export function temporaryFileOf(path: string, pid: number): string {
 
 /**
  * Removes the temporary siblings that a process killed between writing and renaming left behind
- * (they hold no state the file lacks: the rename never happened). A live process's is kept.
+ * (they hold no state the file lacks: the rename never happened): `path`'s own, and those of the
+ * files named after it (a new journal's, `path.journal.N.<pid>.tmp`). A live process's are kept.
  */
 export function removeAbandonedTemporaryFiles(path: string): void {
   const folder = dirname(path);
-  const pattern = new RegExp(`^${escapeRegExp(basename(path))}\\.(\\d+)\\.tmp$`);
+  const pattern = new RegExp(`^${escapeRegExp(basename(path))}\\.(?:[\\w.]+\\.)?(\\d+)\\.tmp$`);
   for (const name of readdirSync(folder)) {
     const pid = Number(pattern.exec(name)?.[1]);
     if (Number.isInteger(pid) && !isRunning(pid)) rmSync(join(folder, name), { force: true });
@@ -54,7 +55,8 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function isRunning(pid: number): boolean {
+/** Whether process `pid` is alive (on this machine): what tells an abandoned file from a live process's. */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

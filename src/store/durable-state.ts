@@ -3,10 +3,12 @@ import { basename, dirname, join } from 'node:path';
 import { asError } from '../caught-error.js';
 import type { Customer } from '../domain/customer.js';
 import { removeAbandonedTemporaryFiles, temporaryFileOf, type CustomerCheck } from './data-file.js';
-import type { FsyncPolicy } from './fsync-policy.js';
-import { Journal, type JournalOptions } from './journal.js';
+import { FSYNC_PROMISES, type FsyncPolicy } from './fsync-policy.js';
+import { Journal, journalPath, type JournalOptions } from './journal.js';
+import { JournalReachWriter, reachFileOf, readJournalReach, type JournalReach } from './journal-reach.js';
 import { applyAt, installSnapshot, isRecord, readSnapshot, writeSnapshot, type LoadedSnapshot } from './snapshot.js';
 import { nodeFileSystem, type StateFileSystem } from './state-file-system.js';
+import { StateLock } from './state-lock.js';
 import { decodeLine, parseHeader, readLines, StateFileError, type StateRecord } from './state-format.js';
 import {
   ApplicationsReplay,
@@ -81,6 +83,8 @@ export interface OpenedState {
    * state yet, first saves them as the first snapshot. Before the mock serves anything.
    */
   readonly attach: (applications: JournaledApplications) => Promise<DurableState>;
+  /** Gives the state up without attaching (the mock could not be made): its lock is released. */
+  readonly abandon: () => void;
 }
 
 /**
@@ -127,6 +131,8 @@ export class DurableState {
     private readonly options: DurableStateOptions,
     private snapshotBytes: number,
     private readonly applications: JournaledApplications,
+    private readonly lock: StateLock,
+    private readonly reach: JournalReachWriter,
     /** Client keys of the applications the loaded state holds. */
     stored: ReadonlySet<string>,
   ) {
@@ -160,6 +166,17 @@ export class DurableState {
   static async open(stateFile: string, options: DurableStateOptions): Promise<OpenedState> {
     const fileSystem = options.fileSystem ?? nodeFileSystem;
     await assertWritable(fileSystem, stateFile);
+    const lock = await StateLock.acquire(stateFile, options.warn);
+    try {
+      return await DurableState.openLocked(stateFile, options, fileSystem, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /** `open`, once this process holds the state's lock: released when attaching fails, or at `close`. */
+  private static async openLocked(stateFile: string, options: DurableStateOptions, fileSystem: StateFileSystem, lock: StateLock): Promise<OpenedState> {
     const journals = journalsOf(stateFile);
     if (!existsSync(stateFile)) {
       if (journals.length > 0) {
@@ -169,13 +186,15 @@ export class DurableState {
         customers: options.initial(),
         applications: [],
         loaded: false,
-        attach: async (applications) => {
+        abandon: () => lock.release(),
+        attach: releasingOnFailure(lock, async (applications) => {
           // From the stores, so the snapshot is in list order: the next start's sort is one pass.
           const { bytes } = await saveSnapshot(fileSystem, stateFile, 1, applications.contents());
-          const journal = await Journal.open(stateFile, 1, undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-          const state = new DurableState(stateFile, journal, fileSystem, options, bytes, applications, new Set(applications.contents().flatMap(({ clientKey }) => clientKey ?? [])));
+          const reach = new JournalReachWriter(stateFile, fileSystem, options.warn);
+          const journal = await Journal.open(stateFile, 1, undefined, journalOptions(fileSystem, options, reach, () => state.compactIfDue()));
+          const state = new DurableState(stateFile, journal, fileSystem, options, bytes, applications, lock, reach, new Set(applications.contents().flatMap(({ clientKey }) => clientKey ?? [])));
           return state;
-        },
+        }),
       };
     }
 
@@ -185,7 +204,7 @@ export class DurableState {
     for (const replay of replays) {
       if (replay.tornAt === undefined) continue;
       truncateSync(replay.path, replay.tornAt);
-      options.warn(`${replay.path}: cut off a torn record at byte ${replay.tornAt} (${replay.tornBytes} bytes of a write that was never acknowledged)`);
+      options.warn(`${replay.path}: cut off a torn record at byte ${replay.tornAt} (${replay.tornBytes} bytes): ${tornRecordMeaning(replay.fsync)}`);
     }
     for (const obsolete of journals.filter((journal) => journal.generation < snapshot.generation)) await fileSystem.remove(obsolete.path);
     removeAbandonedTemporaryFiles(stateFile);
@@ -195,15 +214,18 @@ export class DurableState {
       customers: loaded.customers,
       applications: loaded.applications,
       loaded: true,
-      attach: async (applications) => {
+      abandon: () => lock.release(),
+      attach: releasingOnFailure(lock, async (applications) => {
         const last = replays.at(-1);
         const generation = last?.generation ?? snapshot.generation;
-        const journal = await Journal.open(stateFile, generation, last?.size || undefined, journalOptions(fileSystem, options, () => state.compactIfDue()));
-        const state = new DurableState(stateFile, journal, fileSystem, options, statSync(stateFile).size, applications, stored);
-        // An older state file, or a compaction a crash interrupted: fold it into one snapshot now.
-        if (snapshot.legacy || replays.length > 1) setImmediate(() => void state.compact());
+        const reach = new JournalReachWriter(stateFile, fileSystem, options.warn);
+        const journal = await Journal.open(stateFile, generation, last?.size, journalOptions(fileSystem, options, reach, () => state.compactIfDue()));
+        const state = new DurableState(stateFile, journal, fileSystem, options, statSync(stateFile).size, applications, lock, reach, stored);
+        // An older state file (or one holding sandbox secrets in clear), or a compaction a crash
+        // interrupted: fold it into one snapshot now.
+        if (snapshot.legacy || replays.length > 1 || loaded.secretsInClear) setImmediate(() => void state.compact());
         return state;
-      },
+      }),
     };
   }
 
@@ -229,7 +251,12 @@ export class DurableState {
   /** Waits for a compaction under way, then writes what is queued and closes the journal. */
   async close(): Promise<void> {
     await this.compacting;
-    await this.journal.close();
+    try {
+      await this.journal.close();
+      await this.reach.settled();
+    } finally {
+      this.lock.release();
+    }
   }
 
   /** Runs `write` after the snapshot being written, if any: two at once could install out of order. */
@@ -286,6 +313,8 @@ interface LoadedState {
   readonly applications: LoadedApplication[];
   readonly snapshot: LoadedSnapshot;
   readonly replays: Replay[];
+  /** A sandbox's secret was in clear (files before version 4). */
+  readonly secretsInClear: boolean;
 }
 
 /**
@@ -295,15 +324,43 @@ interface LoadedState {
 export function loadState(stateFile: string, check: CustomerCheck, journals = journalsOf(stateFile)): LoadedState {
   const replay = new ApplicationsReplay();
   const snapshot = readSnapshot(stateFile, check, (record) => replay.applySnapshotRecord(record));
-  const replays = journals
-    .filter((journal) => journal.generation >= snapshot.generation)
-    .map((journal) => replayJournal(journal.path, journal.generation, (record) => replay.applyJournalRecord(record)));
+  const reach = readJournalReach(stateFile);
+  const replayed = journals.filter((journal) => journal.generation >= snapshot.generation);
+  if (reach !== undefined && reach.generation >= snapshot.generation && !replayed.some((journal) => journal.generation === reach.generation)) {
+    throw new StateFileError(
+      journalPath(stateFile, reach.generation),
+      0,
+      `missing, but it was on the disk with ${reach.bytes} bytes (${reachFileOf(stateFile)} says so): restore it, or remove ${reachFileOf(stateFile)} to start without the writes it held`,
+    );
+  }
+  const replays = replayed.map((journal) =>
+    replayJournal(stateFile, journal, reach?.generation === journal.generation ? reach : undefined, (record) => replay.applyJournalRecord(record)),
+  );
   const applications = [...replay.others].map(([clientKey, { sandbox, replay: customers }]) => ({ clientKey, sandbox, customers: customers.customers }));
-  return { customers: replay.own.customers, applications, snapshot, replays };
+  return { customers: replay.own.customers, applications, snapshot, replays, secretsInClear: replay.secretsInClear };
 }
 
-function journalOptions(fileSystem: StateFileSystem, options: DurableStateOptions, afterWrite: () => void): JournalOptions {
-  return { fileSystem, fsync: options.fsync, warn: options.warn, afterWrite };
+/** `attach`, giving the state's lock up when it fails: no process would hold the state then. */
+function releasingOnFailure(lock: StateLock, attach: OpenedState['attach']): OpenedState['attach'] {
+  return async (applications) => {
+    try {
+      return await attach(applications);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  };
+}
+
+function journalOptions(fileSystem: StateFileSystem, options: DurableStateOptions, reach: JournalReachWriter, afterWrite: () => void): JournalOptions {
+  return { fileSystem, fsync: options.fsync, warn: options.warn, afterWrite, onDurable: (generation, bytes) => reach.reached(generation, bytes) };
+}
+
+/** What a torn last record means, by the policy its journal was written under (unknown before version 4). */
+function tornRecordMeaning(fsync: FsyncPolicy | undefined): string {
+  if (fsync === 'always') return 'a write that was never answered (--fsync always answers a write once it is on the disk)';
+  const policy = fsync === 'batch' ? '' : ' (if the journal was written under --fsync batch)';
+  return `a write a crash interrupted before it was answered; after a power loss or OS crash, it may be one answered in the last moments${policy}: ${FSYNC_PROMISES.batch}`;
 }
 
 /** Creates and removes a file beside the state, as snapshots will: a folder that refuses fails now. */
@@ -329,6 +386,8 @@ function journalsOf(stateFile: string): Array<{ generation: number; path: string
 interface Replay {
   readonly path: string;
   readonly generation: number;
+  /** The policy the journal was written under (from its header; undefined before version 4). */
+  readonly fsync: FsyncPolicy | undefined;
   /** Bytes of whole records, the header included (0 when even the header was torn). */
   readonly size: number;
   /** Where a torn last record starts, when there is one. */
@@ -338,26 +397,39 @@ interface Replay {
 
 /**
  * Replays journal `generation`. A damaged or unfinished record with nothing whole after it is a
- * torn tail (a crash while it was written, so never acknowledged): it is reported for cutting. One
- * with whole records after it is damage, not a crash: an error, since those records were acknowledged.
+ * torn tail (a crash while it was written): it is reported for cutting. One with whole records
+ * after it is damage, not a crash: an error, since those records were acknowledged. So is a
+ * damaged header (a journal takes its name only once its header is on the disk), and a journal
+ * whose whole records end short of the `reach` it was known to have on the disk: it was cut, and
+ * replaying it would silently drop acknowledged writes.
  */
-function replayJournal(path: string, generation: number, apply: (record: StateRecord) => void): Replay {
+function replayJournal(stateFile: string, { path, generation }: { path: string; generation: number }, reach: JournalReach | undefined, apply: (record: StateRecord) => void): Replay {
   let size = 0;
   let tornAt: number | undefined;
   let end = 0;
+  let fsync: FsyncPolicy | undefined;
   for (const line of readLines(path)) {
     end = line.offset + line.bytes.length + (line.complete ? 1 : 0);
     const value = line.complete ? decodeLine(line.bytes) : undefined;
-    if (tornAt !== undefined) {
+    if (line.offset === 0) {
+      const header = parseHeader(path, line, 'journal');
+      if (header.generation !== generation) throw new StateFileError(path, 0, `its header names another generation than its file name (${generation})`);
+      fsync = header.fsync;
+    } else if (tornAt !== undefined) {
       if (value !== undefined) throw new StateFileError(path, tornAt, 'damaged record with whole records after it: the journal is corrupt, not torn by a crash');
-    } else if (line.offset === 0) {
-      if (value === undefined) tornAt = 0;
-      else if (parseHeader(path, line, 'journal').generation !== generation) throw new StateFileError(path, 0, `its header names another generation than its file name (${generation})`);
     } else if (isRecord(value)) applyAt(path, line.offset, apply, value);
     else tornAt = line.offset;
     if (tornAt === undefined) size = end;
   }
-  return { path, generation, size, tornAt, tornBytes: tornAt === undefined ? 0 : end - tornAt };
+  if (size === 0) parseHeader(path, undefined, 'journal');
+  if (reach !== undefined && size < reach.bytes) {
+    throw new StateFileError(
+      path,
+      size,
+      `${tornAt === undefined ? 'the journal ends here' : 'a damaged record starts here'}, short of the ${reach.bytes} bytes it was known to hold on the disk: it was cut or damaged after it was written, which no crash does, and acknowledged writes would be lost (restore the journal; or remove ${reachFileOf(stateFile)} to start from what is left)`,
+    );
+  }
+  return { path, generation, fsync, size, tornAt, tornBytes: tornAt === undefined ? 0 : end - tornAt };
 }
 
 /** Writes a snapshot of `applications` as the state file, before the mock serves anything. */

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { asError, errorCode } from '../caught-error.js';
+import { temporaryFileOf } from './data-file.js';
 import { NotSavedError } from '../domain/errors.js';
 import { BATCH_SYNC_MS, type FsyncPolicy } from './fsync-policy.js';
 import { encodeLine, headerOf, type StateRecord } from './state-format.js';
@@ -36,6 +37,8 @@ export interface JournalOptions {
   readonly warn: (message: string) => void;
   /** Called after each batch is written. */
   readonly afterWrite?: () => void;
+  /** Told, after each fdatasync, that journal `generation` is on the disk up to `bytes`. */
+  readonly onDurable?: (generation: number, bytes: number) => void;
 }
 
 /**
@@ -73,7 +76,7 @@ export class Journal {
 
   /** Opens journal `generation` to append after its first `size` bytes, or creates it when `size` is undefined. */
   static async open(stateFile: string, generation: number, size: number | undefined, options: JournalOptions): Promise<Journal> {
-    const file = size === undefined ? await createJournal(options.fileSystem, stateFile, generation) : { generation, handle: await options.fileSystem.open(journalPath(stateFile, generation), 'r+'), size };
+    const file = size === undefined ? await createJournal(stateFile, generation, options) : { generation, handle: await options.fileSystem.open(journalPath(stateFile, generation), 'r+'), size };
     return new Journal(stateFile, file, options);
   }
 
@@ -159,6 +162,7 @@ export class Journal {
     await this.idle;
     try {
       await this.file.handle.datasync();
+      this.options.onDurable?.(this.file.generation, this.file.size);
     } finally {
       await this.file.handle.close();
     }
@@ -188,6 +192,7 @@ export class Journal {
         else this.unsynced = true;
         this.file.size += bytes.length;
         this.sizes.set(this.file.generation, this.file.size);
+        if (this.options.fsync === 'always') this.options.onDurable?.(this.file.generation, this.file.size);
         this.pending.splice(0, count);
         for (const entry of batch) entry.resolve();
       } catch (error) {
@@ -214,7 +219,7 @@ export class Journal {
   }
 
   private async switchTo(generation: number): Promise<void> {
-    const next = await createJournal(this.options.fileSystem, this.stateFile, generation);
+    const next = await createJournal(this.stateFile, generation, this.options);
     const previous = this.file;
     this.file = next;
     this.unsynced = false;
@@ -228,25 +233,39 @@ export class Journal {
   private async syncBatch(): Promise<void> {
     if (!this.unsynced) return;
     this.unsynced = false;
+    // What is written now; a batch written during the fdatasync is the next one's.
+    const { generation, size } = this.file;
     try {
       await this.file.handle.datasync();
+      if (this.file.generation === generation) this.options.onDurable?.(generation, size);
     } catch (error) {
       this.options.warn(`could not flush ${journalPath(this.stateFile, this.file.generation)} to the disk: ${asError(error).message}`);
     }
   }
 }
 
-async function createJournal(fileSystem: StateFileSystem, stateFile: string, generation: number): Promise<OpenJournal> {
+/**
+ * Creates journal `generation` holding its header, written whole before it takes the journal's
+ * name: a crash leaves no journal with a torn header, so a damaged header is always damage.
+ */
+async function createJournal(stateFile: string, generation: number, options: JournalOptions): Promise<OpenJournal> {
+  const { fileSystem } = options;
   const path = journalPath(stateFile, generation);
-  const handle = await fileSystem.open(path, 'w');
+  const temporary = temporaryFileOf(path, process.pid);
+  const header = Buffer.from(encodeLine(headerOf('journal', generation, undefined, options.fsync)));
+  let handle = await fileSystem.open(temporary, 'w');
   try {
-    const header = Buffer.from(encodeLine(headerOf('journal', generation)));
     await writeFully(handle, header, 0);
     await handle.datasync();
-    await fileSystem.syncFolder(dirname(path));
-    return { generation, handle, size: header.length };
-  } catch (error) {
     await handle.close();
+    await fileSystem.rename(temporary, path);
+    await fileSystem.syncFolder(dirname(path));
+    handle = await fileSystem.open(path, 'r+');
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await fileSystem.remove(temporary);
     throw error;
   }
+  options.onDurable?.(generation, header.length);
+  return { generation, handle, size: header.length };
 }

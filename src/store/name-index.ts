@@ -73,13 +73,13 @@ export class NameIndex {
   }
 
   /**
-   * `add` for each customer, in order: the groups. Within one call no group is freed, so the names
-   * as written (most of them strings the JSON parser shares) find their group again without making
-   * a key string per customer: a million-customer load makes only one per distinct spelling.
+   * `add`, for loading many customers in a row (no group is freed meanwhile): the names as written
+   * (most of them strings the JSON parser shares) find their group again without making a key
+   * string per customer, so a million-customer load makes only one per distinct spelling.
    */
-  addAll(customers: readonly Customer[]): number[] {
+  adder(): (customer: Customer) => number {
     const bySpelling = new Map<string, Map<string, number>>();
-    return customers.map((customer) => {
+    return (customer) => {
       let byLast = bySpelling.get(customer.first_name);
       if (byLast === undefined) bySpelling.set(customer.first_name, (byLast = new Map<string, number>()));
       let group = byLast.get(customer.last_name);
@@ -88,7 +88,7 @@ export class NameIndex {
         byLast.set(customer.last_name, group);
       } else this.count(group, customer.status);
       return group;
-    });
+    };
   }
 
   /** Uncounts a customer added with `add`; a group nobody holds any more is reused. */

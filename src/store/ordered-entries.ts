@@ -1,4 +1,5 @@
 import { compareOrderKeys } from '../domain/query.js';
+import type { SlicedWork } from '../domain/slices.js';
 import type { Customer } from '../domain/customer.js';
 
 /** A customer with the keys the indexes sort and search by, computed once per write. */
@@ -42,11 +43,16 @@ export class OrderedEntries {
     return this.count;
   }
 
-  /** Replaces the contents with entries in any order (the array is sorted in place and not kept). */
-  reset(entries: Entry[]): void {
-    entries.sort(compareEntries);
+  /**
+   * Replaces the contents with `entries`, already in list order (the array is not kept), as work
+   * that yields every few chunks when `sliced`. The contents are whole only once it is done.
+   */
+  *filling(entries: readonly Entry[], sliced: boolean): SlicedWork<void> {
     this.chunks = [];
-    for (let start = 0; start < entries.length; start += CHUNK_SIZE) this.chunks.push(chunkOf(entries.slice(start, start + CHUNK_SIZE)));
+    for (let start = 0; start < entries.length; start += CHUNK_SIZE) {
+      this.chunks.push(chunkOf(entries.slice(start, start + CHUNK_SIZE)));
+      if (sliced && this.chunks.length % 4 === 0) yield;
+    }
     this.count = entries.length;
   }
 

@@ -2,6 +2,7 @@ import type { Faker } from '@faker-js/faker';
 import { faker as baseFaker } from '@faker-js/faker/locale/base';
 import type { Customer, CustomerStatus, CustomerType } from '../domain/customer.js';
 import { emailKey } from '../domain/customer.js';
+import { ITEMS_PER_YIELD, runAll, type SlicedWork } from '../domain/slices.js';
 import { vocabulary } from './vocabulary.generated.js';
 
 // faker with the English words the data set draws on (vocabulary.generated.ts) over its base
@@ -61,6 +62,11 @@ const NEVER_PURCHASED_SHARE = 0.2;
  * string pieces per field, several times the memory a million customers can afford.
  */
 export function generateCustomers(options: SeedOptions): Customer[] {
+  return runAll(generatingCustomers(options));
+}
+
+/** `generateCustomers` as work in slices (see domain/slices.ts): a sandbox's data set is made beside other tenants' requests. */
+export function* generatingCustomers(options: SeedOptions): SlicedWork<Customer[]> {
   const { firstNames, lastNames, domains } = vocabularies(options.seed);
   const random = seededRandom(options.seed);
   const pickStatus = weighted(random, STATUS_WEIGHTS);
@@ -94,6 +100,7 @@ export function generateCustomers(options: SeedOptions): Customer[] {
       updatedAt: iso(updatedAt),
     };
     if ((i + 1) % progressEvery === 0) options.onProgress?.(i + 1, options.count);
+    if ((i + 1) % ITEMS_PER_YIELD === 0) yield;
   }
   options.onProgress?.(options.count, options.count);
   return customers;

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { isJsonObject } from '../json-object.js';
 import { CUSTOMER_FIELDS } from '../openapi/contract-facts.generated.js';
+import type { FsyncPolicy } from './fsync-policy.js';
 
 /**
  * The framing shared by the snapshot and the journal of `--state`: one record per line,
@@ -13,8 +13,10 @@ export const STATE_FORMAT = 'customers-mock-state';
 /**
  * 2: records of other applications (`app`) and sandboxes (`sandbox`, `sandbox-delete`).
  * 3: snapshots keep customers as rows, many to a `customers` record (see snapshot.ts).
+ * 4: a journal's header names the `--fsync` policy it was written under, and `FILE.reached`
+ *    (journal-reach.ts) records how far the journal is known to be on the disk.
  */
-export const STATE_FORMAT_VERSION = 3;
+export const STATE_FORMAT_VERSION = 4;
 
 export type StateFileKind = 'snapshot' | 'journal';
 
@@ -28,6 +30,8 @@ export interface StateHeader {
   readonly records?: number;
   /** Snapshots from version 3: the customer field each value of a customer row is. */
   readonly customerFields?: readonly string[];
+  /** Journals from version 4: the `--fsync` policy its records were acknowledged under. */
+  readonly fsync?: FsyncPolicy;
 }
 
 /**
@@ -135,24 +139,33 @@ export function* readLines(path: string): Generator<Line> {
   }
 }
 
-/** The header of a state file of the expected kind; a file from a newer version is refused by name. */
+/**
+ * The header of a state file of the expected kind. A file from a newer version is refused by its
+ * version, even when the rest of its header (or its framing) is not one this version knows.
+ */
 export function parseHeader(path: string, line: Line | undefined, kind: StateFileKind): StateHeader {
   const value = line?.complete ? decodeLine(line.bytes) : undefined;
-  const damaged = () => new StateFileError(path, 0, `not a ${kind} of customers-mock (its header is missing or damaged)`);
-  if (!isJsonObject(value)) throw damaged();
-  const { format, version, kind: written, generation, records, customerFields } = value;
-  if (format !== STATE_FORMAT || typeof version !== 'number') throw damaged();
-  if (version > STATE_FORMAT_VERSION) {
+  const header = value as Partial<StateHeader> | undefined;
+  const version = header?.version ?? (line === undefined ? undefined : versionReadDespiteDamage(line.bytes));
+  if (typeof version === 'number' && version > STATE_FORMAT_VERSION) {
     throw new StateFileError(
       path,
       0,
       `written by a newer customers-mock (state format version ${version}; this one reads version ${STATE_FORMAT_VERSION}): upgrade customers-mock`,
     );
   }
-  if (written !== kind || typeof generation !== 'number' || !Number.isInteger(generation) || (records !== undefined && typeof records !== 'number') || !hasRowFieldsAsRequired(kind, version, customerFields)) {
-    throw new StateFileError(path, 0, `header does not describe a ${kind}`);
+  if (typeof header !== 'object' || header === null || header.format !== STATE_FORMAT || typeof header.version !== 'number') {
+    const what = line === undefined || line.bytes.length === 0 ? 'it is empty' : line.complete ? 'its checksum or JSON is wrong' : `it ends after ${line.bytes.length} bytes, inside its header`;
+    throw new StateFileError(path, 0, `not a ${kind} of customers-mock: its header is damaged (${what})`);
   }
-  return { format, version, kind, generation, ...(records === undefined ? {} : { records }), ...(customerFields === undefined ? {} : { customerFields }) };
+  if (header.kind !== kind || !Number.isInteger(header.generation) || !hasRowFieldsAsRequired(kind, header.version, header.customerFields)) throw new StateFileError(path, 0, `header does not describe a ${kind}`);
+  return header as StateHeader;
+}
+
+/** The `version` of a header line whose checksum does not hold: a newer format may frame lines otherwise. */
+function versionReadDespiteDamage(bytes: Buffer): number | undefined {
+  const found = /"format":"customers-mock-state","version":(\d+)/.exec(bytes.toString('latin1', 0, 200));
+  return found === null ? undefined : Number(found[1]);
 }
 
 /** A snapshot from version 3 names the fields of its customer rows; no other header does. */
@@ -161,8 +174,8 @@ function hasRowFieldsAsRequired(kind: StateFileKind, version: number, fields: un
   return Array.isArray(fields) && fields.length > 0 && fields.every((field) => typeof field === 'string');
 }
 
-/** The header of a file this version writes (`records` for a snapshot). */
-export function headerOf(kind: StateFileKind, generation: number, records?: number): StateHeader {
+/** The header of a file this version writes (`records` for a snapshot, `fsync` for a journal). */
+export function headerOf(kind: StateFileKind, generation: number, records?: number, fsync?: FsyncPolicy): StateHeader {
   const base = { format: STATE_FORMAT, version: STATE_FORMAT_VERSION, kind, generation } as const;
-  return kind === 'snapshot' ? { ...base, records, customerFields: CUSTOMER_FIELDS } : base;
+  return kind === 'snapshot' ? { ...base, records, customerFields: CUSTOMER_FIELDS } : { ...base, fsync };
 }

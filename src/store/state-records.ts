@@ -1,5 +1,6 @@
 import { idKey, type Customer } from '../domain/customer.js';
 import type { StoreChange } from './customer-store.js';
+import { digestOf, isSecretDigest, type SecretDigest } from './secret-digest.js';
 import type { StateRecord } from './state-format.js';
 
 /**
@@ -21,7 +22,8 @@ export type CustomerRecord =
  */
 export type SandboxIdentity = {
   readonly clientKey: string;
-  readonly clientSecret: string;
+  /** Its secret is never kept: shown once, when it is created (records before version 4 held `clientSecret`). */
+  readonly clientSecretDigest: SecretDigest;
   readonly appId: string;
   /** ISO 8601. */
   readonly createdAt: string;
@@ -122,6 +124,8 @@ export class ApplicationsReplay {
   readonly own = new CustomerReplay();
   /** Every application but the mock's own, by client key; a sandbox with its identity. */
   readonly others = new Map<string, { sandbox: SandboxIdentity | undefined; readonly replay: CustomerReplay }>();
+  /** Set when a record of an older version held a sandbox's secret in clear: the files should be rewritten. */
+  secretsInClear = false;
 
   /** A record of the snapshot; throws on one a snapshot cannot hold. */
   applySnapshotRecord(record: StateRecord): void {
@@ -153,11 +157,14 @@ export class ApplicationsReplay {
   }
 
   private createSandbox(record: Extract<SandboxRecord, { type: 'sandbox' }>): void {
-    const { clientKey, clientSecret, appId, createdAt, customers } = record;
+    const { clientKey, appId, createdAt, customers } = record;
     if (this.others.has(clientKey)) throw new Error(`a second application with the client key ${JSON.stringify(clientKey)}`);
+    const clientSecretDigest = digestFrom(record);
+    if (!isSecretDigest((record as Partial<SandboxIdentity>).clientSecretDigest)) this.secretsInClear = true;
+    if (clientSecretDigest === undefined) throw new Error(`a sandbox record without its secret's digest (${JSON.stringify(clientKey)})`);
     const replay = new CustomerReplay();
     for (const customer of customers) replay.applySnapshotRecord({ type: 'put', customer });
-    this.others.set(clientKey, { sandbox: { clientKey, clientSecret, appId, createdAt }, replay });
+    this.others.set(clientKey, { sandbox: { clientKey, clientSecretDigest, appId, createdAt }, replay });
   }
 
   /** The mock's own customers, or an application's, which a configured application's first record creates. */
@@ -227,4 +234,14 @@ export class CustomerReplay {
     for (const version of latest.values()) if (version !== null) customers.push(version);
     return customers;
   }
+}
+
+/**
+ * The digest of a sandbox record's secret; a record of an older version holds the secret itself,
+ * digested now, so that the next snapshot (written right after such a load) holds it no more.
+ */
+function digestFrom(record: Extract<SandboxRecord, { type: 'sandbox' }>): SecretDigest | undefined {
+  const { clientSecretDigest, clientSecret } = record as Partial<SandboxIdentity> & { readonly clientSecret?: unknown };
+  if (isSecretDigest(clientSecretDigest)) return clientSecretDigest;
+  return typeof clientSecret === 'string' ? digestOf(clientSecret) : undefined;
 }

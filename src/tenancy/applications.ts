@@ -3,7 +3,9 @@ import type { Customer } from '../domain/customer.js';
 import { CustomerLimitError } from '../domain/errors.js';
 import { CustomerStore, type StoreOptions } from '../store/customer-store.js';
 import type { ApplicationChange, ApplicationContents, SandboxIdentity } from '../store/state-records.js';
-import { seededCustomers } from '../store/seeded-customers.js';
+import { digestMatcher, digestOf, type SecretDigest } from '../store/secret-digest.js';
+import { seedingCustomers } from '../store/seeded-customers.js';
+import { runInSlices } from '../domain/slices.js';
 import { constantTimeMatcher } from './constant-time.js';
 import { IdempotencyStore } from './idempotency-keys.js';
 import { FailedAttemptLimiter, RateWindow, type RateDecision } from './rate-windows.js';
@@ -12,7 +14,11 @@ import { RequestLog, type LoggedRequest } from './request-log.js';
 /** What identifies an application to the API: its credential pair, and the appId of its customers. */
 export interface ApplicationIdentity {
   readonly clientKey: string;
-  readonly clientSecret: string;
+  /**
+   * In clear for the mock's own application and the config file's, whose secrets the user chose;
+   * a sandbox keeps only a digest of its generated secret, which is shown once, at its creation.
+   */
+  readonly clientSecret: string | SecretDigest;
   readonly appId: string;
 }
 
@@ -90,7 +96,7 @@ export class Application {
   ) {
     this.rateWindow = new RateWindow(settings.rateLimit, settings.clock);
     this.idempotency = new IdempotencyStore(settings.clock);
-    this.secretMatches = constantTimeMatcher(identity.clientSecret);
+    this.secretMatches = typeof identity.clientSecret === 'string' ? constantTimeMatcher(identity.clientSecret) : digestMatcher(identity.clientSecret);
     this.createdAt = createdAt ?? settings.clock.now();
     // A restart counts as a use: an idle sandbox gets its full idle time again after one.
     this.lastUsedAt = settings.clock.now();
@@ -151,7 +157,7 @@ export class Applications {
 
   constructor(
     private readonly settings: ApplicationSettings,
-    own: ApplicationIdentity & { readonly store: CustomerStore; readonly initialCustomers: () => readonly Customer[] },
+    own: ApplicationIdentity & { readonly clientSecret: string; readonly store: CustomerStore; readonly initialCustomers: () => readonly Customer[] },
     others: readonly ApplicationDefinition[],
     private readonly limits: SandboxLimits,
     /** Sandboxes a restart found in the `--state` files. */
@@ -160,9 +166,9 @@ export class Applications {
     this.own = new Application(own, own.store, own.initialCustomers, settings, [this.unauthenticatedLog]);
     this.add(this.own);
     for (const definition of others) this.add(this.build(definition));
-    for (const { customers, createdAt, ...identity } of restored) {
+    for (const { customers, createdAt, clientKey, clientSecretDigest, appId } of restored) {
       // A reset goes back to what it held when the mock started, as for the mock's own.
-      const sandbox = this.build({ ...identity, initialCustomers: () => customers }, limits.maxCustomers, Date.parse(createdAt));
+      const sandbox = this.build({ clientKey, clientSecret: clientSecretDigest, appId, initialCustomers: () => customers }, limits.maxCustomers, Date.parse(createdAt));
       this.add(sandbox);
       this.sandboxes.add(sandbox);
     }
@@ -214,29 +220,50 @@ export class Applications {
     return this.failedAttempts.hit(presentedKey);
   }
 
+  /** The client keys, and the secrets held in clear, of every application now: what no log or answer may show. */
+  credentials(): string[] {
+    return [...this.byKey.values()].flatMap(({ identity }) => (typeof identity.clientSecret === 'string' ? [identity.clientKey, identity.clientSecret] : [identity.clientKey]));
+  }
+
   /** The log a request of this caller goes to: its own, or that of callers that authenticate as none. */
   requestLogOf(caller: Application | undefined): RequestLog {
     return caller?.requestLog ?? this.unauthenticatedLog;
   }
 
-  /** A new sandbox with fresh credentials; refused past a limit (SandboxLimitError, CustomerLimitError), and then nothing is created. */
-  createSandbox(data: SandboxData): Application {
+  /**
+   * A new sandbox with fresh credentials, and its secret: the only time it is in clear (the
+   * sandbox keeps its digest). Refused past a limit (SandboxLimitError, CustomerLimitError), and then nothing is created. Its
+   * data set is generated and indexed in slices of a few milliseconds (100,000 customers take
+   * seconds), so other tenants are answered meanwhile; the sandbox exists once it is whole.
+   */
+  async createSandbox(data: SandboxData): Promise<{ sandbox: Application; clientSecret: string }> {
     this.deleteIdleSandboxes(this.settings.clock.now());
-    const { maxSandboxes, maxCustomers } = this.limits;
-    if (this.sandboxes.size >= maxSandboxes) {
-      throw new SandboxLimitError(maxSandboxes);
-    }
+    this.assertRoomForSandbox();
+    const { maxCustomers } = this.limits;
     const count = 'customers' in data ? data.customers.length : data.count;
     if (count > maxCustomers) throw new CustomerLimitError(maxCustomers);
     // Web Crypto's UUIDs (122 random bits each), not node:crypto: the app also runs in browsers.
     const id = crypto.randomUUID().replaceAll('-', '');
     const appId = `app_sandbox_${id}`;
-    const customers = 'customers' in data ? data.customers : seededCustomers({ seed: data.seed, count: data.count, appId });
-    const sandbox = this.build({ clientKey: `sandbox_${id}`, clientSecret: crypto.randomUUID().replaceAll('-', ''), appId, initialCustomers: () => customers }, maxCustomers);
+    const customers = 'customers' in data ? data.customers : await runInSlices(seedingCustomers({ seed: data.seed, count: data.count, appId }));
+    const store = new CustomerStore({ ...this.settings.storeOptions, appId, capacity: maxCustomers });
+    // Generated customers clash with none; given ones are checked.
+    await store.fillInSlices(customers, !('customers' in data));
+    // Other creations may have taken the last place meanwhile.
+    this.assertRoomForSandbox();
+    const clientSecret = crypto.randomUUID().replaceAll('-', '');
+    const sandbox = new Application({ clientKey: `sandbox_${id}`, clientSecret: digestOf(clientSecret), appId }, store, () => customers, this.settings);
     this.add(sandbox);
     this.sandboxes.add(sandbox);
     this.tell({ kind: 'sandbox-created', sandbox: this.sandboxIdentity(sandbox), customers }, () => this.forget(sandbox));
-    return sandbox;
+    return { sandbox, clientSecret };
+  }
+
+  private assertRoomForSandbox(): void {
+    const { maxSandboxes } = this.limits;
+    if (this.sandboxes.size >= maxSandboxes) {
+      throw new SandboxLimitError(maxSandboxes);
+    }
   }
 
   /** Deletes the sandbox with this client key; its credentials are refused from then on. */
@@ -262,7 +289,8 @@ export class Applications {
 
   private sandboxIdentity(sandbox: Application): SandboxIdentity {
     const { clientKey, clientSecret, appId } = sandbox.identity;
-    return { clientKey, clientSecret, appId, createdAt: new Date(sandbox.createdAt).toISOString() };
+    if (typeof clientSecret === 'string') throw new Error(`sandbox ${clientKey} holds its secret in clear`);
+    return { clientKey, clientSecretDigest: clientSecret, appId, createdAt: new Date(sandbox.createdAt).toISOString() };
   }
 
   private summarise(sandbox: Application): SandboxSummary {

@@ -15,6 +15,9 @@ export interface IdempotencyRecord {
   readonly expiresAt: number;
   /** Undefined while the first request is still being served. */
   response?: { status: number; body: string; contentType: string };
+  /** Settles once the first request is answered (its response kept, or its key forgotten): what a retry in flight waits for. */
+  readonly answered: Promise<void>;
+  readonly settle: () => void;
 }
 
 /** The first response to each idempotency key of one application, replayed for 24 hours. */
@@ -37,7 +40,9 @@ export class IdempotencyStore {
 
   begin(key: string, fingerprint: string): IdempotencyRecord {
     if (this.records.size >= MAX_IDEMPOTENCY_KEYS) this.evictOldest();
-    const record: IdempotencyRecord = { fingerprint, expiresAt: this.clock.now() + this.ttlMs };
+    let settle!: () => void;
+    const answered = new Promise<void>((resolve) => (settle = resolve));
+    const record: IdempotencyRecord = { fingerprint, expiresAt: this.clock.now() + this.ttlMs, answered, settle };
     this.records.set(key, record);
     return record;
   }

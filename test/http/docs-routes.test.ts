@@ -81,8 +81,21 @@ describe('the API reference and the document, served beside the API', () => {
     }
   });
 
+  it('pre-fills credentials of ones own only when asked (--docs-credentials): else Authorize asks for them', async () => {
+    const own = { clientKey: 'team-key-4c1b', clientSecret: 'team-secret-9a57' };
+    const asking = await inProcessMock(own);
+    const page = (await asking.request('GET', '/docs', { auth: false })).text;
+    expect(page).toContain('const prefill = {};');
+    expect(page).not.toContain(own.clientKey);
+    expect(page).not.toContain(own.clientSecret);
+    const asked = await inProcessMock({ ...own, docsCredentials: true });
+    const prefilled = (await asked.request('GET', '/docs', { auth: false })).text;
+    expect(prefilled).toContain(`"ClientKey":"${own.clientKey}"`);
+    expect(prefilled).toContain(`"ClientSecret":"${own.clientSecret}"`);
+  });
+
   it('keeps configured credentials from breaking out of the page script', async () => {
-    const hostile = await inProcessMock({ clientSecret: '</script><script>alert(1)</script>' });
+    const hostile = await inProcessMock({ clientSecret: '</script><script>alert(1)</script>', docsCredentials: true });
     const res = await hostile.request('GET', '/docs', { auth: false });
     expect(res.text).not.toContain('</script><script>alert(1)');
     expect(res.text).toContain('\\u003c/script>');

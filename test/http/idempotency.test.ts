@@ -1,10 +1,16 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_TTL_MS } from '../../src/tenancy/idempotency-keys.js';
 import { inProcessMock, listeningMock, ManualClock, CREDENTIALS, type InProcessMock } from '../support/mock.js';
 import { expectDocumented, expectError } from '../support/documented.js';
 
 const NEW = { first_name: 'Alan', last_name: 'Turing', phone_number: '+441234567890' };
 const REUSED = 'Conflict: Idempotency key already used with different request data';
+
+const stateFolder = mkdtempSync(join(tmpdir(), 'idempotency-state-'));
+afterAll(() => rmSync(stateFolder, { recursive: true, force: true }));
 
 let mock: InProcessMock;
 let clock: ManualClock;
@@ -110,27 +116,32 @@ describe('idempotency-key', () => {
     expect((await send('GET', '/api/v0/customers', 'read')).status).toBe(200);
   });
 
-  it('writes once when the same request races itself on a real socket', async () => {
-    const running = await listeningMock({ count: 5 });
-    try {
-      const responses = await Promise.all(
-        Array.from({ length: 25 }, () =>
-          fetch(`${running.url}/api/v0/customers`, {
-            method: 'POST',
-            headers: { ...CREDENTIALS, 'content-type': 'application/json', 'idempotency-key': 'race' },
-            body: JSON.stringify(NEW),
-          }).then(async (r) => ({ status: r.status, text: await r.text() })),
-        ),
-      );
-      expect(running.store.size).toBe(6);
-      const created = responses.filter((r) => r.status === 201);
-      expect(created.length).toBeGreaterThanOrEqual(1);
-      expect(new Set(created.map((r) => r.text)).size).toBe(1);
-      // A request arriving while the first is still being served is told so, never served twice.
-      expect(responses.filter((r) => r.status !== 201).every((r) => r.status === 409)).toBe(true);
-    } finally {
-      await running.close();
-    }
+  describe.each([
+    ['without --state', () => ({})],
+    ['with --state and --fsync batch', () => ({ stateFile: join(stateFolder, 'batch.json'), fsync: 'batch' as const })],
+    ['with --state and --fsync always', () => ({ stateFile: join(stateFolder, 'always.json'), fsync: 'always' as const })],
+  ])('%s', (_mode, state) => {
+    it('answers 50 concurrent retries of one request with its first answer, written once', async () => {
+      const running = await listeningMock({ count: 5, ...state() });
+      try {
+        const responses = await Promise.all(
+          Array.from({ length: 50 }, () =>
+            fetch(`${running.url}/api/v0/customers`, {
+              method: 'POST',
+              headers: { ...CREDENTIALS, 'content-type': 'application/json', 'idempotency-key': 'race' },
+              body: JSON.stringify(NEW),
+            }).then(async (r) => ({ status: r.status, text: await r.text(), replayed: r.headers.get('idempotent-replayed') })),
+          ),
+        );
+        expect(running.store.size).toBe(6);
+        // The retries waited for the first answer rather than being told it was under way.
+        expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
+        expect(new Set(responses.map((r) => r.text)).size).toBe(1);
+        expect(responses.filter((r) => r.replayed === 'true')).toHaveLength(49);
+      } finally {
+        await running.close();
+      }
+    });
   });
 });
 

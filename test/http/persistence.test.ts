@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,46 @@ describe('--state FILE', () => {
     const list = await api(second, 'GET', '/api/v0/customers?email=PERSISTED@example.com');
     expect(list.body.data).toEqual([created.body]);
     expect((await api(second, 'GET', '/api/v0/customers')).body.total).toBe(20);
+  });
+
+  it('is one process\'s: a second mock on the same file exits 2, naming the file and the holder\'s pid', async () => {
+    const state = freshPath();
+    const first = await start(['--count', '5', '--state', state]);
+    const { code, stdout, stderr } = await runCli(['--port', '0', '--state', state]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`customers-mock: ${state} is in use by another customers-mock (process ${first.child.pid})`);
+    // The first still serves, and a stop gives the file up for the next.
+    expect((await api(first, 'GET', '/api/v0/customers')).body.total).toBe(5);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(`${state}.lock`)).toBe(false);
+    expect((await start(['--count', '5', '--state', state])).banner).toContain(`5 from state file ${state}`);
+  });
+
+  it('takes over the lock a killed mock left, saying so', async () => {
+    const state = freshPath();
+    const first = await start(['--count', '5', '--state', state]);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(readFileSync(`${state}.lock`, 'utf8').trim()).toBe(String(first.child.pid));
+    const second = await start(['--count', '5', '--state', state]);
+    expect(second.stderr()).toContain(`customers-mock: ${state}: took over the lock left by process ${first.child.pid}, which is no longer running`);
+    expect(readFileSync(`${state}.lock`, 'utf8').trim()).toBe(String(second.child.pid));
+  });
+
+  it('lets one of two mocks starting together on a killed mock\'s state take it over; the other exits 2', async () => {
+    const state = freshPath();
+    const first = await start(['--count', '5', '--state', state]);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const both = await Promise.allSettled([0, 1].map(() => spawnCli(['--port', '0', '--count', '5', '--state', state])));
+    const won = both.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    started.push(...won);
+    expect(won).toHaveLength(1);
+    const lost = both.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+    expect(String(lost.reason)).toMatch(/exited with 2 before listening/);
+    expect(String(lost.reason)).toContain(`${state} is in use by another customers-mock (process ${won[0]!.child.pid})`);
   });
 
   it('starts from the seed when the file does not exist yet, and creates it', async () => {

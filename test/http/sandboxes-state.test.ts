@@ -1,9 +1,10 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ApplicationConfig } from '../../src/config/application-config.js';
 import type { Customer } from '../../src/domain/customer.js';
 import { createMock, type StartOptions } from '../../src/node-mock.js';
+import { encodeLine } from '../../src/store/state-format.js';
 import { aCustomer } from '../support/customers.js';
 import { FailingFileSystem } from '../support/failing-file-system.js';
 import { InProcessMock, ManualClock, type TestResponse } from '../support/mock.js';
@@ -92,6 +93,54 @@ describe('sandboxes under --state', () => {
     expect((await as(mock, seeded, 'POST', '/api/v0/customers', { ...NEW, email: 'again@example.com' })).status).toBe(201);
     expect((await as(mock, seeded, 'POST', '/__admin/reset')).body).toEqual({ customers: 5 });
     expect(await customersOf(mock, seeded)).toEqual(before.sandboxes[0]);
+  });
+
+  it('keep only a salted digest of their secrets on disk, in the journal and in the snapshot alike', async () => {
+    const clock = new ManualClock(NOW);
+    let mock = await start(freshState(), clock);
+    const stateFile = mock.mock.config.stateFile!;
+    const sandboxes = [await createSandbox(mock, { count: 2 }), await createSandbox(mock, { count: 2 })];
+    const onDisk = () =>
+      readdirSync(join(stateFile, '..'))
+        .map((name) => readFileSync(join(stateFile, '..', name), 'utf8'))
+        .join('\n');
+    const secretsOnDisk = () => sandboxes.filter(({ clientSecret }) => onDisk().includes(clientSecret));
+    expect(onDisk()).toContain(sandboxes[0]!.clientKey);
+    expect(secretsOnDisk()).toEqual([]);
+    await mock.mock.state!.compact();
+    expect(secretsOnDisk()).toEqual([]);
+    // Each digest has a salt of its own: two sandboxes' digests share nothing.
+    const digests = [...onDisk().matchAll(/"clientSecretDigest":\{"salt":"([0-9a-f]{32})","sha256":"([0-9a-f]{64})"\}/g)];
+    expect(new Set(digests.map((found) => found[1])).size).toBe(2);
+
+    mock = await restart(mock, clock);
+    for (const sandbox of sandboxes) expect((await as(mock, sandbox, 'GET', '/api/v0/customers')).status).toBe(200);
+    expect((await as(mock, { ...sandboxes[0]!, clientSecret: `${sandboxes[0]!.clientSecret.slice(0, -1)}0` }, 'GET', '/api/v0/customers')).status).toBe(401);
+    expect((await as(mock, { ...sandboxes[0]!, clientSecret: sandboxes[1]!.clientSecret }, 'GET', '/api/v0/customers')).status).toBe(401);
+  });
+
+  it('load a sandbox record of an older version holding its secret in clear, and rewrite the files without it', async () => {
+    const clock = new ManualClock(NOW);
+    let mock = await start(freshState(), clock);
+    const stateFile = mock.mock.config.stateFile!;
+    const sandbox = await createSandbox(mock, { count: 2 });
+    await stop(mock);
+    // As a version 3 mock wrote it: the secret itself in the record, and no FILE.reached.
+    const journal = `${stateFile}.journal.1`;
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.includes('"type":"sandbox"'));
+    const { clientSecretDigest: _digest, ...record } = JSON.parse(lines[at]!.slice(9)) as Record<string, unknown>;
+    lines[at] = encodeLine({ ...record, clientSecret: sandbox.clientSecret }).trimEnd();
+    writeFileSync(journal, lines.join('\n'));
+    rmSync(`${stateFile}.reached`);
+    expect(readFileSync(journal, 'utf8')).toContain(sandbox.clientSecret);
+
+    mock = await start(stateFile, clock);
+    expect((await as(mock, sandbox, 'GET', '/api/v0/customers')).status).toBe(200);
+    // The start folds such files into a new snapshot at once.
+    await mock.mock.state!.compact();
+    const onDisk = readdirSync(join(stateFile, '..')).map((name) => readFileSync(join(stateFile, '..', name), 'utf8'));
+    expect(onDisk.some((text) => text.includes(sandbox.clientSecret))).toBe(false);
   });
 
   it('survive a restart from a snapshot alone, after compaction removed the journal', async () => {

@@ -7,6 +7,7 @@ import { customerCheck } from '../../src/engine.js';
 import { createMock, type StartOptions } from '../../src/node-mock.js';
 import type { CustomerCheck } from '../../src/store/data-file.js';
 import { loadState, UnwritableStateError } from '../../src/store/durable-state.js';
+import { FSYNC_PROMISES } from '../../src/store/fsync-policy.js';
 import { encodeLine, STATE_FORMAT_VERSION, StateFileError } from '../../src/store/state-format.js';
 import { aCustomer } from '../support/customers.js';
 import { FailingFileSystem } from '../support/failing-file-system.js';
@@ -27,7 +28,11 @@ async function start(stateFile: string, options: StartOptions = {}, count = 10):
 
 const byId = (customers: readonly Customer[]) => [...customers].sort((a, b) => a.id.localeCompare(b.id));
 const onDisk = (stateFile: string) => byId(loadState(stateFile, check).customers);
-const filesOf = (stateFile: string) => readdirSync(join(stateFile, '..')).sort();
+/** The snapshot and its journals (the lock and the journal's reach, FILE.lock and FILE.reached, aside). */
+const filesOf = (stateFile: string) =>
+  readdirSync(join(stateFile, '..'))
+    .filter((name) => !name.endsWith('.lock') && !name.endsWith('.reached'))
+    .sort();
 const newCustomer = (n: number) => ({ first_name: 'Journal', last_name: `Entry${n}`, phone_number: '+14155550100', email: `journal.${n}@example.com` });
 
 describe('--state journal, in process', () => {
@@ -143,7 +148,7 @@ describe('--state journal, in process', () => {
     const warnings: string[] = [];
     const mock = await start(state, { stateFileSystem: disk, onStateWarning: (message) => warnings.push(message) });
     await mock.request('POST', '/api/v0/customers', { body: newCustomer(1) });
-    disk.failWith('ENOSPC', (path) => path.endsWith('.tmp'));
+    disk.failWith('ENOSPC', (path) => path === `${state}.${process.pid}.tmp`);
     await mock.mock.state!.compact();
     expect(warnings.join('\n')).toMatch(/could not write a new snapshot.*ENOSPC.*the journal still holds every write/);
     expect((await mock.request('POST', '/api/v0/customers', { body: newCustomer(2) })).status).toBe(201);
@@ -257,7 +262,9 @@ describe('--state journal, in process', () => {
 
     const warnings: string[] = [];
     const restarted = await start(state, { onStateWarning: (message) => warnings.push(message) });
-    expect(warnings).toEqual([`${journal}: cut off a torn record at byte ${whole} (${record.length - 7} bytes of a write that was never acknowledged)`]);
+    expect(warnings).toEqual([
+      `${journal}: cut off a torn record at byte ${whole} (${record.length - 7} bytes): a write a crash interrupted before it was answered; after a power loss or OS crash, it may be one answered in the last moments: ${FSYNC_PROMISES.batch}`,
+    ]);
     expect(byId(restarted.store.customers())).toEqual(served);
     expect(statSync(journal).size).toBe(whole);
     expect((await restarted.request('POST', '/api/v0/customers', { body: newCustomer(9) })).status).toBe(201);
@@ -353,6 +360,44 @@ describe('--state files that cannot load: an error naming the file and the byte 
     const journal = `${state}.journal.1`;
     const offset = rewriteLine(journal, 2, () => encodeLine({ type: 'sandbox-create', sandbox: 'x' }).trimEnd());
     await expectRefusal(state, journal, offset, /unknown record type "sandbox-create"/);
+  });
+
+  it.each([
+    ['cut inside its header', (header: number) => header - 5, /its header is damaged \(it ends after \d+ bytes, inside its header\)/],
+    ['cut to nothing', () => 0, /its header is damaged \(it is empty\)/],
+  ])('a journal %s: a damaged header, whatever the records after it', async (_what, cutAt, problem) => {
+    const state = await savedState();
+    const journal = `${state}.journal.1`;
+    const header = readFileSync(journal, 'utf8').indexOf('\n') + 1;
+    writeFileSync(journal, readFileSync(journal).subarray(0, cutAt(header)));
+    await expectRefusal(state, journal, 0, problem);
+  });
+
+  it('a journal with a damaged header from a newer format: named by its version', async () => {
+    const state = await savedState();
+    const journal = `${state}.journal.1`;
+    rewriteLine(journal, 0, (line) => line.replace(`"version":${STATE_FORMAT_VERSION}`, '"version":12').replace(/^[0-9a-f]{8}/, 'zzzzzzzz'));
+    await expectRefusal(state, journal, 0, /newer customers-mock \(state format version 12/);
+  });
+
+  it.each([
+    ['inside its last record', (lines: number[]) => lines.at(-1)! - 3],
+    ['at a record boundary', (lines: number[]) => lines.at(-2)!],
+  ])('a journal cut %s, below what it was known to hold on the disk: damage, not a shorter history', async (_what, cutAt) => {
+    const state = await savedState();
+    const journal = `${state}.journal.1`;
+    const bytes = readFileSync(journal);
+    const lineEnds = [...bytes.entries()].filter(([, byte]) => byte === 0x0a).map(([at]) => at + 1);
+    const cut = cutAt(lineEnds);
+    writeFileSync(journal, bytes.subarray(0, cut));
+    const end = lineEnds.filter((at) => at <= cut).at(-1)!;
+    await expectRefusal(state, journal, end, new RegExp(`short of the ${bytes.length} bytes it was known to hold on the disk: it was cut or damaged`));
+  });
+
+  it('a journal the reach names that is gone', async () => {
+    const state = await savedState();
+    rmSync(`${state}.journal.1`);
+    await expectRefusal(state, `${state}.journal.1`, 0, /missing, but it was on the disk with \d+ bytes/);
   });
 
   it('a journal whose snapshot is gone', async () => {

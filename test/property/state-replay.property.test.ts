@@ -1,6 +1,6 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../src/domain/customer.js';
@@ -12,8 +12,9 @@ import { InProcessMock } from '../support/mock.js';
 /**
  * Random sequences of writes (creates, updates, deletes, admin replaces, resets) with compactions,
  * restarts and crashes between them go through the journal; after every restart the mock serves
- * exactly what a model of the acknowledged writes holds. Crashes leave a torn last record, or cut
- * the journal at any byte: then the mock serves the model as of the last whole record.
+ * exactly what a model of the acknowledged writes holds. Crashes leave a torn last record, which
+ * is cut off; a journal cut at any byte below what it held on the disk is refused, not replayed as
+ * a shorter history.
  */
 const root = mkdtempSync(join(tmpdir(), 'mock-replay-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -49,9 +50,6 @@ class Run {
   model = new Map<string, Customer>();
   /** The model as it was when the mock last started: what a reset restores. */
   baseline = new Map<string, Customer>();
-  /** The model after each record of the newest journal file: history[k] is k records in. */
-  history: Array<Map<string, Customer>> = [];
-  generation = 1;
 
   /** Starts the mock on the files as they are: it must serve the model. */
   async start(): Promise<void> {
@@ -65,7 +63,6 @@ class Run {
     await this.open();
     for (const customer of this.mock.store.customers()) this.model.set(customer.id, customer);
     this.baseline = new Map(this.model);
-    this.history = [new Map(this.model)];
   }
 
   private async open(): Promise<void> {
@@ -77,17 +74,15 @@ class Run {
     await this.mock.mock.state!.close();
   }
 
-  private recorded(): void {
-    this.history.push(new Map(this.model));
-  }
-
   private pick(n: number): Customer | undefined {
     const all = sorted(this.model.values());
     return all.length === 0 ? undefined : all[n % all.length];
   }
 
   get journal(): string {
-    return `${this.stateFile}.journal.${this.generation}`;
+    const prefix = `${basename(this.stateFile)}.journal.`;
+    const generations = readdirSync(root).flatMap((name) => (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)) ? [Number(name.slice(prefix.length))] : []));
+    return `${this.stateFile}.journal.${Math.max(0, ...generations)}`;
   }
 
   async apply(action: Step): Promise<void> {
@@ -97,7 +92,7 @@ class Run {
         const res = await this.mock.request('POST', '/api/v0/customers', { body: { first_name: 'Model', last_name: `N${n}`, phone_number: '+14155550100', email: `model.${n}@example.com` } });
         expect(res.status).toBe(201);
         this.model.set(res.body.id, res.body);
-        return this.recorded();
+        return;
       }
       case 'update': {
         const target = this.pick(action.pick);
@@ -106,30 +101,28 @@ class Run {
         const res = await this.mock.request('PATCH', `/api/v0/customers/${target.id}`, { body: patch });
         expect(res.status).toBe(200);
         this.model.set(target.id, res.body);
-        return this.recorded();
+        return;
       }
       case 'delete': {
         const target = this.pick(action.pick);
         if (!target) return;
         expect((await this.mock.request('DELETE', `/api/v0/customers/${target.id}`)).status).toBe(200);
         this.model.delete(target.id);
-        return this.recorded();
+        return;
       }
       case 'replace': {
         const customers = Array.from({ length: action.size }, () => aCustomer());
         expect((await this.mock.request('PUT', '/__admin/customers', { body: customers })).status).toBe(200);
         this.model = new Map(customers.map((customer) => [customer.id, customer]));
-        return this.recorded();
+        return;
       }
       case 'reset':
         expect((await this.mock.request('POST', '/__admin/reset')).status).toBe(200);
         this.model = new Map(this.baseline);
-        return this.recorded();
+        return;
       case 'compact':
         await this.mock.mock.state!.compact();
-        this.generation++;
-        this.history = [new Map(this.model)];
-        return;
+            return;
       case 'restart':
         await this.stop();
         return this.start();
@@ -143,15 +136,20 @@ class Run {
     }
   }
 
-  /** Cuts the newest journal at `fraction` of its length and checks the mock serves the model as of its last whole record. */
+  /**
+   * Cuts the newest journal at `fraction` of its length: below what it was known to hold on the
+   * disk, so the start is refused, naming it; restored, it serves the model again.
+   */
   async cutAndCheck(fraction: number): Promise<void> {
     await this.stop();
     if (existsSync(this.journal)) {
       const bytes = readFileSync(this.journal);
       const cut = Math.floor(fraction * bytes.length);
-      truncateSync(this.journal, cut);
-      const wholeRecords = Math.max(0, bytes.subarray(0, cut).toString('latin1').split('\n').length - 2);
-      this.model = this.history[Math.min(wholeRecords, this.history.length - 1)]!;
+      if (cut < bytes.length) {
+        truncateSync(this.journal, cut);
+        await expect(this.open()).rejects.toMatchObject({ name: 'StateFileError', file: this.journal });
+        writeFileSync(this.journal, bytes);
+      }
     }
     await this.start();
     await this.stop();

@@ -149,6 +149,29 @@ describe('URL and header limits', () => {
     }
   });
 
+  it('refuses a malformed chunked body or an HTTP/0.9 request at once with a JSON 400, and closes the connection', async () => {
+    // Timeouts far past the wait below: the 400 can only come from the malformed request itself.
+    const patient = await listeningMock({ count: 30, headersTimeoutMs: 120_000, requestTimeoutMs: 240_000 });
+    try {
+      const patientPort = Number(new URL(patient.url).port);
+      const chunked = `POST /api/v0/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
+      for (const request of [
+        `${chunked}zz\r\n${VALID_BODY}\r\n0\r\n\r\n`,
+        `${chunked}-5\r\n${VALID_BODY}\r\n0\r\n\r\n`,
+        `${chunked}${'f'.repeat(20)}\r\n${VALID_BODY}\r\n0\r\n\r\n`,
+        `GET /api/v0/customers\r\n${AUTH}\r\n`,
+      ]) {
+        const { responses, closed } = await rawExchange(patientPort, request, { timeoutMs: 10_000 });
+        expectJsonError(responses[0], 400);
+        expect(responses, request).toHaveLength(1);
+        expect(closed, request).toBe(true);
+      }
+      expect(patient.store.size).toBe(30);
+    } finally {
+      await patient.close();
+    }
+  });
+
   it('serves an HTTP/1.0 request without a Host header (only HTTP/1.1 requires one)', async () => {
     const { responses } = await rawExchange(port, `GET /api/v0/customers?take=1 HTTP/1.0\r\n${AUTH}\r\n`, { responses: 1 });
     expect(responses[0]?.status).toBe(200);

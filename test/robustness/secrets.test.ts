@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { constantTimeMatcher } from '../../src/tenancy/constant-time.js';
 import { MAX_REQUEST_TARGET_LENGTH } from '../../src/http/limits.js';
@@ -14,9 +17,13 @@ const RATE_LIMIT = 20;
 
 let mock: MockProcess;
 let bannerLength: number;
+const stateFolder = mkdtempSync(join(tmpdir(), 'secrets-state-'));
 
 beforeAll(async () => {
-  mock = await spawnMock(['--rate-limit', String(RATE_LIMIT), '--count', '20'], { env: { MOCK_CLIENT_KEY: KEY, MOCK_CLIENT_SECRET: SECRET } });
+  // Every output channel on: the console with --log, the request log, and --state's files.
+  mock = await spawnMock(['--rate-limit', String(RATE_LIMIT), '--count', '20', '--log', '--state', join(stateFolder, 'state.json')], {
+    env: { MOCK_CLIENT_KEY: KEY, MOCK_CLIENT_SECRET: SECRET },
+  });
   // The banner shows the credentials on purpose; everything printed after it must not.
   bannerLength = mock.output().length;
 });
@@ -24,7 +31,15 @@ beforeAll(async () => {
 afterAll(async () => {
   mock.child.kill('SIGTERM');
   await mock.exited;
+  rmSync(stateFolder, { recursive: true, force: true });
 });
+
+/** Everything --state wrote, every file of its folder. */
+function stateFiles(): string {
+  return readdirSync(stateFolder)
+    .map((name) => readFileSync(join(stateFolder, name), 'latin1'))
+    .join('\n');
+}
 
 /** Every way to get a request wrong while holding (some of) the credentials. */
 function failingRequests(): Array<{ method: string; path: string; headers: Record<string, string>; body?: string }> {
@@ -52,6 +67,49 @@ function failingRequests(): Array<{ method: string; path: string; headers: Recor
     { method: 'DELETE', path: '/nowhere', headers: good },
   ];
 }
+
+describe('no secret leaves the mock', () => {
+  it("a sandbox's secret, shown once at its creation, is in no other answer, log line, request log, docs page or state file", async () => {
+    const own = { 'x-client-key': KEY, 'x-client-secret': SECRET };
+    const created = await fetch(`${mock.url}/__admin/sandboxes`, { method: 'POST', headers: { ...own, 'content-type': 'application/json' }, body: '{"count":2}' });
+    expect(created.status).toBe(201);
+    const sandbox = (await created.json()) as { clientKey: string; clientSecret: string };
+    const asSandbox = { 'x-client-key': sandbox.clientKey, 'x-client-secret': sandbox.clientSecret };
+    const seen: string[] = [];
+    // Its secret and the mock's own, misplaced into paths and queries, with and without valid credentials.
+    for (const secret of [sandbox.clientSecret, SECRET]) {
+      for (const [path, headers] of [
+        [`/api/v0/customers/${secret}`, asSandbox],
+        [`/api/v0/customers?token=${secret}`, asSandbox],
+        [`/api/v0/customers?password=${secret}&take=1`, {}],
+        [`/api/v0/customers?key=${secret}`, {}],
+        [`/api/v0/customers?secret=${secret}`, own],
+        [`/api/v0/customers?name=${secret}`, asSandbox],
+        [`/nowhere/${secret}`, {}],
+      ] as const) {
+        const response = await fetch(`${mock.url}${path}`, { headers });
+        seen.push(`${response.status} ${JSON.stringify([...response.headers])} ${await response.text()}`);
+      }
+    }
+    const channels = {
+      'error and API bodies': seen.join('\n'),
+      'the request log (own)': await (await fetch(`${mock.url}/__admin/requests`, { headers: own })).text(),
+      "the request log (the sandbox's)": await (await fetch(`${mock.url}/__admin/requests`, { headers: asSandbox })).text(),
+      'the sandbox list': await (await fetch(`${mock.url}/__admin/sandboxes`, { headers: own })).text(),
+      'the docs page': await (await fetch(`${mock.url}/docs`)).text(),
+      'the document': await (await fetch(`${mock.url}/openapi.json`)).text(),
+      'the console after the banner (--log included)': mock.output().slice(bannerLength),
+      'the --state files': stateFiles(),
+    };
+    expect(channels['the console after the banner (--log included)']).toContain('/api/v0/customers/[redacted]');
+    expect(channels['the request log (own)']).toContain('[redacted]');
+    expect(channels['the --state files']).toContain(sandbox.clientKey);
+    for (const [channel, text] of Object.entries(channels)) {
+      expect(text, channel).not.toContain(sandbox.clientSecret);
+      expect(text, channel).not.toContain(SECRET);
+    }
+  });
+});
 
 describe('credentials never leak', () => {
   it('appear in no error body or header, no request log and nothing printed after the banner', async () => {

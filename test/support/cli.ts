@@ -8,6 +8,8 @@ export interface SpawnedMock {
   readonly child: ChildProcess;
   readonly url: string;
   readonly banner: string;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
   /** Resolves with the exit code (or signal) once the process has ended. */
   readonly exited: Promise<number | NodeJS.Signals | null>;
 }
@@ -30,7 +32,7 @@ export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
       // The banner is written in one piece; wait for its last line.
       if (url && stdout.includes('x-client-secret')) {
         clearTimeout(timer);
-        resolve({ child, url, banner: stdout, exited });
+        resolve({ child, url, banner: stdout, stderr: () => stderr, exited });
       }
     });
     void exited.then((code) => {

@@ -49,18 +49,18 @@ export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation
       authenticatedApplication(c).clearRequests();
       return responses.json(c, { requests: [] });
     },
-    adminCreateSandbox(c, { body = {} }) {
+    async adminCreateSandbox(c, { body = {} }) {
       requireOwnApplication(c);
       if (body.customers !== undefined && (body.seed !== undefined || body.count !== undefined)) {
         throw new HttpError(400, ['customers cannot be given together with seed or count']);
       }
       const own = applications.own.store.wire;
-      const sandbox = applications.createSandbox(
+      const { sandbox, clientSecret } = await applications.createSandbox(
         body.customers !== undefined
           ? { customers: body.customers.map((value) => own.fromWire(value)) }
           : { seed: body.seed ?? deps.defaultDataSet.seed, count: body.count ?? deps.defaultDataSet.count },
       );
-      const { clientKey, clientSecret, appId } = sandbox.identity;
+      const { clientKey, appId } = sandbox.identity;
       return responses.json(c, { clientKey, clientSecret, appId, customers: sandbox.store.size }, 201);
     },
     adminListSandboxes(c) {
