@@ -172,7 +172,7 @@ describe('createMockFetch', () => {
   });
 
   it('names every valid option when one is unknown: the config file\'s, less those needing Node, and the in-process ones', async () => {
-    const inProcess = MOCK_OPTIONS.map(fileKey).filter((name) => !['port', 'host', 'data', 'state', 'fsync', 'log'].includes(name));
+    const inProcess = MOCK_OPTIONS.map(fileKey).filter((name) => !['port', 'host', 'data', 'state', 'fsync', 'log', 'docsCredentials'].includes(name));
     await expect(createMockFetch({ frobnicate: true } as never)).rejects.toThrow(`frobnicate is not an option; the options are ${[...inProcess, 'customers', 'clock', 'random'].join(', ')}`);
     await expect(customersHandlers({ frobnicate: true } as never)).rejects.toThrow(`customersHandlers: frobnicate is not an option; the options are ${[...inProcess, 'customers', 'clock', 'random', 'baseUrl'].join(', ')}`);
   });
@@ -188,6 +188,6 @@ describe('createMockFetch', () => {
     // The type's names are those the run-time check accepts: the table's, less those needing Node.
     const tableNames = ['seed', 'count', 'clientKey', 'clientSecret', 'appId', 'rateLimit', 'latency', 'errorRate', 'cors', 'apps', 'maxSandboxes', 'sandboxIdleMinutes', 'maxSandboxCustomers', 'compat'] as const;
     expectTypeOf<keyof MockFetchOptions>().toEqualTypeOf<(typeof tableNames)[number] | 'customers' | 'clock' | 'random'>();
-    expect(MOCK_OPTIONS.map(fileKey).filter((name) => !['port', 'host', 'data', 'state', 'fsync', 'log'].includes(name))).toEqual(tableNames);
+    expect(MOCK_OPTIONS.map(fileKey).filter((name) => !['port', 'host', 'data', 'state', 'fsync', 'log', 'docsCredentials'].includes(name))).toEqual(tableNames);
   });
 });

@@ -17,10 +17,10 @@ function applications(limits = { maxSandboxes: 2, maxCustomers: 50, idleMs: 60_0
 }
 
 describe('the tenancy model, below HTTP', () => {
-  it('refuses a sandbox past the limit with its own error, which says nothing of HTTP', () => {
+  it('refuses a sandbox past the limit with its own error, which says nothing of HTTP', async () => {
     const tenancy = applications({ maxSandboxes: 1, maxCustomers: 50, idleMs: 60_000 });
-    tenancy.createSandbox({ seed: 1, count: 2 });
-    expect(() => tenancy.createSandbox({ seed: 2, count: 2 })).toThrow(SandboxLimitError);
+    await tenancy.createSandbox({ seed: 1, count: 2 });
+    await expect(tenancy.createSandbox({ seed: 2, count: 2 })).rejects.toThrow(SandboxLimitError);
     expect(tenancy.listSandboxes()).toHaveLength(1);
   });
 
