@@ -17,13 +17,43 @@ export interface Fault {
   readonly name: string;
   /** The bug as a developer would have written it. */
   readonly bug: string;
+  /** The kind of rule it breaks: the mutation test reports its kill rate per class. */
+  readonly class: FaultClass;
+  /**
+   * The rules of the document (`x-rules` ids) the bug breaks: the fault counts as killed only when
+   * a check of one of these fails. A fault leaves the catalogue only when its rules leave the document.
+   */
+  readonly breaks: readonly RuleId[];
   /** Wraps `next` (the mock's handler, or another fault's) and/or patches the mock's store. */
   readonly inject: (mock: MockInstance, next: FetchHandler) => FetchHandler;
   /** Shows only in writes: the mutation test runs the kit with `--allow-writes` for it. */
   readonly writes?: boolean;
 }
 
+/** The classes of issue 24's coverage phase, and the other kinds of rule the kit checks. */
+export const FAULT_CLASSES = [
+  'bounds',
+  'filter semantics',
+  'literal matching',
+  'email exactness',
+  'totals and paging',
+  'order',
+  'responses and errors',
+  'auth',
+  'auth exactness',
+  'write validation',
+  'nonexistent ids',
+  'read views after writes',
+  'timestamps',
+  'idempotency',
+  'rate-limit headers',
+  'concurrency',
+  'non-ASCII text',
+] as const;
+export type FaultClass = (typeof FAULT_CLASSES)[number];
+
 export type FetchHandler = (request: Request) => Promise<Response>;
+type RuleId = string;
 type ListFn = (query: ListQuery) => CustomerList;
 
 /** Seam 1: rewrite the request before the app sees it and/or the response after. */
@@ -111,16 +141,22 @@ export const isList = (request: Request) => new URL(request.url).pathname === '/
 export const FAULTS: readonly Fault[] = [
   {
     name: 'off-by-one skip',
+    class: 'totals and paging',
+    breaks: ['list.paging.complete'],
     bug: 'skips one record too many (1-based page arithmetic)',
     inject: storeList((list) => (q) => ({ ...list({ ...q, skip: q.skip + 1 }), skip: q.skip })),
   },
   {
     name: 'take ignored',
+    class: 'totals and paging',
+    breaks: ['list.take.bounds', 'list.page.size'],
     bug: 'always returns the default page size',
     inject: storeList((list) => (q) => list({ ...q, take: 10 })),
   },
   {
     name: 'bounds unchecked',
+    class: 'bounds',
+    breaks: ['list.take.bounds', 'list.skip.bounds'],
     bug: 'clamps take and skip into range instead of rejecting them',
     inject: wire({
       request: (r) =>
@@ -134,6 +170,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'case-sensitive name',
+    class: 'filter semantics',
+    breaks: ['list.filter.name.partial'],
     bug: 'compares names without folding case',
     inject: storeList((list, store) => (q) => {
       if (q.name === undefined) return list(q);
@@ -143,6 +181,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'name on first name only',
+    class: 'filter semantics',
+    breaks: ['list.filter.name.partial'],
     bug: 'matches the name filter against first_name only',
     inject: storeList((list, store) => (q) => {
       if (q.name === undefined) return list(q);
@@ -152,11 +192,15 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'name filter ignored',
+    class: 'filter semantics',
+    breaks: ['list.filter.name.partial'],
     bug: 'reads the name parameter but never applies it',
     inject: storeList((list) => (q) => list({ ...q, name: undefined })),
   },
   {
     name: 'partial email',
+    class: 'email exactness',
+    breaks: ['list.filter.email.exact'],
     bug: 'matches the email filter as a substring (as one guide page reads)',
     inject: storeList((list, store) => (q) => {
       if (q.email === undefined) return list(q);
@@ -166,16 +210,22 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'status filter ignored',
+    class: 'filter semantics',
+    breaks: ['list.filter.status'],
     bug: 'validates status but never applies it',
     inject: storeList((list) => (q) => list({ ...q, status: undefined })),
   },
   {
     name: 'unknown status accepted',
+    class: 'filter semantics',
+    breaks: ['list.filter.status', 'request.validation'],
     bug: 'drops a status it does not know instead of rejecting it',
     inject: wire({ request: (r) => withQuery(r, (p) => p.get('status') === 'NOT_A_STATUS' && p.delete('status')) }),
   },
   {
     name: 'total equals page size',
+    class: 'totals and paging',
+    breaks: ['list.total.consistent'],
     bug: 'reports the page length as total',
     inject: storeList((list) => (q) => {
       const page = list(q);
@@ -184,6 +234,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'empty page has total 0',
+    class: 'totals and paging',
+    breaks: ['list.total.consistent', 'list.skip.bounds'],
     bug: 'counts from the page, so past the end the total drops to 0',
     inject: storeList((list) => (q) => {
       const page = list(q);
@@ -192,6 +244,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'secret unchecked',
+    class: 'auth',
+    breaks: ['auth.required'],
     bug: 'authenticates by the client key alone',
     inject: wire({
       request: (r) => {
@@ -204,6 +258,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'forbidden instead of unauthorized',
+    class: 'auth',
+    breaks: ['auth.required'],
     bug: 'answers bad credentials with 403',
     inject: wire({
       response: async (response) =>
@@ -212,6 +268,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'unstable order',
+    class: 'order',
+    breaks: ['list.paging.complete', 'list.order'],
     bug: 'no ORDER BY: rows come back in whatever order the database likes',
     inject: storeList((list) => (q) => {
       const page = list(q);
@@ -225,11 +283,15 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'duplicate across pages',
+    class: 'totals and paging',
+    breaks: ['list.paging.complete'],
     bug: 'pages overlap by one record (skip - 1 after the first page)',
     inject: storeList((list) => (q) => (q.skip > 0 ? { ...list({ ...q, skip: q.skip - 1 }), skip: q.skip } : list(q))),
   },
   {
     name: 'renamed field',
+    class: 'responses and errors',
+    breaks: ['response.schema', 'response.timestamp-keys'],
     bug: 'serialises createdAt as created_at (as the spec prose spells it)',
     inject: wire({
       response: async (response, request) =>
@@ -242,6 +304,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'error body not JSON',
+    class: 'responses and errors',
+    breaks: ['response.schema'],
     bug: "the framework's default plain-text error page",
     inject: wire({
       response: async (response) =>
@@ -250,6 +314,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'id format unchecked',
+    class: 'responses and errors',
+    breaks: ['request.validation'],
     bug: 'looks up any id, so a malformed one is a 404 instead of a 400',
     inject: wire({
       request: (r) => {
@@ -262,6 +328,8 @@ export const FAULTS: readonly Fault[] = [
   // Filters and totals.
   {
     name: 'name matches email too',
+    class: 'filter semantics',
+    breaks: ['list.filter.name.partial'],
     bug: 'searches the name filter across names and email',
     inject: storeList((list, store) => (q) => {
       if (q.name === undefined) return list(q);
@@ -271,6 +339,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'name matches phone too',
+    class: 'filter semantics',
+    breaks: ['list.filter.name.partial'],
     bug: 'searches the name filter across names and phone number',
     inject: storeList((list, store) => (q) => {
       if (q.name === undefined) return list(q);
@@ -280,37 +350,51 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'filtered total ignores the name',
+    class: 'totals and paging',
+    breaks: ['list.total.consistent'],
     bug: 'counts the total with every filter but the name',
     inject: storeList((list) => (q) => (q.name === undefined ? list(q) : { ...list(q), total: list({ ...q, name: undefined, skip: 0, take: 1 }).total })),
   },
   {
     name: 'status dropped beside a name',
+    class: 'filter semantics',
+    breaks: ['list.filter.and'],
     bug: 'applies status only when no name is given',
     inject: storeList((list) => (q) => (q.name !== undefined && q.status !== undefined ? list({ ...q, status: undefined }) : list(q))),
   },
   {
     name: 'email dropped beside other filters',
+    class: 'filter semantics',
+    breaks: ['list.filter.and'],
     bug: 'looks up by email only when it is the only filter',
     inject: storeList((list) => (q) => (q.email !== undefined && (q.status !== undefined || q.name !== undefined) ? list({ ...q, email: undefined }) : list(q))),
   },
   {
     name: 'case-insensitive status',
+    class: 'filter semantics',
+    breaks: ['list.filter.status'],
     bug: 'upper-cases the status filter before validating it',
     inject: wire({ request: (r) => withQuery(r, (p) => p.has('status') && p.set('status', p.get('status')!.trim().toUpperCase())) }),
   },
   {
     name: 'case-sensitive email',
+    class: 'email exactness',
+    breaks: ['list.filter.email.exact'],
     bug: 'compares the email filter without folding case',
     inject: storeList((list, store) => (q) => (q.email === undefined ? list(q) : listWhere(store, { ...q }, (c) => matches({ ...q, email: undefined }, c) && c.email === q.email))),
   },
   {
     name: 'deep pages capped',
+    class: 'totals and paging',
+    breaks: ['list.skip.bounds', 'list.paging.complete'],
     bug: 'caps skip at 120 (a "max offset" guard), answering deep pages with an earlier one',
     inject: storeList((list) => (q) => ({ ...list({ ...q, skip: Math.min(q.skip, 120) }), skip: q.skip })),
   },
   // Rate limiting.
   {
     name: 'no rate-limit headers',
+    class: 'rate-limit headers',
+    breaks: ['rate-limit.headers'],
     bug: 'the proxy in front of the API strips the X-RateLimit-* headers',
     inject: wire({
       response: async (response) => {
@@ -322,6 +406,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'rate-limit remaining stuck',
+    class: 'rate-limit headers',
+    breaks: ['rate-limit.window'],
     bug: 'reports the full limit as remaining on every response',
     inject: wire({
       response: async (response) => {
@@ -336,6 +422,8 @@ export const FAULTS: readonly Fault[] = [
   // Writes that some read views do not see.
   {
     name: 'new records missing from the unfiltered list',
+    class: 'read views after writes',
+    breaks: ['write.create.visible-in-views'],
     bug: 'serves the unfiltered list from a snapshot taken at start-up',
     writes: true,
     inject: (mock, next) => {
@@ -347,6 +435,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'status filter stale after an update',
+    class: 'read views after writes',
+    breaks: ['write.blacklist.visible-in-views', 'write.restore.visible-in-views', 'write.update.visible-in-views'],
     bug: 'the status index keeps the status a customer was created with',
     writes: true,
     inject: (mock, next) => {
@@ -361,7 +451,30 @@ export const FAULTS: readonly Fault[] = [
     },
   },
   {
+    name: 'name filter stale after an update',
+    class: 'read views after writes',
+    breaks: ['write.update.visible-in-views'],
+    bug: 'the name index keeps the names a customer was created with',
+    writes: true,
+    inject: (mock, next) => {
+      const firstNames = new Map(mock.store.snapshot().map((c) => [c.id, `${c.first_name} ${c.last_name}`]));
+      const create = mock.store.create.bind(mock.store);
+      mock.store.create = (input) => {
+        const customer = create(input);
+        firstNames.set(customer.id, `${customer.first_name} ${customer.last_name}`);
+        return customer;
+      };
+      return storeList((list, store) => (q) => {
+        if (q.name === undefined) return list(q);
+        const name = q.name.toLowerCase();
+        return listWhere(store, q, (c) => matches({ ...q, name: undefined }, c) && (firstNames.get(c.id) ?? '').toLowerCase().includes(name));
+      })(mock, next);
+    },
+  },
+  {
     name: 'total not lowered by a delete',
+    class: 'read views after writes',
+    breaks: ['write.delete.gone-from-views'],
     bug: 'keeps a running count of customers that deletes forget to decrement',
     writes: true,
     inject: (mock, next) => {
@@ -380,6 +493,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'deleted records stay listed',
+    class: 'read views after writes',
+    breaks: ['write.delete.gone-from-views'],
     bug: 'a soft delete: fetch by id is a 404, but lists still show the customer',
     writes: true,
     inject: (mock, next) => {
@@ -400,6 +515,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'update shown but not stored',
+    class: 'read views after writes',
+    breaks: ['write.update.visible-in-views', 'write.blacklist.visible-in-views', 'write.restore.visible-in-views'],
     bug: 'answers with the merged customer but never saves it',
     writes: true,
     inject: storeMethod('update', (_update, store) => (id, patch) => {
@@ -410,6 +527,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'blacklist ignored',
+    class: 'read views after writes',
+    breaks: ['write.blacklist.visible-in-views', 'update.fields'],
     bug: 'drops status from an update body',
     writes: true,
     inject: storeMethod('update', (update, store) => (id, patch) => {
@@ -420,6 +539,8 @@ export const FAULTS: readonly Fault[] = [
   // Writes that should have been refused.
   {
     name: 'duplicate email accepted',
+    class: 'write validation',
+    breaks: ['create.email-conflict'],
     bug: 'checks email uniqueness only on update',
     writes: true,
     inject: storeMethod('create', (create) => (input) => {
@@ -432,6 +553,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'invalid phone accepted',
+    class: 'write validation',
+    breaks: ['create.body'],
     bug: 'does not validate phone_number on create',
     writes: true,
     inject: wire({
@@ -444,6 +567,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'invalid status accepted on update',
+    class: 'write validation',
+    breaks: ['update.body'],
     bug: 'ignores a status it does not know instead of refusing it',
     writes: true,
     inject: wire({
@@ -458,6 +583,8 @@ export const FAULTS: readonly Fault[] = [
   // Idempotency and deletes.
   {
     name: 'idempotency key ignored',
+    class: 'idempotency',
+    breaks: ['idempotency.replay-identical'],
     bug: 'never reads the idempotency-key header, so a replay writes again',
     writes: true,
     inject: wire({
@@ -470,6 +597,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'reused key replayed',
+    class: 'idempotency',
+    breaks: ['idempotency.key-conflict'],
     bug: 'replays the first response for a key without comparing the requests',
     writes: true,
     inject: (_mock, next) => {
@@ -486,6 +615,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'second delete answered 200',
+    class: 'nonexistent ids',
+    breaks: ['delete.unknown-id', 'write.delete.gone-from-views'],
     bug: 'treats a delete of a missing customer as already done',
     writes: true,
     inject: wire({
@@ -498,6 +629,8 @@ export const FAULTS: readonly Fault[] = [
   // Timestamps.
   {
     name: 'createdAt not the creation time',
+    class: 'timestamps',
+    breaks: ['create.timestamps'],
     bug: 'stamps new customers with the start of the day',
     writes: true,
     inject: storeMethod('create', (create) => (input) => {
@@ -509,6 +642,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'updatedAt not advanced',
+    class: 'timestamps',
+    breaks: ['write.update.timestamps'],
     bug: 'keeps updatedAt as the creation time',
     writes: true,
     inject: storeMethod('update', (update) => (id, patch) => {
