@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { oas31 } from 'openapi3-ts';
 import type { OpenApiDocument } from '../openapi/index.js';
+import { withRulesInDescriptions } from '../openapi/rules.js';
 import type { Credentials } from './auth.js';
 import type { Endpoint } from './pipeline.js';
 import type { Responses } from './responses.js';
@@ -41,14 +42,18 @@ function assetPath(name: string): string {
  */
 export function mountDocs(app: Hono, deps: DocsDeps, responses: Responses, withAppSteps: (endpoint: Endpoint) => Endpoint): void {
   const prefill = securityPrefill(deps.document, deps.credentials);
+  // The rules go into the descriptions at the first request for the document, not at start-up:
+  // most mocks never serve it, and copying the document costs a cold start.
+  let described: OpenApiDocument | undefined;
+  const document = () => (described ??= withRulesInDescriptions(deps.document));
 
-  app.get('/openapi.json', withAppSteps((c) => responses.json(c, servedDocument(deps.document, origin(c)))));
+  app.get('/openapi.json', withAppSteps((c) => responses.json(c, servedDocument(document(), origin(c)))));
   app.get(
     '/openapi.yaml',
     withAppSteps(async (c) => {
       // Loaded on first use: the YAML writer is a tenth of a cold start, and few ask for YAML.
       const { stringify } = await import('yaml');
-      return responses.body(c, stringify(servedDocument(deps.document, origin(c)), { lineWidth: 0 }), 200, 'application/yaml; charset=utf-8');
+      return responses.body(c, stringify(servedDocument(document(), origin(c)), { lineWidth: 0 }), 200, 'application/yaml; charset=utf-8');
     }),
   );
   const { assets } = deps;

@@ -24,6 +24,9 @@ export const CUSTOMER_DEFAULTS = {"customer_type":"Individual","status":"ACTIVE"
 /** The message of the 404 for an unknown customer (response NotFound). */
 export const NOT_FOUND_MESSAGE = "Customer not found";
 
+/** The id of every rule of the document (its `x-rules` lists), in document order. */
+export const RULE_IDS = ["list.order","list.page.size","list.total.consistent","list.paging.complete","list.filter.and","list.envelope.take","list.filter.empty","create.echo","create.timestamps","create.body","create.unknown-field","create.email-conflict","write.create.visible-in-views","fetch.by-id","fetch.unknown-id","update.fields","write.update.timestamps","write.update.visible-in-views","write.blacklist.visible-in-views","write.restore.visible-in-views","update.body","update.reason","update.unknown-field","update.email-conflict","update.unknown-id","delete.supported","delete.result","write.delete.gone-from-views","delete.unknown-id","list.skip.bounds","list.take.bounds","list.take.default","list.paging.whole-numbers","list.filter.status","list.filter.status.deleted","list.filter.name.partial","list.filter.name.full-name","list.filter.name.literal","list.filter.name.length","list.filter.email.exact","list.filter.email.literal","list.filter.email.length","idempotency.replay-identical","idempotency.key-conflict","idempotency.key-optional","auth.required","auth.exact-credentials","auth.both-headers","auth.before-validation","rate-limit.headers","rate-limit.window","rate-limit.failed-auth","request.validation","response.status","response.schema","response.closed-schema","response.timestamp-keys"] as const;
+
 /** Parameters with a default, by operation and location: validation fills them in, so a handler always has them. */
 export interface DefaultedParameters {
   listCustomers: { query: "skip" | "take" };

@@ -2,6 +2,7 @@ import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec } from '../../src/openapi/index.js';
 import { servedDocument } from '../../src/http/docs.js';
+import { rulesOf, withRulesInDescriptions } from '../../src/openapi/rules.js';
 import { inProcessMock, listeningMock, type InProcessMock } from '../support/mock.js';
 
 describe('the API reference and the document, served beside the API', () => {
@@ -10,7 +11,7 @@ describe('the API reference and the document, served beside the API', () => {
     mock = await inProcessMock({ rateLimit: 1 });
   });
 
-  it('serves the document as written, $refs intact, with its own address as the first server', async () => {
+  it('serves the document as written, $refs intact, its rules in the descriptions, with its own address as the first server', async () => {
     const { raw } = loadSpec();
     const running = await listeningMock();
     let res;
@@ -25,9 +26,29 @@ describe('the API reference and the document, served beside the API', () => {
     expect(res.body.servers[0]?.url).toBe(running.url);
     expect(res.body.servers.slice(1)).toEqual(raw.servers);
     const { servers: _served, ...rest } = res.body;
-    const { servers: _written, ...written } = raw;
+    const { servers: _written, ...written } = withRulesInDescriptions(raw);
     expect(rest).toEqual(JSON.parse(JSON.stringify(written)));
     expect(JSON.stringify(res.body)).toContain('"$ref":"#/components/schemas/CustomerList"');
+  });
+
+  it('shows each operation its rules (written on it or on the parameters it uses), and the rules of every operation once, in the introduction', async () => {
+    const served = (await mock.request('GET', '/openapi.json', { auth: false })).body as { info: { description: string }; paths: Record<string, Record<string, { operationId: string; description: string }>> };
+    const rules = rulesOf(loadSpec().raw);
+    const operations = Object.values(served.paths).flatMap((item) => Object.values(item).filter((op) => typeof op === 'object' && op !== null && 'operationId' in op));
+    for (const operation of operations) {
+      for (const rule of rules.filter((r) => r.at !== '')) {
+        const line = `- \`${rule.id}\` (${rule.choice ? `choice \`${rule.choice}\`` : 'documented'}): ${rule.text}`;
+        expect(operation.description.includes(line), `${operation.operationId} and ${rule.id}`).toBe(rule.operationIds.includes(operation.operationId));
+      }
+    }
+    const list = operations.find((op) => op.operationId === 'listCustomers')!.description;
+    expect(list).toContain('**Rules** (what the contract kit checks):');
+    // A parameter's rule shows with the operation that takes the parameter.
+    expect(list).toMatch(/`list.take.bounds` \(documented\): `take` from 1 to 100 is honoured/);
+    expect(list).toMatch(/`list.order` \(choice `list-order`\): Newest first/);
+    const general = served.info.description.slice(served.info.description.indexOf('## Rules of every operation'));
+    expect(general).toMatch(/`auth.exact-credentials` \(documented\): Credentials are compared exactly/);
+    expect(list).not.toContain('auth.exact-credentials');
   });
 
   it('serves the same document as YAML', async () => {
