@@ -4,6 +4,7 @@ import { applyUpdate, type Customer, type CustomerList } from '../../src/domain/
 import { matches, paginate, type ListQuery } from '../../src/domain/query.js';
 import { CustomerNotFoundError } from '../../src/domain/errors.js';
 import { CUSTOMER_STATUSES } from '../../src/openapi/contract-facts.generated.js';
+import type { RuleId } from '../../src/openapi/rules.js';
 import { createMock, type MockInstance } from '../../src/server.js';
 import { CONTRACT_MOCK_CONFIG } from './contract-cli.js';
 import { CREDENTIALS } from './mock.js';
@@ -53,7 +54,6 @@ export const FAULT_CLASSES = [
 export type FaultClass = (typeof FAULT_CLASSES)[number];
 
 export type FetchHandler = (request: Request) => Promise<Response>;
-type RuleId = string;
 type ListFn = (query: ListQuery) => CustomerList;
 
 /** Seam 1: rewrite the request before the app sees it and/or the response after. */
