@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+
+/** One rule as a kit run's `--coverage` report gives it. */
+export interface RuleOutcome {
+  readonly id: string;
+  readonly provenance: 'documented' | 'choice';
+  readonly status: 'passed' | 'failed' | 'not-exercised';
+  readonly checks: number;
+}
+
+export interface CoverageReport {
+  readonly rules: readonly RuleOutcome[];
+}
+
+/** The report a run wrote with `--coverage FILE`; undefined when it wrote none (a run stopped by its preflight). */
+export async function readCoverage(file: string): Promise<CoverageReport | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const report = JSON.parse(text) as CoverageReport;
+  if (!Array.isArray(report.rules)) throw new Error(`${file} is no coverage report: ${text.slice(0, 200)}`);
+  return report;
+}
+
+/** What one kit run made of a server that breaks `breaks`. */
+export interface RunVerdict {
+  readonly seed: number;
+  /** A check of a broken rule failed: the only way a run catches the defect. */
+  readonly caught: boolean;
+  /** The broken rules whose checks failed. */
+  readonly caughtBy: readonly string[];
+  /** How each broken rule came out (`passed`, `not-exercised`, or missing from the report). */
+  readonly brokenRules: readonly string[];
+  /** Other rules that failed: a failure the kit put down to the wrong rule, or a side effect. */
+  readonly failedElsewhere: readonly string[];
+  /** Why the run has no verdict per rule, when it has none (no report written). */
+  readonly noReport: string | undefined;
+}
+
+/**
+ * The verdict of one run: caught only when a check naming one of the broken rules failed. A
+ * failure of any other rule does not count, however red the run was.
+ */
+export function judgeRun(seed: number, breaks: readonly string[], coverage: CoverageReport | undefined, output: string): RunVerdict {
+  if (!coverage) {
+    const reason = output.trim().split('\n').slice(-3).join(' / ') || '(no output)';
+    return { seed, caught: false, caughtBy: [], brokenRules: breaks.map((id) => `${id}: no report`), failedElsewhere: [], noReport: reason };
+  }
+  const byId = new Map(coverage.rules.map((rule) => [rule.id, rule]));
+  const caughtBy = breaks.filter((id) => byId.get(id)?.status === 'failed');
+  return {
+    seed,
+    caught: caughtBy.length > 0,
+    caughtBy,
+    brokenRules: breaks.map((id) => `${id}: ${byId.get(id)?.status ?? 'not in the report'}`),
+    failedElsewhere: coverage.rules.filter((rule) => rule.status === 'failed' && !breaks.includes(rule.id)).map((rule) => rule.id),
+    noReport: undefined,
+  };
+}
+
+/** The rules a run failed: what a correct server must never get. */
+export function failedRules(coverage: CoverageReport | undefined): string[] {
+  return coverage?.rules.filter((rule) => rule.status === 'failed').map((rule) => rule.id) ?? [];
+}
+
+/** One defect (an injected fault or an independent implementation) and its runs. */
+export interface DefectVerdicts {
+  readonly name: string;
+  readonly class: string;
+  readonly runs: readonly RunVerdict[];
+}
+
+/** Why a run let the defect through, in a line: how the broken rules came out, and what failed instead. */
+export function describeSurvival(run: RunVerdict): string {
+  if (run.noReport !== undefined) return `seed ${run.seed}: no coverage report (${run.noReport})`;
+  const elsewhere = run.failedElsewhere.length > 0 ? `; failed instead: ${run.failedElsewhere.join(', ')}` : '; no rule failed';
+  return `seed ${run.seed}: ${run.brokenRules.join(', ')}${elsewhere}`;
+}
+
+function percent(part: number, whole: number): string {
+  return `${whole === 0 ? 0 : Math.round((part / whole) * 100)}%`;
+}
+
+/**
+ * The kill-rate table: per class (runs caught, and defects caught under every seed), then per
+ * defect with each seed's outcome and the rule that caught it, or why it survived.
+ */
+export function killRateTable(title: string, defects: readonly DefectVerdicts[], seeds: readonly number[], elapsedMs: number): string {
+  const lines = [`${title}: ${defects.length} defects x seeds ${seeds.join(', ')}; ${defects.reduce((n, d) => n + d.runs.length, 0)} runs in ${(elapsedMs / 1000).toFixed(0)} s`];
+  lines.push('A run kills a defect only when a check of a rule it breaks fails (its coverage report says so).');
+  const classes = [...new Set(defects.map((d) => d.class))];
+  const width = Math.max(...classes.map((c) => c.length), 'all'.length);
+  const row = (label: string, group: readonly DefectVerdicts[]) => {
+    const runs = group.flatMap((d) => d.runs);
+    const caughtRuns = runs.filter((r) => r.caught).length;
+    const always = group.filter((d) => d.runs.length > 0 && d.runs.every((r) => r.caught)).length;
+    return `  ${label.padEnd(width)}  runs ${`${caughtRuns}/${runs.length}`.padStart(7)} (${percent(caughtRuns, runs.length).padStart(4)})   killed under every seed ${always}/${group.length}`;
+  };
+  lines.push('Kill rate per class:');
+  for (const name of classes) lines.push(row(name, defects.filter((d) => d.class === name)));
+  lines.push(row('all', defects));
+  lines.push('Per defect (seed: + caught, - survived):');
+  const nameWidth = Math.max(...defects.map((d) => d.name.length));
+  for (const defect of defects) {
+    const caught = defect.runs.every((r) => r.caught);
+    const marks = defect.runs.map((r) => `${r.seed}${r.caught ? '+' : '-'}`).join(' ');
+    const by = [...new Set(defect.runs.flatMap((r) => r.caughtBy))].join(', ');
+    lines.push(`  ${caught ? 'killed  ' : 'SURVIVED'} ${defect.class.padEnd(width)}  ${defect.name.padEnd(nameWidth)}  ${marks}${by ? `  caught by ${by}` : ''}`);
+    for (const run of defect.runs.filter((r) => !r.caught)) lines.push(`           ${' '.repeat(width)}  ${describeSurvival(run)} (replay: --seed ${run.seed})`);
+  }
+  return lines.join('\n');
+}
