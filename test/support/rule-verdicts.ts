@@ -1,5 +1,11 @@
 import { readFile } from 'node:fs/promises';
 
+/**
+ * The kit's own tests run every defect under each of these seeds, so that a defect the kit finds
+ * only by chance shows as a survivor, and a survivor is replayed exactly with `--seed N`.
+ */
+export const MUTATION_SEEDS = [1, 7, 1234] as const;
+
 /** One rule as a kit run's `--coverage` report gives it. */
 export interface RuleOutcome {
   readonly id: string;
