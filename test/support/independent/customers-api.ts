@@ -54,7 +54,7 @@ export interface ApiOptions {
 }
 
 const PATH_LIST = '/api/v0/customers';
-const PATH_ONE = /^\/api\/v0\/customers\/([^/]*)$/;
+const PATH_ONE = /^\/api\/v0\/customers\/([^/]+)$/;
 const UUID = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$/;
 const PHONE = /^[+]?[1-9]\d{1,14}$/;
 /** JSON Schema's `format: email`, as the common validators (ajv-formats) read it. */
@@ -226,8 +226,9 @@ export function customersApi(parts: BackendParts, options: ApiOptions): (request
   }
 
   function update(id: string, raw: string): Response {
-    const customer = find(id);
+    if (!UUID.test(id)) throw new ApiError(400, ['id must be a UUID']);
     const body = validBody(raw, UPDATE_FIELDS, []);
+    const customer = find(id);
     if (Object.keys(body).length === 0) throw new ApiError(400, ['the body must change at least one field']);
     if ('reason' in body && !('status' in body)) throw new ApiError(400, ['status is required when reason is given']);
     if (typeof body.email === 'string') {
@@ -294,6 +295,8 @@ export function customersApi(parts: BackendParts, options: ApiOptions): (request
 
   return async (request) => {
     const url = new URL(request.url);
+    // A trailing slash names the same route (the document's trailing-slash choice).
+    if (url.pathname.length > 1 && url.pathname.endsWith('/')) url.pathname = url.pathname.slice(0, -1);
     const known = url.pathname === PATH_LIST ? ['GET', 'POST'] : PATH_ONE.test(url.pathname) ? ['GET', 'PATCH', 'DELETE'] : [];
     if (!known.includes(request.method)) return errorResponse(new ApiError(404, `Cannot ${request.method} ${url.pathname}`));
     const { key, secret } = credentialsOf(request);
