@@ -8,30 +8,30 @@ describe('fetch by id', () => {
   it('a listed customer is fetched as listed', async (context) => {
     const { customers } = await discoverSample(kit);
     const listed = customers[0];
-    if (!listed) return context.skip('the server has no customers to fetch');
+    if (!listed) return kit.skip(context, 'the server has no customers to fetch', ['fetch.by-id']);
     const exchange = await kit.send('fetchCustomer', { params: { id: listed.id } });
-    const fetched = kit.expectStatus<Customer>(exchange, 200);
-    kit.check(isDeepStrictEqual(fetched, listed), `the customer as the list showed it: ${JSON.stringify(listed)}`, JSON.stringify(fetched), exchange);
+    const fetched = kit.expectStatus<Customer>('fetch.by-id', exchange, 200);
+    kit.check('fetch.by-id', isDeepStrictEqual(fetched, listed), `the customer as the list showed it: ${JSON.stringify(listed)}`, JSON.stringify(fetched), exchange);
   });
 
   it('an id that is not a UUID -> 400', async () => {
-    kit.expectStatus(await kit.send('fetchCustomer', { params: { id: 'not-a-uuid' } }), 400);
+    kit.expectStatus('request.validation', await kit.send('fetchCustomer', { params: { id: 'not-a-uuid' } }), 400);
   });
 
   it('an unknown UUID -> 404', async () => {
-    kit.expectStatus(await kit.send('fetchCustomer', { params: { id: randomUUID() } }), 404);
+    kit.expectStatus('fetch.unknown-id', await kit.send('fetchCustomer', { params: { id: randomUUID() } }), 404);
   });
 });
 
 // No DELETE here: the platform's own spec has no DELETE operation, so a read-only run never sends one.
 describe('writes that must be rejected before anything is written', () => {
   it('create with a body that is not JSON -> 400', async () => {
-    kit.expectStatus(await kit.send('createCustomer', { rawBody: '{"first_name": "Contract", ' }), 400);
+    kit.expectStatus('request.validation', await kit.send('createCustomer', { rawBody: '{"first_name": "Contract", ' }), 400);
   });
 
   // No customer can have this id, so even a server that skipped validation could not write.
   it('update of a non-UUID id -> 400', async () => {
-    kit.expectStatus(await kit.send('updateCustomer', { params: { id: 'not-a-uuid' }, body: { last_name: 'Contract' } }), 400);
+    kit.expectStatus('request.validation', await kit.send('updateCustomer', { params: { id: 'not-a-uuid' }, body: { last_name: 'Contract' } }), 400);
   });
 });
 
@@ -39,21 +39,21 @@ describe('customer fields at choice points', () => {
   it('timestamp key spelling', async (context) => {
     const { customers, exchange } = await discoverSample(kit);
     const customer = customers[0];
-    if (!customer) return context.skip('the server has no customers to look at');
+    if (!customer) return kit.skip(context, 'the server has no customers to look at', ['response.timestamp-keys']);
     const keys = Object.keys(customer);
     const observed = keys.includes('createdAt') && keys.includes('updatedAt') ? 'camelCase' : keys.includes('created_at') && keys.includes('updated_at') ? 'snake_case' : 'neither';
     // Either spelling is a reading of the platform's sources; a mix of the two is none.
-    kit.check(observed !== 'neither', 'createdAt and updatedAt, or created_at and updated_at', `keys ${keys.join(', ')}`, exchange);
-    kit.atRule('/components/schemas/Customer/properties/createdAt', { observed, expected: 'camelCase', asDocument: observed === 'camelCase', detail: `a listed customer's keys: ${keys.join(', ')}` }, exchange);
+    kit.check('response.schema', observed !== 'neither', 'createdAt and updatedAt, or created_at and updated_at', `keys ${keys.join(', ')}`, exchange);
+    kit.atRule('response.timestamp-keys', { observed, expected: 'camelCase', asDocument: observed === 'camelCase', detail: `a listed customer's keys: ${keys.join(', ')}` }, exchange);
   });
 
   it('fields beyond the documented ones', async (context) => {
     const { customers, exchange } = await discoverSample(kit);
-    if (customers.length === 0) return context.skip('the server has no customers to look at');
+    if (customers.length === 0) return kit.skip(context, 'the server has no customers to look at', ['response.closed-schema']);
     const schema = kit.document.spec.dereferenced.components?.schemas?.Customer as { properties?: object } | undefined;
     const documented = Object.keys(schema?.properties ?? {});
     const extra = [...new Set(customers.flatMap((c) => Object.keys(c).filter((k) => !documented.includes(k))))];
     const observed = extra.length === 0 ? 'no extra fields' : `extra fields: ${extra.join(', ')}`;
-    kit.atRule('/components/schemas/Customer', { observed, expected: 'no extra fields', asDocument: extra.length === 0, detail: `${customers.length} listed customers` }, exchange);
+    kit.atRule('response.closed-schema', { observed, expected: 'no extra fields', asDocument: extra.length === 0, detail: `${customers.length} listed customers` }, exchange);
   });
 });

@@ -1,14 +1,17 @@
 import { afterAll, afterEach } from 'vitest';
 import { kit } from './support.js';
 
-// Runs before each suite file: each check's request count and observations at choice points
-// travel to the reporter with its result, and what a file's hooks did travels with the file.
+// Runs before each suite file: each check's request count, observations at choice points and
+// findings per rule travel to the reporter with its result, and what a file's hooks did travels
+// with the file.
 afterEach(({ task }) => {
   task.meta.requests = kit.drainRequestCount();
   task.meta.observations = kit.drainObservations();
+  task.meta.rules = kit.drainRuleReport();
 });
 // eslint-disable-next-line no-empty-pattern -- vitest reads the hook's first parameter as a destructured context
 afterAll(({}, suite) => {
   suite.meta.requests = (suite.meta.requests ?? 0) + kit.drainRequestCount();
   suite.meta.observations = [...(suite.meta.observations ?? []), ...kit.drainObservations()];
+  suite.meta.rules = kit.drainRuleReport();
 });

@@ -29,7 +29,12 @@ Options:
                         (default ${DEFAULT_CLOCK_TOLERANCE_MS})
   --drift FILE          also write the drift report (what was observed at each choice point) as
                         JSON to FILE (relative to the current folder)
-  --junit FILE          also write a JUnit XML report to FILE (relative to the current folder)
+  --junit FILE          also write a JUnit XML report, one test case per rule of the document, to
+                        FILE (relative to the current folder)
+  --coverage FILE       also write what the run found per rule as JSON to FILE: {"rules": [{"id",
+                        "provenance", "status": passed, failed or not-exercised, "checks"}]}
+  --require-coverage    fail the run when it left a documented rule unexercised (a read-only run
+                        leaves the write rules so)
   --timeout-ms N        limit of each request (default ${DEFAULT_TIMEOUT_MS})
   --max-pages N         most pages of 100 read when walking the whole list (default ${DEFAULT_MAX_PAGES})
   -h, --help            show this help
@@ -42,8 +47,8 @@ export class ContractUsageError extends Error {}
 
 export type ContractCommand =
   | { kind: 'help' }
-  /** `junitFile` and `driftFile` are absolute: resolved from the caller's folder, as they are printed. */
-  | { kind: 'run'; settings: ContractSettings; junitFile: string | undefined; driftFile: string | undefined; sandbox: boolean };
+  /** `junitFile`, `driftFile` and `coverageFile` are absolute: resolved from the caller's folder, as they are printed. */
+  | { kind: 'run'; settings: ContractSettings; junitFile: string | undefined; driftFile: string | undefined; coverageFile: string | undefined; requireCoverage: boolean; sandbox: boolean };
 
 const CONTRACT_FLAGS = {
   'base-url': { type: 'string' },
@@ -58,6 +63,8 @@ const CONTRACT_FLAGS = {
   'clock-tolerance-ms': { type: 'string' },
   drift: { type: 'string' },
   junit: { type: 'string' },
+  coverage: { type: 'string' },
+  'require-coverage': { type: 'boolean' },
   'timeout-ms': { type: 'string' },
   'max-pages': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -103,6 +110,8 @@ export function parseContractCommand(argv: readonly string[], env: NodeJS.Proces
     kind: 'run',
     junitFile: values.junit === undefined ? undefined : callerPath(nonEmpty('--junit', values.junit), env, cwd),
     driftFile: values.drift === undefined ? undefined : callerPath(nonEmpty('--drift', values.drift), env, cwd),
+    coverageFile: values.coverage === undefined ? undefined : callerPath(nonEmpty('--coverage', values.coverage), env, cwd),
+    requireCoverage: values['require-coverage'] ?? false,
     settings,
     sandbox: values.sandbox ?? false,
   };

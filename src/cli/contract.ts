@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
+import { coverageJson, unexercisedDocumented } from '../contract-kit/coverage.js';
 import { driftReport } from '../contract-kit/drift.js';
 import { runContractSuite } from '../contract-kit/run.js';
 import { inSandbox, SandboxUnavailableError } from '../contract-kit/sandbox.js';
@@ -11,7 +12,7 @@ async function main(): Promise<number> {
     process.stdout.write(CONTRACT_HELP);
     return 0;
   }
-  const { settings, junitFile, driftFile, sandbox } = command;
+  const { settings, junitFile, driftFile, coverageFile, requireCoverage, sandbox } = command;
   const mode = settings.allowWrites ? `with writes, seed ${settings.seed}` : 'read-only';
   const budget = settings.maxRequests === undefined ? '' : `, at most ${settings.maxRequests} requests`;
   process.stdout.write(`Contract suite against ${settings.baseUrl} (profile ${settings.profile}, ${mode}${budget}${sandbox ? ', in a sandbox' : ''})\n`);
@@ -25,7 +26,13 @@ async function main(): Promise<number> {
     writeFileSync(driftFile, `${JSON.stringify(driftReport(settings.profile, settings.baseUrl, result.observations), null, 2)}\n`);
     process.stdout.write(`Drift report: ${driftFile}\n`);
   }
-  return result.ok ? 0 : 1;
+  if (coverageFile) {
+    writeFileSync(coverageFile, `${JSON.stringify(coverageJson(result.coverage), null, 2)}\n`);
+    process.stdout.write(`Coverage report: ${coverageFile}\n`);
+  }
+  const unexercised = requireCoverage ? unexercisedDocumented(result.coverage) : [];
+  if (unexercised.length > 0) process.stdout.write(`Coverage FAILED (--require-coverage): ${unexercised.length} documented rule(s) not exercised: ${unexercised.map((r) => r.id).join(', ')}\n`);
+  return result.ok && unexercised.length === 0 ? 0 : 1;
 }
 
 main().then(

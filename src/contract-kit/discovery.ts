@@ -1,5 +1,6 @@
 import type { Customer, CustomerList } from '../domain/customer.js';
 import { PAGE_SIZE_MAX } from '../openapi/contract-facts.generated.js';
+import type { RuleId } from '../openapi/rules.js';
 import type { ContractKit, Exchange } from './kit.js';
 
 /** The largest page the document allows: discovery reads as much as it can per request. */
@@ -21,7 +22,8 @@ const samples = new WeakMap<ContractKit, Promise<Sample>>();
 export function discoverSample(kit: ContractKit): Promise<Sample> {
   let sample = samples.get(kit);
   if (!sample) {
-    sample = kit.list({ take: PAGE_SIZE }).then(({ exchange, page }) => ({ exchange, customers: page.data, total: page.total }));
+    // A page of the largest size: `take=100` must be honoured.
+    sample = kit.list('list.take.bounds', { take: PAGE_SIZE }).then(({ exchange, page }) => ({ exchange, customers: page.data, total: page.total }));
     samples.set(kit, sample);
   }
   return sample;
@@ -34,12 +36,12 @@ export interface Walk {
   readonly complete: boolean;
 }
 
-/** Reads the list (filtered by `query`) page by page from the start, up to the configured cap. */
-export async function walkPages(kit: ContractKit, query: Readonly<Record<string, string>> = {}): Promise<Walk> {
+/** Reads the list (filtered by `query`) page by page from the start, up to the configured cap; `rule` says what the walk is for. */
+export async function walkPages(kit: ContractKit, rule: RuleId, query: Readonly<Record<string, string>> = {}): Promise<Walk> {
   const pages: Walk['pages'][number][] = [];
   const customers: Customer[] = [];
   for (let index = 0; index < kit.settings.maxPages; index++) {
-    const { exchange, page } = await kit.list({ ...query, skip: index * PAGE_SIZE, take: PAGE_SIZE });
+    const { exchange, page } = await kit.list(rule, { ...query, skip: index * PAGE_SIZE, take: PAGE_SIZE });
     pages.push({ exchange, page });
     customers.push(...page.data);
     if (page.data.length < PAGE_SIZE || (index + 1) * PAGE_SIZE >= page.total) return { pages, customers, complete: true };

@@ -3,7 +3,8 @@ import type { RawResponse, SentRequest } from '../client/index.js';
 const BODY_PREVIEW_CHARS = 400;
 
 /**
- * A check that did not hold, worded for a QA reader: the request sent, what the contract
+ * A check that did not hold, worded for a QA reader: the rule it broke (its id; none for what no
+ * rule governs, such as a request that got no response), the request sent, what the contract
  * expects, and what came back.
  */
 export class ContractFailure extends Error {
@@ -11,14 +12,16 @@ export class ContractFailure extends Error {
     readonly expected: string,
     readonly got: string,
     readonly request?: SentRequest,
+    readonly rule?: string,
   ) {
-    super(formatFailure(expected, got, request));
+    super(formatFailure(expected, got, request, rule));
     this.name = 'ContractFailure';
   }
 }
 
-export function formatFailure(expected: string, got: string, request?: SentRequest): string {
+export function formatFailure(expected: string, got: string, request?: SentRequest, rule?: string): string {
   const lines = [];
+  if (rule) lines.push(`rule:     ${rule}`);
   if (request) lines.push(`request:  ${describeRequest(request)}`);
   lines.push(`expected: ${expected}`, `got:      ${indent(got)}`);
   return lines.join('\n');

@@ -1,25 +1,26 @@
 import { BroadcastChannel } from 'node:worker_threads';
-import { TestRunner } from 'vitest';
+import { TestRunner, type TestContext } from 'vitest';
 import { createClient, TransportError, type ClientOptions, type RawRequestOptions, type RawResponse, type SentRequest } from '../client/index.js';
 import type { CustomerList } from '../domain/customer.js';
+import { createJudge, type Judgement, type Verdict } from '../judge/index.js';
 import { getSpecModel, type SpecModel } from '../openapi/index.js';
+import { ruleCatalogue, type Rule, type RuleId } from '../openapi/rules.js';
 import { observe, type Finding, type Observation } from './drift.js';
 import { ContractFailure, describeResponse } from './failure.js';
-import { specModelFor } from './profile.js';
-import { readProvenance, type Provenance } from './provenance.js';
+import { readProvenance } from './provenance.js';
 import { RateLimitTracker } from './rate-limit-headers.js';
 import type { ContractSettings, RunContext } from './settings.js';
 
 /** A full page is some 100 KB; a body far beyond that is a broken server, not one to buffer. */
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
-/** One request and its response, with every way the response deviates from the document. */
+/** One request and its response, with what the judge found in it. */
 export interface Exchange {
   readonly operationId: string;
   readonly request: SentRequest;
   readonly response: RawResponse;
-  /** Status not documented, wrong content type, body or headers not as documented: empty when it conforms. */
-  readonly deviations: readonly string[];
+  /** Each rule the exchange was judged by, and each way it departs from one (the window rule of the rate-limit tracker included). */
+  readonly judgement: Judgement;
 }
 
 export interface SendOptions extends Pick<RawRequestOptions, 'query' | 'body' | 'rawBody' | 'credentials' | 'idempotencyKey' | 'headers'> {
@@ -27,33 +28,54 @@ export interface SendOptions extends Pick<RawRequestOptions, 'query' | 'body' | 
   readonly params?: Readonly<Record<string, string>>;
 }
 
+/** How often a check named a rule, and how often the rule did not hold. */
+export interface RuleTally {
+  checks: number;
+  failures: number;
+}
+
+/** What the checks of a test (or a file's hooks) found per rule: travels to the reporter with the result. */
+export interface RuleReport {
+  readonly tally: Record<string, RuleTally>;
+  /** Why a rule was left unprobed, where a check said so (a read-only run, no data to probe it with). */
+  readonly unreached: Record<string, string>;
+}
+
 export interface ContractKit {
   readonly settings: ContractSettings;
   /** The run's tag: every record the run creates carries it (see OwnRecords). */
   readonly runTag: string;
-  readonly provenance: Provenance;
+  /** The document's rules (its `x-rules`): what every check names. */
+  readonly rules: readonly Rule[];
   /** The whole document, choices included (the strict profile's view), for checks that read it. */
   readonly document: SpecModel;
-  /** Sends a request to an operation of the document and judges the response against it. */
+  /** Sends a request to an operation of the document; the response is judged (see `expectStatus`). */
   send(operationId: string, options?: SendOptions): Promise<Exchange>;
-  /** Fails unless the response has this status and conforms to the document; returns its body. */
-  expectStatus<T = unknown>(exchange: Exchange, status: number): T;
-  /** A list request that must succeed: its page, checked against the document. */
-  list(query?: SendOptions['query']): Promise<{ exchange: Exchange; page: CustomerList }>;
-  /** Fails with the request, the expectation and what came back when the condition is false. */
-  check(condition: boolean, expected: string, got: string, exchange?: Exchange): asserts condition;
   /**
-   * Judges what a check found about the rule at `pointer` (a node of the document as written).
-   * A documented rule is asserted in every profile. A choice is observed and reported (the drift
-   * report); only the strict profile also fails when the deployment departs from it.
+   * Fails `rule` unless the response has this status; then holds the response to every rule the
+   * judge found it breaking (schema, headers, the page against its filter...). Returns its body.
    */
-  atRule(pointer: string, finding: Finding, exchange?: Exchange): void;
-  /** Whether the rule at `pointer` is asserted in this run (documented, or the strict profile). */
-  asserts(pointer: string): boolean;
+  expectStatus<T = unknown>(rule: RuleId, exchange: Exchange, status: number): T;
+  /** A list request that must succeed (`rule` says why it is sent): its page, judged. */
+  list(rule: RuleId, query?: SendOptions['query']): Promise<{ exchange: Exchange; page: CustomerList }>;
+  /**
+   * One check of `rule`: fails with the rule, the request, the expectation and what came back when
+   * the condition is false. A choice is asserted only by the strict profile; elsewhere a departure
+   * is observed for the drift report.
+   */
+  check(rule: RuleId, condition: boolean, expected: string, got: string, exchange?: Exchange): void;
+  /** Judges what a check found at `rule` in its own words (the drift report's, at a choice). */
+  atRule(rule: RuleId, finding: Finding, exchange?: Exchange): void;
+  /** Whether `rule` is asserted in this run (documented, or the strict profile). */
+  asserts(rule: RuleId): boolean;
+  /** Skips the current check, saying why `rules` are left unprobed. */
+  skip(context: TestContext, reason: string, rules: readonly RuleId[]): void;
   /** Requests put on the wire since the last call (retries included). */
   drainRequestCount(): number;
   /** Observations made at choice points since the last call. */
   drainObservations(): Observation[];
+  /** What the checks found per rule since the last call. */
+  drainRuleReport(): RuleReport;
   /** Runs `work` (cleanup of the kit's own records) even when the request budget is spent. */
   beyondBudget<T>(work: () => Promise<T>): Promise<T>;
 }
@@ -96,9 +118,10 @@ export function kitClientOptions(settings: ContractSettings, onAttempt: () => vo
  */
 export async function createKit(settings: ContractSettings, run: RunContext): Promise<ContractKit> {
   const document: SpecModel = await getSpecModel();
-  const spec = specModelFor(settings.profile, document);
-  const provenance = readProvenance(document.spec.raw);
-  const rateLimits = new RateLimitTracker(document);
+  const judge = createJudge(document);
+  const catalogue = ruleCatalogue(document.spec.asWritten);
+  const choices = readProvenance(document.spec.raw).choices;
+  const rateLimits = new RateLimitTracker();
   let sent = 0;
   /** Every request of the run, the preflight's included: what the budget counts. */
   let sentInAll = run.requestsBefore;
@@ -106,6 +129,7 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
   let unansweredInARow = 0;
   let lastUnanswered = '';
   let observations: Observation[] = [];
+  let report: RuleReport = { tally: {}, unreached: {} };
   let interruptedBy: string | undefined;
   const interrupts = interruptChannel(run.tag);
   interrupts.onmessage = (message) => {
@@ -125,13 +149,38 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
     throw new ContractFailure('a request within the budget', `not sent: ${reason}`);
   }
 
+  function tally(rule: RuleId, held: boolean): void {
+    const entry = (report.tally[rule] ??= { checks: 0, failures: 0 });
+    entry.checks++;
+    if (!held) entry.failures++;
+  }
+
+  /**
+   * One check of a rule. A documented rule that does not hold fails the check; a choice that does
+   * not hold is observed for the drift report, and fails the check only in the strict profile. A
+   * finding of a check at a choice point (`atRule`) is observed either way: the drift report says
+   * what the deployment does there.
+   */
+  function judgeRule(rule: RuleId, finding: Finding, exchange: Exchange | undefined, observeAlways = false): void {
+    tally(rule, finding.asDocument);
+    const { choice } = catalogue.rule(rule);
+    if (finding.asDocument && !(choice && observeAlways)) return;
+    if (choice) {
+      const entry = choices.get(choice)!;
+      observations.push(observe(entry, finding));
+      if (finding.asDocument || settings.profile !== 'strict') return;
+      throw new ContractFailure(`${entry.topic}: ${entry.document} (choice ${choice}, asserted by the strict profile)`, `${finding.observed}: ${finding.detail}`, exchange?.request, rule);
+    }
+    throw new ContractFailure(finding.expected, finding.detail, exchange?.request, rule);
+  }
+
   const kit: ContractKit = {
     settings,
     runTag: run.tag,
-    provenance,
+    rules: catalogue.rules,
     document,
     async send(operationId, options = {}) {
-      const operation = spec.operation(operationId);
+      const operation = document.operation(operationId);
       const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? ''));
       const method = operation.method.toUpperCase();
       if (interruptedBy !== undefined) {
@@ -163,48 +212,47 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
         throw new ContractFailure(`a complete response within ${settings.timeoutMs} ms`, error.message);
       }
       unansweredInARow = 0;
-      const deviations = spec.responseValidator(operationId)({
-        status: response.status,
-        contentType: response.headers.get('content-type'),
-        body: response.body,
-        bodyIsJson: response.bodyIsJson,
-      });
-      return { operationId, request: response.request, response, deviations: [...deviations, ...rateLimits.judge(operationId, response, sentAtMs)] };
+      const judgement = judge.judge(response.request, response);
+      const window = rateLimits.follow(response, sentAtMs);
+      const windowRule: RuleId = 'rate-limit.window';
+      const verdicts: Verdict[] = window.problems.map((message) => ({ rule: windowRule, provenance: 'documented', side: 'response', operationId, status: response.status, message }));
+      return {
+        operationId,
+        request: response.request,
+        response,
+        judgement: { ...judgement, judged: window.compared ? [...judgement.judged, windowRule] : judgement.judged, verdicts: [...judgement.verdicts, ...verdicts] },
+      };
     },
-    expectStatus<T>(exchange: Exchange, status: number): T {
-      const { response, deviations } = exchange;
+    expectStatus<T>(rule: RuleId, exchange: Exchange, status: number): T {
+      const { response, judgement } = exchange;
+      const departures = judgement.verdicts.filter((v) => v.side === 'response');
       const described = describeResponse(response);
-      if (response.status !== status) {
-        const detail = deviations.length > 0 ? `\n${deviations.map((d) => `- ${d}`).join('\n')}` : '';
-        throw new ContractFailure(`status ${status} as the document says`, `${described}${detail}`, exchange.request);
-      }
-      const problems = [...deviations, ...statusCodeMismatch(response)];
-      if (problems.length > 0) {
-        throw new ContractFailure(
-          `a ${status} response that matches the document`,
-          `${problems.map((d) => `- ${d}`).join('\n')}\n${described}`,
-          exchange.request,
-        );
+      const listed = departures.length > 0 ? `\n${departures.map((v) => `- ${v.rule}: ${v.message}`).join('\n')}` : '';
+      judgeRule(rule, { observed: `status ${response.status}`, expected: `status ${status} as the document says`, asDocument: response.status === status, detail: `${described}${listed}` }, exchange);
+      for (const judged of judgement.judged) {
+        const broken = departures.filter((v) => v.rule === judged);
+        if (judgement.verdicts.some((v) => v.rule === judged && v.side === 'request')) continue;
+        const expected = catalogue.rule(judged).text;
+        judgeRule(judged, { observed: `departs (${judged})`, expected, asDocument: broken.length === 0, detail: `${broken.map((v) => `- ${v.message}`).join('\n')}\n${described}` }, exchange);
       }
       return response.body as T;
     },
-    async list(query) {
+    async list(rule, query) {
       const exchange = await kit.send('listCustomers', { query });
-      return { exchange, page: kit.expectStatus<CustomerList>(exchange, 200) };
+      return { exchange, page: kit.expectStatus<CustomerList>(rule, exchange, 200) };
     },
-    check(condition, expected, got, exchange) {
-      if (!condition) throw new ContractFailure(expected, got, exchange?.request);
+    check(rule, condition, expected, got, exchange) {
+      judgeRule(rule, { observed: `departs (${rule})`, expected, asDocument: condition, detail: got }, exchange);
     },
-    atRule(pointer, finding, exchange) {
-      const choice = provenance.choiceAt(pointer);
-      if (!choice) return kit.check(finding.asDocument, finding.expected, `${finding.observed}: ${finding.detail}`, exchange);
-      observations.push(observe(choice, finding));
-      if (settings.profile === 'strict') {
-        kit.check(finding.asDocument, `${choice.topic}: ${choice.document} (choice ${choice.id}, asserted by the strict profile)`, `${finding.observed}: ${finding.detail}`, exchange);
-      }
+    atRule(rule, finding, exchange) {
+      judgeRule(rule, finding, exchange, true);
     },
-    asserts(pointer) {
-      return settings.profile === 'strict' || provenance.choiceAt(pointer) === undefined;
+    asserts(rule) {
+      return settings.profile === 'strict' || catalogue.rule(rule).provenance === 'documented';
+    },
+    skip(context, reason, rules) {
+      for (const rule of rules) report.unreached[rule] ??= reason;
+      context.skip(reason);
     },
     drainRequestCount() {
       const count = sent;
@@ -214,6 +262,11 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
     drainObservations() {
       const drained = observations;
       observations = [];
+      return drained;
+    },
+    drainRuleReport() {
+      const drained = report;
+      report = { tally: {}, unreached: {} };
       return drained;
     },
     async beyondBudget(work) {
@@ -226,11 +279,4 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
     },
   };
   return kit;
-}
-
-/** The error body's `statusCode` must be the response's status; the schema alone cannot say so. */
-function statusCodeMismatch(response: RawResponse): string[] {
-  const statusCode = (response.body as { statusCode?: unknown } | null)?.statusCode;
-  if (response.status < 400 || !response.bodyIsJson || statusCode === undefined || statusCode === response.status) return [];
-  return [`response body statusCode is ${JSON.stringify(statusCode)}, but the status is ${response.status}`];
 }

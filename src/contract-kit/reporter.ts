@@ -1,5 +1,7 @@
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { SerializedError, UserConsoleLog } from 'vitest';
+import type { Rule } from '../openapi/rules.js';
+import { CoverageTally, describeCoverage, type RuleCoverage } from './coverage.js';
 import { differs, distinctObservations, formatObservation, type Observation } from './drift.js';
 import type { Profile } from './profile.js';
 
@@ -13,6 +15,12 @@ export interface RunSummary {
   requests: number;
   /** What the deployment does at each choice point the run reached. */
   observations: Observation[];
+  /** Every rule of the document, with what the run found. */
+  coverage: RuleCoverage[];
+  /** The failures that name each rule (a failing check's report, from the line naming the rule on). */
+  ruleFailures: Map<string, string[]>;
+  /** Failures that name no rule (a server that stopped answering, a cleanup that failed), with where they happened. */
+  otherFailures: string[];
 }
 
 /** A run passes when every check that ran passed, nothing else went wrong, and at least one ran. */
@@ -26,17 +34,25 @@ export interface RunLabel {
   readonly seed: number;
   /** When the run started (ms since the epoch), for its duration. */
   readonly startedAt: number;
+  /** The document's rules, which the run reports on one by one. */
+  readonly rules: readonly Rule[];
 }
+
+/** A failure report's line naming its rule (see ContractFailure); a report of several cases has several. */
+const RULE_LINE = /^rule: +(\S+)$/gm;
 
 /**
  * Prints each check as it finishes (progress), then the report: every failing check with its
- * request, expectation and response, every skipped check with its reason, the drift report (what
- * the deployment does at each choice point), and the number of requests the run sent.
+ * rule, request, expectation and response, every skipped check with its reason, the drift report
+ * (what the deployment does at each choice point), each rule's outcome, and the number of requests
+ * the run sent.
  */
 export class ContractReporter implements Reporter {
   readonly summary: RunSummary;
   private readonly failures: string[] = [];
   private readonly skips: string[] = [];
+  private readonly tally = new CoverageTally();
+  private budgetSpent = false;
 
   /** `requestsBefore`: requests sent before the checks (the preflight's), so the total is what the server saw. */
   constructor(
@@ -44,13 +60,14 @@ export class ContractReporter implements Reporter {
     private readonly out: NodeJS.WritableStream = process.stdout,
     requestsBefore = 0,
   ) {
-    this.summary = { passed: 0, failed: 0, skipped: 0, errors: 0, requests: requestsBefore, observations: [] };
+    this.summary = { passed: 0, failed: 0, skipped: 0, errors: 0, requests: requestsBefore, observations: [], coverage: [], ruleFailures: new Map(), otherFailures: [] };
   }
 
   onTestCaseResult(testCase: TestCase): void {
     const result = testCase.result();
     const name = testCase.fullName;
     this.summary.requests += testCase.meta().requests ?? 0;
+    this.tally.add(testCase.meta().rules);
     const observations = testCase.meta().observations ?? [];
     this.summary.observations.push(...observations);
     // The JUnit report writes a test's annotations as its properties. `annotate()` is refused once
@@ -64,12 +81,26 @@ export class ContractReporter implements Reporter {
       this.summary.failed++;
       this.out.write(`  FAIL  ${name}\n`);
       this.failures.push(`FAIL ${name}\n${result.errors.map((e) => indent(e.message)).join('\n')}`);
+      for (const error of result.errors) this.recordRuleFailures(error.message, name);
     } else if (result.state === 'skipped') {
       this.summary.skipped++;
       const reason = result.note ?? 'skipped';
+      if (reason.includes('--max-requests')) this.budgetSpent = true;
       this.out.write(`  skip  ${name}: ${reason}\n`);
       this.skips.push(`${name}: ${reason}`);
     }
+  }
+
+  /** Files each rule-naming part of a failure report under its rule, for the JUnit case of the rule. */
+  private recordRuleFailures(message: string, where: string): void {
+    const starts = [...message.matchAll(RULE_LINE)];
+    if (starts.length === 0) this.summary.otherFailures.push(`${where}\n${message}`);
+    starts.forEach((match, i) => {
+      const part = message.slice(match.index, starts[i + 1]?.index ?? message.length).trim();
+      const list = this.summary.ruleFailures.get(match[1]!) ?? [];
+      list.push(`${where}\n${part}`);
+      this.summary.ruleFailures.set(match[1]!, list);
+    });
   }
 
   /** What a check prints for the reader (e.g. the records it had to leave deactivated). */
@@ -82,7 +113,11 @@ export class ContractReporter implements Reporter {
     for (const module of modules) {
       this.summary.requests += module.meta().requests ?? 0;
       this.summary.observations.push(...(module.meta().observations ?? []));
-      for (const error of module.errors()) problems.push(`ERROR in ${module.relativeModuleId}\n${indent(error.message)}`);
+      this.tally.add(module.meta().rules);
+      for (const error of module.errors()) {
+        problems.push(`ERROR in ${module.relativeModuleId}\n${indent(error.message)}`);
+        this.recordRuleFailures(error.message, module.relativeModuleId);
+      }
     }
     for (const error of unhandled) problems.push(`ERROR (unhandled)\n${indent(error.message)}`);
     this.summary.errors = problems.length;
@@ -94,6 +129,8 @@ export class ContractReporter implements Reporter {
       const drifting = observations.filter(differs).length;
       lines.push(`Choice points (drift report): ${observations.length} observed, ${drifting} differ from the document`, ...observations.map((o) => `  - ${formatObservation(o)}`), '');
     }
+    this.summary.coverage = this.tally.coverage(this.label.rules, { budgetSpent: this.budgetSpent, failures: this.failures.length + problems.length > 0 });
+    lines.push(...describeCoverage(this.summary.coverage), '');
     const { passed, failed, skipped, errors, requests } = this.summary;
     const { profile, seed, startedAt } = this.label;
     const verdict = runPassed(this.summary) ? 'PASSED' : 'FAILED';

@@ -2,7 +2,10 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BaseSequencer, TestSpecification } from 'vitest/node';
 import { createClient } from '../client/index.js';
-import { writePreflightJUnit } from './junit.js';
+import { documentAsWritten } from '../openapi/index.js';
+import { rulesOf } from '../openapi/rules.js';
+import { noneExercised } from './coverage.js';
+import { writePreflightJUnit, writeRulesJUnit } from './junit.js';
 import { interruptChannel, kitClientOptions } from './kit.js';
 import { newRunTag, sweepRun, type Sweep } from './own-records.js';
 import { preflight, type PreflightFinding } from './preflight.js';
@@ -99,6 +102,7 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
   const out = options.out ?? process.stdout;
   const junitFile = options.junitFile === undefined ? undefined : resolve(options.junitFile);
   const tag = newRunTag();
+  const rules = rulesOf(documentAsWritten());
   const interrupts = interruptible(tag);
   const checked = await preflight(settings).catch((error: unknown) => {
     interrupts.release();
@@ -108,11 +112,13 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
     interrupts.release();
     out.write(`Contract FAILED before any check: ${checked.finding.headline}\n  preflight: ${checked.finding.evidence}\n`);
     if (junitFile) writePreflightJUnit(junitFile, checked.finding, settings.profile);
-    return { passed: 0, failed: 0, skipped: 0, errors: 1, requests: checked.requests, observations: [], ok: false, preflight: checked.finding, interrupted: undefined };
+    const coverage = noneExercised(rules, `the preflight stopped the run: ${checked.finding.headline}`);
+    return { passed: 0, failed: 0, skipped: 0, errors: 1, requests: checked.requests, observations: [], coverage, ruleFailures: new Map(), otherFailures: [], ok: false, preflight: checked.finding, interrupted: undefined };
   }
-  const reporter = new ContractReporter({ profile: settings.profile, seed: settings.seed, startedAt }, out, checked.requests);
-  if (!interrupts.signal()) await runChecks(settings, { tag, requestsBefore: checked.requests }, reporter, junitFile).finally(interrupts.release);
+  const reporter = new ContractReporter({ profile: settings.profile, seed: settings.seed, startedAt, rules }, out, checked.requests);
+  if (!interrupts.signal()) await runChecks(settings, { tag, requestsBefore: checked.requests }, reporter).finally(interrupts.release);
   else interrupts.release();
+  if (junitFile && !interrupts.signal()) writeRulesJUnit(junitFile, reporter.summary, settings.profile, (Date.now() - startedAt) / 1000);
   const signal = interrupts.signal();
   if (signal) {
     out.write(`\nContract INTERRUPTED (${signal}): the checks were stopped; removing the records this run created (tag ${tag})\n`);
@@ -125,7 +131,7 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
 }
 
 /** The checks (vitest tests in `contract-tests/`), run through vitest's Node API. */
-async function runChecks(settings: ContractSettings, run: RunContext, reporter: ContractReporter, junitFile: string | undefined): Promise<void> {
+async function runChecks(settings: ContractSettings, run: RunContext, reporter: ContractReporter): Promise<void> {
   // Loaded only now: vitest takes a second to import, and a failed preflight should not wait for it.
   const { BaseSequencer, startVitest } = await import('vitest/node');
 
@@ -146,7 +152,7 @@ async function runChecks(settings: ContractSettings, run: RunContext, reporter: 
       // Vite transforming each one again on every run.
       server: { deps: { external: [/\/dist\//] } },
       provide: { contract: settings, contractRun: run },
-      reporters: junitFile ? [reporter, ['junit', { outputFile: junitFile, suiteName: `contract (profile ${settings.profile})` }]] : [reporter],
+      reporters: [reporter],
       testTimeout,
       hookTimeout: testTimeout,
       // One worker, files one after another: the run is bound by start-up rather than by its few

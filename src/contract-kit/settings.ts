@@ -1,5 +1,6 @@
 import type { Profile } from './profile.js';
 import type { Observation } from './drift.js';
+import type { RuleReport } from './kit.js';
 
 /** What a contract run is pointed at and how careful it is; handed to the suite through vitest's `provide`. */
 export interface ContractSettings {
@@ -52,6 +53,8 @@ declare module '@vitest/runner' {
     requests?: number;
     /** What the test observed at choice points. */
     observations?: Observation[];
+    /** What the test's checks found per rule. */
+    rules?: RuleReport;
   }
 }
 

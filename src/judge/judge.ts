@@ -50,7 +50,7 @@ export interface Knowledge {
 export interface Judgement {
   /** The operation the request was for; undefined for a request no operation of the document routes. */
   readonly operationId: string | undefined;
-  /** Each rule the exchange could show broken, whether it was or not: what a coverage count counts. */
+  /** Each rule the response could show broken, whether it was or not: what a coverage count counts. */
   readonly judged: readonly RuleId[];
   readonly verdicts: readonly Verdict[];
 }
@@ -102,7 +102,7 @@ export function createJudge(whole: SpecModel, options: JudgeOptions = {}): Judge
         verdicts.push({ rule, provenance: catalogue.rule(rule).provenance, side, operationId, status: response.status, message });
       };
       const judge = (rule: RuleId, side: Verdict['side'], problems: readonly string[]) => {
-        judged.add(rule);
+        if (side === 'response') judged.add(rule);
         for (const problem of problems) found(rule, side, problem);
       };
       const api = operation.tags.includes(API_TAG);
@@ -144,11 +144,10 @@ export function createJudge(whole: SpecModel, options: JudgeOptions = {}): Judge
       const known = new Set(documentedProblems);
       judge('response.closed-schema', 'response', whole.responseValidator(operationId)(observed).filter((p) => !known.has(p)));
       if (api && response.status < 500) judge('rate-limit.headers', 'response', rateLimitProblems(response.headers, now()));
-      if (api && response.status < 400 && request.headers['x-client-key'] === undefined && request.headers['x-client-secret'] === undefined) {
-        found('auth.required', 'response', `a request without credentials was answered ${response.status}`);
-      } else if (api && response.status < 400 && (request.headers['x-client-key'] === undefined || request.headers['x-client-secret'] === undefined)) {
-        judge('auth.both-headers', 'response', [`a request with one credential header was answered ${response.status}`]);
-      }
+      const presented = ['x-client-key', 'x-client-secret'].filter((h) => request.headers[h] !== undefined).length;
+      const admitted = response.status < 400 ? [`a request with ${presented === 0 ? 'no credential header' : 'one credential header'} was answered ${response.status}`] : [];
+      if (api && presented === 0) judge('auth.required', 'response', admitted);
+      if (api && presented === 1) judge('auth.both-headers', 'response', admitted);
       if (documentedProblems.length > 0 || !response.bodyIsJson) return { operationId, judged: [...judged], verdicts };
 
       // What the body says about the request.

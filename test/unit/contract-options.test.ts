@@ -9,6 +9,8 @@ describe('customers-contract options', () => {
       kind: 'run',
       junitFile: undefined,
       driftFile: undefined,
+      coverageFile: undefined,
+      requireCoverage: false,
       sandbox: false,
       settings: {
         baseUrl: 'http://127.0.0.1:4010',
@@ -32,9 +34,9 @@ describe('customers-contract options', () => {
     expect(parseContractCommand(['--client-key', 'flag-key'], env)).toMatchObject({ settings: { clientKey: 'flag-key', clientSecret: 'env-secret' } });
   });
 
-  it('takes --allow-writes, --sandbox, --junit, --timeout-ms and --max-pages', () => {
-    const command = parseContractCommand([...FLAGS, '--allow-writes', '--sandbox', '--junit', 'out.xml', '--timeout-ms', '2500', '--max-pages', '3'], {}, '/ci/job');
-    expect(command).toMatchObject({ junitFile: '/ci/job/out.xml', sandbox: true, settings: { allowWrites: true, timeoutMs: 2500, maxPages: 3 } });
+  it('takes --allow-writes, --sandbox, --junit, --coverage, --require-coverage, --timeout-ms and --max-pages', () => {
+    const command = parseContractCommand([...FLAGS, '--allow-writes', '--sandbox', '--junit', 'out.xml', '--coverage', 'rules.json', '--require-coverage', '--timeout-ms', '2500', '--max-pages', '3'], {}, '/ci/job');
+    expect(command).toMatchObject({ junitFile: '/ci/job/out.xml', coverageFile: '/ci/job/rules.json', requireCoverage: true, sandbox: true, settings: { allowWrites: true, timeoutMs: 2500, maxPages: 3 } });
   });
 
   it('resolves --junit from the folder the command was typed in, also under npm run (which moves into the package)', () => {

@@ -30,7 +30,9 @@ describe('the judge of single exchanges', () => {
     const judgement = judge.judge(request('GET', '/api/v0/customers?take=2'), response(200, page([customer()], 1)));
     expect(judgement.operationId).toBe('listCustomers');
     expect(judgement.verdicts).toEqual([]);
-    expect(judgement.judged).toEqual(expect.arrayContaining(['request.validation', 'response.status', 'response.schema', 'rate-limit.headers', 'list.page.size', 'list.take.bounds']));
+    expect(judgement.judged).toEqual(expect.arrayContaining(['response.status', 'response.schema', 'rate-limit.headers', 'list.page.size', 'list.take.bounds']));
+    // What the client sent is judged too, but counts no check of the server.
+    expect(judgement.judged).not.toContain('request.validation');
   });
 
   it('judges a request that breaks the document as the client\'s, on the request side', () => {
