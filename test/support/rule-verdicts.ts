@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-
 /**
  * The kit's own tests run every defect under each of these seeds, so that a defect the kit finds
  * only by chance shows as a survivor, and a survivor is replayed exactly with `--seed N`.
@@ -18,21 +16,7 @@ export interface CoverageReport {
   readonly rules: readonly RuleOutcome[];
 }
 
-/** The report a run wrote with `--coverage FILE`; undefined when it wrote none (a run stopped by its preflight). */
-export async function readCoverage(file: string): Promise<CoverageReport | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  const report = JSON.parse(text) as CoverageReport;
-  if (!Array.isArray(report.rules)) throw new Error(`${file} is no coverage report: ${text.slice(0, 200)}`);
-  return report;
-}
-
-/** What one kit run made of a server that breaks `breaks`. */
+/** What one kit run made of a server that breaks some rules. */
 export interface RunVerdict {
   readonly seed: number;
   /** A check of a broken rule failed: the only way a run catches the defect. */
@@ -41,21 +25,15 @@ export interface RunVerdict {
   readonly caughtBy: readonly string[];
   /** How each broken rule came out (`passed`, `not-exercised`, or missing from the report). */
   readonly brokenRules: readonly string[];
-  /** Other rules that failed: a failure the kit put down to the wrong rule, or a side effect. */
+  /** Other rules that failed: a failure the kit put down to another rule, or a side effect. */
   readonly failedElsewhere: readonly string[];
-  /** Why the run has no verdict per rule, when it has none (no report written). */
-  readonly noReport: string | undefined;
 }
 
 /**
  * The verdict of one run: caught only when a check naming one of the broken rules failed. A
  * failure of any other rule does not count, however red the run was.
  */
-export function judgeRun(seed: number, breaks: readonly string[], coverage: CoverageReport | undefined, output: string): RunVerdict {
-  if (!coverage) {
-    const reason = output.trim().split('\n').slice(-3).join(' / ') || '(no output)';
-    return { seed, caught: false, caughtBy: [], brokenRules: breaks.map((id) => `${id}: no report`), failedElsewhere: [], noReport: reason };
-  }
+export function judgeRun(seed: number, breaks: readonly string[], coverage: CoverageReport): RunVerdict {
   const byId = new Map(coverage.rules.map((rule) => [rule.id, rule]));
   const caughtBy = breaks.filter((id) => byId.get(id)?.status === 'failed');
   return {
@@ -64,13 +42,12 @@ export function judgeRun(seed: number, breaks: readonly string[], coverage: Cove
     caughtBy,
     brokenRules: breaks.map((id) => `${id}: ${byId.get(id)?.status ?? 'not in the report'}`),
     failedElsewhere: coverage.rules.filter((rule) => rule.status === 'failed' && !breaks.includes(rule.id)).map((rule) => rule.id),
-    noReport: undefined,
   };
 }
 
 /** The rules a run failed: what a correct server must never get. */
-export function failedRules(coverage: CoverageReport | undefined): string[] {
-  return coverage?.rules.filter((rule) => rule.status === 'failed').map((rule) => rule.id) ?? [];
+export function failedRules(coverage: CoverageReport): string[] {
+  return coverage.rules.filter((rule) => rule.status === 'failed').map((rule) => rule.id);
 }
 
 /** One defect (an injected fault or an independent implementation) and its runs. */
@@ -82,7 +59,6 @@ export interface DefectVerdicts {
 
 /** Why a run let the defect through, in a line: how the broken rules came out, and what failed instead. */
 export function describeSurvival(run: RunVerdict): string {
-  if (run.noReport !== undefined) return `seed ${run.seed}: no coverage report (${run.noReport})`;
   const elsewhere = run.failedElsewhere.length > 0 ? `; failed instead: ${run.failedElsewhere.join(', ')}` : '; no rule failed';
   return `seed ${run.seed}: ${run.brokenRules.join(', ')}${elsewhere}`;
 }
