@@ -21,8 +21,9 @@ export interface Fault {
   /** The kind of rule it breaks: the mutation test reports its kill rate per class. */
   readonly class: FaultClass;
   /**
-   * The rules of the document (`x-rules` ids) the bug breaks: the fault counts as killed only when
-   * a check of one of these fails. A fault leaves the catalogue only when its rules leave the document.
+   * Every rule of the document (`x-rules` ids) the bug breaks, as the rule's text reads (a wrong
+   * total breaks `list.total.consistent` and `list.page.size` too): the fault counts as killed only
+   * when a check of one of these fails. A fault leaves the catalogue only when its rules leave the document.
    */
   readonly breaks: readonly RuleId[];
   /** Wraps `next` (the mock's handler, or another fault's) and/or patches the mock's store. */
@@ -334,7 +335,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'total equals page size',
     class: 'totals and paging',
-    breaks: ['list.total.consistent'],
+    breaks: ['list.total.consistent', 'list.page.size'],
     bug: 'reports the page length as total',
     inject: storeList((list) => (q) => {
       const page = list(q);
@@ -460,7 +461,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'filtered total ignores the name',
     class: 'totals and paging',
-    breaks: ['list.total.consistent'],
+    breaks: ['list.total.consistent', 'list.page.size'],
     bug: 'counts the total with every filter but the name',
     inject: storeList((list) => (q) => (q.name === undefined ? list(q) : { ...list(q), total: list({ ...q, name: undefined, skip: 0, take: 1 }).total })),
   },
@@ -583,7 +584,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'total not lowered by a delete',
     class: 'read views after writes',
-    breaks: ['write.delete.gone-from-views'],
+    breaks: ['write.delete.gone-from-views', 'list.total.consistent', 'list.page.size'],
     bug: 'keeps a running count of customers that deletes forget to decrement',
     writes: true,
     inject: (mock, next) => {
@@ -982,7 +983,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'status totals stale after a status change',
     class: 'read views after writes',
-    breaks: ['write.blacklist.visible-in-views', 'write.restore.visible-in-views', 'write.update.visible-in-views'],
+    breaks: ['write.blacklist.visible-in-views', 'write.restore.visible-in-views', 'write.update.visible-in-views', 'list.total.consistent', 'list.page.size'],
     bug: 'keeps a count per status, moved on create and delete but not when an update changes the status',
     writes: true,
     inject: (mock, next) => {
@@ -1007,7 +1008,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'status totals not lowered by a delete',
     class: 'read views after writes',
-    breaks: ['write.delete.gone-from-views'],
+    breaks: ['write.delete.gone-from-views', 'list.total.consistent', 'list.page.size'],
     bug: 'keeps a count per status, moved on create and on a status change, that deletes forget to decrement',
     writes: true,
     inject: (mock, next) => {
