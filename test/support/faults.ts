@@ -1143,7 +1143,8 @@ export const FAULTS: readonly Fault[] = [
       const id = updatedId(request);
       const patch = id === undefined ? undefined : await jsonBody(request);
       const loaded = id === undefined ? undefined : mock.store.get(id);
-      if (!loaded || !patch || typeof patch !== 'object' || Array.isArray(patch) || Object.keys(patch).length === 0) return next(request);
+      // A body the update refuses (empty, or a reason without a status) is refused before anything is loaded.
+      if (!loaded || !patch || typeof patch !== 'object' || Array.isArray(patch) || Object.keys(patch).length === 0 || ('reason' in patch && !('status' in patch))) return next(request);
       await databaseRoundTrip();
       const { first_name, last_name, phone_number, customer_type, status, email } = loaded;
       return next(withBody(request, { first_name, last_name, phone_number, customer_type, status, ...(email === null ? {} : { email }), ...patch }));
