@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
-import { changeCase, ContractFailure, invalidBodies, OwnRecords, patternsFor, PATTERN_CHARACTERS, runEveryKindOfWrite, runWriteSequence, STATUSES, type Customer, type Exchange, type RuleId } from '#contract-kit';
+import { changeCase, ContractFailure, everyCase, invalidBodies, OwnRecords, patternsFor, PATTERN_CHARACTERS, runEveryKindOfWrite, runWriteSequence, STATUSES, type Customer, type Exchange, type RuleId } from '#contract-kit';
 import { kit } from './support.js';
 
 type BodyOperation = 'createCustomer' | 'updateCustomer';
@@ -231,23 +231,6 @@ describe.sequential('invalid bodies, from the document\'s schemas, are refused w
     const status = exchange.response.status;
     if (!unknownProperty) return void kit.expectStatus(BODY_RULE[operationId], exchange, 400);
     kit.atRule(UNKNOWN_FIELD_RULE[operationId], { observed: status === 400 ? 'reject' : 'ignore', expected: 'reject', asDocument: status === 400, detail: `a body with ${breaks} answered ${status}` }, exchange);
-  }
-
-  /**
-   * Runs every case, then fails with the failing ones alone (each with its rule, request,
-   * expectation and response), so one refusal that is missing does not hide the others.
-   */
-  async function everyCase<T>(cases: readonly T[], run: (item: T) => Promise<void>): Promise<void> {
-    const failures: string[] = [];
-    for (const item of cases) {
-      try {
-        await run(item);
-      } catch (error) {
-        if (!(error instanceof ContractFailure)) throw error;
-        failures.push(error.message);
-      }
-    }
-    if (failures.length > 0) throw new ContractFailure(`every case below to hold (${failures.length} of ${cases.length} did not)`, failures.join('\n\n'));
   }
 
   it('create: every constraint broken just past its boundary, each wrong type, each required field left out', async (context) => {

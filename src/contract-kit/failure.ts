@@ -50,3 +50,31 @@ export function preview(text: string): string {
 function indent(text: string): string {
   return text.replace(/\n/g, '\n          ');
 }
+
+/** Several failures of one check (each with its rule, request, expectation and response), and only those. */
+export class ContractFailures extends Error {
+  constructor(
+    readonly failures: readonly ContractFailure[],
+    headline: string,
+  ) {
+    super(`${headline}\n\n${failures.map((f) => f.message).join('\n\n')}`);
+    this.name = 'ContractFailures';
+  }
+}
+
+/**
+ * Runs every case, then fails with the failing ones alone, so that one case that fails neither
+ * hides the others nor drowns them among those that passed.
+ */
+export async function everyCase<T>(cases: readonly T[], run: (item: T) => Promise<void>): Promise<void> {
+  const failures: ContractFailure[] = [];
+  for (const item of cases) {
+    try {
+      await run(item);
+    } catch (error) {
+      if (!(error instanceof ContractFailure)) throw error;
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw new ContractFailures(failures, `${failures.length} of the ${cases.length} cases tried failed:`);
+}

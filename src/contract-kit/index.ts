@@ -1,6 +1,6 @@
 // What the contract suite (contract-tests/, imported there as `#contract-kit`) builds its checks from.
 export { createKit, type ContractKit, type Exchange } from './kit.js';
-export { ContractFailure } from './failure.js';
+export { ContractFailure, ContractFailures, everyCase } from './failure.js';
 export type { RuleId } from '../openapi/rules.js';
 export { changeCase, discoverSample, PAGE_SIZE, timestampOf, walkPages, type Sample, type Walk } from './discovery.js';
 export { formatObservation, type Finding, type Observation } from './drift.js';

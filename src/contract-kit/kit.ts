@@ -7,7 +7,7 @@ import { getSpecModel, type SpecModel } from '../openapi/index.js';
 import { ruleCatalogue, type Rule, type RuleId } from '../openapi/rules.js';
 import { observe, type Finding, type Observation } from './drift.js';
 import { ContractFailure, describeResponse } from './failure.js';
-import { readProvenance } from './provenance.js';
+import { documentChoices } from './provenance.js';
 import { RateLimitTracker } from './rate-limit-headers.js';
 import type { ContractSettings, RunContext } from './settings.js';
 
@@ -53,7 +53,8 @@ export interface ContractKit {
   send(operationId: string, options?: SendOptions): Promise<Exchange>;
   /**
    * Fails `rule` unless the response has this status; then holds the response to every rule the
-   * judge found it breaking (schema, headers, the page against its filter...). Returns its body.
+   * judge found it breaking (schema, headers, the page against its filter...): those fail the check
+   * when it ends (see `drainDeferredFailures`), so that it still gets to its own rule. Returns the body.
    */
   expectStatus<T = unknown>(rule: RuleId, exchange: Exchange, status: number): T;
   /** A list request that must succeed (`rule` says why it is sent): its page, judged. */
@@ -76,6 +77,8 @@ export interface ContractKit {
   drainObservations(): Observation[];
   /** What the checks found per rule since the last call. */
   drainRuleReport(): RuleReport;
+  /** Rules the responses broke beside the one a check was about (see `expectStatus`), since the last call. */
+  drainDeferredFailures(): ContractFailure[];
   /** Runs `work` (cleanup of the kit's own records) even when the request budget is spent. */
   beyondBudget<T>(work: () => Promise<T>): Promise<T>;
 }
@@ -120,7 +123,7 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
   const document: SpecModel = await getSpecModel();
   const judge = createJudge(document);
   const catalogue = ruleCatalogue(document.spec.asWritten);
-  const choices = readProvenance(document.spec.raw).choices;
+  const choices = documentChoices(document.spec.raw);
   const rateLimits = new RateLimitTracker();
   let sent = 0;
   /** Every request of the run, the preflight's included: what the budget counts. */
@@ -130,6 +133,7 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
   let lastUnanswered = '';
   let observations: Observation[] = [];
   let report: RuleReport = { tally: {}, unreached: {} };
+  let deferred: ContractFailure[] = [];
   let interruptedBy: string | undefined;
   const interrupts = interruptChannel(run.tag);
   interrupts.onmessage = (message) => {
@@ -161,17 +165,23 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
    * finding of a check at a choice point (`atRule`) is observed either way: the drift report says
    * what the deployment does there.
    */
-  function judgeRule(rule: RuleId, finding: Finding, exchange: Exchange | undefined, observeAlways = false): void {
+  function judgeRule(rule: RuleId, finding: Finding, exchange: Exchange | undefined, observeAlways = false): ContractFailure | undefined {
     tally(rule, finding.asDocument);
     const { choice } = catalogue.rule(rule);
-    if (finding.asDocument && !(choice && observeAlways)) return;
+    if (finding.asDocument && !(choice && observeAlways)) return undefined;
     if (choice) {
       const entry = choices.get(choice)!;
       observations.push(observe(entry, finding));
-      if (finding.asDocument || settings.profile !== 'strict') return;
-      throw new ContractFailure(`${entry.topic}: ${entry.document} (choice ${choice}, asserted by the strict profile)`, `${finding.observed}: ${finding.detail}`, exchange?.request, rule);
+      if (finding.asDocument || settings.profile !== 'strict') return undefined;
+      return new ContractFailure(`${entry.topic}: ${entry.document} (choice ${choice}, asserted by the strict profile)`, `${finding.observed}: ${finding.detail}`, exchange?.request, rule);
     }
-    throw new ContractFailure(finding.expected, finding.detail, exchange?.request, rule);
+    return new ContractFailure(finding.expected, finding.detail, exchange?.request, rule);
+  }
+
+  /** A check of a rule that stops the check when the rule does not hold. */
+  function assertRule(rule: RuleId, finding: Finding, exchange: Exchange | undefined, observeAlways = false): void {
+    const failure = judgeRule(rule, finding, exchange, observeAlways);
+    if (failure) throw failure;
   }
 
   const kit: ContractKit = {
@@ -228,12 +238,14 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
       const departures = judgement.verdicts.filter((v) => v.side === 'response');
       const described = describeResponse(response);
       const listed = departures.length > 0 ? `\n${departures.map((v) => `- ${v.rule}: ${v.message}`).join('\n')}` : '';
-      judgeRule(rule, { observed: `status ${response.status}`, expected: `status ${status} as the document says`, asDocument: response.status === status, detail: `${described}${listed}` }, exchange);
+      assertRule(rule, { observed: `status ${response.status}`, expected: `status ${status} as the document says`, asDocument: response.status === status, detail: `${described}${listed}` }, exchange);
       for (const judged of judgement.judged) {
         const broken = departures.filter((v) => v.rule === judged);
         if (judgement.verdicts.some((v) => v.rule === judged && v.side === 'request')) continue;
         const expected = catalogue.rule(judged).text;
-        judgeRule(judged, { observed: `departs (${judged})`, expected, asDocument: broken.length === 0, detail: `${broken.map((v) => `- ${v.message}`).join('\n')}\n${described}` }, exchange);
+        // The check goes on to its own rule: a response that breaks another one fails it at its end.
+        const failure = judgeRule(judged, { observed: `departs (${judged})`, expected, asDocument: broken.length === 0, detail: `${broken.map((v) => `- ${v.message}`).join('\n')}\n${described}` }, exchange);
+        if (failure) deferred.push(failure);
       }
       return response.body as T;
     },
@@ -242,10 +254,10 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
       return { exchange, page: kit.expectStatus<CustomerList>(rule, exchange, 200) };
     },
     check(rule, condition, expected, got, exchange) {
-      judgeRule(rule, { observed: `departs (${rule})`, expected, asDocument: condition, detail: got }, exchange);
+      assertRule(rule, { observed: `departs (${rule})`, expected, asDocument: condition, detail: got }, exchange);
     },
     atRule(rule, finding, exchange) {
-      judgeRule(rule, finding, exchange, true);
+      assertRule(rule, finding, exchange, true);
     },
     asserts(rule) {
       return settings.profile === 'strict' || catalogue.rule(rule).provenance === 'documented';
@@ -262,6 +274,11 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
     drainObservations() {
       const drained = observations;
       observations = [];
+      return drained;
+    },
+    drainDeferredFailures() {
+      const drained = deferred;
+      deferred = [];
       return drained;
     },
     drainRuleReport() {

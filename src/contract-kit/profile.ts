@@ -1,6 +1,3 @@
-import { documentedOnly } from '../judge/schema-profile.js';
-import type { SpecModel } from '../openapi/index.js';
-
 /**
  * How much of the document a run asserts. `documented`: only the platform's own rules; at every
  * choice point the kit observes and reports what the deployment does. `strict`: the whole
@@ -9,8 +6,3 @@ import type { SpecModel } from '../openapi/index.js';
 export const PROFILES = ['documented', 'strict'] as const;
 export type Profile = (typeof PROFILES)[number];
 export const DEFAULT_PROFILE: Profile = 'documented';
-
-/** The compiled document a profile judges responses by. */
-export function specModelFor(profile: Profile, strict: SpecModel): SpecModel {
-  return profile === 'strict' ? strict : documentedOnly(strict);
-}

@@ -7,6 +7,8 @@ import { CONTRACT_MOCK_CONFIG, CONTRACT_RUN_TIMEOUT_MS, runContractCli } from '.
 import { FAULTS, faultyServer } from '../support/faults.js';
 import { PLATFORM_VARIANTS } from '../support/platform-variants.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
+import { documentAsWritten } from '../../src/openapi/index.js';
+import { rulesOf } from '../../src/openapi/rules.js';
 
 describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
   let mock: RunningMock;
@@ -15,45 +17,75 @@ describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS
   });
   afterAll(() => mock.close());
 
-  it('passes read-only (settings from the environment), sending only reads and rejected writes, and never a DELETE', async () => {
+  it('passes read-only (settings from the environment), sending only reads and refused writes, and never a DELETE; the write rules are not exercised, and say why', async () => {
     const before = mock.store.snapshot();
+    const coverage = join(tmpdir(), `contract-coverage-${process.pid}-read-only.json`);
     mock.requestLog.clear();
-    const run = await runContractCli(undefined, {
-      credentials: false,
-      env: { CONTRACT_BASE_URL: mock.url, CONTRACT_CLIENT_KEY: CREDENTIALS['x-client-key'], CONTRACT_CLIENT_SECRET: CREDENTIALS['x-client-secret'] },
-    });
-    expect(run.stdout).toContain('Contract PASSED (profile documented');
-    expect(run.code).toBe(0);
-    expect(run.failed).toEqual([]);
-    // The write checks are reported as skipped, with the reason.
-    expect(run.skipped.length).toBeGreaterThan(0);
-    expect(run.skipped.every((s) => s.includes('pass --allow-writes'))).toBe(true);
-    expect(mock.store.snapshot()).toEqual(before);
-    const writes = mock.requestLog.list().filter((r) => r.method !== 'GET');
-    expect(writes.length).toBeGreaterThan(0);
-    expect(writes.every((r) => r.status === 400 && r.method !== 'DELETE')).toBe(true);
-    // The count it prints is the count the server saw.
-    expect(run.requests).toBe(mock.requestLog.list().length);
+    try {
+      const run = await runContractCli(undefined, {
+        args: ['--coverage', coverage],
+        credentials: false,
+        env: { CONTRACT_BASE_URL: mock.url, CONTRACT_CLIENT_KEY: CREDENTIALS['x-client-key'], CONTRACT_CLIENT_SECRET: CREDENTIALS['x-client-secret'] },
+      });
+      expect(run.stdout).toContain('Contract PASSED (profile documented');
+      expect(run.code).toBe(0);
+      expect(run.failed).toEqual([]);
+      // The write checks are reported as skipped, with the reason.
+      expect(run.skipped.length).toBeGreaterThan(0);
+      expect(run.skipped.every((s) => s.includes('pass --allow-writes'))).toBe(true);
+      expect(mock.store.snapshot()).toEqual(before);
+      const writes = mock.requestLog.list().filter((r) => r.method !== 'GET');
+      expect(writes.length).toBeGreaterThan(0);
+      // Refused by validation, or (a create with a wrong secret) by authentication.
+      expect(writes.filter((r) => r.status !== 400 && r.status !== 401 || r.method === 'DELETE')).toEqual([]);
+      // The count it prints is the count the server saw.
+      expect(run.requests).toBe(mock.requestLog.list().length);
+      const { rules } = JSON.parse(readFileSync(coverage, 'utf8')) as { rules: { id: string; status: string }[] };
+      const unexercised = rules.filter((r) => r.status === 'not-exercised').map((r) => r.id);
+      expect(unexercised).toEqual(expect.arrayContaining(['write.create.visible-in-views', 'idempotency.replay-identical', 'update.unknown-id']));
+      expect(rules.filter((r) => r.status === 'failed')).toEqual([]);
+      expect(run.stdout).toMatch(new RegExp(`Rules: \\d+ passed, 0 failed, ${unexercised.length} not exercised`));
+      expect(run.stdout).toContain('not exercised  write.create.visible-in-views (documented): read-only run: pass --allow-writes to run the write checks');
+      // A documented rule left unexercised fails the run only when coverage is required.
+      const required = await runContractCli(mock.url, { args: ['--require-coverage'] });
+      expect(required.failed).toEqual([]);
+      expect(required.code).toBe(1);
+      expect(required.stdout).toMatch(/Coverage FAILED \(--require-coverage\): \d+ documented rule\(s\) not exercised: .*write\.create\.visible-in-views/);
+    } finally {
+      rmSync(coverage, { force: true });
+    }
   });
 
   it.each(['documented', 'strict'])(
-    'passes with --allow-writes in the %s profile, leaves the data as it found it, and writes JUnit and drift reports',
+    'passes with --allow-writes and --require-coverage in the %s profile, every documented rule passed, leaves the data as it found it, and writes coverage, JUnit and drift reports',
     async (profile) => {
       const before = mock.store.snapshot();
       const junit = join(tmpdir(), `contract-junit-${process.pid}-${profile}.xml`);
       const drift = join(tmpdir(), `contract-drift-${process.pid}-${profile}.json`);
+      const coverage = join(tmpdir(), `contract-coverage-${process.pid}-${profile}.json`);
       mock.requestLog.clear();
       try {
-        // Seed 1's sequence updates a record, so every write method is sent (another seed may not update).
-        const run = await runContractCli(mock.url, { args: ['--allow-writes', '--seed', '1', '--profile', profile, '--junit', junit, '--drift', drift] });
+        const run = await runContractCli(mock.url, { args: ['--allow-writes', '--require-coverage', '--profile', profile, '--junit', junit, '--drift', drift, '--coverage', coverage] });
         expect(run.failed, run.stdout).toEqual([]);
         expect(run.code).toBe(0);
+        const perRule = JSON.parse(readFileSync(coverage, 'utf8')) as { rules: { id: string; provenance: string; status: string; checks: number }[] };
+        const rules = rulesOf(documentAsWritten());
+        expect(perRule.rules.map((r) => r.id)).toEqual(rules.map((r) => r.id));
+        for (const entry of perRule.rules) expect(Object.keys(entry)).toEqual(['id', 'provenance', 'status', 'checks']);
+        expect(perRule.rules.filter((r) => r.provenance === 'documented' && (r.status !== 'passed' || r.checks === 0))).toEqual([]);
+        // The documented profile sends a key with every write, so only the strict one probes that it is optional.
+        const notPassed = perRule.rules.filter((r) => r.status !== 'passed').map((r) => r.id);
+        expect(notPassed).toEqual(profile === 'strict' ? [] : ['idempotency.key-optional']);
+        // Within the budget of issue 24: a full run with writes under 1,000 requests.
+        expect(run.requests).toBeLessThan(1000);
         expect(mock.store.snapshot()).toEqual(before);
         const methods = new Set(mock.requestLog.list().filter((r) => r.status < 300).map((r) => r.method));
         expect([...methods].sort()).toEqual(['DELETE', 'GET', 'PATCH', 'POST']);
         expect(run.stdout).toMatch(new RegExp(`Contract PASSED \\(profile ${profile}, seed \\d+\\): .*; ${run.requests} requests sent in [\\d.]+ s`));
         const xml = readFileSync(junit, 'utf8');
-        expect(xml).toMatch(new RegExp(`<testsuites name="contract \\(profile ${profile}\\)" tests="\\d+" failures="0"`));
+        // One test case per rule of the document.
+        expect(xml).toMatch(new RegExp(`<testsuites name="contract \\(profile ${profile}\\)" tests="${rules.length}" failures="0"`));
+        for (const rule of rules) expect(xml).toContain(`<testcase classname="rules" name="${rule.id} (${rule.provenance})"`);
         expect(xml).toContain('<property name="choice-observation" value="timestamp key spelling [timestamp-keys]: camelCase, as the document">');
         const report = JSON.parse(readFileSync(drift, 'utf8')) as { format: string; profile: string; observations: { choice: string; observed: string; document: string; compat?: object }[] };
         expect(report).toMatchObject({ format: 'customers-contract-drift/1', profile, baseUrl: mock.url });
@@ -65,6 +97,7 @@ describe('the contract kit against the mock', { timeout: CONTRACT_RUN_TIMEOUT_MS
       } finally {
         rmSync(junit, { force: true });
         rmSync(drift, { force: true });
+        rmSync(coverage, { force: true });
       }
     },
   );

@@ -56,30 +56,30 @@ describe('the contract kit against Prism serving our document', { timeout: CONTR
         'email filter: exact, case-insensitive > an email in changed case finds exactly that customer',
         'email filter: exact, case-insensitive > a fragment of an email does not match',
         expect.stringMatching(/a name fragment no listed customer has returns only records that match it$/),
-        'pagination > without skip and take: the first 10 records',
-        'pagination > take=100 is accepted and honoured',
-        'pagination > total is the same on every page, and the pages hold every record once',
-        'pagination > skip past the end gives an empty page with the true total',
+        'pagination: both sides of every bound > without skip and take: the first 10 records',
+        'pagination: both sides of every bound > take=100 (a bound of take) is accepted and honoured',
+        'paging: totals, completeness, order > total is the same on every page, and the pages hold every record once',
+        'pagination: both sides of every bound > skip past the end (skip has no maximum) gives an empty page with the true total',
         'fetch by id > an unknown UUID -> 404',
         expect.stringMatching(/list with a wrong x-client-secret -> 401/),
       ]),
     );
   });
 
-  it('passes it on shapes: its responses match the schemas, and it rejects what the schemas reject', () => {
-    expect(run.passed).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/a list without x-client-key$/),
-        expect.stringMatching(/a list without x-client-secret$/),
-        'pagination > take=101 -> 400 naming the parameter',
-        'pagination > take=0 -> 400 naming the parameter',
-        'fetch by id > an id that is not a UUID -> 400',
-      ]),
-    );
+  it('passes it on shapes: its responses match the schemas, and it rejects what the schemas reject; what fails there is the rate-limit headers', () => {
+    // Prism answers an error with the headers its response declares, and the document declares the
+    // rate-limit headers only on successes: the rule that every response carries them is prose.
+    const failures = run.stdout.split('\n\n').filter((block) => block.startsWith('FAIL '));
+    const failureOf = (name: string) => failures.find((block) => block.split('\n')[0]!.endsWith(name));
+    for (const name of ['a list without x-client-key', 'a list without x-client-secret', 'take=101 -> 400 naming the parameter', 'take=0 -> 400 naming the parameter', 'an id that is not a UUID -> 400']) {
+      const failure = failureOf(name);
+      if (failure) expect([...failure.matchAll(/^ +rule: +(\S+)$/gm)].map((m) => m[1]), failure).toEqual(['rate-limit.headers']);
+      else expect(run.passed).toContainEqual(expect.stringMatching(new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)));
+    }
     // Its bodies match the schemas: what the kit reports on shape is the rate-limit headers (Prism
     // makes up a reset time of 0, no current window), and Prism's own error body for malformed JSON.
-    const schemaFailures = run.stdout.split('\n\n').filter((block) => block.startsWith('FAIL') && block.includes('that matches the document'));
-    expect(schemaFailures.length).toBeGreaterThan(0);
-    for (const block of schemaFailures) expect(/header X-RateLimit-\w+ /.test(block) || block.includes('create with a body that is not JSON -> 400'), block).toBe(true);
+    const shape = failures.filter((block) => /^ +rule: +response\./m.test(block));
+    for (const block of shape) expect(block.includes('create with a body that is not JSON -> 400'), block).toBe(true);
+    expect(run.stdout).toMatch(/^ +failed +rate-limit\.headers \(documented\)$/m);
   });
 });

@@ -2,30 +2,23 @@ import { describe, expect, it } from 'vitest';
 import type { RawResponse } from '../../src/client/index.js';
 import { observe } from '../../src/contract-kit/drift.js';
 import { invalidBodies } from '../../src/contract-kit/invalid-bodies.js';
-import { specModelFor } from '../../src/contract-kit/profile.js';
-import { readProvenance } from '../../src/contract-kit/provenance.js';
+import { documentChoices } from '../../src/contract-kit/provenance.js';
 import { RateLimitTracker } from '../../src/contract-kit/rate-limit-headers.js';
+import { documentedOnly } from '../../src/judge/index.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 
 const spec = await getSpecModel();
 
-describe('provenance marks', () => {
-  const provenance = readProvenance(spec.spec.raw);
+describe('the choices, for the drift report', () => {
+  const choices = documentChoices(spec.spec.raw);
 
-  it('reads every x-choice mark of the document, each naming an entry of x-choices', () => {
-    expect(provenance.marks.length).toBeGreaterThan(0);
-    for (const mark of provenance.marks) expect(provenance.choices.get(mark.choice.id)).toBe(mark.choice);
-    expect(provenance.choiceAt('/components/schemas/Customer/properties/createdAt')?.id).toBe('timestamp-keys');
-  });
-
-  it('calls a rule without a mark documented, and refuses a pointer to nothing', () => {
-    expect(provenance.choiceAt('/components/schemas/Customer/properties/first_name')).toBeUndefined();
-    expect(() => provenance.choiceAt('/components/schemas/NoSuchSchema')).toThrow('no node at /components/schemas/NoSuchSchema');
+  it('reads every entry of x-choices, with its compat option where it has one', () => {
+    expect(choices.get('list-order')?.compat).toMatchObject({ option: 'order', default: 'newest-first' });
+    expect(choices.get('delete-response')?.compat).toBeUndefined();
   });
 
   it('reports an observation with its compat pair only where the choice has that value', () => {
-    const marked = provenance.choiceAt('/components/schemas/Customer/properties/createdAt')!;
-    const choice = { ...marked, compat: { option: 'timestamps', default: 'camelCase', values: { camelCase: 'createdAt / updatedAt', snake_case: 'created_at / updated_at' } } };
+    const choice = choices.get('timestamp-keys')!;
     expect(observe(choice, { observed: 'snake_case', expected: 'camelCase', asDocument: false, detail: 'keys' })).toEqual({
       choice: 'timestamp-keys',
       topic: choice.topic,
@@ -38,9 +31,9 @@ describe('provenance marks', () => {
   });
 });
 
-describe('the documented profile judges responses without the schema choices', () => {
-  it('accepts extra fields and other timestamp keys, and still checks every documented field', () => {
-    const relaxed = specModelFor('documented', spec).schemaValidator('Customer');
+describe('the documented rules of the schemas, apart from the choices', () => {
+  it('accept extra fields and other timestamp keys, and still check every documented field', () => {
+    const relaxed = documentedOnly(spec).schemaValidator('Customer');
     const strict = spec.schemaValidator('Customer');
     const { createdAt, updatedAt, ...rest } = (spec.spec.raw.components!.examples!.ExistingCustomer as { value: Record<string, unknown> }).value;
     const platform = { ...rest, created_at: createdAt, updated_at: updatedAt, app_id: 'x' };
