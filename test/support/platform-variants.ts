@@ -109,7 +109,10 @@ export const PLATFORM_VARIANTS: readonly PlatformVariant[] = [
   {
     name: 'validation before credentials',
     follows: 'no source says which error wins',
+    // Tried on reads only: a write tried with the right credentials would be made, and a request
+    // with wrong credentials must change nothing whichever error wins.
     inject: (_mock, next) => async (request) => {
+      if (request.method !== 'GET') return next(request);
       const headers = new Headers(request.headers);
       headers.set('x-client-key', CREDENTIALS['x-client-key']);
       headers.set('x-client-secret', CREDENTIALS['x-client-secret']);

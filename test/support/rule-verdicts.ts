@@ -45,9 +45,12 @@ export function judgeRun(seed: number, breaks: readonly string[], coverage: Cove
   };
 }
 
-/** The rules a run failed: what a correct server must never get. */
-export function failedRules(coverage: CoverageReport): string[] {
-  return coverage.rules.filter((rule) => rule.status === 'failed').map((rule) => rule.id);
+/**
+ * The rules a run failed, of one provenance or all: a server that follows the document fails none,
+ * and one that departs only at choice points (a platform variant) fails no documented rule.
+ */
+export function failedRules(coverage: CoverageReport, provenance?: RuleOutcome['provenance']): string[] {
+  return coverage.rules.filter((rule) => rule.status === 'failed' && (provenance === undefined || rule.provenance === provenance)).map((rule) => rule.id);
 }
 
 /** One defect (an injected fault or an independent implementation) and its runs. */
