@@ -21,6 +21,20 @@ describe('fetch by id', () => {
   it('an unknown UUID -> 404', async () => {
     kit.expectStatus('fetch.unknown-id', await kit.send('fetchCustomer', { params: { id: randomUUID() } }), 404);
   });
+
+  // api.yml's `format: uuid` names no version; the developers' pages say v4.
+  it.each([
+    ['a version 1 UUID', '123e4567-e89b-12d3-a456-426614174000'],
+    ['the nil UUID', '00000000-0000-0000-0000-000000000000'],
+    ['the max UUID', 'ffffffff-ffff-ffff-ffff-ffffffffffff'],
+    ['a UUID in upper case', '6F1C2A52-8D3E-4C1B-9A57-3F2E8B7D4C1F'],
+  ])('%s that names no customer', async (what, id) => {
+    const exchange = await kit.send('fetchCustomer', { params: { id } });
+    const status = exchange.response.status;
+    kit.check('fetch.unknown-id', status === 404 || status === 400, 'a 404, or a 400 where only UUID v4 are ids', `${status}`, exchange);
+    kit.expectStatus('fetch.unknown-id', exchange, status);
+    kit.atRule('id.any-version', { observed: status === 404 ? 'any' : 'v4', expected: 'any', asDocument: status === 404, detail: `a fetch of ${what} (${id}) answered ${status}` }, exchange);
+  });
 });
 
 // No DELETE here: the platform's own spec has no DELETE operation, so a read-only run never sends one.

@@ -140,6 +140,18 @@ describe.sequential('writes (only with --allow-writes; on the kit\'s own records
     kit.check('create.email-conflict', count === 1, `one customer with ${first.email}`, `${count}`, again);
   });
 
+  // Two creates racing for one email: a uniqueness check that reads before it writes lets both in.
+  it('two creates with the same new email at once -> one 201 and one 409, and one customer with it', async (context) => {
+    requireWrites(context, ['create.email-conflict']);
+    const email = marker().email;
+    const racing = await Promise.all([0, 1].map(() => kit.send('createCustomer', { body: { ...marker(), email, phone_number: PHONE } })));
+    for (const exchange of racing) if (exchange.response.status === 201) own.remember((exchange.response.body as Customer).id);
+    const statuses = racing.map((e) => e.response.status).sort();
+    kit.check('create.email-conflict', statuses.join() === '201,409', 'one 201 and one 409', statuses.join(' and '), racing[1]);
+    const count = await countByEmail('create.email-conflict', email);
+    kit.check('create.email-conflict', count === 1, `one customer with ${email}`, `${count}`, racing[1]);
+  });
+
   it('update to an email another customer has', async (context) => {
     requireWrites(context, ['update.email-conflict']);
     const taken = marker();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RULE_IDS } from '../../src/openapi/contract-facts.generated.js';
 import { loadSpec, type OpenApiDocument } from '../../src/openapi/index.js';
-import { ruleCatalogue, rulesOf } from '../../src/openapi/rules.js';
+import { ruleCatalogue, rulesOf, withRulesInDescriptions } from '../../src/openapi/rules.js';
 
 const asWritten = () => structuredClone(loadSpec().asWritten) as OpenApiDocument & Record<string, unknown>;
 const API_OPERATIONS = ['listCustomers', 'createCustomer', 'fetchCustomer', 'updateCustomer', 'deleteCustomer'];
@@ -48,5 +48,14 @@ describe('the rules of the document (x-rules)', () => {
     const catalogue = ruleCatalogue(asWritten());
     expect(catalogue.rule('rate-limit.headers').provenance).toBe('documented');
     expect(() => catalogue.rule('list.take.bound')).toThrow('The OpenAPI document lists no rule "list.take.bound" (x-rules)');
+  });
+
+  it('follow a document rewritten for compat options: a rule on an operation the rewrite removes goes with it', () => {
+    const rewritten = loadSpec({ delete: 'absent', timestamps: 'snake_case', names: 'either' }).raw;
+    const ids = rulesOf(rewritten).map((r) => r.id);
+    expect(ids).not.toContain('delete.supported');
+    expect(ids).toContain('idempotency.replay-identical');
+    const described = withRulesInDescriptions(rewritten);
+    expect(described.paths!['/api/v0/customers']!.get!.description).toContain('`list.filter.name.literal` (documented)');
   });
 });
