@@ -1,45 +1,53 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { CONTRACT_RUN_TIMEOUT_MS, runContractInProcess, type ContractRun } from '../support/contract-cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTRACT_RUN_TIMEOUT_MS, runContractInProcess, type InProcessRun } from '../support/contract-cli.js';
 import { FAULTS, faultyServer, type Fault } from '../support/faults.js';
 import { VARIANT_SERVERS, type PlatformVariant } from '../support/platform-variants.js';
+import { describeSurvival, failedRules, judgeRun, killRateTable, MUTATION_SEEDS, type DefectVerdicts } from '../support/rule-verdicts.js';
 
-/** Which checks caught which fault, for the kill-rate table printed at the end. */
-const verdicts: { fault: string; killed: boolean; caughtBy: string }[] = [];
+/** Each fault's verdicts, for the kill-rate table printed at the end. */
+const verdicts: DefectVerdicts[] = [];
 const variantVerdicts: { variant: string; documented: string; strict: string }[] = [];
+let startedAt = 0;
 
-/** A fixed seed, so a survivor is replayed exactly with `--seed 1`. */
-const SEED = ['--seed', '1'];
-
-async function runAgainst(fault: Pick<Fault, 'inject'> | undefined, args: readonly string[]): Promise<ContractRun> {
+async function runAgainst(fault: Pick<Fault, 'inject'> | undefined, seed: number, args: readonly string[]): Promise<InProcessRun> {
   const server = await faultyServer(fault);
   try {
-    return await runContractInProcess(server.url, { args: [...SEED, ...args] });
+    return await runContractInProcess(server.url, { args: ['--seed', String(seed), ...args] });
   } finally {
     await server.close();
   }
 }
 
-// Runs side by side: each brings its own server, and most of a run's time is start-up.
-describe.concurrent('mutation test: the default profile fails every injected fault and passes the clean mock', { timeout: CONTRACT_RUN_TIMEOUT_MS }, () => {
+// Faults run side by side: each brings its own server, and most of a run's time is start-up.
+describe.concurrent('mutation test: under every seed, a check of the rule each fault breaks fails, and the clean mock fails none', { timeout: MUTATION_SEEDS.length * CONTRACT_RUN_TIMEOUT_MS }, () => {
+  beforeAll(() => {
+    startedAt = Date.now();
+  });
   afterAll(() => {
-    const killed = verdicts.filter((v) => v.killed).length;
-    const rows = verdicts.map((v) => `  ${v.killed ? 'killed  ' : 'SURVIVED'} ${v.fault.padEnd(44)} ${v.caughtBy}`);
-    console.log(`Mutation test: kill rate ${killed}/${verdicts.length} (${Math.round((killed / Math.max(1, verdicts.length)) * 100)}%)\n${rows.join('\n')}`);
+    const inCatalogueOrder = FAULTS.flatMap((f) => verdicts.filter((v) => v.name === f.name));
+    console.log(killRateTable('Mutation test', inCatalogueOrder, MUTATION_SEEDS, Date.now() - startedAt));
   });
 
-  it('passes the clean mock with writes', async () => {
-    const run = await runAgainst(undefined, ['--allow-writes']);
-    expect(run.failed, run.stdout).toEqual([]);
-    expect(run.code).toBe(0);
+  it('passes the clean mock with writes under every seed, failing no rule', async () => {
+    for (const seed of MUTATION_SEEDS) {
+      const run = await runAgainst(undefined, seed, ['--allow-writes']);
+      expect(failedRules(run.coverage), `seed ${seed}\n${run.stdout}`).toEqual([]);
+      expect(run.failed, run.stdout).toEqual([]);
+      expect(run.code).toBe(0);
+    }
   });
 
-  it.each(FAULTS.map((f) => [f.name, f] as const))('fails on: %s', async (_name, fault) => {
-    const run = await runAgainst(fault, fault.writes ? ['--allow-writes'] : []);
-    const killed = run.code === 1 && run.failed.length > 0;
-    verdicts.push({ fault: fault.name, killed, caughtBy: run.failed.slice(0, 2).join(' | ') || run.stdout.slice(-300) });
-    expect(run.killed).toBe(false);
-    expect(run.failed.length, `${fault.name} (${fault.bug}) survived:\n${run.stdout}`).toBeGreaterThan(0);
-    expect(run.code).toBe(1);
+  it.each(FAULTS.map((f) => [f.name, f] as const))('%s', async (_name, fault) => {
+    const runs = [];
+    for (const seed of MUTATION_SEEDS) {
+      const run = await runAgainst(fault, seed, fault.writes ? ['--allow-writes'] : []);
+      const verdict = judgeRun(seed, fault.breaks, run.coverage);
+      // A rule that failed fails the run.
+      if (verdict.caught) expect(run.code, run.stdout).toBe(1);
+      runs.push(verdict);
+    }
+    verdicts.push({ name: fault.name, class: fault.class, runs });
+    expect(runs.filter((r) => !r.caught).map(describeSurvival), `${fault.name} (${fault.bug}) survived; it breaks ${fault.breaks.join(', ')}`).toEqual([]);
   });
 });
 
@@ -49,9 +57,11 @@ describe.concurrent('platform variants: servers that follow api.yml at choice po
   });
 
   it.each(VARIANT_SERVERS.map((v) => [v.name, v] as const))('%s: passes the default profile, fails strict where it departs', async (_name, variant: PlatformVariant) => {
-    const documented = await runAgainst(variant, ['--allow-writes']);
-    const strict = await runAgainst(variant, ['--allow-writes', '--profile', 'strict']);
+    const [seed] = MUTATION_SEEDS;
+    const documented = await runAgainst(variant, seed, ['--allow-writes']);
+    const strict = await runAgainst(variant, seed, ['--allow-writes', '--profile', 'strict']);
     variantVerdicts.push({ variant: variant.name, documented: documented.code === 0 ? 'passes' : 'FAILS', strict: strict.code === 1 ? `fails: ${strict.failed.length} checks` : 'PASSES' });
+    expect(failedRules(documented.coverage, 'documented'), documented.stdout).toEqual([]);
     expect(documented.failed, documented.stdout).toEqual([]);
     expect(documented.code).toBe(0);
     // The drift report names what the variant does differently.

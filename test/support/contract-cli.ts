@@ -3,8 +3,10 @@ import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseContractCommand } from '../../src/cli/contract-options.js';
+import { coverageJson } from '../../src/contract-kit/coverage.js';
 import { runContractSuite } from '../../src/contract-kit/run.js';
 import { CREDENTIALS } from './mock.js';
+import type { CoverageReport } from './rule-verdicts.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/contract.js', import.meta.url));
 
@@ -77,12 +79,18 @@ function progressOf(stdout: string): Pick<ContractRun, 'passed' | 'failed' | 'sk
   return { passed: lines('pass'), failed: lines('FAIL'), skipped: lines('skip'), requests: summary ? Number(summary[1]) : undefined };
 }
 
+/** A run made inside this process, with its coverage report. */
+export interface InProcessRun extends Omit<ContractRun, 'killed'> {
+  /** Every rule of the document with what the run made of it: the JSON `--coverage FILE` writes. */
+  readonly coverage: CoverageReport;
+}
+
 /**
  * The run the CLI makes with these flags, made inside this process: for the mutation test, which
  * makes dozens, each of which would otherwise spend most of its time starting node and loading
  * vitest. The CLI itself (exit codes, stderr, files) is tested through runContractCli.
  */
-export async function runContractInProcess(baseUrl: string, options: Pick<ContractRunOptions, 'args'> = {}): Promise<ContractRun> {
+export async function runContractInProcess(baseUrl: string, options: Pick<ContractRunOptions, 'args'> = {}): Promise<InProcessRun> {
   const command = parseContractCommand(['--base-url', baseUrl, '--client-key', CREDENTIALS['x-client-key'], '--client-secret', CREDENTIALS['x-client-secret'], ...(options.args ?? [])], {});
   if (command.kind !== 'run') throw new Error(`not a run: ${(options.args ?? []).join(' ')}`);
   let stdout = '';
@@ -95,7 +103,7 @@ export async function runContractInProcess(baseUrl: string, options: Pick<Contra
   const exitCode = process.exitCode;
   try {
     const result = await runContractSuite(command.settings, { out });
-    return { code: result.ok ? 0 : 1, stdout, stderr: '', ...progressOf(stdout), killed: false };
+    return { code: result.ok ? 0 : 1, stdout, stderr: '', ...progressOf(stdout), coverage: coverageJson(result.coverage) };
   } finally {
     // Vitest sets the exit code of the process it runs in when a check fails; this process's is its own tests'.
     process.exitCode = exitCode;

@@ -1,6 +1,6 @@
 import { compareListOrder, matches } from '../../src/domain/query.js';
 import { referencePage } from './reference-list.js';
-import { editJson, isList, storeList, wire, withBody, withQuery, type Fault, type FetchHandler } from './faults.js';
+import { eachCustomerInResponses, storeList, wire, withBody, withQuery, type Fault, type FetchHandler } from './faults.js';
 import { CREDENTIALS } from './mock.js';
 
 /**
@@ -21,18 +21,6 @@ const CUSTOMER_PATH = /^\/api\/v0\/customers\/[^/]+$/;
 
 function renameKeys(customer: Record<string, unknown>, renames: Record<string, string>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(customer).map(([k, v]) => [renames[k] ?? k, v]));
-}
-
-/** Every customer in a response body (a list page, or one customer) rewritten. */
-function eachCustomer(edit: (customer: Record<string, unknown>) => Record<string, unknown>): Fault['inject'] {
-  return wire({
-    response: async (response, request) =>
-      response.status >= 300
-        ? response
-        : editJson(response, (body: Record<string, unknown>) =>
-            isList(request) ? { ...body, data: (body.data as Record<string, unknown>[]).map(edit) } : 'first_name' in body ? edit(body) : body,
-          ),
-  });
 }
 
 /** In the order they compose in: the order of the list first, so the filters below keep it. */
@@ -92,13 +80,13 @@ export const PLATFORM_VARIANTS: readonly PlatformVariant[] = [
   {
     name: 'snake_case timestamps',
     follows: 'the spec prose and the SDK docs spell them created_at / updated_at',
-    inject: eachCustomer((c) => renameKeys(c, { createdAt: 'created_at', updatedAt: 'updated_at' })),
+    inject: eachCustomerInResponses((c) => renameKeys(c, { createdAt: 'created_at', updatedAt: 'updated_at' })),
     departs: [/timestamp key spelling$/, /fields beyond the documented ones$/],
   },
   {
     name: 'extra fields',
     follows: 'api.yml defines no response schema, so nothing forbids more fields (two pages show app_id)',
-    inject: eachCustomer((c) => ({ ...c, app_id: c.appId })),
+    inject: eachCustomerInResponses((c) => ({ ...c, app_id: c.appId })),
     departs: [/fields beyond the documented ones$/],
   },
   {
@@ -122,7 +110,10 @@ export const PLATFORM_VARIANTS: readonly PlatformVariant[] = [
   {
     name: 'validation before credentials',
     follows: 'no source says which error wins',
+    // Tried on reads only: a write tried with the right credentials would be made, and a request
+    // with wrong credentials must change nothing whichever error wins.
     inject: (_mock, next) => async (request) => {
+      if (request.method !== 'GET') return next(request);
       const headers = new Headers(request.headers);
       headers.set('x-client-key', CREDENTIALS['x-client-key']);
       headers.set('x-client-secret', CREDENTIALS['x-client-secret']);
