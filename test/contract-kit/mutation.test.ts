@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT_RUN_TIMEOUT_MS, runContractInProcess, type InProcessRun } from '../support/contract-cli.js';
 import { FAULTS, faultyServer, type Fault } from '../support/faults.js';
 import { VARIANT_SERVERS, type PlatformVariant } from '../support/platform-variants.js';
-import { describeSurvival, failedRules, judgeRun, killRateTable, MUTATION_SEEDS, type DefectVerdicts } from '../support/rule-verdicts.js';
+import { describeSurvival, failedRules, judgeRun, killRateTable, MUTATION_SEEDS, seedsFor, type DefectVerdicts } from '../support/rule-verdicts.js';
 
 /** Each fault's verdicts, for the kill-rate table printed at the end. */
 const verdicts: DefectVerdicts[] = [];
@@ -37,9 +37,15 @@ describe.concurrent('mutation test: under every seed, a check of the rule each f
     }
   });
 
+  it('a read-only run is the same run under any seed: same rules reached, same checks, same requests', async () => {
+    const [a, b] = [await runAgainst(undefined, MUTATION_SEEDS[0], []), await runAgainst(undefined, MUTATION_SEEDS[2], [])];
+    expect(b.coverage).toEqual(a.coverage);
+    expect([b.passed, b.skipped, b.requests]).toEqual([a.passed, a.skipped, a.requests]);
+  });
+
   it.each(FAULTS.map((f) => [f.name, f] as const))('%s', async (_name, fault) => {
     const runs = [];
-    for (const seed of MUTATION_SEEDS) {
+    for (const seed of seedsFor(fault)) {
       const run = await runAgainst(fault, seed, fault.writes ? ['--allow-writes'] : []);
       const verdict = judgeRun(seed, fault.breaks, run.coverage);
       // A rule that failed fails the run.
