@@ -10,6 +10,7 @@ import { ContractFailure, describeResponse } from './failure.js';
 import { documentChoices } from './provenance.js';
 import { RateLimitTracker } from './rate-limit-headers.js';
 import type { ContractSettings, RunContext } from './settings.js';
+import { asError } from '../caught-error.js';
 
 /** A full page is some 100 KB; a body far beyond that is a broken server, not one to buffer. */
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
@@ -120,7 +121,7 @@ function notSent(expected: string, reason: string): never {
     TestRunner.getCurrentTest()?.context?.skip(reason);
   } catch (skip) {
     // Vitest's own signal that the check is skipped: it must reach the runner as it is.
-    stop = skip as Error;
+    stop = asError(skip);
   }
   unsentStops.add(stop);
   throw stop;

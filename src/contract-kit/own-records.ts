@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiError, type CustomersClient } from '../client/index.js';
 import type { Customer } from '../domain/customer.js';
 import type { ContractKit } from './kit.js';
+import { asError } from '../caught-error.js';
 
 /** `count` random lowercase letters: a name filter on them cannot match digits of a phone or id. */
 function randomLetters(count: number): string {
@@ -112,7 +113,7 @@ export async function sweepRun(client: CustomersClient, tag: string): Promise<Sw
   try {
     for await (const customer of client.customers.all({ name: tag })) ids.push(customer.id);
   } catch (error) {
-    leftovers.push(`unknown: the lookup by name ${tag} failed (${(error as Error).message})`);
+    leftovers.push(`unknown: the lookup by name ${tag} failed (${asError(error).message})`);
   }
   for (const id of ids) {
     const deletion = await statusOf(client.customers.delete(id));

@@ -7,6 +7,7 @@ import { timestampOf } from './discovery.js';
 import { ContractFailure } from './failure.js';
 import { isNotSent, type ContractKit, type Exchange } from './kit.js';
 import { OwnRecords } from './own-records.js';
+import { asError } from '../caught-error.js';
 
 /** The kit's own records as a correct server must show them: the fields the kit chose. */
 interface ModelRecord {
@@ -330,7 +331,7 @@ export async function runWriteSequence(run: Omit<WriteRun, 'own'>): Promise<void
   const cause = error instanceof ContractFailure ? error : undefined;
   throw new ContractFailure(
     cause?.expected ?? 'the write sequence to hold in every read view',
-    `${cause?.got ?? String((error as Error | undefined)?.message ?? error)}\n` +
+    `${cause?.got ?? asError(error).message}\n` +
       `seed ${run.kit.settings.seed} (replay with --seed ${run.kit.settings.seed}); shortest failing sequence, after ${details.numShrinks} shrinks:\n` +
       `  ${fc.stringify(commands)}`,
     cause?.request,

@@ -294,7 +294,8 @@ function queryMap(params: URLSearchParams): Map<string, string[]> {
 function parseJson(text: string | undefined): { ok: true; value: unknown } | { ok: false } {
   if (text === undefined) return { ok: false };
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    const value: unknown = JSON.parse(text);
+    return { ok: true, value };
   } catch {
     return { ok: false };
   }

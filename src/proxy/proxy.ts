@@ -15,6 +15,7 @@ import { driftNamer } from './drift.js';
 import type { Recorder } from './recorder.js';
 import { TrafficReport } from './report.js';
 import { connectUpstream, UpstreamError, type ForwardedRequest, type Upstream } from './upstream.js';
+import { asError } from '../caught-error.js';
 
 /** Where the proxy answers for itself; every other path is the upstream's. */
 export const REPORT_PATH = '/__proxy/report';
@@ -98,7 +99,7 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
       report.add(judgement.judged, verdicts, observations);
     } catch (error) {
       // A fault of the proxy's own must not cost the client its answer: it passes on unjudged, and is said.
-      options.onJudgeError?.(error as Error, label);
+      options.onJudgeError?.(asError(error), label);
     }
     options.recorder?.see({ operationId: operation.operationId, params: c.req.param(), response });
     for (const verdict of verdicts) options.onVerdict?.(verdict, label);
@@ -163,7 +164,8 @@ function parsedBody(bytes: Uint8Array, contentType: string | null | undefined): 
   const text = utf8(bytes);
   if (contentType && !/\bjson\b/i.test(contentType)) return { body: text, bodyIsJson: false };
   try {
-    return { body: JSON.parse(text) as unknown, bodyIsJson: true };
+    const body: unknown = JSON.parse(text);
+    return { body, bodyIsJson: true };
   } catch {
     return { body: text, bodyIsJson: false };
   }

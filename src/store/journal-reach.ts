@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { temporaryFileOf } from './data-file.js';
 import { decodeLine, encodeLine, readLines, STATE_FORMAT, STATE_FORMAT_VERSION } from './state-format.js';
 import { writeFully, type StateFileSystem } from './state-file-system.js';
+import { asError } from '../caught-error.js';
 
 /**
  * How far a journal is known to have reached on the disk: `generation`'s journal held at least
@@ -73,7 +74,7 @@ export class JournalReachWriter {
         this.failed = false;
       } catch (error) {
         // The journal itself is fine; only the check at the next start is weaker until this works.
-        if (!this.failed) this.warn(`could not record how far the journal reached in ${reachFileOf(this.stateFile)}: ${(error as Error).message}`);
+        if (!this.failed) this.warn(`could not record how far the journal reached in ${reachFileOf(this.stateFile)}: ${asError(error).message}`);
         this.failed = true;
       }
       this.written = reach;
