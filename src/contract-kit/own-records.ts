@@ -3,6 +3,7 @@ import { ApiError, type CustomersClient } from '../client/index.js';
 import type { Customer } from '../domain/customer.js';
 import type { ContractKit } from './kit.js';
 import { asError } from '../caught-error.js';
+import { isJsonObject } from '../json-object.js';
 
 /** `count` random lowercase letters: a name filter on them cannot match digits of a phone or id. */
 function randomLetters(count: number): string {
@@ -63,7 +64,8 @@ export class OwnRecords {
     return this.kit.beyondBudget(async () => {
       const leftovers: string[] = [];
       const lookup = await this.kit.send('listCustomers', { query: { name: this.tag, take: 100 } });
-      const data = (lookup.response.body as { data?: unknown } | null)?.data;
+      const body = lookup.response.body;
+      const data = isJsonObject(body) ? body.data : undefined;
       if (lookup.response.status !== 200 || !Array.isArray(data)) leftovers.push(`unknown: the lookup by name ${this.tag} answered ${lookup.response.status}`);
       // Ids are read leniently: the list response may be the very thing that is broken.
       const listed = Array.isArray(data) ? data.map((c: Partial<Customer> | null) => c?.id).filter((id): id is string => typeof id === 'string') : [];
