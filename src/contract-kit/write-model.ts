@@ -135,8 +135,9 @@ async function checkViews(model: Model, run: WriteRun, touched: string, rule: Vi
     const last = first.page.total > 100 ? await kit.list(rule, { ...query, skip: first.page.total - 100, take: 100 }) : first;
     return { exchange: last.exchange, total: first.page.total, data: [...first.page.data, ...last.page.data] };
   };
-  const statuses = [...new Set([now?.status, then?.status].filter((s): s is string => s !== undefined && s !== null))];
-  for (const query of [{}, ...statuses.map((status) => ({ status }))] as Record<string, string>[]) {
+  const statuses = [...new Set([now?.status, then?.status].flatMap((shown) => CUSTOMER_STATUSES.filter((status) => status === shown)))];
+  const queries: { readonly status?: CustomerStatus }[] = [{}, ...statuses.map((status) => ({ status }))];
+  for (const query of queries) {
     const view = await ends(query);
     const shown = view.data.find((c) => c.id === touched);
     const where = `the ends of the list${query.status ? ` with status=${query.status}` : ''}`;
@@ -144,7 +145,7 @@ async function checkViews(model: Model, run: WriteRun, touched: string, rule: Vi
     if (belongs) kit.check(rule, shown !== undefined && sameFields(shown, record), `${where}: ${describeRecord(record)}`, shown ? JSON.stringify(fieldsOf(shown)) : 'not there', view.exchange);
     else kit.check(rule, shown === undefined, `${where}: not ${touched}${record ? ` (its status is ${record.fields.status})` : ' (deleted)'}`, `it is listed: ${JSON.stringify(shown && fieldsOf(shown))}`, view.exchange);
     if (run.baseline) {
-      const expected = query.status ? run.baseline.byStatus[query.status as CustomerStatus] + live.filter((r) => r.fields.status === query.status).length : run.baseline.total + live.length;
+      const expected = query.status ? run.baseline.byStatus[query.status] + live.filter((r) => r.fields.status === query.status).length : run.baseline.total + live.length;
       kit.check(rule, view.total === expected, `${where}: total ${expected} (no other writer, --exclusive)`, `total ${view.total}`, view.exchange);
     }
   }
