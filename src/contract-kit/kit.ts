@@ -11,6 +11,7 @@ import { documentChoices } from './provenance.js';
 import { RateLimitTracker } from './rate-limit-headers.js';
 import type { ContractSettings, RunContext } from './settings.js';
 import { asError } from '../caught-error.js';
+import { isJsonObject } from '../json-object.js';
 
 /** A full page is some 100 KB; a body far beyond that is a broken server, not one to buffer. */
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
@@ -178,7 +179,7 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
   let interruptedBy: string | undefined;
   const interrupts = interruptChannel(run.tag);
   interrupts.onmessage = (message) => {
-    interruptedBy = String((message as { data: unknown }).data);
+    interruptedBy = String(isJsonObject(message) ? message.data : undefined);
   };
   const client = createClient(kitClientOptions(settings, () => {
     sent++;
