@@ -63,7 +63,7 @@ function describeRecord(record: ModelRecord): string {
 }
 
 function fieldsOf(customer: Customer): ModelRecord['fields'] {
-  return Object.fromEntries(COMPARED.map((k) => [k, (customer[k] as string | null | undefined) ?? null])) as ModelRecord['fields'];
+  return Object.fromEntries(COMPARED.map((k) => [k, customer[k] ?? null])) as ModelRecord['fields'];
 }
 
 function sameFields(customer: Customer, record: ModelRecord): boolean {
