@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { DEFAULT_CONFIG, type MockConfig } from './config/mock-config.js';
 import type { Customer } from './domain/customer.js';
 import { createEngine, createTenancy, customerCheck, serveTenancy, type Engine, type EngineOptions, type Tenancy } from './engine.js';
 import { swaggerUiAssets } from './http/docs-assets.js';
-import { createNodeServer } from './http/node-server.js';
+import { createNodeServer, listeningUrl } from './http/node-server.js';
 import { getSpecModel, type SpecModel } from './openapi/index.js';
 import { readDataSet } from './store/data-file.js';
 import { DurableState, type LoadedApplication } from './store/durable-state.js';
@@ -129,12 +128,10 @@ export async function startMock(overrides: Partial<MockConfig> = {}, options: St
     await mock.state?.close();
     throw error;
   });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     ...mock,
     server,
-    url: `http://${host}:${address.port}`,
+    url: listeningUrl(server),
     async close() {
       await close();
       await mock.state?.close();

@@ -8,6 +8,7 @@ import { createJudge, type Verdict } from '../judge/index.js';
 import { REPORT_PATH, startProxy } from '../proxy/proxy.js';
 import { RecordFile } from '../proxy/record-file.js';
 import { Recorder, type Recording } from '../proxy/recorder.js';
+import { asError } from '../caught-error.js';
 
 /**
  * `customers-mock proxy`: starts the proxy, prints a line per violation as it happens, and on
@@ -53,7 +54,7 @@ export async function runProxy(config: ProxyConfig & { readonly upstream: URL })
           writeFile();
           written.push(resolve(file));
         } catch (error) {
-          unwritten.push(`cannot write ${resolve(file)}: ${(error as Error).message}`);
+          unwritten.push(`cannot write ${resolve(file)}: ${asError(error).message}`);
         }
       };
       save(config.reportFile, () => writeFileSync(config.reportFile!, `${JSON.stringify(proxy.report.toJSON(), null, 2)}\n`));

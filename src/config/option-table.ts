@@ -1,5 +1,6 @@
 import { nearestName } from './nearest-name.js';
-import type { FileContext, GenerateValues, JsonSchema, JsonValue, OptionSpec, OptionTable, OptionValues } from './option.js';
+import { isJsonObject } from '../json-object.js';
+import type { FileContext, GenerateValues, JsonSchema, OptionSpec, OptionTable, OptionValues } from './option.js';
 
 /** A value that is not one of the accepted forms; the message names the source and every form. */
 export class OptionError extends Error {}
@@ -84,13 +85,13 @@ export function configSchema(table: OptionTable, about: { title: string; descrip
  * each naming the key and every form its value may take.
  */
 export function readConfigObject(table: OptionTable, content: unknown, file: FileContext): Partial<Record<string, unknown>> {
-  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+  if (!isJsonObject(content)) {
     throw new OptionError('the file must be a JSON object of options, such as { "port": 4010 }');
   }
   const byFileKey = new Map(table.map((entry) => [fileKey(entry), entry]));
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
-  for (const [key, value] of Object.entries(content as Record<string, JsonValue>)) {
+  for (const [key, value] of Object.entries(content)) {
     if (key === '$schema') continue;
     const entry = byFileKey.get(key);
     if (entry === undefined) {
@@ -146,6 +147,6 @@ function parseText(entry: OptionSpec, source: string, text: string): unknown {
 
 /** The values `generate` reads. */
 export function generateValues<Table extends OptionTable>(table: Table, values: OptionValues<Table>): GenerateValues<Table> {
-  const all = values as Record<string, unknown>;
+  const all: Readonly<Record<string, unknown>> = values;
   return Object.fromEntries(table.filter((entry) => entry.generate).map((entry) => [entry.key, all[entry.key]])) as GenerateValues<Table>;
 }

@@ -54,7 +54,7 @@ export async function walkPages(kit: ContractKit, rule: RuleId, query: Readonly<
  * choice point observed by a check of its own; every other check reads the time through this.
  */
 export function timestampOf(customer: Customer, which: 'created' | 'updated'): string | undefined {
-  const record = customer as unknown as Record<string, unknown>;
+  const record: Readonly<Record<string, unknown>> = customer;
   const value = record[`${which}At`] ?? record[`${which}_at`];
   return typeof value === 'string' ? value : undefined;
 }

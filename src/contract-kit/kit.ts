@@ -10,6 +10,8 @@ import { ContractFailure, describeResponse } from './failure.js';
 import { documentChoices } from './provenance.js';
 import { RateLimitTracker } from './rate-limit-headers.js';
 import type { ContractSettings, RunContext } from './settings.js';
+import { asError } from '../caught-error.js';
+import { isJsonObject } from '../json-object.js';
 
 /** A full page is some 100 KB; a body far beyond that is a broken server, not one to buffer. */
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
@@ -120,7 +122,7 @@ function notSent(expected: string, reason: string): never {
     TestRunner.getCurrentTest()?.context?.skip(reason);
   } catch (skip) {
     // Vitest's own signal that the check is skipped: it must reach the runner as it is.
-    stop = skip as Error;
+    stop = asError(skip);
   }
   unsentStops.add(stop);
   throw stop;
@@ -177,7 +179,7 @@ export async function createKit(settings: ContractSettings, run: RunContext): Pr
   let interruptedBy: string | undefined;
   const interrupts = interruptChannel(run.tag);
   interrupts.onmessage = (message) => {
-    interruptedBy = String((message as { data: unknown }).data);
+    interruptedBy = String(isJsonObject(message) ? message.data : undefined);
   };
   const client = createClient(kitClientOptions(settings, () => {
     sent++;

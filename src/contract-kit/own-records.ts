@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { ApiError, type CustomersClient } from '../client/index.js';
 import type { Customer } from '../domain/customer.js';
 import type { ContractKit } from './kit.js';
+import { asError } from '../caught-error.js';
+import { isJsonObject } from '../json-object.js';
 
 /** `count` random lowercase letters: a name filter on them cannot match digits of a phone or id. */
 function randomLetters(count: number): string {
@@ -62,7 +64,8 @@ export class OwnRecords {
     return this.kit.beyondBudget(async () => {
       const leftovers: string[] = [];
       const lookup = await this.kit.send('listCustomers', { query: { name: this.tag, take: 100 } });
-      const data = (lookup.response.body as { data?: unknown } | null)?.data;
+      const body = lookup.response.body;
+      const data = isJsonObject(body) ? body.data : undefined;
       if (lookup.response.status !== 200 || !Array.isArray(data)) leftovers.push(`unknown: the lookup by name ${this.tag} answered ${lookup.response.status}`);
       // Ids are read leniently: the list response may be the very thing that is broken.
       const listed = Array.isArray(data) ? data.map((c: Partial<Customer> | null) => c?.id).filter((id): id is string => typeof id === 'string') : [];
@@ -112,7 +115,7 @@ export async function sweepRun(client: CustomersClient, tag: string): Promise<Sw
   try {
     for await (const customer of client.customers.all({ name: tag })) ids.push(customer.id);
   } catch (error) {
-    leftovers.push(`unknown: the lookup by name ${tag} failed (${(error as Error).message})`);
+    leftovers.push(`unknown: the lookup by name ${tag} failed (${asError(error).message})`);
   }
   for (const id of ids) {
     const deletion = await statusOf(client.customers.delete(id));

@@ -1,4 +1,6 @@
 import { ApiError, createClient, TransportError, UnexpectedResponseError, type RawResponse } from '../client/index.js';
+import { errorCode } from '../caught-error.js';
+import { isJsonObject } from '../json-object.js';
 import { kitClientOptions, UNANSWERED_LIMIT } from './kit.js';
 import type { ContractSettings } from './settings.js';
 
@@ -110,9 +112,10 @@ function diagnoseNoResponse(error: TransportError, base: URL, timeoutMs: number)
 
 /** The system error code under fetch's "fetch failed", also when it tried several addresses. */
 function causeCode(error: TransportError): string | undefined {
-  const fetchError = error.cause as { cause?: { code?: unknown; errors?: { code?: unknown }[] } } | undefined;
-  const cause = fetchError?.cause;
-  const code = cause?.code ?? cause?.errors?.find((e) => typeof e.code === 'string')?.code;
+  const fetchError = error.cause;
+  const cause = isJsonObject(fetchError) ? fetchError.cause : undefined;
+  if (!isJsonObject(cause)) return undefined;
+  const code = cause.code ?? (Array.isArray(cause.errors) ? cause.errors.map(errorCode).find((c) => c !== undefined) : undefined);
   return typeof code === 'string' ? code : undefined;
 }
 

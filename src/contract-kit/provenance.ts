@@ -1,5 +1,6 @@
 import { readChoices, type Choice as DocumentChoice } from '../openapi/choices.js';
 import type { OpenApiDocument } from '../openapi/index.js';
+import { isJsonObject } from '../json-object.js';
 
 /** A choice of the document, with the compatibility option where a deployment may differ. */
 export interface Choice extends DocumentChoice {
@@ -16,14 +17,21 @@ export interface Choice extends DocumentChoice {
  * provenance (its `x-rules` entry); the kit keeps no list of choice points of its own.
  */
 export function documentChoices(document: OpenApiDocument): ReadonlyMap<string, Choice> {
-  const entries = (document as unknown as { 'x-choices': Record<string, { compat?: unknown }> })['x-choices'];
-  return new Map<string, Choice>(readChoices(document).map((choice) => [choice.id, { ...choice, ...compatOf(choice.id, entries[choice.id]?.compat) }]));
+  const written: unknown = document['x-choices'];
+  const entries = isJsonObject(written) ? written : {};
+  return new Map<string, Choice>(
+    readChoices(document).map((choice) => {
+      const entry = entries[choice.id];
+      return [choice.id, { ...choice, ...compatOf(choice.id, isJsonObject(entry) ? entry.compat : undefined) }];
+    }),
+  );
 }
 
 /** The `compat` of an entry (option, default, values), where it has one. */
 function compatOf(id: string, compat: unknown): Pick<Choice, 'compat'> {
   if (compat === undefined) return {};
-  const { option, default: fallback, values } = (compat ?? {}) as Record<string, unknown>;
+  const fields: Record<string, unknown> = isJsonObject(compat) ? compat : {};
+  const { option, default: fallback, values } = fields;
   if (typeof option !== 'string' || typeof fallback !== 'string' || typeof values !== 'object' || values === null) {
     throw new Error(`x-choices.${id}.compat must have option, default and values`);
   }

@@ -7,6 +7,7 @@ import { timestampOf } from './discovery.js';
 import { ContractFailure } from './failure.js';
 import { isNotSent, type ContractKit, type Exchange } from './kit.js';
 import { OwnRecords } from './own-records.js';
+import { asError } from '../caught-error.js';
 
 /** The kit's own records as a correct server must show them: the fields the kit chose. */
 interface ModelRecord {
@@ -62,7 +63,7 @@ function describeRecord(record: ModelRecord): string {
 }
 
 function fieldsOf(customer: Customer): ModelRecord['fields'] {
-  return Object.fromEntries(COMPARED.map((k) => [k, (customer[k] as string | null | undefined) ?? null])) as ModelRecord['fields'];
+  return Object.fromEntries(COMPARED.map((k) => [k, customer[k] ?? null])) as ModelRecord['fields'];
 }
 
 function sameFields(customer: Customer, record: ModelRecord): boolean {
@@ -134,8 +135,9 @@ async function checkViews(model: Model, run: WriteRun, touched: string, rule: Vi
     const last = first.page.total > 100 ? await kit.list(rule, { ...query, skip: first.page.total - 100, take: 100 }) : first;
     return { exchange: last.exchange, total: first.page.total, data: [...first.page.data, ...last.page.data] };
   };
-  const statuses = [...new Set([now?.status, then?.status].filter((s): s is string => s !== undefined && s !== null))];
-  for (const query of [{}, ...statuses.map((status) => ({ status }))] as Record<string, string>[]) {
+  const statuses = [...new Set([now?.status, then?.status].flatMap((shown) => CUSTOMER_STATUSES.filter((status) => status === shown)))];
+  const queries: { readonly status?: CustomerStatus }[] = [{}, ...statuses.map((status) => ({ status }))];
+  for (const query of queries) {
     const view = await ends(query);
     const shown = view.data.find((c) => c.id === touched);
     const where = `the ends of the list${query.status ? ` with status=${query.status}` : ''}`;
@@ -143,7 +145,7 @@ async function checkViews(model: Model, run: WriteRun, touched: string, rule: Vi
     if (belongs) kit.check(rule, shown !== undefined && sameFields(shown, record), `${where}: ${describeRecord(record)}`, shown ? JSON.stringify(fieldsOf(shown)) : 'not there', view.exchange);
     else kit.check(rule, shown === undefined, `${where}: not ${touched}${record ? ` (its status is ${record.fields.status})` : ' (deleted)'}`, `it is listed: ${JSON.stringify(shown && fieldsOf(shown))}`, view.exchange);
     if (run.baseline) {
-      const expected = query.status ? run.baseline.byStatus[query.status as CustomerStatus] + live.filter((r) => r.fields.status === query.status).length : run.baseline.total + live.length;
+      const expected = query.status ? run.baseline.byStatus[query.status] + live.filter((r) => r.fields.status === query.status).length : run.baseline.total + live.length;
       kit.check(rule, view.total === expected, `${where}: total ${expected} (no other writer, --exclusive)`, `total ${view.total}`, view.exchange);
     }
   }
@@ -330,7 +332,7 @@ export async function runWriteSequence(run: Omit<WriteRun, 'own'>): Promise<void
   const cause = error instanceof ContractFailure ? error : undefined;
   throw new ContractFailure(
     cause?.expected ?? 'the write sequence to hold in every read view',
-    `${cause?.got ?? String((error as Error | undefined)?.message ?? error)}\n` +
+    `${cause?.got ?? asError(error).message}\n` +
       `seed ${run.kit.settings.seed} (replay with --seed ${run.kit.settings.seed}); shortest failing sequence, after ${details.numShrinks} shrinks:\n` +
       `  ${fc.stringify(commands)}`,
     cause?.request,

@@ -37,7 +37,7 @@ export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') throw new HttpError(400, ['body must be a JSON object']);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text) as unknown;
+    parsed = JSON.parse(text);
   } catch {
     // Deep nesting can exhaust the parser too; either way the client sent something unusable.
     throw new HttpError(400, ['body must be valid JSON']);

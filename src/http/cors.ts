@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { cors } from 'hono/cors';
-import type { oas31 } from 'openapi3-ts';
 import type { SpecModel } from '../openapi/index.js';
+import { resolved } from '../openapi/operations.js';
 import type { Step } from './pipeline.js';
 
 /** How long a browser may cache a preflight answer. */
@@ -13,7 +13,7 @@ const PREFLIGHT_MAX_AGE_SECONDS = 600;
  */
 export function corsFor(origins: readonly string[], spec: SpecModel): Step {
   const document = spec.spec.dereferenced;
-  const schemes = Object.values(document.components?.securitySchemes ?? {}) as oas31.SecuritySchemeObject[];
+  const schemes = Object.values(document.components?.securitySchemes ?? {}).map((scheme) => resolved(scheme));
   const allowHeaders = new Set(['content-type']);
   for (const scheme of schemes) if (scheme.type === 'apiKey' && scheme.in === 'header' && scheme.name) allowHeaders.add(scheme.name.toLowerCase());
   const exposeHeaders = new Set<string>();

@@ -106,8 +106,8 @@ export function securityPrefill(document: OpenApiDocument, credentials: Credenti
   };
   const prefill: Record<string, string> = {};
   for (const [scheme, definition] of Object.entries(document.components?.securitySchemes ?? {})) {
-    const apiKey = definition as oas31.SecuritySchemeObject;
-    const value = apiKey.type === 'apiKey' && apiKey.in === 'header' ? byHeader[apiKey.name?.toLowerCase() ?? ''] : undefined;
+    if ('$ref' in definition) continue;
+    const value = definition.type === 'apiKey' && definition.in === 'header' ? byHeader[definition.name?.toLowerCase() ?? ''] : undefined;
     if (value !== undefined) prefill[scheme] = value;
   }
   return prefill;

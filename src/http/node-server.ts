@@ -1,7 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getRequestListener, RequestError } from '@hono/node-server';
-import type { Hono } from 'hono';
+import type { Http2Bindings, HttpBindings } from '@hono/node-server';
 import { errorJson, HttpError, toHttpError } from './errors.js';
 import { MAX_HEADER_BYTES } from './limits.js';
 import type { ParsedRequestEnv } from './request-url.js';
@@ -15,6 +15,11 @@ export interface NodeServerOptions {
   readonly requestTimeoutMs: number;
 }
 
+/** What the Node server hands each request to: the mock's app or the proxy's, whatever their own bindings. */
+export interface FetchHandler {
+  fetch(request: Request, env: (HttpBindings | Http2Bindings) & ParsedRequestEnv): Response | Promise<Response>;
+}
+
 export interface NodeServer {
   readonly server: Server;
   /**
@@ -25,12 +30,20 @@ export interface NodeServer {
   readonly close: () => Promise<void>;
 }
 
+/** The URL a server listening on a TCP port answers on (an IPv6 host in brackets). */
+export function listeningUrl(server: Server): string {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the server is not listening on a TCP port');
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
 /**
  * The Node HTTP server in front of the app. Requests the app never sees (malformed HTTP, headers
  * over the parser's limit, clients too slow to finish their request, CONNECT) are answered in the
  * API's JSON error format too, where Node would send a bare status line or drop the connection.
  */
-export function createNodeServer(app: Hono, options: NodeServerOptions): NodeServer {
+export function createNodeServer(app: FetchHandler, options: NodeServerOptions): NodeServer {
   const malformed = () => errorResponse(new HttpError(400, 'The request URL or Host header is missing or malformed'));
   const httpVersionUnsupported = () => errorResponse(new HttpError(400, 'The request line names no HTTP version (HTTP/0.9 is not supported)'));
   const listener = getRequestListener((request, env) => {
@@ -44,10 +57,7 @@ export function createNodeServer(app: Hono, options: NodeServerOptions): NodeSer
     // hand their parsed URL on (see requestUrl).
     const requestUrl = parseUrl(request.url);
     if (!requestUrl) return malformed();
-    const parsed = env as typeof env & ParsedRequestEnv;
-    parsed.requestUrl = requestUrl;
-    parsed.framedBody = true;
-    return app.fetch(request, env);
+    return app.fetch(request, Object.assign(env, { requestUrl, framedBody: true } satisfies ParsedRequestEnv));
   }, {
     hostname: options.hostname,
     // A target or Host header @hono/node-server itself rejects (without this, an empty 400), or

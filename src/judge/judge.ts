@@ -1,9 +1,10 @@
 import type { oas31 } from 'openapi3-ts';
-import { CUSTOMER_DEFAULTS } from '../openapi/contract-facts.generated.js';
+import { CUSTOMER_DEFAULTS, CUSTOMER_STATUSES, PAGE_SIZE_DEFAULT } from '../openapi/contract-facts.generated.js';
+import { isJsonObject } from '../json-object.js';
 import type { SpecModel, SpecOperation } from '../openapi/index.js';
 import { ruleCatalogue, type Provenance, type RuleId } from '../openapi/rules.js';
 import { matches, type CustomerFilter } from '../domain/query.js';
-import type { Customer, CustomerStatus } from '../domain/customer.js';
+import type { Customer, CustomerList } from '../domain/customer.js';
 import { documentedOnly } from './schema-profile.js';
 
 /** A request as it went on the wire. */
@@ -148,12 +149,13 @@ export function createJudge(whole: SpecModel, options: JudgeOptions = {}): Judge
       const admitted = response.status < 400 ? [`a request with ${presented === 0 ? 'no credential header' : 'one credential header'} was answered ${response.status}`] : [];
       if (api && presented === 0) judge('auth.required', 'response', admitted);
       if (api && presented === 1) judge('auth.both-headers', 'response', admitted);
-      if (documentedProblems.length > 0 || !response.bodyIsJson) return { operationId, judged: [...judged], verdicts };
+      if (documentedProblems.length > 0 || !response.bodyIsJson || !isJsonObject(response.body)) return { operationId, judged: [...judged], verdicts };
 
       // What the body says about the request.
-      const body = response.body as Record<string, unknown>;
+      const body = response.body;
       if (operationId === 'listCustomers' && response.status === 200 && parameters.ok) {
-        judgePage(parameters.value.query, url.searchParams.has('take'), body as unknown as Page, judge, knowledge);
+        // The body passed the document's CustomerList schema just above: the generated type is what was checked.
+        judgePage(parameters.value.query, url.searchParams.has('take'), body as CustomerList, judge, knowledge);
       }
       if (operationId === 'fetchCustomer') {
         const id = params.id ?? '';
@@ -166,13 +168,13 @@ export function createJudge(whole: SpecModel, options: JudgeOptions = {}): Judge
         }
         if (knowledge?.deleted.has(id)) judge('write.delete.gone-from-views', 'response', response.status === 404 ? [] : [`a fetch of deleted customer ${id} answered ${response.status}`]);
       }
-      if (operationId === 'createCustomer' && response.status === 201 && sentBody.ok && isRecord(sentBody.value)) {
+      if (operationId === 'createCustomer' && response.status === 201 && sentBody.ok && isJsonObject(sentBody.value)) {
         const sent = sentBody.value;
         const expected: Record<string, unknown> = { ...CUSTOMER_DEFAULTS, ...pick(sent, CREATE_FIELDS), last_spent: 0, last_purchase_date: null };
         if (sent.email === undefined) expected.email = null;
         judge('create.echo', 'response', differences(expected, body).map((d) => `created customer: ${d}`));
       }
-      if (operationId === 'updateCustomer' && response.status === 200 && sentBody.ok && isRecord(sentBody.value)) {
+      if (operationId === 'updateCustomer' && response.status === 200 && sentBody.ok && isJsonObject(sentBody.value)) {
         judge('update.fields', 'response', [
           ...(body.id === params.id ? [] : [`updated ${JSON.stringify(body.id)} for id ${params.id}`]),
           ...differences(pick(sentBody.value, CREATE_FIELDS), body).map((d) => `updated customer: ${d}`),
@@ -186,20 +188,14 @@ export function createJudge(whole: SpecModel, options: JudgeOptions = {}): Judge
   };
 }
 
-interface Page {
-  readonly data: readonly Customer[];
-  readonly total: number;
-  readonly skip: number;
-  readonly take: number;
-}
-
 type JudgeRule = (rule: RuleId, side: Verdict['side'], problems: readonly string[]) => void;
 
 /** A list page, against its query: every record matches the filter, the page has the size skip, take and total give it. */
-function judgePage(query: Record<string, unknown>, takeGiven: boolean, page: Page, judge: JudgeRule, knowledge: Knowledge | undefined): void {
-  const filter: CustomerFilter = { status: query.status as CustomerStatus | undefined, name: query.name as string | undefined, email: query.email as string | undefined };
-  const skip = (query.skip as number | undefined) ?? 0;
-  const take = query.take as number;
+function judgePage(query: Record<string, unknown>, takeGiven: boolean, page: CustomerList, judge: JudgeRule, knowledge: Knowledge | undefined): void {
+  // The query passed the document's parameter checks, which filled in take's default.
+  const filter: CustomerFilter = { status: CUSTOMER_STATUSES.find((status) => status === query.status), name: textOrUndefined(query.name), email: textOrUndefined(query.email) };
+  const skip = typeof query.skip === 'number' ? query.skip : 0;
+  const take = typeof query.take === 'number' ? query.take : PAGE_SIZE_DEFAULT;
   const strays = page.data.filter((c) => !matches(filter, c));
   const parts = (['status', 'name', 'email'] as const).filter((k) => filter[k] !== undefined && filter[k] !== '');
   for (const part of parts) {
@@ -218,7 +214,7 @@ function judgePage(query: Record<string, unknown>, takeGiven: boolean, page: Pag
   if (!knowledge) return;
   const stale = page.data.flatMap((c) => {
     const record = knowledge.records.get(c.id);
-    return record ? differences(record, c as unknown as Record<string, unknown>).map((d) => `listed customer ${c.id}: ${d}`) : [];
+    return record ? differences(record, c).map((d) => `listed customer ${c.id}: ${d}`) : [];
   });
   judge('write.update.visible-in-views', 'response', stale);
   const deleted = page.data.filter((c) => knowledge.deleted.has(c.id));
@@ -244,8 +240,8 @@ function rateLimitProblems(headers: Headers, nowMs: number): string[] {
     else if (!/^\d+$/.test(value.trim())) problems.push(`header ${name} is ${JSON.stringify(value)}, expected a whole number`);
     else values.push(Number(value));
   }
-  if (values.length < 3) return problems;
-  const [limit, remaining, reset] = values as [number, number, number];
+  const [limit, remaining, reset] = values;
+  if (limit === undefined || remaining === undefined || reset === undefined) return problems;
   if (remaining > limit) problems.push(`header X-RateLimit-Remaining ${remaining} is above X-RateLimit-Limit ${limit}`);
   const nowS = nowMs / 1000;
   if (reset < nowS - RESET_SLACK_S || reset > nowS + RESET_HORIZON_S) problems.push(`header X-RateLimit-Reset ${reset} is not the end of a current window (now is ${Math.floor(nowS)})`);
@@ -254,7 +250,7 @@ function rateLimitProblems(headers: Headers, nowMs: number): string[] {
 
 /** The error body's `statusCode` must be the response's status; the schema alone cannot say so. */
 function statusCodeMismatch(response: JudgedResponse): string[] {
-  const statusCode = isRecord(response.body) ? response.body.statusCode : undefined;
+  const statusCode = isJsonObject(response.body) ? response.body.statusCode : undefined;
   if (response.status < 400 || !response.bodyIsJson || statusCode === undefined || statusCode === response.status) return [];
   return [`response body statusCode is ${JSON.stringify(statusCode)}, but the status is ${response.status}`];
 }
@@ -294,7 +290,8 @@ function queryMap(params: URLSearchParams): Map<string, string[]> {
 function parseJson(text: string | undefined): { ok: true; value: unknown } | { ok: false } {
   if (text === undefined) return { ok: false };
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    const value: unknown = JSON.parse(text);
+    return { ok: true, value };
   } catch {
     return { ok: false };
   }
@@ -308,6 +305,6 @@ function safeDecode(text: string): string {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function textOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

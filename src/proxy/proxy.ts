@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { DEFAULT_CONFIG } from '../config/mock-config.js';
 import { readBodyBytes } from '../http/body.js';
 import { errorJson, HttpError } from '../http/errors.js';
-import { createNodeServer } from '../http/node-server.js';
+import { createNodeServer, listeningUrl } from '../http/node-server.js';
 import { requestUrl, type ParsedRequestEnv } from '../http/request-url.js';
 import type { Judge, Verdict } from '../judge/index.js';
 import { getSpecModel, toRouterPath, type SpecOperation } from '../openapi/index.js';
@@ -15,6 +14,7 @@ import { driftNamer } from './drift.js';
 import type { Recorder } from './recorder.js';
 import { TrafficReport } from './report.js';
 import { connectUpstream, UpstreamError, type ForwardedRequest, type Upstream } from './upstream.js';
+import { asError } from '../caught-error.js';
 
 /** Where the proxy answers for itself; every other path is the upstream's. */
 export const REPORT_PATH = '/__proxy/report';
@@ -43,8 +43,13 @@ export interface ProxyOptions {
   readonly onUpstreamFailure?: (error: UpstreamError, exchange: { method: string; target: string }) => void;
 }
 
+/** What the mock's Node server hands each request: Node's message, and what it already parsed (node-server.ts). */
+interface ProxyEnv {
+  Bindings: HttpBindings & ParsedRequestEnv;
+}
+
 export interface Proxy {
-  readonly app: Hono<{ Bindings: HttpBindings }>;
+  readonly app: Hono<ProxyEnv>;
   readonly report: TrafficReport;
   readonly upstream: Upstream;
 }
@@ -62,7 +67,7 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
   const report = new TrafficReport(ruleCatalogue(spec.spec.asWritten).rules);
   const upstream = connectUpstream(options.upstream, { timeoutMs: options.upstreamTimeoutMs, maxResponseBytes: MAX_JUDGED_RESPONSE_BYTES });
   // Not strict, like the API's router: `/api/v0/customers/` is the list too.
-  const app = new Hono<{ Bindings: HttpBindings }>({ strict: false });
+  const app = new Hono<ProxyEnv>({ strict: false });
 
   app.get(REPORT_PATH, () => Response.json(report.toJSON()));
   // The API's own operations; the mock's admin endpoints are no deployment's, and pass through.
@@ -74,7 +79,7 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
   }
   app.all('*', (c) => passedThrough(c));
 
-  async function judged(c: Context<{ Bindings: HttpBindings }>, operation: SpecOperation): Promise<Response> {
+  async function judged(c: Context<ProxyEnv>, operation: SpecOperation): Promise<Response> {
     report.countRequest();
     const forwarded = await forwardedRequest(c, DEFAULT_CONFIG.bodyLimitBytes);
     if (forwarded instanceof Response) return forwarded;
@@ -98,7 +103,7 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
       report.add(judgement.judged, verdicts, observations);
     } catch (error) {
       // A fault of the proxy's own must not cost the client its answer: it passes on unjudged, and is said.
-      options.onJudgeError?.(error as Error, label);
+      options.onJudgeError?.(asError(error), label);
     }
     options.recorder?.see({ operationId: operation.operationId, params: c.req.param(), response });
     for (const verdict of verdicts) options.onVerdict?.(verdict, label);
@@ -108,7 +113,7 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
     return new Response(hasNoBody(forwarded.method, answer.status) ? null : answer.body, { status: answer.status, headers: answer.headers });
   }
 
-  async function passedThrough(c: Context<{ Bindings: HttpBindings }>): Promise<Response> {
+  async function passedThrough(c: Context<ProxyEnv>): Promise<Response> {
     report.countRequest();
     const forwarded = await forwardedRequest(c, DEFAULT_CONFIG.adminBodyLimitBytes);
     if (forwarded instanceof Response) return forwarded;
@@ -142,12 +147,12 @@ function errorResponse(error: HttpError): Response {
  * is answered as the mock answers it. Read from Node's message: the web Request that Hono would
  * make of it costs more than the rest of forwarding a read, so it is made only for a body.
  */
-async function forwardedRequest(c: Context<{ Bindings: HttpBindings }>, bodyLimitBytes: number): Promise<ForwardedRequest | Response> {
+async function forwardedRequest(c: Context<ProxyEnv>, bodyLimitBytes: number): Promise<ForwardedRequest | Response> {
   const { incoming } = c.env;
   let body = NO_BODY;
   if (incoming.headers['transfer-encoding'] !== undefined || (incoming.headers['content-length'] ?? '0') !== '0') {
     try {
-      body = await readBodyBytes(c.req.raw, bodyLimitBytes, (c.env as ParsedRequestEnv).framedBody === true);
+      body = await readBodyBytes(c.req.raw, bodyLimitBytes, c.env.framedBody === true);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       return errorResponse(error);
@@ -163,7 +168,8 @@ function parsedBody(bytes: Uint8Array, contentType: string | null | undefined): 
   const text = utf8(bytes);
   if (contentType && !/\bjson\b/i.test(contentType)) return { body: text, bodyIsJson: false };
   try {
-    return { body: JSON.parse(text) as unknown, bodyIsJson: true };
+    const body: unknown = JSON.parse(text);
+    return { body, bodyIsJson: true };
   } catch {
     return { body: text, bodyIsJson: false };
   }
@@ -196,7 +202,7 @@ export interface RunningProxy extends Proxy {
 /** The proxy on a socket, with the mock's Node server in front (its limits, timeouts and error answers). */
 export async function startProxy(options: ProxyOptions & { readonly host: string; readonly port: number }): Promise<RunningProxy> {
   const proxy = await createProxy(options);
-  const { server, close } = createNodeServer(proxy.app as unknown as Hono, {
+  const { server, close } = createNodeServer(proxy.app, {
     hostname: options.host,
     headersTimeoutMs: DEFAULT_CONFIG.headersTimeoutMs,
     requestTimeoutMs: DEFAULT_CONFIG.requestTimeoutMs,
@@ -208,12 +214,10 @@ export async function startProxy(options: ProxyOptions & { readonly host: string
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     ...proxy,
     server,
-    url: `http://${host}:${address.port}`,
+    url: listeningUrl(server),
     async close() {
       await close();
       proxy.upstream.close();

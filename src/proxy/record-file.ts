@@ -2,6 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { formatDataSet, temporaryFileOf, type CustomerCheck } from '../store/data-file.js';
 import { anonymize } from './anonymizer.js';
 import type { Recorder, Recording } from './recorder.js';
+import { asError } from '../caught-error.js';
 
 /** How often `--record` rewrites its file while traffic changes it. */
 export const RECORD_INTERVAL_MS = 5_000;
@@ -34,7 +35,7 @@ export class RecordFile {
         this.write();
       } catch (error) {
         this.writtenVersion = -1;
-        options.onError?.(error as Error);
+        options.onError?.(asError(error));
       }
     }, options.intervalMs ?? RECORD_INTERVAL_MS);
     this.timer.unref();

@@ -1,5 +1,7 @@
 import { emailKey, type Customer } from '../domain/customer.js';
+import { isJsonObject } from '../json-object.js';
 import type { CustomerCheck } from '../store/data-file.js';
+import { passes } from '../store/data-set.js';
 
 /** What the recorder reads of an exchange the proxy forwarded. */
 export interface RecordedExchange {
@@ -35,7 +37,7 @@ export class Recorder {
     if (response.status < 200 || response.status >= 300 || !response.bodyIsJson) return;
     switch (operationId) {
       case 'listCustomers': {
-        const data = (response.body as { data?: unknown } | null)?.data;
+        const data = isJsonObject(response.body) ? response.body.data : undefined;
         if (Array.isArray(data)) for (const item of data) this.keep(item);
         return;
       }
@@ -68,12 +70,12 @@ export class Recorder {
     let emailClashes = 0;
     const customers: Customer[] = [];
     for (const { customer } of newestFirst) {
-      const problems = check(customer);
-      if (problems.length > 0) {
+      const problems: string[] = [];
+      if (!passes(check, customer, (problem) => problems.push(problem))) {
         invalid.push(`${String(customer.id)}: ${problems.join('; ')}`);
         continue;
       }
-      const email = (customer as unknown as Customer).email;
+      const email = customer.email;
       if (email !== null) {
         if (emails.has(emailKey(email))) {
           emailClashes++;
@@ -81,18 +83,17 @@ export class Recorder {
         }
         emails.add(emailKey(email));
       }
-      customers.push(customer as unknown as Customer);
+      customers.push(customer);
     }
     // Oldest first, as a data set is usually read; the mock orders its answers itself.
     return { customers: customers.reverse(), invalid, emailClashes };
   }
 
   private keep(item: unknown): void {
-    if (typeof item !== 'object' || item === null || typeof (item as { id?: unknown }).id !== 'string') return;
-    const customer = item as Record<string, unknown>;
-    const id = (customer.id as string).toLowerCase();
+    if (!isJsonObject(item) || typeof item.id !== 'string') return;
+    const id = item.id.toLowerCase();
     if (this.deleted.has(id)) return;
-    const candidate = { customer, order: ++this.order };
+    const candidate = { customer: item, order: ++this.order };
     const earlier = this.seen.get(id);
     if (earlier === undefined || compareRecency(candidate, earlier) >= 0) {
       this.seen.set(id, candidate);

@@ -24,7 +24,7 @@ export function checkDataSet(value: unknown, check: CustomerCheck, source: strin
 }
 
 /** Whether the value is a customer as the document's schema defines one; reports each way it is not. */
-function passes(check: CustomerCheck, value: unknown, report: (problem: string) => void): value is Customer {
+export function passes(check: CustomerCheck, value: unknown, report: (problem: string) => void): value is Customer {
   const problems = check(value);
   problems.forEach(report);
   return problems.length === 0;

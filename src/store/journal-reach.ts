@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { temporaryFileOf } from './data-file.js';
 import { decodeLine, encodeLine, readLines, STATE_FORMAT, STATE_FORMAT_VERSION } from './state-format.js';
 import { writeFully, type StateFileSystem } from './state-file-system.js';
+import { asError } from '../caught-error.js';
+import { isJsonObject } from '../json-object.js';
 
 /**
  * How far a journal is known to have reached on the disk: `generation`'s journal held at least
@@ -28,9 +30,11 @@ export function readJournalReach(stateFile: string): JournalReach | undefined {
   const path = reachFileOf(stateFile);
   if (!existsSync(path)) return undefined;
   for (const line of readLines(path)) {
-    const value = line.complete ? (decodeLine(line.bytes) as Partial<JournalReach & { format: string }> | undefined) : undefined;
-    if (value?.format !== STATE_FORMAT || !Number.isInteger(value.generation) || !Number.isInteger(value.bytes)) return undefined;
-    return { generation: value.generation!, bytes: value.bytes! };
+    const value = line.complete ? decodeLine(line.bytes) : undefined;
+    if (!isJsonObject(value) || value.format !== STATE_FORMAT) return undefined;
+    const { generation, bytes } = value;
+    if (typeof generation !== 'number' || typeof bytes !== 'number' || !Number.isInteger(generation) || !Number.isInteger(bytes)) return undefined;
+    return { generation, bytes };
   }
   return undefined;
 }
@@ -73,7 +77,7 @@ export class JournalReachWriter {
         this.failed = false;
       } catch (error) {
         // The journal itself is fine; only the check at the next start is weaker until this works.
-        if (!this.failed) this.warn(`could not record how far the journal reached in ${reachFileOf(this.stateFile)}: ${(error as Error).message}`);
+        if (!this.failed) this.warn(`could not record how far the journal reached in ${reachFileOf(this.stateFile)}: ${asError(error).message}`);
         this.failed = true;
       }
       this.written = reach;

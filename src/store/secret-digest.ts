@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { isJsonObject } from '../json-object.js';
 
 /**
  * What the state keeps of a sandbox's secret: the SHA-256 of a random salt and the secret, never
@@ -21,7 +22,8 @@ export function digestOf(secret: string): SecretDigest {
 
 /** Whether `value` is a digest as `digestOf` makes them (for records read from a file). */
 export function isSecretDigest(value: unknown): value is SecretDigest {
-  const { salt, sha256: hash } = (value ?? {}) as Partial<Record<keyof SecretDigest, unknown>>;
+  if (!isJsonObject(value)) return false;
+  const { salt, sha256: hash } = value;
   return typeof salt === 'string' && /^[0-9a-f]{32}$/.test(salt) && typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash);
 }
 

@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { CUSTOMER_FIELDS } from '../openapi/contract-facts.generated.js';
 import type { FsyncPolicy } from './fsync-policy.js';
+import { isJsonObject } from '../json-object.js';
 
 /**
  * The framing shared by the snapshot and the journal of `--state`: one record per line,
@@ -145,7 +146,7 @@ export function* readLines(path: string): Generator<Line> {
  */
 export function parseHeader(path: string, line: Line | undefined, kind: StateFileKind): StateHeader {
   const value = line?.complete ? decodeLine(line.bytes) : undefined;
-  const header = value as Partial<StateHeader> | undefined;
+  const header = isJsonObject(value) ? value : undefined;
   const version = header?.version ?? (line === undefined ? undefined : versionReadDespiteDamage(line.bytes));
   if (typeof version === 'number' && version > STATE_FORMAT_VERSION) {
     throw new StateFileError(
@@ -154,12 +155,12 @@ export function parseHeader(path: string, line: Line | undefined, kind: StateFil
       `written by a newer customers-mock (state format version ${version}; this one reads version ${STATE_FORMAT_VERSION}): upgrade customers-mock`,
     );
   }
-  if (typeof header !== 'object' || header === null || header.format !== STATE_FORMAT || typeof header.version !== 'number') {
+  if (header === undefined || header.format !== STATE_FORMAT || typeof header.version !== 'number') {
     const what = line === undefined || line.bytes.length === 0 ? 'it is empty' : line.complete ? 'its checksum or JSON is wrong' : `it ends after ${line.bytes.length} bytes, inside its header`;
     throw new StateFileError(path, 0, `not a ${kind} of customers-mock: its header is damaged (${what})`);
   }
   if (header.kind !== kind || !Number.isInteger(header.generation) || !hasRowFieldsAsRequired(kind, header.version, header.customerFields)) throw new StateFileError(path, 0, `header does not describe a ${kind}`);
-  return header as StateHeader;
+  return value as StateHeader;
 }
 
 /** The `version` of a header line whose checksum does not hold: a newer format may frame lines otherwise. */

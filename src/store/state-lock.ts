@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { isRunning } from './data-file.js';
+import { errorCode } from '../caught-error.js';
 
 /** Another live process holds the state file: two writers would each lose the other's writes. */
 export class StateLockedError extends Error {
@@ -65,7 +66,7 @@ function createHoldingPid(path: string, pid: number): boolean {
   try {
     fd = openSync(path, 'wx');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if (errorCode(error) === 'EEXIST') return false;
     throw error;
   }
   try {
@@ -82,7 +83,7 @@ function holderOf(path: string): number | 'unwritten' | 'gone' {
   try {
     text = readFileSync(path, 'utf8').trim();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    if (errorCode(error) === 'ENOENT') return 'gone';
     throw error;
   }
   const pid = Number(text);

@@ -160,7 +160,8 @@ export class ApplicationsReplay {
     const { clientKey, appId, createdAt, customers } = record;
     if (this.others.has(clientKey)) throw new Error(`a second application with the client key ${JSON.stringify(clientKey)}`);
     const clientSecretDigest = digestFrom(record);
-    if (!isSecretDigest((record as Partial<SandboxIdentity>).clientSecretDigest)) this.secretsInClear = true;
+    const written: Readonly<Record<string, unknown>> = record;
+    if (!isSecretDigest(written.clientSecretDigest)) this.secretsInClear = true;
     if (clientSecretDigest === undefined) throw new Error(`a sandbox record without its secret's digest (${JSON.stringify(clientKey)})`);
     const replay = new CustomerReplay();
     for (const customer of customers) replay.applySnapshotRecord({ type: 'put', customer });
@@ -241,7 +242,8 @@ export class CustomerReplay {
  * digested now, so that the next snapshot (written right after such a load) holds it no more.
  */
 function digestFrom(record: Extract<SandboxRecord, { type: 'sandbox' }>): SecretDigest | undefined {
-  const { clientSecretDigest, clientSecret } = record as Partial<SandboxIdentity> & { readonly clientSecret?: unknown };
+  // Read as written: a record of an older version has `clientSecret` and no digest, whatever the type says today.
+  const { clientSecretDigest, clientSecret }: Readonly<Record<string, unknown>> = record;
   if (isSecretDigest(clientSecretDigest)) return clientSecretDigest;
   return typeof clientSecret === 'string' ? digestOf(clientSecret) : undefined;
 }

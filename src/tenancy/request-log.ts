@@ -80,7 +80,7 @@ export class RequestLog {
   }
 
   private recorded(): RecordedRequest[] {
-    return this.entries.slice(this.oldest) as RecordedRequest[];
+    return this.entries.slice(this.oldest).filter((entry) => entry !== undefined);
   }
 
   /** The entries of several logs as one log, oldest first. */

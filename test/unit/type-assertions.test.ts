@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * trust a value it cannot check; values from outside are checked by a guard or a validator
  * instead, and caught errors go through `asError` (src/caught-error.ts).
  */
-const LIMIT = 51;
+const LIMIT = 35;
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');
 
