@@ -27,6 +27,14 @@ async function walkFiltered(rule: RuleId, filter: Filter): Promise<Walk> {
   return walk;
 }
 
+/** A non-ASCII letter whose case changes one to one and back (so not ß, İ or ı). */
+function hasOneToOneCase(letter: string): boolean {
+  const other = swapCase(letter);
+  return letter > '\u007f' && other !== letter && [...other].length === 1 && swapCase(other) === letter;
+}
+
+const swapCase = (letter: string) => (letter === letter.toLowerCase() ? letter.toUpperCase() : letter.toLowerCase());
+
 /** A customer whose names and email have letters whose case can be changed safely. */
 async function sampleWith(field: 'name' | 'email'): Promise<Customer | undefined> {
   const { customers } = await discoverSample(kit);
@@ -105,6 +113,15 @@ describe('name filter: case-insensitive, partial, on the names only', () => {
     kit.atRule('list.filter.name.full-name', { observed: found ? 'first-last' : 'either', expected: 'first-last', asDocument: found, detail }, exchange);
   });
 
+  // Case folding of A-Z only (LOWER() under a C collation) misses the other letters. The write
+  // checks probe this with a record of their own.
+  it('a name with non-ASCII letters, in the other case, finds the customer', async (context) => {
+    const { customers } = await discoverSample(kit);
+    const customer = customers.find((c) => [...c.first_name].some(hasOneToOneCase));
+    if (!customer) return kit.skip(context, 'no customer on the first page has a first name with a non-ASCII letter', []);
+    await expectNameFinds(customer, [...customer.first_name].map((c) => (hasOneToOneCase(c) || /[A-Za-z]/.test(c) ? swapCase(c) : c)).join(''));
+  });
+
   // An email or a phone number is in no name, so a server that also searched those fields shows it.
   it.for(['email', 'phone_number'] as const)("a customer's %s matches no name", async (field, context) => {
     const { customers } = await discoverSample(kit);
@@ -181,6 +198,17 @@ describe('email filter: exact, case-insensitive', () => {
     const { exchange, page } = await kit.list('list.filter.email.exact', { email: changeCase(customer.email!) });
     const found = page.data.map((c) => c.id).join(', ') || 'none';
     kit.check('list.filter.email.exact', page.total === 1 && page.data[0]?.id === customer.id, `exactly customer ${customer.id} (total 1)`, `total ${page.total}: ${found}`, exchange);
+  });
+
+  // A server comparing canonical addresses (Gmail-style, the +tag dropped) finds the tagged address
+  // by the untagged one. The write checks probe this with a record of their own.
+  it('a listed email with a +tag: its untagged form finds only that address', async (context) => {
+    const { customers } = await discoverSample(kit);
+    const tagged = customers.find((c) => c.email !== null && /^[^@+]+\+[^@]*@/.test(c.email));
+    if (!tagged) return kit.skip(context, 'no customer on the first page has an email with a +tag', []);
+    const untagged = tagged.email!.replace(/\+[^@]*@/, '@');
+    const { exchange, page } = await kit.list('list.filter.email.exact', { email: untagged, take: PAGE_SIZE });
+    expectAllMatch('list.filter.email.exact', exchange, { email: untagged }, page.data);
   });
 
   it('a fragment of an email does not match', async (context) => {
