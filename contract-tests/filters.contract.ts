@@ -96,6 +96,11 @@ describe('name filter: case-insensitive, partial, on the names only', () => {
     const first = customer.first_name;
     // Drop the first character when the name is long enough, so the match must be partial.
     await expectNameFinds(customer, changeCase(first.length >= 4 ? first.slice(1) : first));
+    // Case folding of A-Z only (LOWER() under a C collation) misses other letters: a listed name
+    // with one is probed too (the write checks probe it with a record of their own).
+    const { customers } = await discoverSample(kit);
+    const beyondAscii = customers.find((c) => [...c.first_name].some(hasOneToOneCase));
+    if (beyondAscii) await expectNameFinds(beyondAscii, [...beyondAscii.first_name].map((c) => (hasOneToOneCase(c) || /[A-Za-z]/.test(c) ? swapCase(c) : c)).join(''));
   });
 
   it('a last name, in changed case, finds the customer', async (context) => {
@@ -111,15 +116,6 @@ describe('name filter: case-insensitive, partial, on the names only', () => {
     const { found, exchange, total } = await nameFinds('list.filter.name.full-name', customer, fragment);
     const detail = `name=${fragment} gave ${total} matches ${found ? 'with' : 'without'} ${customer.id}`;
     kit.atRule('list.filter.name.full-name', { observed: found ? 'first-last' : 'either', expected: 'first-last', asDocument: found, detail }, exchange);
-  });
-
-  // Case folding of A-Z only (LOWER() under a C collation) misses the other letters. The write
-  // checks probe this with a record of their own.
-  it('a name with non-ASCII letters, in the other case, finds the customer', async (context) => {
-    const { customers } = await discoverSample(kit);
-    const customer = customers.find((c) => [...c.first_name].some(hasOneToOneCase));
-    if (!customer) return kit.skip(context, 'no customer on the first page has a first name with a non-ASCII letter', []);
-    await expectNameFinds(customer, [...customer.first_name].map((c) => (hasOneToOneCase(c) || /[A-Za-z]/.test(c) ? swapCase(c) : c)).join(''));
   });
 
   // An email or a phone number is in no name, so a server that also searched those fields shows it.
@@ -200,17 +196,6 @@ describe('email filter: exact, case-insensitive', () => {
     kit.check('list.filter.email.exact', page.total === 1 && page.data[0]?.id === customer.id, `exactly customer ${customer.id} (total 1)`, `total ${page.total}: ${found}`, exchange);
   });
 
-  // A server comparing canonical addresses (Gmail-style, the +tag dropped) finds the tagged address
-  // by the untagged one. The write checks probe this with a record of their own.
-  it('a listed email with a +tag: its untagged form finds only that address', async (context) => {
-    const { customers } = await discoverSample(kit);
-    const tagged = customers.find((c) => c.email !== null && /^[^@+]+\+[^@]*@/.test(c.email));
-    if (!tagged) return kit.skip(context, 'no customer on the first page has an email with a +tag', []);
-    const untagged = tagged.email!.replace(/\+[^@]*@/, '@');
-    const { exchange, page } = await kit.list('list.filter.email.exact', { email: untagged, take: PAGE_SIZE });
-    expectAllMatch('list.filter.email.exact', exchange, { email: untagged }, page.data);
-  });
-
   it('a fragment of an email does not match', async (context) => {
     const customer = await sampleWith('email');
     if (!customer) return kit.skip(context, 'no customer on the first page has an email with ASCII letters', []);
@@ -219,6 +204,13 @@ describe('email filter: exact, case-insensitive', () => {
       const { exchange, page } = await kit.list('list.filter.email.exact', { email: fragment });
       kit.check('list.filter.email.exact', page.total === 0, `nobody for email=${fragment}, a fragment or an extension of ${email}`, `total ${page.total}`, exchange);
     }
+    // A server comparing canonical addresses (Gmail-style, the +tag dropped) finds a tagged address
+    // by its untagged form: a listed one is probed too (the write checks probe it with their own).
+    const tagged = (await discoverSample(kit)).customers.find((c) => c.email !== null && /^[^@+]+\+[^@]*@/.test(c.email));
+    if (!tagged) return;
+    const untagged = tagged.email!.replace(/\+[^@]*@/, '@');
+    const { exchange, page } = await kit.list('list.filter.email.exact', { email: untagged, take: PAGE_SIZE });
+    expectAllMatch('list.filter.email.exact', exchange, { email: untagged }, page.data);
   });
 });
 
