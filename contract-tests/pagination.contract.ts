@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { discoverSample, PAGE_SIZE, timestampOf, walkPages, type Customer, type CustomerList, type Exchange, type RuleId, type Walk } from '#contract-kit';
+import { discoverSample, PAGE_SIZE, STATUSES, timestampOf, walkPages, type Customer, type CustomerList, type Exchange, type RuleId, type Walk } from '#contract-kit';
 import { kit } from './support.js';
 
 /** A page holds exactly the records `skip`, `take` and `total` say it should. */
@@ -94,6 +94,26 @@ describe('paging: totals, completeness, order', () => {
     kit.check('list.paging.complete', repeated.length === 0, 'no record on two pages', `repeated: ${[...new Set(repeated)].join(', ')}`, pages.at(-1)!.exchange);
     const expectedCount = complete ? total : pages.length * PAGE_SIZE;
     kit.check('list.total.consistent', customers.length === expectedCount, `${expectedCount} records over ${pages.length} pages (total ${total})`, `${customers.length}`, pages.at(-1)!.exchange);
+  });
+
+  // Paging that shifts every page alike (an off-by-one skip) stitches its pages together seamlessly
+  // and misses only the first record of each list. Each status's own paging must still visit every
+  // record of that status the unfiltered paging found, whatever the order of either list.
+  it('paging a status filter visits every record of that status the unfiltered paging visits', async (context) => {
+    const unfiltered = await wholeList();
+    if (!unfiltered.complete) return kit.skip(context, `the unfiltered list is longer than ${kit.settings.maxPages} pages`, []);
+    for (const status of STATUSES) {
+      const filtered = await walkPages(kit, 'list.paging.complete', { status });
+      if (!filtered.complete) continue;
+      const visited = new Set(ids(filtered.customers));
+      const missed = unfiltered.customers.find((c) => c.status === status && !visited.has(c.id));
+      if (!missed) continue;
+      // Another client may have changed the record between the walks: it must still have the status.
+      const fetched = await kit.send('fetchCustomer', { params: { id: missed.id } });
+      const stillMatching = fetched.response.status === 200 && (fetched.response.body as Customer).status === status;
+      const last = filtered.pages.at(-1)!.exchange;
+      kit.check('list.paging.complete', !stillMatching, `customer ${missed.id} (${status}, listed unfiltered) on a page of status=${status}`, `${filtered.pages.length} page(s) of status=${status} (total ${filtered.pages[0]!.page.total}) visited ${filtered.customers.length} records without it`, last);
+    }
   });
 
   it('deep offsets: overlapping pages near the end agree record for record', async (context) => {

@@ -152,6 +152,39 @@ describe.sequential('writes (only with --allow-writes; on the kit\'s own records
     kit.check('create.email-conflict', count === 1, `one customer with ${email}`, `${count}`, racing[1]);
   });
 
+  // A server that reads a customer, applies the patch and saves every column loses the change a
+  // concurrent update made to another field.
+  it('two updates of different fields at once both hold', async (context) => {
+    requireWrites(context, ['update.fields']);
+    const { customer } = await create('update.fields', { ...marker(), phone_number: PHONE, customer_type: 'Individual' });
+    const patches = [{ customer_type: 'Government' }, { phone_number: '+14155550188' }];
+    const updates = await Promise.all(patches.map((body) => kit.send('updateCustomer', { params: { id: customer.id }, body })));
+    for (const update of updates) kit.expectStatus('update.fields', update, 200);
+    const fetched = await kit.send('fetchCustomer', { params: { id: customer.id } });
+    const after = kit.expectStatus<Customer>('update.fields', fetched, 200);
+    kit.check('update.fields', after.customer_type === 'Government' && after.phone_number === '+14155550188', 'customer_type Government and phone_number +14155550188, from the two updates', `customer_type ${after.customer_type}, phone_number ${after.phone_number}`, fetched);
+  });
+
+  it('an email with a +tag is not found by its untagged form', async (context) => {
+    requireWrites(context, ['list.filter.email.exact']);
+    const { first_name, last_name, lookup } = own.nextMarker();
+    const untagged = `contract-kit-${lookup}@example.com`;
+    await create('create.echo', { first_name, last_name, email: untagged.replace('@', '+tag@'), phone_number: PHONE });
+    const { exchange, page } = await kit.list('list.filter.email.exact', { email: untagged });
+    kit.check('list.filter.email.exact', page.total === 0, `nobody for email=${untagged}: only ${untagged.replace('@', '+tag@')} exists`, `total ${page.total}: ${page.data.map((c) => c.email).join(', ')}`, exchange);
+  });
+
+  // Letters beyond ASCII with a one-to-one case mapping (not ß or İ), which any Unicode-aware case
+  // folding maps alike.
+  it('a name with non-ASCII letters is found by the name in the other case', async (context) => {
+    requireWrites(context, ['list.filter.name.partial']);
+    const { last_name, email, lookup } = own.nextMarker();
+    const { customer } = await create('create.echo', { first_name: `Émile${lookup}Ångström`, last_name, email, phone_number: PHONE });
+    const fragment = `ÉMILE${lookup.toUpperCase()}ÅNGSTRÖM`;
+    const { exchange, page } = await kit.list('list.filter.name.partial', { name: fragment });
+    kit.check('list.filter.name.partial', page.data.some((c) => c.id === customer.id), `customer ${customer.id} (${customer.first_name}) among the matches of "${fragment}"`, `total ${page.total} without it`, exchange);
+  });
+
   it('update to an email another customer has', async (context) => {
     requireWrites(context, ['update.email-conflict']);
     const taken = marker();
@@ -204,6 +237,24 @@ describe.sequential('writes (only with --allow-writes; on the kit\'s own records
     kit.expectStatus('idempotency.replay-identical', deleted, 200);
     own.forget(customer.id);
     expectReplay(deleted, await kit.send('deleteCustomer', { params: { id: customer.id }, idempotencyKey: deleteKey }));
+  });
+
+  // Without an email, no uniqueness check stops a second write: only the key does. A request that
+  // arrives while the first with its key is in flight gets the first's answer (the document's
+  // choice) or a 409 (the platform's "still being processed"); it never writes.
+  it('idempotency: two creates with one key and one body at once write one customer', async (context) => {
+    requireWrites(context, ['idempotency.replay-identical']);
+    const { first_name, last_name, lookup } = own.nextMarker();
+    const body = { first_name, last_name, phone_number: PHONE };
+    const key = randomUUID();
+    const racing = await Promise.all([0, 1].map(() => kit.send('createCustomer', { body, idempotencyKey: key })));
+    for (const exchange of racing) if (exchange.response.status === 201) own.remember((exchange.response.body as Customer).id);
+    const created = racing.filter((e) => e.response.status === 201);
+    const answers = racing.map((e) => `${e.response.status} ${e.response.text}`);
+    kit.check('idempotency.replay-identical', created.length >= 1 && racing.every((e) => e.response.status === 201 || e.response.status === 409), 'a 201, and for the other the same answer or a 409', answers.join('\n'), racing[1]);
+    kit.check('idempotency.replay-identical', created.every((e) => isDeepStrictEqual(e.response.body, created[0]!.response.body)), 'the same customer in both 201s', answers.join('\n'), racing[1]);
+    const { exchange, page } = await kit.list('idempotency.replay-identical', { name: lookup });
+    kit.check('idempotency.replay-identical', page.total === 1, `one customer named ${lookup}`, `${page.total}: ${page.data.map((c) => c.id).join(', ')}`, exchange);
   });
 
   it('idempotency: the same key with a different request -> 409, and nothing written', async (context) => {
