@@ -17,12 +17,18 @@ const FOLDERS = ['src', 'contract-tests', 'test', 'bench', 'examples', 'scripts'
  */
 const PRODUCT = ['src', 'contract-tests'];
 const GENERATED = /\.generated\.ts$|openapi-types\.ts$/;
+/**
+ * Servers of the API written apart from this project (test/support/independent/), to show the kit
+ * catches what an outside backend gets wrong: they restate the document on purpose, as any backend
+ * does, and must import nothing of it.
+ */
+const WRITTEN_APART = /^test\/support\/independent\//;
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(join(ROOT, folder), { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && /\.(ts|mts|mjs|js)$/.test(entry.name) && !entry.parentPath.includes('node_modules'))
     .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)))
-    .filter((file) => !GENERATED.test(file));
+    .filter((file) => !GENERATED.test(file) && !WRITTEN_APART.test(file));
 }
 
 /** Every source line for which `restates` holds, as `file:line: text`; `restates` sees the line and the few after it. */

@@ -771,7 +771,7 @@ export const FAULTS: readonly Fault[] = [
     name: 'take=100 refused',
     class: 'bounds',
     breaks: ['list.take.bounds'],
-    bug: 'checks take >= 100 where it meant take > 100',
+    bug: 'rejects a take equal to the maximum: a >= where it meant >',
     inject: wire({ request: (r) => (Number(new URL(r.url).searchParams.get('take')) >= 100 ? refusal(400, ['take must not be greater than 99'], 'Bad Request') : r) }),
   },
   {
