@@ -14,29 +14,39 @@ export interface MockProcess {
   /** The mock's memory after a full garbage collection (needs `measureMemory`). */
   memory(): Promise<NodeJS.MemoryUsage>;
   /** Resolves when the process has exited. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<Exit>;
+}
+
+export type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+/** A process of the built CLI, once its banner said where it listens. */
+export interface CliProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Everything written to stdout and to stderr so far, apart and in the order it came. */
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly output: () => string;
+  readonly exited: Promise<Exit>;
 }
 
 /**
- * Starts the built CLI (`dist/cli/main.js`, as users run it) on a free loopback port and waits
- * for its banner. Faults and soak tests need a process of its own to kill or to measure.
+ * Starts the built CLI (`dist/cli/main.js`, as users run it) with `args` and waits for its
+ * banner's `listening on URL` line (and whatever else `ready` asks of stdout); fails when the
+ * process exits first, or says nothing of the kind within 30 s.
  */
-export async function spawnMock(args: readonly string[], options: { measureMemory?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<MockProcess> {
+export async function spawnBuiltCli(args: readonly string[], options: { execArgv?: string[]; env?: NodeJS.ProcessEnv; ready?: (stdout: string) => boolean } = {}): Promise<CliProcess> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
-  const child = fork(CLI, ['--port', '0', ...args], {
-    execArgv: options.measureMemory ? ['--expose-gc', '--import', MEMORY_PROBE] : [],
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  child.stdout!.on('data', (data: Buffer) => (output += data.toString()));
-  child.stderr!.on('data', (data: Buffer) => (output += data.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const child = fork(CLI, args, { execArgv: options.execArgv ?? [], env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let [stdout, stderr, output] = ['', '', ''];
+  child.stdout!.on('data', (data: Buffer) => ((stdout += data.toString()), (output += data.toString())));
+  child.stderr!.on('data', (data: Buffer) => ((stderr += data.toString()), (output += data.toString())));
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner within 30 s:\n${output}`)), 30_000);
     const look = () => {
-      const found = /listening on (http:\/\/\S+)/.exec(output);
-      if (!found) return;
+      const found = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (!found || (options.ready && !options.ready(stdout))) return;
       clearTimeout(timer);
       child.stdout!.off('data', look);
       resolve(found[1]!);
@@ -44,13 +54,25 @@ export async function spawnMock(args: readonly string[], options: { measureMemor
     child.stdout!.on('data', look);
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`the mock exited (${code ?? signal}) before listening:\n${output}`));
+      reject(new Error(`${args[0] === 'proxy' ? 'the proxy' : 'the mock'} exited (${code ?? signal}) before listening:\n${output}`));
     });
+  });
+  return { child, url, stdout: () => stdout, stderr: () => stderr, output: () => output, exited };
+}
+
+/**
+ * Starts the mock from the build on a free loopback port and waits for its banner. Faults and
+ * soak tests need a process of its own to kill or to measure.
+ */
+export async function spawnMock(args: readonly string[], options: { measureMemory?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<MockProcess> {
+  const { child, url, output, exited } = await spawnBuiltCli(['--port', '0', ...args], {
+    execArgv: options.measureMemory ? ['--expose-gc', '--import', MEMORY_PROBE] : [],
+    env: options.env,
   });
   return {
     child,
     url,
-    output: () => output,
+    output,
     exited,
     memory: () =>
       new Promise((resolve) => {
