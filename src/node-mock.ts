@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG, type MockConfig } from './config/mock-config.js';
 import type { Customer } from './domain/customer.js';
 import { createEngine, createTenancy, customerCheck, serveTenancy, type Engine, type EngineOptions, type Tenancy } from './engine.js';
 import { swaggerUiAssets } from './http/docs-assets.js';
-import { createNodeServer, listeningUrl } from './http/node-server.js';
+import { createNodeServer, listen, listeningUrl } from './http/node-server.js';
 import { getSpecModel, type SpecModel } from './openapi/index.js';
 import { readDataSet } from './store/data-file.js';
 import { DurableState, type LoadedApplication } from './store/durable-state.js';
@@ -117,13 +117,7 @@ export async function startMock(overrides: Partial<MockConfig> = {}, options: St
     headersTimeoutMs: config.headersTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch(async (error: unknown) => {
+  await listen(server, config.port, config.host).catch(async (error: unknown) => {
     // The port is taken: the state (and its lock) is given up for the next start.
     await mock.state?.close();
     throw error;

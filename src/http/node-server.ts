@@ -30,6 +30,17 @@ export interface NodeServer {
   readonly close: () => Promise<void>;
 }
 
+/** Listens on `port` (0: a free one) and `host`; rejects when it cannot (the port taken, the host unknown). */
+export function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 /** The URL a server listening on a TCP port answers on (an IPv6 host in brackets). */
 export function listeningUrl(server: Server): string {
   const address = server.address();

@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { DEFAULT_CONFIG } from '../config/mock-config.js';
 import { readBodyBytes } from '../http/body.js';
 import { errorJson, HttpError } from '../http/errors.js';
-import { createNodeServer, listeningUrl } from '../http/node-server.js';
+import { createNodeServer, listen, listeningUrl } from '../http/node-server.js';
 import { requestUrl, type ParsedRequestEnv } from '../http/request-url.js';
 import type { Judge, Verdict } from '../judge/index.js';
 import { getSpecModel, toRouterPath, type SpecOperation } from '../openapi/index.js';
@@ -207,13 +207,7 @@ export async function startProxy(options: ProxyOptions & { readonly host: string
     headersTimeoutMs: DEFAULT_CONFIG.headersTimeoutMs,
     requestTimeoutMs: DEFAULT_CONFIG.requestTimeoutMs,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port, options.host);
   return {
     ...proxy,
     server,
