@@ -55,6 +55,8 @@ export function targetRedactor(secrets: readonly string[]): TargetRedactor {
 }
 
 function safeDecode(text: string): string {
+  // Most segments hold no escape: they are what they say, and a request's path is redacted on every request.
+  if (!text.includes('%')) return text;
   try {
     return decodeURIComponent(text);
   } catch {
