@@ -3,7 +3,6 @@ import {
   applyUpdate,
   emailKey,
   idKey,
-  findClashes,
   findingClashes,
   newCustomer,
   type CreateCustomerInput,
@@ -17,7 +16,7 @@ import { DOCUMENT_LIST_RULES, formatPage, isGiven, matches, orderTime, type List
 import { JsonCache } from './json-cache.js';
 import { NameIndex } from './name-index.js';
 import { compareEntries, OrderedEntries, type Entry } from './ordered-entries.js';
-import { ITEMS_PER_YIELD, runAll, runInSlices, sortInSlices, type SlicedWork } from '../domain/slices.js';
+import { ITEMS_PER_YIELD, runAll, sortInSlices, type SlicedWork } from '../domain/slices.js';
 
 export interface StoreOptions {
   readonly clock: Clock;
@@ -34,13 +33,17 @@ export interface StoreOptions {
   readonly wire?: CustomerWire;
 }
 
-/** A write the store made, with what it takes to take it back. */
+/** A write the store made, as the journal records it. */
 export type StoreChange =
-  | { readonly kind: 'put'; readonly customer: Customer; readonly previous: Customer | undefined }
+  | { readonly kind: 'put'; readonly customer: Customer }
   | { readonly kind: 'delete'; readonly customer: Customer }
-  | { readonly kind: 'replace'; readonly customers: readonly Customer[]; readonly previous: readonly Customer[] };
+  | { readonly kind: 'replace'; readonly customers: readonly Customer[] };
 
-export type ChangeListener = (change: StoreChange) => void;
+/**
+ * Told of every write, with how to take it back (the latest not yet taken back, when its record
+ * cannot be written); listeners are not told of a write taken back: for them it never happened.
+ */
+export type ChangeListener = (change: StoreChange, takeBack: () => void) => void;
 
 /** Enough for every page of a 10,000-customer data set; ~4 MB. */
 const SERVED_JSON_CAPACITY = 10_000;
@@ -48,16 +51,38 @@ const SERVED_JSON_CAPACITY = 10_000;
 const PAGE_BODY_CAPACITY = 256;
 
 /**
+ * Every index the store answers from. A replace builds a new set aside, in slices when it is large,
+ * and swaps it in whole: readers see the old customers or the new, never a mix, and taking the
+ * replace back is swapping the old set in again.
+ */
+class CustomerIndexes {
+  readonly byId = new Map<string, Entry>();
+  readonly byEmail = new Map<string, Entry>();
+  readonly all = new OrderedEntries();
+  readonly byStatus = new Map<CustomerStatus, OrderedEntries>();
+  readonly names: NameIndex;
+
+  constructor(nameRule: ListRules['names']) {
+    this.names = new NameIndex(nameRule);
+  }
+
+  statusIndex(status: CustomerStatus): OrderedEntries {
+    let index = this.byStatus.get(status);
+    if (!index) {
+      index = new OrderedEntries();
+      this.byStatus.set(status, index);
+    }
+    return index;
+  }
+}
+
+/**
  * The customers and their indexes. Every read answers exactly what the list semantics of
  * `domain/query` (filter with `matches`, order, page) give over the same customers; every write
  * keeps all indexes in step and either happens whole or not at all.
  */
 export class CustomerStore {
-  private readonly byId = new Map<string, Entry>();
-  private readonly byEmail = new Map<string, Entry>();
-  private readonly all = new OrderedEntries();
-  private readonly byStatus = new Map<CustomerStatus, OrderedEntries>();
-  private readonly names: NameIndex;
+  private indexes: CustomerIndexes;
   private readonly served: JsonCache;
   readonly rules: ListRules;
   readonly wire: CustomerWire;
@@ -73,12 +98,12 @@ export class CustomerStore {
     this.capacity = options.capacity ?? Number.POSITIVE_INFINITY;
     this.rules = options.rules ?? DOCUMENT_LIST_RULES;
     this.wire = options.wire ?? DOCUMENT_SPELLING;
-    this.names = new NameIndex(this.rules.names);
+    this.indexes = new CustomerIndexes(this.rules.names);
     this.served = new JsonCache(options.servedJsonCapacity ?? SERVED_JSON_CAPACITY, this.wire);
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.indexes.byId.size;
   }
 
   get appId(): string {
@@ -87,21 +112,7 @@ export class CustomerStore {
 
   /** Replaces every customer at once; rejects, changing nothing, a set with clashing ids or emails. */
   replaceAll(customers: readonly Customer[]): void {
-    const problems = findClashes(customers);
-    if (problems.length > 0) throw new InvalidDataSetError(problems);
-    this.replaceAllChecked(customers);
-  }
-
-  /**
-   * Fills a store nobody reads yet (a sandbox being made) in slices of a few milliseconds, so that
-   * other tenants are answered meanwhile; `checked` as for `replaceAllChecked`. Its listeners are
-   * not told: the store's creator tells of it as a whole.
-   */
-  async fillInSlices(customers: readonly Customer[], checked: boolean): Promise<void> {
-    if (customers.length > this.capacity) throw new CustomerLimitError(this.capacity);
-    const problems = checked ? [] : await runInSlices(findingClashes(customers));
-    if (problems.length > 0) throw new InvalidDataSetError(problems);
-    await runInSlices(this.loading(customers, true));
+    runAll(this.replacing(customers, { checked: false, sliced: false }));
   }
 
   /**
@@ -110,56 +121,45 @@ export class CustomerStore {
    * the check costs seconds of a start-up or a reset.
    */
   replaceAllChecked(customers: readonly Customer[]): void {
-    if (customers.length > this.capacity) throw new CustomerLimitError(this.capacity);
-    const previous = this.listeners.size > 0 ? this.customers() : [];
-    this.load(customers);
-    this.changed({ kind: 'replace', customers, previous });
+    runAll(this.replacing(customers, { checked: true, sliced: false }));
   }
 
   /**
-   * Takes back a change (the latest not yet taken back) that could not be made durable. Listeners
-   * are not told: for them it never happened.
+   * Replacing every customer, as work (see slices.ts): the new indexes are built aside, yielding
+   * every few dozen customers when `sliced` (a server's reset, replace or new sandbox, so other
+   * tenants are answered meanwhile), and swapped in at the end, when the listeners are told. Reads
+   * and writes in between act on the customers before; the replace supersedes them. Refused,
+   * changing nothing, past the store's capacity or (unless `checked`) with clashing ids or emails.
    */
-  revert(change: StoreChange): void {
-    switch (change.kind) {
-      case 'put':
-        this.remove(this.byId.get(idKey(change.customer.id))!);
-        if (change.previous) this.insert(this.entryOf(change.previous));
-        break;
-      case 'delete':
-        this.insert(this.entryOf(change.customer));
-        break;
-      case 'replace':
-        this.load(change.previous);
-        break;
-    }
-    this.pageBodies.clear();
-  }
-
-  private load(customers: readonly Customer[]): void {
-    runAll(this.loading(customers, false));
-  }
-
-  /** Loading the customers in place of the store's, as work that yields every few hundred customers (when `sliced`). */
-  private *loading(customers: readonly Customer[], sliced: boolean): SlicedWork<void> {
-    this.byId.clear();
-    this.byEmail.clear();
-    this.byStatus.clear();
-    this.names.clear();
+  *replacing(customers: readonly Customer[], { checked, sliced }: { readonly checked: boolean; readonly sliced: boolean }): SlicedWork<void> {
+    if (customers.length > this.capacity) throw new CustomerLimitError(this.capacity);
+    const problems = checked ? [] : yield* findingClashes(customers);
+    if (problems.length > 0) throw new InvalidDataSetError(problems);
+    const previous = this.indexes;
+    this.indexes = yield* this.indexing(customers, sliced);
     this.served.clear();
+    this.changed({ kind: 'replace', customers }, () => {
+      this.indexes = previous;
+      this.served.clear();
+    });
+  }
+
+  /** Indexes of the customers, as work that yields every few dozen customers when `sliced`. */
+  private *indexing(customers: readonly Customer[], sliced: boolean): SlicedWork<CustomerIndexes> {
+    const indexes = new CustomerIndexes(this.rules.names);
     // As few passes over the customers as can be: at a million, each costs a cache miss per customer.
     const entries: Entry[] = [];
-    const nameGroupOf = this.names.adder();
+    const nameGroupOf = indexes.names.adder();
     for (let i = 0; i < customers.length; i++) {
       const customer = customers[i]!;
       const entry = this.entryOf(customer, nameGroupOf(customer));
       entries.push(entry);
-      this.byId.set(idKey(customer.id), entry);
-      if (customer.email !== null) this.byEmail.set(emailKey(customer.email), entry);
+      indexes.byId.set(idKey(customer.id), entry);
+      if (customer.email !== null) indexes.byEmail.set(emailKey(customer.email), entry);
       if (sliced && i % ITEMS_PER_YIELD === 0) yield;
     }
     yield* sortInSlices(entries, compareEntries, sliced);
-    yield* this.all.filling(entries, sliced);
+    yield* indexes.all.filling(entries, sliced);
     // Taken from the sorted whole, each status list is already in order.
     const perStatus = new Map<CustomerStatus, Entry[]>();
     for (let i = 0; i < entries.length; i++) {
@@ -169,11 +169,12 @@ export class CustomerStore {
       else perStatus.set(entry.customer.status, [entry]);
       if (sliced && i % ITEMS_PER_YIELD === 0) yield;
     }
-    for (const [status, list] of perStatus) yield* this.statusIndex(status).filling(list, sliced);
+    for (const [status, list] of perStatus) yield* indexes.statusIndex(status).filling(list, sliced);
+    return indexes;
   }
 
   get(id: string): Customer | undefined {
-    return this.byId.get(idKey(id))?.customer;
+    return this.indexes.byId.get(idKey(id))?.customer;
   }
 
   /**
@@ -193,43 +194,47 @@ export class CustomerStore {
   }
 
   create(input: CreateCustomerInput): Customer {
-    if (this.byId.size >= this.capacity) throw new CustomerLimitError(this.capacity);
+    if (this.size >= this.capacity) throw new CustomerLimitError(this.capacity);
     if (input.email !== undefined) this.assertEmailFree(input.email, undefined);
     const customer = newCustomer(input, {
       id: this.newId(),
       appId: this.options.appId,
       now: new Date(this.options.clock.now()),
     });
-    this.insert(this.entryOf(customer));
-    this.changed({ kind: 'put', customer, previous: undefined });
+    const entry = this.entryOf(customer);
+    this.insert(entry);
+    this.changed({ kind: 'put', customer }, () => this.remove(entry));
     return customer;
   }
 
   update(id: string, patch: UpdateCustomerInput): Customer {
-    const current = this.byId.get(idKey(id));
+    const current = this.indexes.byId.get(idKey(id));
     if (!current) throw new CustomerNotFoundError(id);
     if (patch.email !== undefined) this.assertEmailFree(patch.email, current.customer.id);
-    const updated = applyUpdate(current.customer, patch, new Date(this.options.clock.now()));
+    const updated = this.entryOf(applyUpdate(current.customer, patch, new Date(this.options.clock.now())));
     this.remove(current);
-    this.insert(this.entryOf(updated));
-    this.changed({ kind: 'put', customer: updated, previous: current.customer });
-    return updated;
+    this.insert(updated);
+    this.changed({ kind: 'put', customer: updated.customer }, () => {
+      this.remove(updated);
+      this.insert(this.entryOf(current.customer));
+    });
+    return updated.customer;
   }
 
   delete(id: string): { customer: Customer; deletedAt: Date } {
-    const current = this.byId.get(idKey(id));
+    const current = this.indexes.byId.get(idKey(id));
     if (!current) throw new CustomerNotFoundError(id);
     this.remove(current);
-    this.changed({ kind: 'delete', customer: current.customer });
+    this.changed({ kind: 'delete', customer: current.customer }, () => this.insert(this.entryOf(current.customer)));
     return { customer: current.customer, deletedAt: new Date(this.options.clock.now()) };
   }
 
   /** Every customer, in list order, copied out (at a million, a pass over them). */
   customers(): Customer[] {
-    return this.all.customers();
+    return this.indexes.all.customers();
   }
 
-  /** Called after every successful write, with the change. */
+  /** Called after every successful write, with the change and how to take it back. */
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -238,15 +243,16 @@ export class CustomerStore {
   /** The entries of the page and the number of all matches, from whichever index answers fastest. */
   private page(query: ListQuery): { entries: Entry[]; total: number } {
     const { skip, take } = query;
+    const { byEmail, all, byStatus, names } = this.indexes;
     if (isGiven(query.email)) {
-      const entry = this.byEmail.get(emailKey(query.email));
+      const entry = byEmail.get(emailKey(query.email));
       const found = entry && matches(query, entry.customer, this.rules) ? [entry] : [];
       return { entries: found.slice(skip, skip + take), total: found.length };
     }
-    const base = query.status === undefined ? this.all : (this.byStatus.get(query.status) ?? new OrderedEntries());
+    const base = query.status === undefined ? all : (byStatus.get(query.status) ?? new OrderedEntries());
     if (!isGiven(query.name)) return { entries: base.slice(skip, skip + take), total: base.length };
     // The name index counts the matches; the order index only has to find the page.
-    const { matched, total } = this.names.search(query.name, query.status);
+    const { matched, total } = names.search(query.name, query.status);
     return { entries: base.pageOfGroups(matched, total, skip, take), total };
   }
 
@@ -254,43 +260,42 @@ export class CustomerStore {
    * Registers the customer's name (unless `nameGroup` says where `NameIndex.adder` counted it); the
    * entry must then be inserted, or its group released.
    */
-  private entryOf(customer: Customer, nameGroup = this.names.add(customer)): Entry {
+  private entryOf(customer: Customer, nameGroup = this.indexes.names.add(customer)): Entry {
     return { customer, time: orderTime(customer.createdAt, this.rules.order), nameGroup };
   }
 
   private assertEmailFree(email: string, ownerId: string | undefined): void {
-    const holder = this.byEmail.get(emailKey(email));
+    const holder = this.indexes.byEmail.get(emailKey(email));
     if (holder && holder.customer.id !== ownerId) throw new EmailTakenError(email);
-  }
-
-  private statusIndex(status: CustomerStatus): OrderedEntries {
-    let index = this.byStatus.get(status);
-    if (!index) {
-      index = new OrderedEntries();
-      this.byStatus.set(status, index);
-    }
-    return index;
   }
 
   private insert(entry: Entry): void {
     const { customer } = entry;
-    this.byId.set(idKey(customer.id), entry);
-    if (customer.email !== null) this.byEmail.set(emailKey(customer.email), entry);
-    this.all.insert(entry);
-    this.statusIndex(customer.status).insert(entry);
+    const indexes = this.indexes;
+    indexes.byId.set(idKey(customer.id), entry);
+    if (customer.email !== null) indexes.byEmail.set(emailKey(customer.email), entry);
+    indexes.all.insert(entry);
+    indexes.statusIndex(customer.status).insert(entry);
   }
 
   private remove(entry: Entry): void {
     const { customer } = entry;
-    this.byId.delete(idKey(customer.id));
-    if (customer.email !== null) this.byEmail.delete(emailKey(customer.email));
-    this.all.remove(entry);
-    this.statusIndex(customer.status).remove(entry);
-    this.names.remove(entry.nameGroup, customer.status);
+    const indexes = this.indexes;
+    indexes.byId.delete(idKey(customer.id));
+    if (customer.email !== null) indexes.byEmail.delete(emailKey(customer.email));
+    indexes.all.remove(entry);
+    indexes.statusIndex(customer.status).remove(entry);
+    indexes.names.remove(entry.nameGroup, customer.status);
   }
 
-  private changed(change: StoreChange): void {
+  /** Tells the listeners; whatever the change, a kept page may now be wrong. */
+  private changed(change: StoreChange, takeBack: () => void): void {
     this.pageBodies.clear();
-    for (const listener of this.listeners) listener(change);
+    for (const listener of this.listeners) {
+      listener(change, () => {
+        takeBack();
+        this.pageBodies.clear();
+      });
+    }
   }
 }

@@ -141,7 +141,7 @@ export class DurableState {
     for (const application of applications.contents()) {
       const { clientKey } = application;
       if (clientKey === undefined || stored.has(clientKey)) continue;
-      this.save({ kind: 'customers', clientKey, change: { kind: 'replace', customers: application.customers(), previous: [] } }, () => {});
+      this.save({ kind: 'customers', clientKey, change: { kind: 'replace', customers: application.customers() } }, () => {});
     }
     applications.onChange((change, revert) => this.save(change, revert));
   }

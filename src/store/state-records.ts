@@ -114,7 +114,7 @@ export function snapshotRecords(applications: readonly ApplicationContents[]): S
     const { start, header, clientKey, customers } = segments[segment]!;
     const offset = index - start - (header ? 1 : 0);
     if (offset < 0) return header!;
-    return customerRecordOf(clientKey, { kind: 'put', customer: customers[offset]!, previous: undefined });
+    return customerRecordOf(clientKey, { kind: 'put', customer: customers[offset]! });
   };
   return { count, recordAt };
 }

@@ -5,7 +5,7 @@ import { CustomerStore, type StoreOptions } from '../store/customer-store.js';
 import type { ApplicationChange, ApplicationContents, SandboxIdentity } from '../store/state-records.js';
 import { digestMatcher, digestOf, type SecretDigest } from '../store/secret-digest.js';
 import { seedingCustomers } from '../store/seeded-customers.js';
-import { runInSlices } from '../domain/slices.js';
+import { runAll, runInSlices, type SlicedWork } from '../domain/slices.js';
 import { constantTimeMatcher } from './constant-time.js';
 import { IdempotencyStore } from './idempotency-keys.js';
 import { FailedAttemptLimiter, RateWindow, type RateDecision } from './rate-windows.js';
@@ -109,16 +109,28 @@ export class Application {
 
   /** Back to the data set it started with; idempotency keys, its rate-limit count and its log forgotten. */
   reset(): void {
+    runAll(this.resetting(false));
+  }
+
+  /** `reset` in slices, so that other tenants are answered meanwhile (see `CustomerStore.replacing`). */
+  resetInSlices(): Promise<void> {
+    return runInSlices(this.resetting(true));
+  }
+
+  /** A new data set; replays of writes made on the old one would be wrong, so idempotency keys go too. */
+  replaceCustomersInSlices(customers: readonly Customer[]): Promise<void> {
+    return runInSlices(this.replacingCustomers(customers, { checked: false, sliced: true }));
+  }
+
+  private *resetting(sliced: boolean): SlicedWork<void> {
     // Checked for clashes when it was first loaded.
-    this.store.replaceAllChecked(this.initialCustomers());
-    this.idempotency.clear();
+    yield* this.replacingCustomers(this.initialCustomers(), { checked: true, sliced });
     this.rateWindow.reset();
     this.clearRequests();
   }
 
-  /** A new data set; replays of writes made on the old one would be wrong, so idempotency keys go too. */
-  replaceCustomers(customers: readonly Customer[]): void {
-    this.store.replaceAll(customers);
+  private *replacingCustomers(customers: readonly Customer[], how: { readonly checked: boolean; readonly sliced: boolean }): SlicedWork<void> {
+    yield* this.store.replacing(customers, how);
     this.idempotency.clear();
   }
 
@@ -248,7 +260,7 @@ export class Applications {
     const customers = 'customers' in data ? data.customers : await runInSlices(seedingCustomers({ seed: data.seed, count: data.count, appId }));
     const store = new CustomerStore({ ...this.settings.storeOptions, appId, capacity: maxCustomers });
     // Generated customers clash with none; given ones are checked.
-    await store.fillInSlices(customers, !('customers' in data));
+    await runInSlices(store.replacing(customers, { checked: !('customers' in data), sliced: true }));
     // Other creations may have taken the last place meanwhile.
     this.assertRoomForSandbox();
     const clientSecret = crypto.randomUUID().replaceAll('-', '');
@@ -327,7 +339,7 @@ export class Applications {
     const changed = application === this.own ? undefined : clientKey;
     this.unwatch.set(
       clientKey,
-      store.onChange((change) => this.tell({ kind: 'customers', clientKey: changed, change }, () => store.revert(change))),
+      store.onChange((change, takeBack) => this.tell({ kind: 'customers', clientKey: changed, change }, takeBack)),
     );
   }
 

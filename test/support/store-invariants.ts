@@ -11,11 +11,11 @@ import { compareEntries, type OrderedEntries } from '../../src/store/ordered-ent
 
 /** Every way a store's indexes disagree with each other; empty when the store is sound. */
 export function storeInvariantProblems(store: CustomerStore): string[] {
-  const all = store['all'];
-  const byId = store['byId'];
-  const byEmail = store['byEmail'];
-  const byStatus = store['byStatus'];
-  const names = store['names'];
+  const all = store['indexes'].all;
+  const byId = store['indexes'].byId;
+  const byEmail = store['indexes'].byEmail;
+  const byStatus = store['indexes'].byStatus;
+  const names = store['indexes'].names;
   const problems: string[] = [];
   if (all.length !== byId.size) problems.push(`order index has ${all.length}, id index ${byId.size}`);
   problems.push(...orderProblems(all).map((problem) => `order index: ${problem}`));

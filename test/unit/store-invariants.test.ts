@@ -24,10 +24,10 @@ describe('storeInvariantProblems', () => {
   });
 
   it.each([
-    ['an email index missing a customer', (store: CustomerStore) => store['byEmail'].clear(), /missing from email index/],
-    ['a status index holding a stale entry', (store: CustomerStore) => store['byStatus'].get('ACTIVE')!.insert({ ...store['all'].slice(0, 1)[0]!, time: 0 }), /is stale in ACTIVE|index: /],
-    ['an order index short of an entry', (store: CustomerStore) => store['all'].remove(store['all'].slice(3, 4)[0]!), /order index has 19, id index 20/],
-    ['a name count off by one', (store: CustomerStore) => store['names']['totals'][0]!++, /name group ".*" counts/],
+    ['an email index missing a customer', (store: CustomerStore) => store['indexes'].byEmail.clear(), /missing from email index/],
+    ['a status index holding a stale entry', (store: CustomerStore) => store['indexes'].byStatus.get('ACTIVE')!.insert({ ...store['indexes'].all.slice(0, 1)[0]!, time: 0 }), /is stale in ACTIVE|index: /],
+    ['an order index short of an entry', (store: CustomerStore) => store['indexes'].all.remove(store['indexes'].all.slice(3, 4)[0]!), /order index has 19, id index 20/],
+    ['a name count off by one', (store: CustomerStore) => store['indexes'].names['totals'][0]!++, /name group ".*" counts/],
   ])('finds %s', (_what, breakIt, problem) => {
     const store = storeOf(20);
     breakIt(store);

@@ -31,15 +31,15 @@ export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation
     if (authenticatedApplication(c) !== applications.own) throw new HttpError(403, "Only the mock's own credentials (--client-key) can manage sandboxes");
   };
   return {
-    adminReset(c) {
+    async adminReset(c) {
       const application = authenticatedApplication(c);
-      application.reset();
+      await application.resetInSlices();
       return responses.json(c, { customers: application.store.size });
     },
-    adminReplaceCustomers(c, { body }) {
+    async adminReplaceCustomers(c, { body }) {
       const application = authenticatedApplication(c);
       // Customers as the API returns them, in the spelling of the compat options in force.
-      application.replaceCustomers(body.map((value) => application.store.wire.fromWire(value)));
+      await application.replaceCustomersInSlices(body.map((value) => application.store.wire.fromWire(value)));
       return responses.json(c, { customers: application.store.size });
     },
     adminListRequests(c) {
