@@ -5,18 +5,40 @@
  * refusal each in its own terms.
  */
 export async function readLimited(stream: ReadableStream<Uint8Array>, limitBytes: number): Promise<Uint8Array | undefined> {
-  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
+  let received = 0;
+  const whole = await eachChunk(stream, limitBytes, (chunk) => {
+    chunks.push(chunk);
+    received += chunk.byteLength;
+  });
+  return whole ? concatenate(chunks, received) : undefined;
+}
+
+/**
+ * `readLimited` as text, each chunk decoded as it arrives (malformed UTF-8 becomes U+FFFD): a body
+ * of tens of megabytes is never copied and decoded in one go, which would hold the event loop.
+ */
+export async function readLimitedText(stream: ReadableStream<Uint8Array>, limitBytes: number): Promise<string | undefined> {
+  // ignoreBOM keeps a leading byte-order mark in the text, as Buffer's toString('utf8') does.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const parts: string[] = [];
+  const whole = await eachChunk(stream, limitBytes, (chunk) => parts.push(decoder.decode(chunk, { stream: true })));
+  return whole ? parts.join('') + decoder.decode() : undefined;
+}
+
+/** Hands each chunk to `take`; false, with the rest cancelled, as soon as the stream passes `limitBytes`. */
+async function eachChunk(stream: ReadableStream<Uint8Array>, limitBytes: number, take: (chunk: Uint8Array) => void): Promise<boolean> {
+  const reader = stream.getReader();
   let received = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return concatenate(chunks, received);
+    if (done) return true;
     received += value.byteLength;
     if (received > limitBytes) {
       await reader.cancel();
-      return undefined;
+      return false;
     }
-    chunks.push(value);
+    take(value);
   }
 }
 

@@ -1,7 +1,7 @@
 import { asError, errorCode } from '../caught-error.js';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
-import { decodeUtf8, readLimited } from '../read-limited.js';
+import { readLimitedText } from '../read-limited.js';
 import { TransportError } from './errors.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, serverWaitMs, type RetryPolicy } from './retry.js';
 
@@ -199,9 +199,9 @@ async function readText(response: Response, maxBytes: number, wire: { method: st
     throw new TransportError('too-large', wire.method, wire.url, `response body of ${declared} bytes is over the ${maxBytes}-byte limit`);
   }
   if (!response.body) return '';
-  const bytes = await readLimited(response.body, maxBytes);
-  if (!bytes) throw new TransportError('too-large', wire.method, wire.url, `response body passed the ${maxBytes}-byte limit`);
-  return decodeUtf8(bytes);
+  const text = await readLimitedText(response.body, maxBytes);
+  if (text === undefined) throw new TransportError('too-large', wire.method, wire.url, `response body passed the ${maxBytes}-byte limit`);
+  return text;
 }
 
 function parseBody(text: string): { body: unknown; bodyIsJson: boolean } {

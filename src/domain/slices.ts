@@ -36,6 +36,16 @@ function nextTurn(): Promise<void> {
 /** Items between two yields: small enough that a yield comes well within a slice. */
 export const ITEMS_PER_YIELD = 64;
 
+/** `items.map(convert)` as work that yields every ITEMS_PER_YIELD items. */
+export function* mapping<T, U>(items: readonly T[], convert: (item: T) => U): SlicedWork<U[]> {
+  const converted: U[] = [];
+  for (let i = 0; i < items.length; i++) {
+    converted.push(convert(items[i]!));
+    if (i % ITEMS_PER_YIELD === 0) yield;
+  }
+  return converted;
+}
+
 /**
  * Sorts `items` in place: in one native sort when `sliced` is false; else as a merge sort of
  * runs of ITEMS_PER_YIELD * 16, yielding between runs and every ITEMS_PER_YIELD merged items.

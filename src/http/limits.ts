@@ -1,3 +1,4 @@
+import { ITEMS_PER_YIELD, type SlicedWork } from '../domain/slices.js';
 import { HttpError } from './errors.js';
 import type { Step } from './pipeline.js';
 
@@ -29,14 +30,29 @@ export function limitRequestTarget(maxLength: number = MAX_REQUEST_TARGET_LENGTH
  */
 export const MAX_JSON_DEPTH = 64;
 
-/** Whether a parsed JSON value nests objects and arrays deeper than `maxDepth`; checked without recursion. */
-export function nestsDeeperThan(value: unknown, maxDepth: number = MAX_JSON_DEPTH): boolean {
-  const pending: Array<[unknown, number]> = [[value, 0]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [item, depth] = next;
-    if (item === null || typeof item !== 'object') continue;
+/**
+ * Whether a parsed JSON value nests objects and arrays deeper than `maxDepth`, checked without
+ * recursion, as work in slices (see domain/slices.ts) that yields every few dozen containers.
+ */
+export function* nestingDeeperThan(value: unknown, maxDepth: number = MAX_JSON_DEPTH): SlicedWork<boolean> {
+  // Only containers are pushed: an upload of 100,000 customers holds over a million scalars.
+  const containers: object[] = isContainer(value) ? [value] : [];
+  const depths: number[] = [0];
+  for (let walked = 1; containers.length > 0; walked++) {
+    const container = containers.pop()!;
+    const depth = depths.pop()!;
     if (depth >= maxDepth) return true;
-    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+    // Own values (Object.values), not `container[key]`: a `__proto__` key is an own property.
+    for (const child of Array.isArray(container) ? container : Object.values(container)) {
+      if (!isContainer(child)) continue;
+      containers.push(child);
+      depths.push(depth + 1);
+    }
+    if (walked % ITEMS_PER_YIELD === 0) yield;
   }
   return false;
+}
+
+function isContainer(value: unknown): value is object {
+  return value !== null && typeof value === 'object';
 }

@@ -1,7 +1,9 @@
 import type { oas31 } from 'openapi3-ts';
-import { describeErrors, type Schema } from './ajv.js';
+import { ITEMS_PER_YIELD, runAll, type SlicedWork } from '../domain/slices.js';
+import { isJsonObject } from '../json-object.js';
+import { describeErrors, type ErrorObject, type Schema } from './ajv.js';
 import { resolved, type SpecOperation } from './operations.js';
-import { checkName, PARAMETER_LOCATIONS, parameterKey, parametersIn, type CompiledChecks, type ParameterLocation } from './validator-schemas.js';
+import { checkName, itemArraysOf, PARAMETER_LOCATIONS, parameterKey, parametersIn, type CompiledChecks, type ParameterLocation } from './validator-schemas.js';
 
 /** What a request carries before validation: every value as the wire gave it. */
 export interface RawRequest {
@@ -23,8 +25,14 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; messages: stri
 export interface RequestValidator {
   readonly operation: SpecOperation;
   parameters(raw: RawRequest): Validation<ValidParameters>;
-  /** Undefined when the operation takes no body. */
+  /** Undefined when the operation takes no body. Works on a copy: the caller's value is left as it is. */
   readonly body: ((body: unknown) => Validation<unknown>) | undefined;
+  /**
+   * `body` as work in slices (see domain/slices.ts), on the value itself, which it fills defaults
+   * into: for a body the caller owns, just parsed. A long item array (an upload of customers) is
+   * checked item by item, yielding between, and the rest of the body apart.
+   */
+  readonly checkingBody: ((body: unknown) => SlicedWork<Validation<unknown>>) | undefined;
 }
 
 type Location = ParameterLocation;
@@ -43,6 +51,30 @@ export function compileRequestValidator(checks: CompiledChecks, operation: SpecO
     })),
   );
   const bodyCheck = operation.requestBodySchema ? once(() => checks(checkName.body(operationId))) : undefined;
+  const itemArrays = operation.requestBodySchema ? itemArraysOf(operation.requestBodySchema) : [];
+  const checkingBody = bodyCheck
+    ? function* (body: unknown): SlicedWork<Validation<unknown>> {
+        const long = itemArrays.flatMap(({ member }) => {
+          const items = member === undefined ? body : isJsonObject(body) ? body[member] : undefined;
+          return Array.isArray(items) && items.length > ITEMS_CHECKED_WHOLE ? [{ member, items }] : [];
+        });
+        if (long.length === 0) {
+          const validateBody = bodyCheck();
+          return validateBody(body) ? { ok: true, value: body } : { ok: false, messages: describeErrors(validateBody.errors ?? [], 'body') };
+        }
+        const validateEnvelope = checks(checkName.bodyEnvelope(operationId));
+        const errors: ErrorObject[] = validateEnvelope(body) ? [] : [...(validateEnvelope.errors ?? [])];
+        for (const { member, items } of long) {
+          const validateItem = checks(checkName.bodyItem(operationId, member));
+          const prefix = member === undefined ? '' : `/${escapePointer(member)}`;
+          for (let index = 0; index < items.length; index++) {
+            if (!validateItem(items[index])) errors.push(...(validateItem.errors ?? []).map((error) => ({ ...error, instancePath: `${prefix}/${index}${error.instancePath}` })));
+            if (index % ITEMS_PER_YIELD === 0) yield;
+          }
+        }
+        return errors.length === 0 ? { ok: true, value: body } : { ok: false, messages: describeErrors(errors, 'body') };
+      }
+    : undefined;
 
   return {
     operation,
@@ -57,17 +89,17 @@ export function compileRequestValidator(checks: CompiledChecks, operation: SpecO
       if (messages.length > 0) return { ok: false, messages };
       return { ok: true, value: { query: values.query, path: values.path, headers: values.header } };
     },
-    body: bodyCheck
-      ? (body) => {
-          const validateBody = bodyCheck();
-          // Validation fills in defaults, so it works on a copy and never on the caller's value.
-          const copy = structuredClone(body);
-          return validateBody(copy)
-            ? { ok: true, value: copy }
-            : { ok: false, messages: describeErrors(validateBody.errors ?? [], 'body') };
-        }
-      : undefined,
+    // Validation fills in defaults, so it works on a copy and never on the caller's value.
+    body: checkingBody ? (body) => runAll(checkingBody(structuredClone(body))) : undefined,
+    checkingBody,
   };
+}
+
+/** Items of an array checked in one go with the body; a longer array is checked item by item, in slices. */
+const ITEMS_CHECKED_WHOLE = 1_000;
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /** `make`'s value, made on the first call and kept. */

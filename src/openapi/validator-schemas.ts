@@ -13,6 +13,10 @@ export const PARAMETER_LOCATIONS: readonly ParameterLocation[] = ['query', 'path
 export const checkName = {
   parameters: (operationId: string, location: ParameterLocation) => `${operationId} ${location}`,
   body: (operationId: string) => `${operationId} body`,
+  /** The body with the items of its item arrays (see `itemArraysOf`) left unchecked. */
+  bodyEnvelope: (operationId: string) => `${operationId} body envelope`,
+  /** One item of the body's item array at `member` (undefined: the body itself is the array). */
+  bodyItem: (operationId: string, member: string | undefined) => `${operationId} body item${member === undefined ? '' : ` ${member}`}`,
   response: (operationId: string, status: string) => `${operationId} response ${status}`,
   schema: (name: string) => `schema ${name}`,
 };
@@ -31,7 +35,13 @@ export function checkSchemas(document: OpenApiDocument): Map<string, Schema> {
     for (const location of PARAMETER_LOCATIONS) {
       schemas.set(checkName.parameters(operation.operationId, location), parametersSchema(operation, location));
     }
-    if (operation.requestBodySchema) schemas.set(checkName.body(operation.operationId), operation.requestBodySchema);
+    const body = operation.requestBodySchema;
+    if (body) {
+      schemas.set(checkName.body(operation.operationId), body);
+      const arrays = itemArraysOf(body);
+      if (arrays.length > 0) schemas.set(checkName.bodyEnvelope(operation.operationId), envelopeOf(body));
+      for (const { member, items } of arrays) schemas.set(checkName.bodyItem(operation.operationId, member), items);
+    }
     for (const [status, response] of Object.entries(operation.responses)) {
       const schema = responseSchema(response);
       if (schema) schemas.set(checkName.response(operation.operationId, status), schema);
@@ -39,6 +49,29 @@ export function checkSchemas(document: OpenApiDocument): Map<string, Schema> {
   }
   for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) schemas.set(checkName.schema(name), resolved(schema));
   return schemas;
+}
+
+/**
+ * The arrays of a body schema that an upload can make long (a data set of customers): the body
+ * itself, or a member of the object it is. Their items can be checked one by one, in slices, and
+ * the rest of the body (its envelope) apart; together the checks are the body's.
+ */
+export function itemArraysOf(body: Schema): { member: string | undefined; items: Schema }[] {
+  if (body.type === 'array') return isSchema(body.items) ? [{ member: undefined, items: body.items }] : [];
+  if (body.type !== 'object' || body.properties === undefined) return [];
+  return Object.entries(body.properties).flatMap(([member, schema]) => (isSchema(schema) && schema.type === 'array' && isSchema(schema.items) ? [{ member, items: schema.items }] : []));
+}
+
+/** The body's schema with every item array's items allowed to be anything: checked apart. */
+function envelopeOf(body: Schema): Schema {
+  if (body.type === 'array') return { ...body, items: {} };
+  const members = new Set(itemArraysOf(body).map(({ member }) => member));
+  const properties = Object.fromEntries(Object.entries(body.properties ?? {}).map(([member, schema]) => [member, members.has(member) ? { ...schema, items: {} } : schema]));
+  return { ...body, properties };
+}
+
+function isSchema(schema: unknown): schema is Schema {
+  return typeof schema === 'object' && schema !== null && !Array.isArray(schema);
 }
 
 /** The operation's parameters in one location, as one object schema (headers by lower-case name). */

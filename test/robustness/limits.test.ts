@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/mock-config.js';
-import { MAX_HEADER_BYTES, MAX_JSON_DEPTH, MAX_REQUEST_TARGET_LENGTH, nestsDeeperThan } from '../../src/http/limits.js';
+import { runAll } from '../../src/domain/slices.js';
+import { MAX_HEADER_BYTES, MAX_JSON_DEPTH, MAX_REQUEST_TARGET_LENGTH, nestingDeeperThan } from '../../src/http/limits.js';
 import type { ListeningMock } from '../../src/node-mock.js';
 import { CREDENTIALS, listeningMock } from '../support/mock.js';
 import { rawExchange, type RawResponse } from '../support/raw-http.js';
@@ -96,6 +97,7 @@ describe('request body limit', () => {
   });
 
   it('measures nesting without recursion', () => {
+    const nestsDeeperThan = (value: unknown, maxDepth?: number) => runAll(nestingDeeperThan(value, maxDepth));
     const nest = (depth: number): unknown => {
       let value: unknown = 1;
       for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { a: value };
@@ -106,6 +108,8 @@ describe('request body limit', () => {
     expect(nestsDeeperThan(nest(1_000_000))).toBe(true);
     expect(nestsDeeperThan([1, 'a', null, { b: [true] }], 3)).toBe(false);
     expect(nestsDeeperThan([1, 'a', null, { b: [true] }], 2)).toBe(true);
+    // An own `__proto__` member (JSON.parse makes one) is walked like any other.
+    expect(nestsDeeperThan(JSON.parse(`{"__proto__": ${JSON.stringify(nest(MAX_JSON_DEPTH))}}`))).toBe(true);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { mapping, runInSlices } from '../../domain/slices.js';
 import type { Applications } from '../../tenancy/applications.js';
 import { authenticatedApplication } from '../auth.js';
 import { HttpError } from '../errors.js';
@@ -39,7 +40,7 @@ export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation
     async adminReplaceCustomers(c, { body }) {
       const application = authenticatedApplication(c);
       // Customers as the API returns them, in the spelling of the compat options in force.
-      await application.replaceCustomersInSlices(body.map((value) => application.store.wire.fromWire(value)));
+      await application.replaceCustomersInSlices(await runInSlices(mapping(body, (value) => application.store.wire.fromWire(value))));
       return responses.json(c, { customers: application.store.size });
     },
     adminListRequests(c) {
@@ -57,7 +58,7 @@ export function adminHandlers(deps: AdminDeps): OperationHandlers<AdminOperation
       const own = applications.own.store.wire;
       const { sandbox, clientSecret } = await applications.createSandbox(
         body.customers !== undefined
-          ? { customers: body.customers.map((value) => own.fromWire(value)) }
+          ? { customers: await runInSlices(mapping(body.customers, (value) => own.fromWire(value))) }
           : { seed: body.seed ?? deps.defaultDataSet.seed, count: body.count ?? deps.defaultDataSet.count },
       );
       const { clientKey, appId } = sandbox.identity;
