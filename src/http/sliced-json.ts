@@ -11,7 +11,10 @@ import { ITEMS_PER_YIELD, type SlicedWork } from '../domain/slices.js';
 export function* parsingJson(text: string, { inOneGoBelow = IN_ONE_GO_BELOW }: { readonly inOneGoBelow?: number } = {}): SlicedWork<unknown> {
   const start = skipSpace(text, 0);
   const open = text.charCodeAt(start);
-  if (text.length < inOneGoBelow || (open !== OPEN_BRACKET && open !== OPEN_BRACE)) return JSON.parse(text) as unknown;
+  if (text.length < inOneGoBelow || (open !== OPEN_BRACKET && open !== OPEN_BRACE)) {
+    const whole: unknown = JSON.parse(text);
+    return whole;
+  }
   const scan = { text, at: start };
   const value = open === OPEN_BRACKET ? yield* parsingArray(scan) : yield* parsingObject(scan);
   if (skipSpace(text, scan.at) !== text.length) throw new SyntaxError(`Unexpected text after the JSON value at position ${scan.at}`);
