@@ -50,10 +50,11 @@ export interface JournalOptions {
 
 /**
  * The append-only log of `--state`: each acknowledged write is one record. Records appended
- * within one turn of the event loop are written together (group commit). When a batch cannot be
- * written (a full disk), the file is cut back to its last whole record and that batch and every
- * record after it are taken back out of memory, newest first, and their writers told: from a
- * client's point of view a write and its record happen together or not at all.
+ * within one turn of the event loop are written together (group commit); a large one (a
+ * sandbox's customers) is encoded and written in slices, and the records after it wait for it.
+ * When a batch cannot be written (a full disk), the file is cut back to its last whole record and
+ * that batch and every record after it are taken back out of memory, newest first, and their
+ * writers told: from a client's point of view a write and its record happen together or not at all.
  */
 export class Journal {
   private pending: Pending[] = [];
