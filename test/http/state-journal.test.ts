@@ -262,9 +262,20 @@ describe('--state journal, in process', () => {
       const state = freshState();
       const mock = await start(state);
       const replacement = Array.from({ length: MANY }, () => aCustomer());
+      // Turns of the event loop while it is written: one when it is encoded and written at once.
+      let turns = 0;
+      let written = false;
+      const turn = () => {
+        if (written) return;
+        turns++;
+        setImmediate(turn);
+      };
+      setImmediate(turn);
       const [replaced, behind] = await Promise.all([mock.request('PUT', '/__admin/customers', { body: replacement }), mock.request('POST', '/api/v0/customers', { body: newCustomer(1) })]);
+      written = true;
       expect(replaced.body).toEqual({ customers: MANY });
       expect(behind.status).toBe(201);
+      expect(turns).toBeGreaterThanOrEqual(5);
       expect(journalTypes(state)).toEqual(['replace', 'put']);
       await stop(mock);
       const warnings: string[] = [];
