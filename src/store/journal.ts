@@ -3,8 +3,12 @@ import { asError, errorCode } from '../caught-error.js';
 import { temporaryFileOf } from './data-file.js';
 import { NotSavedError } from '../domain/errors.js';
 import { BATCH_SYNC_MS, type FsyncPolicy } from './fsync-policy.js';
-import { encodeLine, headerOf, type StateRecord } from './state-format.js';
+import { runInSlices } from '../domain/slices.js';
+import { encodeLine, encodingLine, headerOf, isLargeRecord, type StateRecord } from './state-format.js';
 import { writeFully, writeFullySync, type StateFileHandle, type StateFileSystem } from './state-file-system.js';
+
+/** Bytes of a batch written on the event loop's thread: a megabyte goes to the page cache in well under a millisecond. */
+const SYNC_WRITE_MAX_BYTES = 1024 * 1024;
 
 export function journalPath(stateFile: string, generation: number): string {
   return `${stateFile}.journal.${generation}`;
@@ -18,8 +22,11 @@ interface OpenJournal {
 }
 
 interface Pending {
-  /** The record's line; undefined for a gate, which is written elsewhere (see `appendGate`). */
-  readonly line: string | undefined;
+  /**
+   * What is written: the record's line; a large record's line, encoded in slices, as the chunks it
+   * settles to; nothing for a gate, whose change is saved elsewhere (see `appendGate`).
+   */
+  readonly line: string | Promise<readonly Buffer[]> | undefined;
   /** Settles when a gate's change is saved; rejects when it cannot be. */
   readonly gate?: Promise<void>;
   readonly generation: number;
@@ -43,10 +50,11 @@ export interface JournalOptions {
 
 /**
  * The append-only log of `--state`: each acknowledged write is one record. Records appended
- * within one turn of the event loop are written together (group commit). When a batch cannot be
- * written (a full disk), the file is cut back to its last whole record and that batch and every
- * record after it are taken back out of memory, newest first, and their writers told: from a
- * client's point of view a write and its record happen together or not at all.
+ * within one turn of the event loop are written together (group commit); a large one (a
+ * sandbox's customers) is encoded and written in slices, and the records after it wait for it.
+ * When a batch cannot be written (a full disk), the file is cut back to its last whole record and
+ * that batch and every record after it are taken back out of memory, newest first, and their
+ * writers told: from a client's point of view a write and its record happen together or not at all.
  */
 export class Journal {
   private pending: Pending[] = [];
@@ -92,9 +100,17 @@ export class Journal {
     return total;
   }
 
-  /** Queues the record; the promise settles once it is written (per the fsync policy) or taken back. */
+  /**
+   * Queues the record; the promise settles once it is written (per the fsync policy) or taken back.
+   * A large record (a sandbox's or a replace's customers) is encoded in slices from now on, so that
+   * other requests are answered meanwhile; the records queued after it wait for it, in order.
+   */
   append(record: StateRecord, revert: () => void): Promise<void> {
-    return this.enqueue(encodeLine(record), undefined, revert);
+    if (!isLargeRecord(record)) return this.enqueue(encodeLine(record), undefined, revert);
+    const encoded = runInSlices(encodingLine(record));
+    // Its failure reaches the writers through the entry's promise, once the queue gets to it.
+    encoded.catch(() => {});
+    return this.enqueue(encoded, undefined, revert);
   }
 
   /**
@@ -111,7 +127,7 @@ export class Journal {
     return this.enqueue(undefined, saved, revert);
   }
 
-  private enqueue(line: string | undefined, gate: Promise<void> | undefined, revert: () => void): Promise<void> {
+  private enqueue(line: Pending['line'], gate: Promise<void> | undefined, revert: () => void): Promise<void> {
     let resolve!: () => void;
     let reject!: (error: Error) => void;
     const written = new Promise<void>((res, rej) => {
@@ -182,18 +198,14 @@ export class Journal {
           this.pending.shift()!.resolve();
           continue;
         }
-        let count = 0;
-        while (count < this.pending.length && this.pending[count]!.generation === this.file.generation && this.pending[count]!.gate === undefined) count++;
-        const batch = this.pending.slice(0, count);
-        const bytes = Buffer.from(batch.map((entry) => entry.line).join(''));
-        // On this thread, as Redis writes its append-only file: the fdatasync (per --fsync) is what may be slow.
-        writeFullySync(this.file.handle, bytes, this.file.size);
+        const { batch, chunks } = await this.nextBatch();
+        const bytes = await this.writeAtEnd(chunks);
         if (this.options.fsync === 'always') await this.file.handle.datasync();
         else this.unsynced = true;
-        this.file.size += bytes.length;
+        this.file.size += bytes;
         this.sizes.set(this.file.generation, this.file.size);
         if (this.options.fsync === 'always') this.options.onDurable?.(this.file.generation, this.file.size);
-        this.pending.splice(0, count);
+        this.pending.splice(0, batch.length);
         for (const entry of batch) entry.resolve();
       } catch (error) {
         await this.takeBackPending(error);
@@ -202,6 +214,39 @@ export class Journal {
     this.flushing = false;
     this.finishIdle();
     this.options.afterWrite?.();
+  }
+
+  /**
+   * The records written next, and their bytes: a large record alone, once encoded; else the
+   * records queued up to the next large record or gate, or the next generation, together.
+   */
+  private async nextBatch(): Promise<{ batch: Pending[]; chunks: readonly Buffer[] }> {
+    const { line } = this.pending[0]!;
+    if (line instanceof Promise) return { batch: this.pending.slice(0, 1), chunks: await line };
+    const lines: string[] = [];
+    for (const entry of this.pending) {
+      if (entry.generation !== this.file.generation || typeof entry.line !== 'string') break;
+      lines.push(entry.line);
+    }
+    return { batch: this.pending.slice(0, lines.length), chunks: [Buffer.from(lines.join(''))] };
+  }
+
+  /**
+   * Writes `chunks` after the journal's whole records and returns how many bytes they hold. A batch
+   * of a few records is written on this thread, as Redis writes its append-only file: it goes to
+   * the page cache in microseconds, and the fdatasync (per --fsync) is what may be slow. A large
+   * one (a sandbox's record is tens of megabytes) goes through the thread pool, chunk by chunk,
+   * so that the event loop is free meanwhile.
+   */
+  private async writeAtEnd(chunks: readonly Buffer[]): Promise<number> {
+    const bytes = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    let position = this.file.size;
+    for (const chunk of chunks) {
+      if (bytes <= SYNC_WRITE_MAX_BYTES) writeFullySync(this.file.handle, chunk, position);
+      else await writeFully(this.file.handle, chunk, position);
+      position += chunk.length;
+    }
+    return bytes;
   }
 
   private async takeBackPending(error: unknown): Promise<void> {

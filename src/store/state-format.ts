@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { CUSTOMER_FIELDS } from '../openapi/contract-facts.generated.js';
+import { ITEMS_PER_YIELD, type SlicedWork } from '../domain/slices.js';
 import type { FsyncPolicy } from './fsync-policy.js';
 import { isJsonObject } from '../json-object.js';
 
@@ -58,7 +59,85 @@ export class StateFileError extends Error {
 
 export function encodeLine(value: object): string {
   const json = JSON.stringify(value);
-  return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
+  return `${lineStart(crc32(json))}${json}${LINE_END}`;
+}
+
+/** What a line holds before its JSON: the JSON's checksum, 8 hex digits, and a space. */
+function lineStart(checksum: number): string {
+  return `${checksum.toString(16).padStart(8, '0')} `;
+}
+
+const LINE_END = '\n';
+
+/**
+ * Items in a record's arrays past which its line is worth encoding in slices (`encodingLine`):
+ * a thousand customers take a few milliseconds to stringify, checksum and turn into bytes.
+ */
+const SLICED_ITEMS_MIN = 1000;
+
+/** Whether `record` carries so many items (a sandbox's or a replace's customers) that it is encoded in slices. */
+export function isLargeRecord(record: StateRecord): boolean {
+  let items = 0;
+  for (const value of Object.values(record)) if (Array.isArray(value)) items += value.length;
+  return items > SLICED_ITEMS_MIN;
+}
+
+/** Characters of JSON turned into bytes and checksummed at a time: well under a millisecond of work. */
+const CHUNK_CHARS = 256 * 1024;
+
+/**
+ * `encodeLine` of a record, as work in slices (domain/slices.ts) that yields every ITEMS_PER_YIELD
+ * items of its arrays, and gives the line's bytes in chunks: the line of a sandbox of 100,000
+ * customers is 37 MB, which JSON.stringify, the checksum and the bytes would otherwise make in
+ * one piece, holding the event loop for a quarter of a second and more. The bytes are those of
+ * `encodeLine(record)`: each field is the JSON.stringify of its value, an array's item by item,
+ * and the checksum (zlib's crc32 goes on from where a chunk left it) is put before them at the
+ * end. The record's arrays are read as they are when the work is made, not when it runs.
+ */
+export function encodingLine(record: StateRecord): SlicedWork<Buffer[]> {
+  const fields = Object.entries(record).map(([key, value]) => [key, Array.isArray(value) ? [...(value as unknown[])] : value] as const);
+  return encodingFields(fields);
+}
+
+function* encodingFields(fields: ReadonlyArray<readonly [string, unknown]>): SlicedWork<Buffer[]> {
+  const chunks: Buffer[] = [];
+  let checksum = 0;
+  let text: string[] = [];
+  let length = 0;
+  const add = (json: string) => {
+    text.push(json);
+    length += json.length;
+  };
+  const endChunk = () => {
+    const bytes = Buffer.from(text.join(''));
+    checksum = crc32(bytes, checksum);
+    chunks.push(bytes);
+    text = [];
+    length = 0;
+  };
+  add('{');
+  let separator = '';
+  for (const [key, value] of fields) {
+    if (Array.isArray(value)) {
+      add(`${separator}${JSON.stringify(key)}:[`);
+      for (let i = 0; i < value.length; i++) {
+        // As JSON.stringify writes an array's undefined (or function): null.
+        add(`${i === 0 ? '' : ','}${(JSON.stringify(value[i]) as string | undefined) ?? 'null'}`);
+        if (length >= CHUNK_CHARS) endChunk();
+        if (i % ITEMS_PER_YIELD === ITEMS_PER_YIELD - 1) yield;
+      }
+      add(']');
+    } else {
+      const json = JSON.stringify(value) as string | undefined;
+      // A field JSON.stringify leaves out (undefined, a function) is left out here too.
+      if (json === undefined) continue;
+      add(`${separator}${JSON.stringify(key)}:${json}`);
+    }
+    separator = ',';
+  }
+  add('}');
+  endChunk();
+  return [Buffer.from(lineStart(checksum)), ...chunks, Buffer.from(LINE_END)];
 }
 
 const CHECKSUM_LENGTH = 8;
