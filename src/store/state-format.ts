@@ -95,8 +95,18 @@ const CHUNK_CHARS = 256 * 1024;
  * end. The record's arrays are read as they are when the work is made, not when it runs.
  */
 export function encodingLine(record: StateRecord): SlicedWork<Buffer[]> {
-  const fields = Object.entries(record).map(([key, value]) => [key, Array.isArray(value) ? [...(value as unknown[])] : value] as const);
+  const fields = Object.entries(record).map(([key, value]) => [key, isArray(value) ? [...value] : value] as const);
   return encodingFields(fields);
+}
+
+function isArray(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
+}
+
+/** JSON.stringify, whose type hides that it gives undefined for undefined and functions. */
+function stringified(value: unknown): string | undefined {
+  const json: string | undefined = JSON.stringify(value);
+  return json;
 }
 
 function* encodingFields(fields: ReadonlyArray<readonly [string, unknown]>): SlicedWork<Buffer[]> {
@@ -122,13 +132,13 @@ function* encodingFields(fields: ReadonlyArray<readonly [string, unknown]>): Sli
       add(`${separator}${JSON.stringify(key)}:[`);
       for (let i = 0; i < value.length; i++) {
         // As JSON.stringify writes an array's undefined (or function): null.
-        add(`${i === 0 ? '' : ','}${(JSON.stringify(value[i]) as string | undefined) ?? 'null'}`);
+        add(`${i === 0 ? '' : ','}${stringified(value[i]) ?? 'null'}`);
         if (length >= CHUNK_CHARS) endChunk();
         if (i % ITEMS_PER_YIELD === ITEMS_PER_YIELD - 1) yield;
       }
       add(']');
     } else {
-      const json = JSON.stringify(value) as string | undefined;
+      const json = stringified(value);
       // A field JSON.stringify leaves out (undefined, a function) is left out here too.
       if (json === undefined) continue;
       add(`${separator}${JSON.stringify(key)}:${json}`);
