@@ -86,6 +86,8 @@ export class RequestLineScreeningServer extends Server {
       clearTimeout(timer);
       socket.off('data', onData);
       socket.off('end', onEnd);
+      // The socket's close listener keeps this scope for the connection's life: not its first bytes.
+      chunks.length = 0;
       next();
     };
 
