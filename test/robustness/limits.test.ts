@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/mock-config.js';
 import { MAX_HEADER_BYTES, MAX_JSON_DEPTH, MAX_REQUEST_TARGET_LENGTH, nestsDeeperThan } from '../../src/http/limits.js';
@@ -224,6 +224,17 @@ describe('URL and header limits', () => {
       expect(responses, JSON.stringify(nothing)).toEqual([]);
       expect(closed, JSON.stringify(nothing)).toBe(true);
     }
+  });
+
+  it('survives a client that resets its connection in the middle of its first line', async () => {
+    const serverSide = new Promise<Socket>((resolve) => mock.server.once('connection', resolve));
+    const client = connect(port, '127.0.0.1');
+    client.on('error', () => undefined);
+    await new Promise((resolve) => client.write('GET /api/v0/cust', resolve));
+    const closed = new Promise((resolve) => void serverSide.then((socket) => socket.once('close', resolve)));
+    client.resetAndDestroy();
+    await closed;
+    expect((await fetchJson('/api/v0/customers?take=1')).status).toBe(200);
   });
 
   it('serves an HTTP/1.0 request without a Host header (only HTTP/1.1 requires one)', async () => {
