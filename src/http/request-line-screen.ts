@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 export type ScreenRefusal =
   /** The first request line is `METHOD SP target`: HTTP/0.9, which has no headers to wait for. */
   | 'no-version'
-  /** The client did not end its first request line within the headers timeout. */
+  /** The client did not end its first request line within `timeoutMs`. */
   | 'timeout'
   /** The client ended its side in the middle of its first request line. */
   | 'cut-short';
