@@ -23,6 +23,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     method?: string;
     requests?: SequencedRequest[];
+    /** Each connection is closed and opened anew after this many requests (0: kept alive). */
+    reconnectRate?: number;
   }
   export interface Histogram {
     average: number;

@@ -61,9 +61,7 @@ export async function measureThroughput(options: { durationS: number; rounds: nu
     started.push(mock);
     const bodies: Record<string, string> = {};
     for (const scenario of SCENARIOS) bodies[scenario.path] = await (await fetch(mock.url + scenario.path, { headers: CREDENTIALS })).text();
-    writeFileSync(join(work, 'bodies.json'), JSON.stringify(bodies));
-    const basePort = await freePort();
-    const baseline = await startServer('node:http baseline', [join(import.meta.dirname, 'baseline-server.js'), join(work, 'bodies.json'), String(basePort)], /listening on (http:\/\/\S+)/, `http://127.0.0.1:${basePort}`, 10_000);
+    const baseline = await startBaseline(work, bodies);
     started.push(baseline);
     const floorPort = await freePort();
     const floor = await startServer('bare Hono route', [join(import.meta.dirname, 'hono-floor-server.js'), join(work, 'bodies.json'), String(floorPort)], /listening on (http:\/\/\S+)/, `http://127.0.0.1:${floorPort}`, 10_000);
@@ -120,6 +118,13 @@ export async function measureThroughput(options: { durationS: number; rounds: nu
     await Promise.all(started.map((s) => stop(s.child)));
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The bare node:http ceiling (baseline-server.ts), answering each URL with its body in `bodies`, which it leaves in `work`. */
+export async function startBaseline(work: string, bodies: Readonly<Record<string, string>>): Promise<Started> {
+  writeFileSync(join(work, 'bodies.json'), JSON.stringify(bodies));
+  const port = await freePort();
+  return startServer('node:http baseline', [join(import.meta.dirname, 'baseline-server.js'), join(work, 'bodies.json'), String(port)], /listening on (http:\/\/\S+)/, `http://127.0.0.1:${port}`, 10_000);
 }
 
 /** Our mock through its real CLI, rate limit off, as a load test would run it. */

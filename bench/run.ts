@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { measureConnections, renderConnections } from './connections.js';
 import { measureContractRuns, renderContractRuns } from './contract-kit.js';
 import { measureThroughput, startMock, type LoadRow } from './http-load.js';
 import { measureInProcess, renderInProcess, type InProcessReport } from './in-process.js';
@@ -17,7 +18,7 @@ import type { LatencyRow } from './store-latency.js';
  * against a bare node:http ceiling and the peers, start-up time and memory at 100k and 1M
  * customers, the store's latencies at 1M, `--state` at 1M, full contract-kit runs with writes,
  * and sandboxes. Full runs write bench/RESULTS.md.
- * `-- --part state` (or `contract`, `sandboxes`, `in-process` or `proxy`) runs only that part and replaces
+ * `-- --part state` (or `contract`, `sandboxes`, `in-process`, `proxy` or `connections`) runs only that part and replaces
  * its section of bench/RESULTS.md.
  */
 const quick = process.argv.includes('--quick');
@@ -74,6 +75,11 @@ async function inProcessSection(): Promise<string> {
   return renderInProcess(await measureInProcess(quick)).join('\n');
 }
 
+async function connectionsSection(): Promise<string> {
+  section('connections: kept alive or new per request, against the node:http baseline');
+  return renderConnections(await measureConnections(quick));
+}
+
 async function proxySection(): Promise<string> {
   section('validation proxy: added latency at 200 requests/s, against the mock directly in the same run');
   return renderProxyLatency(await measureProxyLatency(quick));
@@ -86,6 +92,7 @@ const PARTS: Readonly<Record<string, () => Promise<string>>> = {
   'sandbox-memory': sandboxMemorySection,
   'in-process': inProcessSection,
   proxy: proxySection,
+  connections: connectionsSection,
 };
 
 async function main(): Promise<void> {
@@ -107,7 +114,7 @@ async function main(): Promise<void> {
   const latency = runStoreLatency(storeCount, quick ? 50 : 200);
   section('in process: createMockFetch cold starts, requests, browser bundle size');
   const inProcess = await measureInProcess(quick);
-  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}\n${await contractSection()}\n${await sandboxesSection()}\n${await proxySection()}\n${await sandboxMemorySection()}`;
+  const report = `${render(load, startRows, latency, inProcess)}\n${await stateSection()}\n${await contractSection()}\n${await sandboxesSection()}\n${await proxySection()}\n${await connectionsSection()}\n${await sandboxMemorySection()}`;
   process.stdout.write(`\n${report}\n`);
   if (!quick) writeFileSync(RESULTS, report);
 }

@@ -1,9 +1,10 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Http2Bindings, HttpBindings } from '@hono/node-server';
 import { errorJson, HttpError, toHttpError } from './errors.js';
 import { MAX_HEADER_BYTES } from './limits.js';
+import { RequestLineScreeningServer, type ScreenRefusal } from './request-line-screen.js';
 import type { ParsedRequestEnv } from './request-url.js';
 
 export interface NodeServerOptions {
@@ -56,13 +57,13 @@ export function listeningUrl(server: Server): string {
  */
 export function createNodeServer(app: FetchHandler, options: NodeServerOptions): NodeServer {
   const malformed = () => errorResponse(new HttpError(400, 'The request URL or Host header is missing or malformed'));
-  const httpVersionUnsupported = () => errorResponse(new HttpError(400, 'The request line names no HTTP version (HTTP/0.9 is not supported)'));
   const listener = getRequestListener((request, env) => {
     // HTTP/1.1 requires a Host header (Node's own check answers with a bare status line, so it is off).
     if (env.incoming.httpVersion === '1.1' && env.incoming.headers.host === undefined) return malformed();
-    // A request line without a version (HTTP/0.9, which has no headers or status line): Node reads
-    // it as a request all the same; it is refused, and the connection closed.
-    if (env.incoming.httpVersionMajor === 0) return closing(httpVersionUnsupported());
+    // A request line without a version (HTTP/0.9, which has no headers or status line) that the
+    // screen did not see, being a later request on the connection: Node reads it as a request all
+    // the same; it is refused, and the connection closed.
+    if (env.incoming.httpVersionMajor === 0) return closing(errorResponse(versionlessRequestLine()));
     // @hono/node-server trusts a Host header made of host characters (`.0.0.1`) and builds a URL
     // nothing can parse; every route parses it, so such a request stops here, and the others
     // hand their parsed URL on (see requestUrl).
@@ -75,7 +76,7 @@ export function createNodeServer(app: FetchHandler, options: NodeServerOptions):
     // what the app threw past its own error path: a fault, answered and reported as the app would.
     errorHandler: (error) => (error instanceof RequestError ? malformed() : errorResponse(toHttpError(error))),
   });
-  const server = createServer(
+  const server = new RequestLineScreeningServer(
     {
       headersTimeout: options.headersTimeoutMs,
       requestTimeout: options.requestTimeoutMs,
@@ -85,10 +86,17 @@ export function createNodeServer(app: FetchHandler, options: NodeServerOptions):
     },
     // The listener answers every error itself (errorHandler above), so its promise never rejects.
     (incoming, outgoing) => void listener(incoming, outgoing),
+    {
+      // The first line is part of the headers, so it gets their time; and a version-less line
+      // longer than the parser takes is left to the parser's 431, as with a version.
+      timeoutMs: options.headersTimeoutMs,
+      maxBytes: MAX_HEADER_BYTES,
+      refuse: (socket, reason) => writeRawError(socket, screenRefusalError(reason)),
+    },
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const status = protocolErrorStatus(error.code);
-    const answer = () => writeRawError(socket, new HttpError(status, protocolErrorMessage(status)));
+    const answer = () => writeRawError(socket, protocolError(status));
     // Garbage pipelined after a request that is still being served: that request is answered
     // first (its write may already be done), then the error. A timeout cannot wait, nor can a
     // request whose own body is malformed (a chunk size of `zz`, `-5` or past 2^64): it would
@@ -120,6 +128,23 @@ export function createNodeServer(app: FetchHandler, options: NodeServerOptions):
         }
       }),
   };
+}
+
+/** A request line without an HTTP version, wherever it is seen: one answer. */
+function versionlessRequestLine(): HttpError {
+  return new HttpError(400, 'The request line names no HTTP version (HTTP/0.9 is not supported)');
+}
+
+/** The answer to a connection the request-line screen refuses before Node's parser sees it. */
+function screenRefusalError(reason: ScreenRefusal): HttpError {
+  switch (reason) {
+    case 'no-version':
+      return versionlessRequestLine();
+    case 'timeout':
+      return protocolError(408);
+    case 'cut-short':
+      return protocolError(400);
+  }
 }
 
 /** The response, with the connection closed after it. */
@@ -157,6 +182,10 @@ function protocolErrorStatus(code: string | undefined): 400 | 408 | 413 | 431 {
     default:
       return 400;
   }
+}
+
+function protocolError(status: 400 | 408 | 413 | 431): HttpError {
+  return new HttpError(status, protocolErrorMessage(status));
 }
 
 function protocolErrorMessage(status: 400 | 408 | 413 | 431): string {

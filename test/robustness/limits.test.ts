@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/mock-config.js';
 import { runAll } from '../../src/domain/slices.js';
@@ -176,6 +176,71 @@ describe('URL and header limits', () => {
     }
   });
 
+  it('refuses a bare HTTP/0.9 request line at once, though no blank line ends it, with the same answer as one followed by headers', async () => {
+    // A headers timeout far past the wait below: nothing but the request line itself can end the exchange.
+    const patient = await listeningMock({ count: 30, headersTimeoutMs: 120_000, requestTimeoutMs: 240_000 });
+    try {
+      const patientPort = Number(new URL(patient.url).port);
+      const withHeaders = await rawExchange(patientPort, `GET /api/v0/customers\r\n${AUTH}\r\n`, { timeoutMs: 10_000 });
+      expectJsonError(withHeaders.responses[0], 400);
+      expect(JSON.parse(withHeaders.responses[0]!.body)).toMatchObject({ message: 'The request line names no HTTP version (HTTP/0.9 is not supported)' });
+      // HTTP/0.9 has no headers: the line is the whole request. Empty lines before it are ignored (RFC 9112 §2.2).
+      for (const request of ['GET /api/v0/customers\r\n', 'GET /\r\n', '\r\nGET /api/v0/customers\r\n', 'GET /api/v0/customers\n']) {
+        const { responses, closed } = await rawExchange(patientPort, request, { timeoutMs: 10_000 });
+        expect(responses, JSON.stringify(request)).toEqual(withHeaders.responses);
+        expect(closed, JSON.stringify(request)).toBe(true);
+      }
+      // Its first line is all the server reads of it: one that comes in pieces is answered once the line ends.
+      const { responses, closed } = await rawExchange(patientPort, 'GE', { chunks: ['T /api/v0/cus', 'tomers\r\n'], gapMs: 50, timeoutMs: 10_000 });
+      expect(responses).toEqual(withHeaders.responses);
+      expect(closed).toBe(true);
+    } finally {
+      await patient.close();
+    }
+  });
+
+  it('serves a request whose first line comes in several writes', async () => {
+    const { responses } = await rawExchange(port, 'GE', {
+      chunks: ['T /api/v0/customers?take=1 HT', `TP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}\r\n`],
+      gapMs: 50,
+      responses: 1,
+    });
+    expect(responses[0]?.status).toBe(200);
+    expect(JSON.parse(responses[0]!.body).data).toHaveLength(1);
+  });
+
+  it('serves pipelined keep-alive requests, in the first write and in later ones, in order', async () => {
+    const request = (skip: number) => `GET /api/v0/customers?take=1&skip=${skip} HTTP/1.1\r\nHost: 127.0.0.1\r\n${AUTH}\r\n`;
+    const expected = (await fetchJson('/api/v0/customers?take=4')).body.data.map((customer: { id: string }) => customer.id);
+    // Empty lines before the first request are ignored, as before any request.
+    const { responses, closed } = await rawExchange(port, `\r\n${request(0)}${request(1)}`, { chunks: [`${request(2)}${request(3)}`], gapMs: 50, responses: 4 });
+    expect(closed).toBe(false);
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200]);
+    expect(responses.map((response) => JSON.parse(response.body).data[0].id)).toEqual(expected);
+  });
+
+  it('answers a client that ends its side in the middle of its first line with a JSON 400, and closes quietly a connection that sent nothing', async () => {
+    const cut = await rawExchange(port, 'GET /api/v0/cust', { halfClose: true });
+    expectJsonError(cut.responses[0], 400);
+    expect(cut.closed).toBe(true);
+    for (const nothing of ['', '\r\n']) {
+      const { responses, closed } = await rawExchange(port, nothing, { halfClose: true });
+      expect(responses, JSON.stringify(nothing)).toEqual([]);
+      expect(closed, JSON.stringify(nothing)).toBe(true);
+    }
+  });
+
+  it('survives a client that resets its connection in the middle of its first line', async () => {
+    const serverSide = new Promise<Socket>((resolve) => mock.server.once('connection', resolve));
+    const client = connect(port, '127.0.0.1');
+    client.on('error', () => undefined);
+    await new Promise((resolve) => client.write('GET /api/v0/cust', resolve));
+    const closed = new Promise((resolve) => void serverSide.then((socket) => socket.once('close', resolve)));
+    client.resetAndDestroy();
+    await closed;
+    expect((await fetchJson('/api/v0/customers?take=1')).status).toBe(200);
+  });
+
   it('serves an HTTP/1.0 request without a Host header (only HTTP/1.1 requires one)', async () => {
     const { responses } = await rawExchange(port, `GET /api/v0/customers?take=1 HTTP/1.0\r\n${AUTH}\r\n`, { responses: 1 });
     expect(responses[0]?.status).toBe(200);
@@ -207,6 +272,33 @@ describe('slow and stalled clients', () => {
     expectJsonError(responses[0], 408);
     expect(closed).toBe(true);
     expect((await fetchJson('/api/v0/customers?take=1')).status).toBe(200);
+  });
+
+  it('times out a client stalled in its first line, or silent from the start, with a JSON 408, and closes its connection', async () => {
+    // The first line never ends; only the server's headers timeout can end the exchange.
+    for (const request of ['GET /api/v0/customers', 'GET /api/v0/customers HTTP/1.1', '\r\n', '']) {
+      const { responses, closed } = await rawExchange(port, request, { timeoutMs: 600_000 });
+      expectJsonError(responses[0], 408);
+      expect(closed, JSON.stringify(request)).toBe(true);
+    }
+  });
+
+  it('closes, when it shuts down, connections that have not ended their first line: no request of theirs is in flight', async () => {
+    const patient = await listeningMock({ count: 30, headersTimeoutMs: 600_000, requestTimeoutMs: 600_000 });
+    const patientPort = Number(new URL(patient.url).port);
+    // One silent, one stalled in the middle of its first line.
+    const closed: Array<Promise<unknown>> = [];
+    for (const sent of ['', 'GET /api/v0/cust']) {
+      const accepted = new Promise((resolve) => patient.server.once('connection', resolve));
+      const stalled = connect(patientPort, '127.0.0.1');
+      closed.push(new Promise((resolve) => stalled.on('close', resolve)));
+      stalled.on('error', () => undefined);
+      stalled.write(sent);
+      await accepted;
+    }
+    // Only the shutdown can end these connections before the test's own timeout.
+    await patient.close();
+    await Promise.all(closed);
   });
 
   it('times out a client that trickles its body past the request timeout', async () => {
