@@ -12,7 +12,9 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Keys and values a broken server puts in its answers: the document's own, misspelt, mistyped, out of bounds. */
 const KEYS = ['id', 'email', 'phone_number', 'status', 'appId', 'app_id', 'createdAt', 'created_at', 'updatedAt', 'total', 'take', 'data', 'statusCode', 'message', 'error', 'retryAfter', 'extra'];
-const VALUES: Json[] = [null, true, 0, -1, 1.5, 429, '', 'x', 'active', 'ACTIVE', 'not-an-email', '+1-555-123-4567', '2026-01-01', '2026-01-01T00:00:00.000Z', 'a'.repeat(300), [], {}, ['one']];
+const VALUES: Json[] = [null, true, 0, -1, 1.5, 429, '', 'x', 'active', 'ACTIVE', 'BLACKLISTED', 'not-an-email', '+1-555-123-4567', '2026-01-01', '2026-01-01T00:00:00.000Z', 'a'.repeat(300), 'r'.repeat(501), [], {}, ['one']];
+/** What a client gets wrong in a write's body: the document's fields misspelt, mistyped, missing, or beside `reason`. */
+const BODY_KEYS = ['first_name', 'firstName', 'last_name', 'email', 'phone_number', 'customer_type', 'status', 'reason', 'extra'];
 
 /** An edit of the JSON value at a node chosen by `at` (in document order): a key or item removed, a value set, a key added. */
 interface Edit {
@@ -81,6 +83,9 @@ function conformingAnswers(document: OpenApiDocument): Answer[] {
   ];
 }
 
+const editLists = (keys: readonly string[]) =>
+  fc.array(fc.record({ at: fc.nat(), action: fc.constantFrom('remove', 'set', 'add', 'add'), pick: fc.nat(), key: fc.constantFrom(...keys), value: fc.constantFrom(...VALUES) }), { maxLength: 3 });
+
 /**
  * Exchanges with the API's answers as a broken server gives them: each kind of documented body,
  * edited a few times (keys removed, misspelt, added; values mistyped, out of bounds), sometimes
@@ -88,11 +93,10 @@ function conformingAnswers(document: OpenApiDocument): Answer[] {
  * only the document's choices, some both, some nothing.
  */
 export function brokenExchanges(document: OpenApiDocument): fc.Arbitrary<{ request: JudgedRequest; response: JudgedResponse }> {
-  const edit = fc.record({ at: fc.nat(), action: fc.constantFrom('remove', 'set', 'add', 'add'), pick: fc.nat(), key: fc.constantFrom(...KEYS), value: fc.constantFrom(...VALUES) });
   return fc
     .record({
       answer: fc.constantFrom(...conformingAnswers(document)),
-      edits: fc.array(edit, { maxLength: 3 }),
+      edits: editLists(KEYS),
       status: fc.option(fc.constantFrom(200, 201, 400, 404, 409, 418, 429, 500, 503), { freq: 4 }),
       contentType: fc.constantFrom<string | null>('application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', null),
       // One in ten not JSON at all.
@@ -111,4 +115,16 @@ export function brokenExchanges(document: OpenApiDocument): fc.Arbitrary<{ reque
       const response: JudgedResponse = asText ? { status: status ?? answer.status, headers, body: JSON.stringify(body).slice(1), bodyIsJson: false } : { status: status ?? answer.status, headers, body, bodyIsJson: true };
       return { request, response };
     });
+}
+
+/** Creates and updates with bodies as clients get them wrong (see BODY_KEYS), one in ten not JSON, each refused with a 400. */
+export function brokenWrites(document: OpenApiDocument): fc.Arbitrary<{ request: JudgedRequest; response: JudgedResponse }> {
+  const writes = conformingAnswers(document).filter((answer) => answer.sent !== undefined);
+  return fc.record({ write: fc.constantFrom(...writes), edits: editLists(BODY_KEYS), asText: fc.nat({ max: 9 }).map((n) => n === 0) }).map(({ write, edits, asText }) => {
+    const body = JSON.stringify(edited(write.sent!, edits));
+    return {
+      request: { method: write.method, url: write.url, headers: { ...CREDENTIALS, 'content-type': 'application/json' }, body: asText ? body.slice(1) : body },
+      response: { status: 400, headers: new Headers({ ...RATE_LIMIT, 'content-type': 'application/json' }), body: { statusCode: 400, message: ['refused'], error: 'Bad Request' }, bodyIsJson: true },
+    };
+  });
 }

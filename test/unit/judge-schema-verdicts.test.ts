@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isJsonObject } from '../../src/json-object.js';
 import { createJudge, documentedOnly, withoutSchemaChoices } from '../../src/judge/index.js';
 import { getSpecModel, type OpenApiDocument } from '../../src/openapi/index.js';
-import { brokenExchanges, EXCHANGE_NOW_MS } from '../support/judged-exchanges.js';
+import { brokenExchanges, brokenWrites, EXCHANGE_NOW_MS } from '../support/judged-exchanges.js';
 
 const whole = await getSpecModel();
 const documented = documentedOnly(whole);
@@ -28,6 +28,29 @@ function schemaVerdicts(operationId: string, response: { status: number; headers
   return [...breaking.map((m): [string, string] => ['response.schema', m]), ...departing.map((m): [string, string] => ['response.closed-schema', m])];
 }
 
+const REQUEST_BODY_RULES = ['request.validation', 'create.unknown-field', 'update.unknown-field', 'update.reason'];
+
+/**
+ * The same rule for a write's body: what the document without its choices refuses is the client's
+ * `request.validation`; what only the whole document refuses is a choice: an unknown field
+ * (unknown-body-fields) or, in an update, `reason`'s own rules (update-body).
+ */
+function requestBodyVerdicts(operationId: string, sent: string): Array<[string, string]> {
+  let value: unknown;
+  try {
+    value = JSON.parse(sent);
+  } catch {
+    return [['request.validation', 'the request body is not JSON']];
+  }
+  const checked = documented.requestValidator(operationId).body!(value);
+  if (!checked.ok) return checked.messages.map((m) => ['request.validation', m]);
+  const strictly = whole.requestValidator(operationId).body!(value);
+  if (strictly.ok) return [];
+  const unknownFields = strictly.messages.filter((m) => m.endsWith('should not exist'));
+  if (operationId === 'createCustomer') return unknownFields.map((m) => ['create.unknown-field', m]);
+  return [...unknownFields.map((m): [string, string] => ['update.unknown-field', m]), ...strictly.messages.filter((m) => !unknownFields.includes(m)).map((m): [string, string] => ['update.reason', m])];
+}
+
 describe("the judge's schema verdicts", () => {
   it('name a documented rule for what the document without its choices refuses, and a choice for what only the whole document refuses', () => {
     let [conforming, breaking, departingOnly] = [0, 0, 0];
@@ -45,6 +68,23 @@ describe("the judge's schema verdicts", () => {
     // The generator reaches each kind of answer (about 32%, 65% and 3% of them: departures at a
     // choice alone are the rarest), or the property says little.
     expect(Math.min(conforming, breaking, departingOnly)).toBeGreaterThan(40);
+  });
+
+  it("name the client's request.validation for a write's body the document without its choices refuses, and a choice for what only the whole document refuses", () => {
+    let [accepted, refused, departingOnly] = [0, 0, 0];
+    fc.assert(
+      fc.property(brokenWrites(whole.spec.raw), ({ request, response }) => {
+        const judgement = judge.judge(request, response);
+        const expected = requestBodyVerdicts(judgement.operationId!, request.body!);
+        expect(judgement.verdicts.filter((v) => REQUEST_BODY_RULES.includes(v.rule)).map((v) => [v.rule, v.message])).toEqual(expected);
+        if (expected.length === 0) accepted++;
+        else if (expected.some(([rule]) => rule === 'request.validation')) refused++;
+        else departingOnly++;
+      }),
+      { numRuns: 2000 },
+    );
+    // About 32% accepted, 60% refused, 7% departing at a choice alone.
+    expect(Math.min(accepted, refused, departingOnly)).toBeGreaterThan(40);
   });
 
   it('rest on the document without its choices being wider: no schema a choice relaxes is a branch of a oneOf, or under not or if', () => {
