@@ -6,6 +6,8 @@ import { compileSpecModel, dereference, type OpenApiDocument, type SpecModel } f
  * rules remain: a marked property may be missing or hold anything (its own check observes it); a
  * marked object schema is open (the mark on an object governs whether it is closed). What a body
  * breaks here breaks a documented rule; what only the whole document refuses departs from a choice.
+ * It only ever widens the document (the judge relies on that, and checks the documented rules
+ * only for what the whole document refuses): no choice may sit under a oneOf, not or if.
  */
 export function withoutSchemaChoices(document: OpenApiDocument): OpenApiDocument {
   const copy = structuredClone(document);
