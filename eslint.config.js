@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 export default defineConfig(
   // examples/ are users' recipes: they import the built package by name and run under their own
   // runner (vitest, jest) in the packaging and recipe tests, outside this project's type program.
-  { ignores: ['dist/', '.bench-out/', 'test-results/', 'coverage/', 'src/openapi/openapi-types.ts', 'src/openapi/document.generated.ts', 'src/openapi/validators.generated.ts', 'examples/'] },
+  { ignores: ['dist/', '.bench-out/', 'test-results/', 'coverage/', 'src/openapi/openapi-types.ts', 'src/openapi/document.generated.ts', 'src/openapi/validators.generated.ts', 'src/openapi/documented-validators.generated.ts', 'examples/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

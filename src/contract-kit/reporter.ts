@@ -42,6 +42,9 @@ export interface RunLabel {
   readonly rules: readonly Rule[];
 }
 
+/** The reporter events a contract run's report is made of. */
+export type RunReporter = Required<Pick<Reporter, 'onTestCaseResult' | 'onUserConsoleLog' | 'onTestRunEnd'>>;
+
 /** A failure report's line naming its rule (see ContractFailure); a report of several cases has several. */
 const RULE_LINE = /^rule: +(\S+)$/gm;
 
@@ -51,7 +54,7 @@ const RULE_LINE = /^rule: +(\S+)$/gm;
  * (what the deployment does at each choice point), each rule's outcome, and the number of requests
  * the run sent.
  */
-export class ContractReporter implements Reporter {
+export class ContractReporter implements RunReporter {
   readonly summary: RunSummary;
   private readonly failures: string[] = [];
   private readonly skips: string[] = [];

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { BaseSequencer, TestSpecification } from 'vitest/node';
+import type { BaseSequencer, TestSpecification, Vitest } from 'vitest/node';
 import { createClient } from '../client/index.js';
 import { documentAsWritten } from '../openapi/index.js';
 import { rulesOf } from '../openapi/rules.js';
@@ -10,7 +10,7 @@ import { writePreflightJUnit, writeRulesJUnit } from './junit.js';
 import { interruptChannel, kitClientOptions } from './kit.js';
 import { newRunTag, sweepRun, type Sweep } from './own-records.js';
 import { preflight, type PreflightFinding } from './preflight.js';
-import { ContractReporter, runPassed, type RunSummary } from './reporter.js';
+import { ContractReporter, runPassed, type RunReporter, type RunSummary } from './reporter.js';
 import type { ContractSettings, RunContext } from './settings.js';
 
 /** The package root: the suite's files live in its `contract-tests/` folder. */
@@ -94,11 +94,39 @@ function interruptible(runTag: string) {
 }
 
 /**
- * Runs the contract suite (vitest tests in `contract-tests/`) against the server in `settings`,
- * through vitest's Node API, and returns what it came to. A preflight request comes first: when
- * the whole run would fail for one cause, that cause is reported in one headline instead.
+ * Runs the contract suite against one server after another, one run at a time, until it is
+ * closed. The vitest instance that runs the checks is made by the first run and kept for the next
+ * (its configuration, module graph and compiled suite files are reused: a second of start-up
+ * saved per run); each run still gets a worker of its own, so nothing a check holds outlives its run.
+ */
+export interface ContractRunner {
+  run(settings: ContractSettings, options?: RunOptions): Promise<ContractRunResult>;
+  close(): Promise<void>;
+}
+
+export function createContractRunner(): ContractRunner {
+  const checks = new ChecksSession();
+  return {
+    run: (settings, options = {}) => runContract(checks, settings, options),
+    close: () => checks.close(),
+  };
+}
+
+/**
+ * Runs the contract suite (vitest tests in `contract-tests/`) once against the server in
+ * `settings`, through vitest's Node API, and returns what it came to. A preflight request comes
+ * first: when the whole run would fail for one cause, that cause is reported in one headline instead.
  */
 export async function runContractSuite(settings: ContractSettings, options: RunOptions = {}): Promise<ContractRunResult> {
+  const runner = createContractRunner();
+  try {
+    return await runner.run(settings, options);
+  } finally {
+    await runner.close();
+  }
+}
+
+async function runContract(checks: ChecksSession, settings: ContractSettings, options: RunOptions): Promise<ContractRunResult> {
   const startedAt = Date.now();
   const out = options.out ?? process.stdout;
   const junitFile = options.junitFile === undefined ? undefined : resolve(options.junitFile);
@@ -119,7 +147,7 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
   const label = { profile: settings.profile, seed: settings.seed, startedAt, rules, maxRequests: settings.maxRequests, interruptedBy: interrupts.signal };
   const reporter = new ContractReporter(label, out, checked.requests);
   // The reporter's closing line says when a signal stopped the checks; one before them has no report.
-  if (!interrupts.signal()) await runChecks(settings, { tag, requestsBefore: checked.requests }, reporter).finally(interrupts.release);
+  if (!interrupts.signal()) await checks.run(settings, { tag, requestsBefore: checked.requests }, reporter).finally(interrupts.release);
   else {
     interrupts.release();
     out.write(`Contract INTERRUPTED (${interrupts.signal()}) before any check\n`);
@@ -140,43 +168,101 @@ export async function runContractSuite(settings: ContractSettings, options: RunO
   return { ...reporter.summary, ok: runPassed(reporter.summary), preflight: undefined, interrupted: undefined };
 }
 
-/** The checks (vitest tests in `contract-tests/`), run through vitest's Node API. */
-async function runChecks(settings: ContractSettings, run: RunContext, reporter: ContractReporter): Promise<void> {
-  // Loaded only now: vitest takes a second to import, and a failed preflight should not wait for it.
-  const { BaseSequencer, startVitest } = await import('vitest/node');
+/**
+ * The checks (vitest tests in `contract-tests/`), run through vitest's Node API: one vitest
+ * instance for run after run, each run's settings provided to it and its results sent to the
+ * run's own reporter.
+ */
+class ChecksSession {
+  private vitest: Vitest | undefined;
+  /** The test timeout the instance was configured with: a run that needs another gets a new instance. */
+  private testTimeout = 0;
+  /** The reporter of the run going on, which the instance's one reporter hands every event to. */
+  private reporter: ContractReporter | undefined;
 
-  // A check may wait out a rate-limit window (up to a minute) between its requests.
-  const testTimeout = 3 * 60_000 + 4 * settings.timeoutMs;
-  await startVitest(
-    'test',
-    [],
-    {
-      root: PACKAGE_ROOT,
-      config: false,
-      watch: false,
-      include: ['contract-tests/**/*.contract.ts'],
-      setupFiles: ['contract-tests/setup.ts'],
-      // Files share one module cache, so the document's validators are compiled once, not per file.
-      isolate: false,
-      // The kit's own modules are compiled JavaScript: Node loads them as they are, instead of
-      // Vite transforming each one again on every run.
-      server: { deps: { external: [/\/dist\//] } },
-      provide: { contract: settings, contractRun: run },
-      reporters: [reporter],
-      testTimeout,
-      hookTimeout: testTimeout,
-      // One worker, files one after another: the run is bound by start-up rather than by its few
-      // dozen requests, the write lifecycle (sorted last) never overlaps a read check, and the
-      // server sees one client at a time.
-      pool: 'threads',
-      maxWorkers: 1,
-      sequence: { sequencer: writesLastSequencer(BaseSequencer) },
-    },
-    { logLevel: 'error' },
-    // The report is the ContractReporter's, on `out`; vitest's own notes (its JUnit reporter's
-    // "JUNIT report written to", which the CLI says once) would interleave with it. Errors still go to stderr.
-    { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }) },
-  );
+  async run(settings: ContractSettings, run: RunContext, reporter: ContractReporter): Promise<void> {
+    if (this.reporter) throw new Error('A contract runner makes one run at a time');
+    this.reporter = reporter;
+    try {
+      // A check may wait out a rate-limit window (up to a minute) between its requests.
+      const testTimeout = 3 * 60_000 + 4 * settings.timeoutMs;
+      if (this.vitest && this.testTimeout !== testTimeout) await this.close();
+      this.vitest ??= await this.create(testTimeout);
+      this.vitest.provide('contract', settings);
+      this.vitest.provide('contractRun', run);
+      await startRun(this.vitest);
+    } finally {
+      this.reporter = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    const { vitest } = this;
+    this.vitest = undefined;
+    await vitest?.close();
+  }
+
+  private async create(testTimeout: number): Promise<Vitest> {
+    // Loaded only now: vitest takes a second to import, and a failed preflight should not wait for it.
+    const { BaseSequencer, createVitest } = await import('vitest/node');
+    const current = (): RunReporter => {
+      if (!this.reporter) throw new Error('vitest reported outside a contract run');
+      return this.reporter;
+    };
+    const toCurrentRun: RunReporter = {
+      onTestCaseResult: (...args) => current().onTestCaseResult(...args),
+      onUserConsoleLog: (...args) => current().onUserConsoleLog(...args),
+      onTestRunEnd: (...args) => current().onTestRunEnd(...args),
+    };
+    // What vitest's own startVitest sets before it makes an instance; the checks' worker inherits it.
+    process.env.TEST = 'true';
+    process.env.VITEST = 'true';
+    process.env.NODE_ENV ??= 'test';
+    this.testTimeout = testTimeout;
+    return createVitest(
+      'test',
+      {
+        root: PACKAGE_ROOT,
+        config: false,
+        watch: false,
+        include: ['contract-tests/**/*.contract.ts'],
+        setupFiles: ['contract-tests/setup.ts'],
+        // Files share one module cache, so the document's validators are compiled once, not per file.
+        isolate: false,
+        // The kit's own modules are compiled JavaScript: Node loads them as they are, instead of
+        // Vite transforming each one again on every run.
+        server: { deps: { external: [/\/dist\//] } },
+        reporters: [toCurrentRun],
+        testTimeout,
+        hookTimeout: testTimeout,
+        // One worker, files one after another: the run is bound by start-up rather than by its few
+        // dozen requests, the write lifecycle (sorted last) never overlaps a read check, and the
+        // server sees one client at a time.
+        pool: 'threads',
+        maxWorkers: 1,
+        sequence: { sequencer: writesLastSequencer(BaseSequencer) },
+      },
+      { logLevel: 'error' },
+      // The report is the ContractReporter's, on `out`; vitest's own notes (its JUnit reporter's
+      // "JUNIT report written to", which the CLI says once) would interleave with it. Errors still go to stderr.
+      { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }) },
+    );
+  }
+}
+
+/**
+ * Runs every suite file once. An error of vitest's own (not a check's) is printed and leaves the
+ * run to its report, as vitest's startVitest does with it.
+ */
+async function startRun(vitest: Vitest): Promise<void> {
+  const { TestsNotFoundError } = await import('vitest/node');
+  try {
+    await vitest.start();
+  } catch (error) {
+    if (error instanceof TestsNotFoundError) return;
+    process.exitCode = 1;
+    vitest.logger.printError(error, { fullStack: true, type: 'Unhandled Error' });
+  }
 }
 
 function describeSweep(sweep: Sweep): string {

@@ -1,44 +1,17 @@
 import { compileChecks } from '../openapi/ajv-compiler.js';
-import { compileSpecModel, dereference, type OpenApiDocument, type SpecModel } from '../openapi/index.js';
+import { compiledChecks as documentedChecks } from '../openapi/documented-validators.generated.js';
+import { isAsBuilt } from '../openapi/document.js';
+import { compileSpecModel, dereference, type SpecModel } from '../openapi/index.js';
+import { withoutSchemaChoices } from '../openapi/schema-choices.js';
+import { tableChecks } from '../openapi/validator-schemas.js';
 
 /**
- * The document with every schema rule marked as a choice taken out, so that only the documented
- * rules remain: a marked property may be missing or hold anything (its own check observes it); a
- * marked object schema is open (the mark on an object governs whether it is closed). What a body
- * breaks here breaks a documented rule; what only the whole document refuses departs from a choice.
- * It only ever widens the document (the judge relies on that, and checks the documented rules
- * only for what the whole document refuses): no choice may sit under a oneOf, not or if.
+ * The compiled document without its schema choices. For the document as written, the build
+ * compiled its checks (documented-validators.generated.ts); a document rewritten by compat options
+ * has them compiled by Ajv at run time.
  */
-export function withoutSchemaChoices(document: OpenApiDocument): OpenApiDocument {
-  const copy = structuredClone(document);
-  for (const schema of Object.values(copy.components?.schemas ?? {})) relax(schema as SchemaNode);
-  return copy;
-}
-
-interface SchemaNode {
-  'x-choice'?: string;
-  additionalProperties?: unknown;
-  required?: string[];
-  properties?: Record<string, SchemaNode>;
-  items?: SchemaNode;
-}
-
-function relax(schema: SchemaNode): void {
-  if (schema['x-choice'] !== undefined && schema.properties) delete schema.additionalProperties;
-  for (const [name, property] of Object.entries(schema.properties ?? {})) {
-    if (property['x-choice'] !== undefined) {
-      schema.properties![name] = {};
-      schema.required = schema.required?.filter((r) => r !== name);
-    } else {
-      relax(property);
-    }
-  }
-  if (schema.items) relax(schema.items);
-}
-
-/** The compiled document without its schema choices (compiled by Ajv at run time: it is no build's document). */
 export function documentedOnly(whole: SpecModel): SpecModel {
   const raw = withoutSchemaChoices(whole.spec.raw);
   const dereferenced = dereference(raw);
-  return compileSpecModel({ ...whole.spec, raw, dereferenced }, compileChecks(dereferenced));
+  return compileSpecModel({ ...whole.spec, raw, dereferenced }, isAsBuilt(whole.spec) ? tableChecks(documentedChecks) : compileChecks(dereferenced));
 }

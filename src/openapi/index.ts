@@ -3,7 +3,7 @@ import { isAsBuilt, loadSpec, type CompatRequest, type LoadedSpec } from './docu
 import { listOperations, type SpecOperation } from './operations.js';
 import { compileRequestValidator, type RequestValidator } from './request-validator.js';
 import { compileResponseValidator, type ResponseValidator } from './response-validator.js';
-import { checkName, type CompiledChecks } from './validator-schemas.js';
+import { checkName, tableChecks, type CompiledChecks } from './validator-schemas.js';
 import { compiledChecks } from './validators.generated.js';
 
 export { dereference, documentAsWritten, loadSpec, type CompatRequest, type LoadedSpec, type OpenApiDocument } from './document.js';
@@ -47,11 +47,7 @@ export function getSpecModel(compat: CompatRequest = {}): Promise<SpecModel> {
 }
 
 /** The checks the build compiled (validators.generated.ts), for the document as written. */
-const buildChecks: CompiledChecks = (name) => {
-  const validate = compiledChecks[name];
-  if (!validate) throw new Error(`The OpenAPI document has no check "${name}"`);
-  return validate;
-};
+const buildChecks = tableChecks(compiledChecks);
 
 /** The document's operations with their request and response validators, from its compiled checks. */
 export function compileSpecModel(spec: LoadedSpec, checks: CompiledChecks): SpecModel {

@@ -7,11 +7,12 @@ import { checkSchemas } from './validator-schemas.js';
 const standaloneCode = standaloneModule.default;
 
 /**
- * The source of validators.generated.ts, which scripts/compile-openapi.mjs writes at build time:
- * every check of the document compiled by Ajv, with the options and schemas the run-time compiler
- * uses, as an ES module, so that the mock compiles nothing when it starts.
+ * The source of validators.generated.ts (and documented-validators.generated.ts), which
+ * scripts/compile-openapi.mjs writes at build time: every check of the document compiled by Ajv,
+ * with the options and schemas the run-time compiler uses, as an ES module, so that the mock (and
+ * the contract kit's judge) compiles nothing when it starts. `what` says which document it is.
  */
-export function checksModule(document: OpenApiDocument, header: string): string {
+export function checksModule(document: OpenApiDocument, header: string, what: string): string {
   const ajv = createAjv({ source: true, esm: true, lines: true });
   // A schema object several checks share (the document's `$ref`s, resolved) is compiled once:
   // Ajv writes one function per schema, and would write it again for a second export of it.
@@ -45,7 +46,7 @@ export function checksModule(document: OpenApiDocument, header: string): string 
     'const commonJs = (namespace) => (namespace.default?.__esModule ? namespace.default : namespace);',
     body.trim(),
     '',
-    '/** Every check of the document as written, compiled, by name (see validator-schemas.ts). */',
+    `/** Every check of ${what}, compiled, by name (see validator-schemas.ts). */`,
     'export const compiledChecks: Readonly<Record<string, ValidateFunction>> = {',
     ...table,
     '};',

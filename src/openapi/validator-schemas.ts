@@ -23,10 +23,20 @@ export const checkName = {
 
 /**
  * The compiled validator of a check, by its name. The build compiles every check of the document
- * as written (validators.generated.ts); a document rewritten at run time (compat options, the
- * contract kit's documented profile) has its checks compiled by Ajv when first asked for.
+ * as written (validators.generated.ts) and of its documented rules alone (documented-validators.generated.ts,
+ * the contract kit's default profile); a document rewritten at run time (compat options) has its
+ * checks compiled by Ajv when first asked for.
  */
 export type CompiledChecks = (name: string) => ValidateFunction;
+
+/** The checks of a table the build compiled (a `*validators.generated.ts` module). */
+export function tableChecks(table: Readonly<Record<string, ValidateFunction>>): CompiledChecks {
+  return (name) => {
+    const validate = table[name];
+    if (!validate) throw new Error(`The OpenAPI document has no check "${name}"`);
+    return validate;
+  };
+}
 
 /** Every check of the document with the schema it validates against: what either compiler compiles. */
 export function checkSchemas(document: OpenApiDocument): Map<string, Schema> {

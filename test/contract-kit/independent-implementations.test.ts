@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONTRACT_RUN_TIMEOUT_MS, runContractInProcess, type InProcessRun } from '../support/contract-cli.js';
+import { closeInProcessRunners, CONTRACT_RUN_TIMEOUT_MS, runContractInProcess, type InProcessRun } from '../support/contract-cli.js';
 import { BROKEN, CORRECT, startIndependent, type IndependentImplementation } from '../support/independent/servers.js';
 import { CREDENTIALS } from '../support/mock.js';
 import { describeSurvival, failedRules, judgeRun, killRateTable, MUTATION_SEEDS, type DefectVerdicts } from '../support/rule-verdicts.js';
@@ -10,6 +10,8 @@ import { describeSurvival, failedRules, judgeRun, killRateTable, MUTATION_SEEDS,
 
 const verdicts: DefectVerdicts[] = [];
 const startedAt = Date.now();
+
+afterAll(closeInProcessRunners);
 
 async function runAgainst(implementation: IndependentImplementation, seed: number): Promise<InProcessRun> {
   const server = await startIndependent(implementation, { clientKey: CREDENTIALS['x-client-key'], clientSecret: CREDENTIALS['x-client-secret'] });

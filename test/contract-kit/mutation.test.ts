@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTRACT_RUN_TIMEOUT_MS, runContractInProcess, type InProcessRun } from '../support/contract-cli.js';
+import { closeInProcessRunners, CONTRACT_RUN_TIMEOUT_MS, runContractInProcess, type InProcessRun } from '../support/contract-cli.js';
 import { FAULTS, faultyServer, type Fault } from '../support/faults.js';
 import { VARIANT_SERVERS, type PlatformVariant } from '../support/platform-variants.js';
 import { describeSurvival, failedRules, judgeRun, killRateTable, MUTATION_SEEDS, seedsFor, type DefectVerdicts } from '../support/rule-verdicts.js';
@@ -8,6 +8,8 @@ import { describeSurvival, failedRules, judgeRun, killRateTable, MUTATION_SEEDS,
 const verdicts: DefectVerdicts[] = [];
 const variantVerdicts: { variant: string; documented: string; strict: string }[] = [];
 let startedAt = 0;
+
+afterAll(closeInProcessRunners);
 
 async function runAgainst(fault: Pick<Fault, 'inject'> | undefined, seed: number, args: readonly string[]): Promise<InProcessRun> {
   const server = await faultyServer(fault);

@@ -62,7 +62,7 @@ describe('the OpenAPI document', () => {
     expect(checked.some((w) => w.includes('parameters'))).toBe(true);
   });
 
-  it('is what the modules compiled from it hold: document.generated.ts, contract-facts.generated.ts and validators.generated.ts (npm run openapi:compile)', () => {
+  it('is what the modules compiled from it hold: document.generated.ts, contract-facts.generated.ts, validators.generated.ts and documented-validators.generated.ts (npm run openapi:compile)', () => {
     const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'compile-openapi.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
   });

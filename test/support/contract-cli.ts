@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseContractCommand } from '../../src/cli/contract-options.js';
 import { coverageJson } from '../../src/contract-kit/coverage.js';
-import { runContractSuite } from '../../src/contract-kit/run.js';
+import { createContractRunner, type ContractRunner } from '../../src/contract-kit/run.js';
 import { CREDENTIALS } from './mock.js';
 import type { CoverageReport } from './rule-verdicts.js';
 
@@ -85,10 +85,14 @@ export interface InProcessRun extends Omit<ContractRun, 'killed'> {
   readonly coverage: CoverageReport;
 }
 
+/** Runners of in-process runs, each kept between its runs, one for each run going on at once. */
+const idleRunners: ContractRunner[] = [];
+
 /**
  * The run the CLI makes with these flags, made inside this process: for the mutation test, which
  * makes dozens, each of which would otherwise spend most of its time starting node and loading
- * vitest. The CLI itself (exit codes, stderr, files) is tested through runContractCli.
+ * vitest. The CLI itself (exit codes, stderr, files) is tested through runContractCli. A file
+ * that makes in-process runs calls `closeInProcessRunners` when it is done.
  */
 export async function runContractInProcess(baseUrl: string, options: Pick<ContractRunOptions, 'args'> = {}): Promise<InProcessRun> {
   const command = parseContractCommand(['--base-url', baseUrl, '--client-key', CREDENTIALS['x-client-key'], '--client-secret', CREDENTIALS['x-client-secret'], ...(options.args ?? [])], {});
@@ -101,11 +105,18 @@ export async function runContractInProcess(baseUrl: string, options: Pick<Contra
     },
   });
   const exitCode = process.exitCode;
+  const runner = idleRunners.pop() ?? createContractRunner();
   try {
-    const result = await runContractSuite(command.settings, { out });
+    const result = await runner.run(command.settings, { out });
     return { code: result.ok ? 0 : 1, stdout, stderr: '', ...progressOf(stdout), coverage: coverageJson(result.coverage) };
   } finally {
+    idleRunners.push(runner);
     // Vitest sets the exit code of the process it runs in when a check fails; this process's is its own tests'.
     process.exitCode = exitCode;
   }
+}
+
+/** Closes the runners that in-process runs kept (their vitest instances). */
+export async function closeInProcessRunners(): Promise<void> {
+  await Promise.all(idleRunners.splice(0).map((runner) => runner.close()));
 }

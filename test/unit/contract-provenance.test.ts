@@ -5,6 +5,7 @@ import { invalidBodies } from '../../src/contract-kit/invalid-bodies.js';
 import { documentChoices } from '../../src/contract-kit/provenance.js';
 import { RateLimitTracker } from '../../src/contract-kit/rate-limit-headers.js';
 import { documentedOnly } from '../../src/judge/index.js';
+import { compiledChecks as documentedChecks } from '../../src/openapi/documented-validators.generated.js';
 import { getSpecModel } from '../../src/openapi/index.js';
 
 const spec = await getSpecModel();
@@ -41,6 +42,12 @@ describe('the documented rules of the schemas, apart from the choices', () => {
     expect(relaxed(platform)).toBe(true);
     expect(relaxed({ ...platform, status: 'active' })).toBe(false);
     expect(relaxed({ ...platform, first_name: undefined })).toBe(false);
+  });
+
+  it('are the ones the build compiled for the document as written; a document rewritten by compat options compiles its own', async () => {
+    expect(documentedOnly(spec).schemaValidator('Customer')).toBe(documentedChecks['schema Customer']);
+    const rewritten = await getSpecModel({ timestamps: 'snake_case' });
+    expect(documentedOnly(rewritten).schemaValidator('Customer')).not.toBe(documentedChecks['schema Customer']);
   });
 });
 
