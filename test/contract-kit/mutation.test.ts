@@ -41,8 +41,12 @@ describe.concurrent('mutation test: under every seed, a check of the rule each f
 
   it('a read-only run is the same run under any seed: same rules reached, same checks, same requests', async () => {
     const [a, b] = [await runAgainst(undefined, MUTATION_SEEDS[0], []), await runAgainst(undefined, MUTATION_SEEDS[2], [])];
-    expect(b.coverage).toEqual(a.coverage);
-    expect([b.passed, b.skipped, b.requests]).toEqual([a.passed, a.skipped, a.requests]);
+    // The clock's part, not the seed's: a run in which the rate-limit window turns compares one
+    // response fewer with the one before it, and its window probe sends up to three more requests.
+    const seedOnly = (run: InProcessRun) => run.coverage.rules.map((rule) => (rule.id === 'rate-limit.window' ? { ...rule, checks: 'depends on the clock' } : rule));
+    expect(seedOnly(b)).toEqual(seedOnly(a));
+    expect([b.passed, b.skipped]).toEqual([a.passed, a.skipped]);
+    expect(Math.abs(b.requests! - a.requests!)).toBeLessThanOrEqual(3);
   });
 
   it.each(FAULTS.map((f) => [f.name, f] as const))('%s', async (_name, fault) => {
