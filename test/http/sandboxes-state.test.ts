@@ -8,7 +8,7 @@ import { encodeLine } from '../../src/store/state-format.js';
 import { aCustomer } from '../support/customers.js';
 import { FailingFileSystem } from '../support/failing-file-system.js';
 import { InProcessMock, ManualClock, type TestResponse } from '../support/mock.js';
-import { stateFolders } from '../support/state-folders.js';
+import { stateFolders, textsOfFolder } from '../support/state-folders.js';
 
 const NOW = Date.UTC(2026, 2, 1, 12, 0, 0);
 const TEAM_B: ApplicationConfig = { clientKey: 'team-b', clientSecret: 'team-b-secret', appId: 'app_team_b', seed: 5, count: 4 };
@@ -100,10 +100,7 @@ describe('sandboxes under --state', () => {
     let mock = await start(freshState(), clock);
     const stateFile = mock.mock.config.stateFile!;
     const sandboxes = [await createSandbox(mock, { count: 2 }), await createSandbox(mock, { count: 2 })];
-    const onDisk = () =>
-      readdirSync(join(stateFile, '..'))
-        .map((name) => readFileSync(join(stateFile, '..', name), 'utf8'))
-        .join('\n');
+    const onDisk = () => textsOfFolder(join(stateFile, '..')).join('\n');
     const secretsOnDisk = () => sandboxes.filter(({ clientSecret }) => onDisk().includes(clientSecret));
     expect(onDisk()).toContain(sandboxes[0]!.clientKey);
     expect(secretsOnDisk()).toEqual([]);
@@ -142,7 +139,7 @@ describe('sandboxes under --state', () => {
     expect((await as(mock, sandbox, 'GET', '/api/v0/customers')).status).toBe(200);
     // The start folds such files into a new snapshot at once.
     await mock.mock.state!.compact();
-    const onDisk = readdirSync(join(stateFile, '..')).map((name) => readFileSync(join(stateFile, '..', name), 'utf8'));
+    const onDisk = textsOfFolder(join(stateFile, '..'));
     expect(onDisk.some((text) => text.includes(sandbox.clientSecret))).toBe(false);
   });
 

@@ -32,7 +32,8 @@ const onDisk = (stateFile: string) => byId(loadState(stateFile, check).customers
 /** The snapshot and its journals (the lock and the journal's reach, FILE.lock and FILE.reached, aside). */
 const filesOf = (stateFile: string) =>
   readdirSync(join(stateFile, '..'))
-    .filter((name) => !name.endsWith('.lock') && !name.endsWith('.reached'))
+    // The lock, and the journal's reach, whose temporary copy is there while it is rewritten after a flush.
+    .filter((name) => !name.endsWith('.lock') && !/\.reached(\.\d+\.tmp)?$/.test(name))
     .sort();
 const newCustomer = (n: number) => ({ first_name: 'Journal', last_name: `Entry${n}`, phone_number: '+14155550100', email: `journal.${n}@example.com` });
 

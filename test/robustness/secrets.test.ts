@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { MAX_REQUEST_TARGET_LENGTH } from '../../src/http/limits.js';
 import { startMock } from '../../src/node-mock.js';
 import { spawnMock, type MockProcess } from '../support/mock-process.js';
 import { rawExchange } from '../support/raw-http.js';
+import { textsOfFolder } from '../support/state-folders.js';
 
 const KEY = `key-${randomBytes(12).toString('hex')}`;
 const SECRET = `secret-${randomBytes(24).toString('hex')}`;
@@ -36,9 +37,7 @@ afterAll(async () => {
 
 /** Everything --state wrote, every file of its folder. */
 function stateFiles(): string {
-  return readdirSync(stateFolder)
-    .map((name) => readFileSync(join(stateFolder, name), 'latin1'))
-    .join('\n');
+  return textsOfFolder(stateFolder, 'latin1').join('\n');
 }
 
 /** Every way to get a request wrong while holding (some of) the credentials. */

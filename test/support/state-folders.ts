@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { errorCode } from '../../src/caught-error.js';
 import type { InProcessMock } from './mock.js';
 
 /**
@@ -40,4 +41,20 @@ export function stateFolders(prefix: string): {
       await mock.mock.state?.close();
     },
   };
+}
+
+/**
+ * The text of every file in a state folder. A running mock rewrites some of them by a temporary
+ * file renamed into place (the journal's reach after each flush): one listed and renamed before it
+ * is read is skipped, its text being under its final name by then.
+ */
+export function textsOfFolder(folder: string, encoding: BufferEncoding = 'utf8'): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    try {
+      return [readFileSync(join(folder, name), encoding)];
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return [];
+      throw error;
+    }
+  });
 }
