@@ -19,8 +19,7 @@ export async function readLimited(stream: ReadableStream<Uint8Array>, limitBytes
  * of tens of megabytes is never copied and decoded in one go, which would hold the event loop.
  */
 export async function readLimitedText(stream: ReadableStream<Uint8Array>, limitBytes: number): Promise<string | undefined> {
-  // ignoreBOM keeps a leading byte-order mark in the text, as Buffer's toString('utf8') does.
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const decoder = utf8Decoder();
   const parts: string[] = [];
   const whole = await eachChunk(stream, limitBytes, (chunk) => parts.push(decoder.decode(chunk, { stream: true })));
   return whole ? parts.join('') + decoder.decode() : undefined;
@@ -53,8 +52,12 @@ function concatenate(chunks: readonly Uint8Array[], length: number): Uint8Array 
   return whole;
 }
 
-// ignoreBOM keeps a leading byte-order mark in the text, as Buffer's toString('utf8') does.
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+/** Malformed UTF-8 becomes U+FFFD; ignoreBOM keeps a leading byte-order mark in the text, as Buffer's toString('utf8') does. */
+function utf8Decoder() {
+  return new TextDecoder('utf-8', { ignoreBOM: true });
+}
+
+const utf8 = utf8Decoder();
 
 /** The bytes as text; malformed UTF-8 becomes U+FFFD. */
 export function decodeUtf8(bytes: Uint8Array): string {

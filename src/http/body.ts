@@ -12,7 +12,7 @@ import { parsingJson } from './sliced-json.js';
  */
 export async function readBodyText(request: Request, limitBytes: number, framed: boolean): Promise<string> {
   const declared = declaredLength(request, limitBytes);
-  if (framed && declared !== undefined && declared <= READ_WHOLE_BYTES) return decodeUtf8(await received(request.arrayBuffer().then((whole) => new Uint8Array(whole))));
+  if (framed && declared !== undefined && declared <= READ_WHOLE_BYTES) return decodeUtf8(await received(wholeBody(request)));
   const text = await received(request.body ? readLimitedText(request.body, limitBytes) : Promise.resolve(''));
   if (text === undefined) throw tooLarge(limitBytes);
   return text;
@@ -21,7 +21,7 @@ export async function readBodyText(request: Request, limitBytes: number, framed:
 /** The body's bytes as received, under the same limit as readBodyText (the proxy forwards them unchanged). */
 export async function readBodyBytes(request: Request, limitBytes: number, framed: boolean): Promise<Uint8Array> {
   const declared = declaredLength(request, limitBytes);
-  const reading = framed && declared !== undefined ? request.arrayBuffer().then((whole) => new Uint8Array(whole)) : readStream(request, limitBytes);
+  const reading = framed && declared !== undefined ? wholeBody(request) : readStream(request, limitBytes);
   const bytes = await received(reading);
   if (!bytes) throw tooLarge(limitBytes);
   return bytes;
@@ -43,6 +43,11 @@ function received<T>(reading: Promise<T>): Promise<T> {
   return reading.catch(() => {
     throw new HttpError(400, 'The request body ended before it was complete');
   });
+}
+
+/** A framed body read whole: no stream counts it, its length was checked against the limit. */
+function wholeBody(request: Request): Promise<Uint8Array> {
+  return request.arrayBuffer().then((whole) => new Uint8Array(whole));
 }
 
 function readStream(request: Request, limitBytes: number): Promise<Uint8Array | undefined> {
